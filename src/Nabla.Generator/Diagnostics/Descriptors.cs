@@ -1,0 +1,53 @@
+// Every diagnostic Nabla reports, with its stable id. docs/diagnostics.md documents each one.
+using Microsoft.CodeAnalysis;
+
+namespace Nabla.Generator.Diagnostics;
+
+internal static class Descriptors
+{
+    private const string Category = "Nabla";
+    private const string HelpBase = "https://github.com/nabla-ad/nabla/blob/main/docs/diagnostics.md#";
+
+    private static DiagnosticDescriptor Make(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+    public static readonly DiagnosticDescriptor NoDerivativeForCallee = Make("NABLA0001",
+        "Call to a method with no derivative",
+        "'{0}' has no derivative, but its result depends on a differentiation input of '{1}': mark '{0}' [Differentiable], declare a [DerivativeOf] rule for it, or wrap the value in Autodiff.WithoutDerivative(...) if its derivative should be zero",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedConstruct = Make("NABLA0002",
+        "Construct not supported in differentiable code",
+        "{0} is not supported in [Differentiable] code yet{1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Make("NABLA0003",
+        "Containing type must be partial",
+        "'{0}' must be declared partial so that Nabla can write the derivatives of '{1}' beside it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedSignature = Make("NABLA0004",
+        "Method cannot be differentiated",
+        "'{0}' cannot be differentiated: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NamedDerivativeTarget = Make("NABLA0005",
+        "Named derivative does not match its original",
+        "{0}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidRule = Make("NABLA0006",
+        "Invalid derivative rule",
+        "Derivative rule '{0}' is invalid: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WrtNotFound = Make("NABLA0007",
+        "Unknown differentiation parameter",
+        "'{0}' in Wrt is not a differentiable parameter of '{1}' (differentiable parameters: {2})",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
+        "Nabla generator failure",
+        "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",
+        DiagnosticSeverity.Error);
+}

@@ -1,0 +1,42 @@
+// An equatable, symbol-free record of a diagnostic, so pipeline outputs stay cacheable.
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Nabla.Generator.IR;
+
+namespace Nabla.Generator.Diagnostics;
+
+internal sealed record DiagnosticInfo(string Id, string FilePath, int Start, int Length,
+    int Line, int Column, int EndLine, int EndColumn, EquatableArray<string> Args)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params object[] args)
+    {
+        var span = location?.SourceSpan ?? default;
+        var line = location?.GetLineSpan() ?? default;
+        return new DiagnosticInfo(descriptor.Id, line.Path ?? "", span.Start, span.Length,
+            line.StartLinePosition.Line, line.StartLinePosition.Character,
+            line.EndLinePosition.Line, line.EndLinePosition.Character,
+            new EquatableArray<string>(args.Select(a => a?.ToString() ?? "").ToArray()));
+    }
+
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, SourceInfo source, params object[] args) =>
+        new(descriptor.Id, source.FilePath, source.Start, source.Length, source.Line, source.Column,
+            source.EndLine, source.EndColumn,
+            new EquatableArray<string>(args.Select(a => a?.ToString() ?? "").ToArray()));
+
+    public Diagnostic ToDiagnostic()
+    {
+        var descriptor = DescriptorsById[Id];
+        var location = FilePath.Length == 0
+            ? Location.None
+            : Location.Create(FilePath, new TextSpan(Start, Length),
+                new LinePositionSpan(new LinePosition(Line, Column), new LinePosition(EndLine, EndColumn)));
+        return Diagnostic.Create(descriptor, location, Args.ToArray());
+    }
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> DescriptorsById =
+        typeof(Descriptors).GetFields()
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .ToDictionary(d => d.Id);
+}

@@ -1,0 +1,307 @@
+// Nabla IR: typed SSA in basic blocks with block parameters, plus mutable variables for
+// the few things that are not SSA (adjoint accumulators, residual slots, out parameters).
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Nabla.Generator.IR;
+
+/// <summary>Where an IR construct came from in the user's source: the statement text and its location.</summary>
+internal sealed record SourceInfo(string Text, string FilePath, int Start, int Length, int Line, int Column, int EndLine, int EndColumn)
+{
+    public static readonly SourceInfo None = new("", "", 0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>An SSA value: the result of one instruction, a block parameter, or a function parameter.</summary>
+internal sealed class Value
+{
+    public Value(int id, IrType type, string? name)
+    {
+        Id = id;
+        Type = type;
+        Name = name;
+    }
+
+    public int Id { get; }
+    public IrType Type { get; }
+    /// <summary>The source name it carries (a local's or parameter's), if any; the emitter makes it unique.</summary>
+    public string? Name { get; set; }
+    public Instr? Definition { get; set; }
+    public Block? ParameterOf { get; set; }
+    public Parameter? FunctionParameter { get; set; }
+
+    public override string ToString() => "%" + Id + (Name is null ? "" : "." + Name);
+}
+
+internal enum VarKind
+{
+    /// <summary>A local declared at the top of the emitted method.</summary>
+    Local,
+    /// <summary>A method parameter passed by <c>out</c>, <c>in</c> or <c>ref</c>.</summary>
+    Parameter,
+    /// <summary>A field of a struct variable (<c>residuals.s3</c>): not declared.</summary>
+    Field,
+}
+
+/// <summary>A mutable storage location: an adjoint accumulator, a residual slot, a by-ref parameter.</summary>
+internal sealed class Var
+{
+    public Var(string name, IrType type, VarKind kind)
+    {
+        Name = name;
+        Type = type;
+        Kind = kind;
+    }
+
+    public string Name { get; set; }
+    public IrType Type { get; }
+    public VarKind Kind { get; }
+    public override string ToString() => "$" + Name;
+}
+
+internal enum RefKindIr { None, Ref, Out, In }
+
+/// <summary>A function parameter: by value (an SSA value) or by reference (a variable).</summary>
+internal sealed class Parameter
+{
+    public Parameter(string name, IrType type, RefKindIr refKind, Value? value, Var? variable)
+    {
+        Name = name;
+        Type = type;
+        RefKind = refKind;
+        Value = value;
+        Variable = variable;
+    }
+
+    public string Name { get; }
+    public IrType Type { get; }
+    public RefKindIr RefKind { get; }
+    public Value? Value { get; }
+    public Var? Variable { get; }
+    /// <summary>Attributes to write before the parameter, e.g. <c>[global::Nabla.NoDerivative]</c>.</summary>
+    public string? Attributes { get; set; }
+}
+
+internal enum Op
+{
+    Const,          // Text = C# literal
+    Binary,         // Operands[0] op Operands[1]
+    Unary,          // op Operands[0]
+    Convert,        // (Type) Operands[0]
+    Call,           // Callee(args); Receiver optional
+    Member,         // Operands[0].Text or Text (static): field or property read
+    New,            // new Text(args)
+    MakeTuple,      // (a, b, ...)
+    TupleGet,       // Operands[0].ItemN (Index)
+    StopGradient,   // value flows, derivative is cut
+    This,           // this
+    TypeOf,         // typeof(Text)
+    LoadVar,        // Var
+    StoreVar,       // Var = Operands[0]; no result
+}
+
+internal enum BinaryOp { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor, Shl, Shr, ConditionalAnd, ConditionalOr }
+
+internal enum UnaryOp { Neg, Plus, Not, BitNot }
+
+/// <summary>How an argument is passed to a call.</summary>
+internal sealed class Argument
+{
+    public Argument(Value? value, RefKindIr refKind = RefKindIr.None, Var? variable = null)
+    {
+        Value = value;
+        RefKind = refKind;
+        Variable = variable;
+    }
+
+    /// <summary>The value passed (by value or <c>in</c> of a value).</summary>
+    public Value? Value { get; set; }
+    public RefKindIr RefKind { get; }
+    /// <summary>The variable passed by <c>out</c>/<c>ref</c>/<c>in</c>.</summary>
+    public Var? Variable { get; }
+}
+
+/// <summary>
+/// How to differentiate through a call: the generated or rule-split members to call, and which
+/// arguments carry tangents. All names are C# expressions ready to emit.
+/// </summary>
+internal sealed record CalleeDerivative(
+    /// <summary>Augmented primal: <c>R Primal(args, out Residuals r)</c>.</summary>
+    string PrimalMethod,
+    /// <summary>Pullback: <c>Pullback(in Residuals r, R cotangent)</c> → cotangent, or tuple of cotangents of the wrt arguments. Null for forward-only rules.</summary>
+    string? PullbackMethod,
+    /// <summary><c>(R Value, R Tangent) Jvp(args, tangents of wrt args)</c>; null when forward mode goes through the pullback or the differential.</summary>
+    string? JvpMethod,
+    /// <summary>Forward rules: <c>R Differential(in Residuals r, tangents of wrt args)</c>.</summary>
+    string? DifferentialMethod,
+    string ResidualType,
+    /// <summary>Indices (in the callee's parameter list, receiver excluded) of the arguments with tangents, in order.</summary>
+    IReadOnlyList<int> Wrt);
+
+/// <summary>What a call instruction calls, as it will be emitted.</summary>
+internal sealed record Callee(
+    /// <summary>C# to call: <c>global::System.Math.Sin</c> for statics, the member name for instance calls.</summary>
+    string Expression,
+    /// <summary><c>Type.Method</c> for messages.</summary>
+    string DisplayName,
+    bool IsStatic,
+    /// <summary>Null when the callee has neither <c>[Differentiable]</c> nor a rule.</summary>
+    CalleeDerivative? Derivative,
+    /// <summary>True for <c>Autodiff.WithoutDerivative</c>.</summary>
+    bool IsStopGradient = false);
+
+/// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
+internal sealed class Instr
+{
+    public Instr(Op op, Value? result, List<Value> operands, SourceInfo source)
+    {
+        Op = op;
+        Result = result;
+        Operands = operands;
+        Source = source;
+        if (result != null) result.Definition = this;
+    }
+
+    public Op Op { get; }
+    public Value? Result { get; }
+    public List<Value> Operands { get; }
+    public SourceInfo Source { get; }
+    public BinaryOp BinaryOp { get; set; }
+    public UnaryOp UnaryOp { get; set; }
+    /// <summary>Literal text (Const), member name (Member), type name (New, TypeOf).</summary>
+    public string? Text { get; set; }
+    public int Index { get; set; }
+    public Var? Var { get; set; }
+    public Callee? Callee { get; set; }
+    /// <summary>Call/New arguments (Operands holds the receiver, if any, for Call and Member).</summary>
+    public List<Argument>? Arguments { get; set; }
+    /// <summary>Checked arithmetic or conversion.</summary>
+    public bool Checked { get; set; }
+
+    public IEnumerable<Value> AllInputs()
+    {
+        foreach (var v in Operands) yield return v;
+        if (Arguments != null)
+            foreach (var a in Arguments)
+                if (a.Value != null) yield return a.Value;
+    }
+
+    public override string ToString() => IrPrinter.Print(this);
+}
+
+/// <summary>A control-flow edge with the values passed to the target's parameters.</summary>
+internal sealed class Edge
+{
+    public Edge(Block target, List<Value>? args = null)
+    {
+        Target = target;
+        Args = args ?? new List<Value>();
+    }
+
+    public Block Target { get; set; }
+    public List<Value> Args { get; }
+}
+
+internal enum TerminatorKind { Jump, Branch, Switch, Return, Throw, Unreachable }
+
+/// <summary>How a block ends.</summary>
+internal sealed class Terminator
+{
+    public TerminatorKind Kind { get; init; }
+    /// <summary>Branch condition, switch key, returned value or thrown exception.</summary>
+    public Value? Value { get; set; }
+    /// <summary>Jump: [target]; Branch: [whenTrue, whenFalse]; Switch: one per case value 0..n-1, then default.</summary>
+    public List<Edge> Edges { get; init; } = new();
+    public SourceInfo Source { get; init; } = SourceInfo.None;
+
+    public static Terminator Jump(Edge e, SourceInfo? s = null) => new() { Kind = TerminatorKind.Jump, Edges = { e }, Source = s ?? SourceInfo.None };
+    public static Terminator Branch(Value c, Edge t, Edge f, SourceInfo? s = null) => new() { Kind = TerminatorKind.Branch, Value = c, Edges = { t, f }, Source = s ?? SourceInfo.None };
+    public static Terminator Return(Value? v, SourceInfo? s = null) => new() { Kind = TerminatorKind.Return, Value = v, Source = s ?? SourceInfo.None };
+    public static Terminator Throw(Value v, SourceInfo? s = null) => new() { Kind = TerminatorKind.Throw, Value = v, Source = s ?? SourceInfo.None };
+    public static Terminator Unreachable() => new() { Kind = TerminatorKind.Unreachable };
+}
+
+/// <summary>A basic block: parameters (SSA phis), instructions, a terminator.</summary>
+internal sealed class Block
+{
+    public Block(int id) => Id = id;
+
+    public int Id { get; set; }
+    public List<Value> Params { get; } = new();
+    public List<Instr> Instrs { get; } = new();
+    public Terminator Terminator { get; set; } = Terminator.Unreachable();
+    /// <summary>A comment the emitter writes at the block's label.</summary>
+    public string? Comment { get; set; }
+
+    public override string ToString() => "bb" + Id;
+}
+
+/// <summary>A function in Nabla IR.</summary>
+internal sealed class IrFunction
+{
+    public IrFunction(string name, IrType returnType)
+    {
+        Name = name;
+        ReturnType = returnType;
+    }
+
+    public string Name { get; set; }
+    public IrType ReturnType { get; set; }
+    public List<Parameter> Parameters { get; } = new();
+    public List<Block> Blocks { get; } = new();
+    public List<Var> Locals { get; } = new();
+    public bool IsStatic { get; set; } = true;
+    /// <summary>Accessibility and other modifiers to emit, e.g. <c>public static</c>.</summary>
+    public string Modifiers { get; set; } = "public static";
+    /// <summary>The XML summary: what the function computes, in math.</summary>
+    public string? Summary { get; set; }
+    public List<string> Attributes { get; } = new();
+
+    private int _nextValue;
+    private int _nextBlock;
+
+    public Value NewValue(IrType type, string? name = null) => new(_nextValue++, type, name);
+
+    public Block NewBlock()
+    {
+        var b = new Block(_nextBlock++);
+        Blocks.Add(b);
+        return b;
+    }
+
+    public Block Entry => Blocks[0];
+
+    public Var NewLocal(string name, IrType type)
+    {
+        var v = new Var(name, type, VarKind.Local);
+        Locals.Add(v);
+        return v;
+    }
+
+    public Value AddParameter(string name, IrType type)
+    {
+        var v = NewValue(type, name);
+        var p = new Parameter(name, type, RefKindIr.None, v, null);
+        v.FunctionParameter = p;
+        Parameters.Add(p);
+        return v;
+    }
+
+    public Var AddRefParameter(string name, IrType type, RefKindIr kind)
+    {
+        var v = new Var(name, type, VarKind.Parameter);
+        Parameters.Add(new Parameter(name, type, kind, null, v));
+        return v;
+    }
+
+    /// <summary>Predecessor edges of every block, in a stable order (block order, then edge order).</summary>
+    public Dictionary<Block, List<(Block From, Edge Edge)>> Predecessors()
+    {
+        var map = Blocks.ToDictionary(b => b, _ => new List<(Block, Edge)>());
+        foreach (var b in Blocks)
+            foreach (var e in b.Terminator.Edges)
+                map[e.Target].Add((b, e));
+        return map;
+    }
+
+    public override string ToString() => IrPrinter.Print(this);
+}

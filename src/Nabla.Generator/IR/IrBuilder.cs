@@ -1,0 +1,116 @@
+// Appends instructions to a block of an IR function; used by lowering and by the AD transforms.
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace Nabla.Generator.IR;
+
+internal sealed class IrBuilder
+{
+    public IrBuilder(IrFunction function, Block? block = null)
+    {
+        Function = function;
+        Block = block ?? (function.Blocks.Count > 0 ? function.Blocks[0] : function.NewBlock());
+    }
+
+    public IrFunction Function { get; }
+    /// <summary>The block instructions are appended to.</summary>
+    public Block Block { get; set; }
+    /// <summary>The source statement attached to new instructions.</summary>
+    public SourceInfo Source { get; set; } = SourceInfo.None;
+
+    public Value Emit(Op op, IrType type, List<Value> operands, string? name = null)
+    {
+        var v = Function.NewValue(type, name);
+        Block.Instrs.Add(new Instr(op, v, operands, Source));
+        return v;
+    }
+
+    public Instr EmitInstr(Op op, IrType? type, List<Value> operands, string? name = null)
+    {
+        var v = type is null || type.Kind == TypeKind.Void ? null : Function.NewValue(type, name);
+        var i = new Instr(op, v, operands, Source);
+        Block.Instrs.Add(i);
+        return i;
+    }
+
+    public Value Const(IrType type, string text)
+    {
+        var i = EmitInstr(Op.Const, type, new List<Value>());
+        i.Text = text;
+        return i.Result!;
+    }
+
+    public Value Zero(IrType type) => Const(type, ZeroLiteral(type));
+
+    public Value One(IrType type) => Const(type, type.Kind == TypeKind.Single ? "1f" : "1d");
+
+    public static string ZeroLiteral(IrType type) => type.Kind switch
+    {
+        TypeKind.Single => "0f",
+        TypeKind.Double => "0d",
+        TypeKind.Integer => "0",
+        TypeKind.Bool => "false",
+        _ => "default(" + type.Name + ")",
+    };
+
+    public static string RealLiteral(IrType type, double value) => type.Kind == TypeKind.Single
+        ? ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f"
+        : value.ToString("R", CultureInfo.InvariantCulture) + "d";
+
+    public Value Binary(BinaryOp op, Value a, Value b, IrType? type = null, string? name = null)
+    {
+        var i = EmitInstr(Op.Binary, type ?? a.Type, new List<Value> { a, b }, name);
+        i.BinaryOp = op;
+        return i.Result!;
+    }
+
+    public Value Unary(UnaryOp op, Value a, string? name = null)
+    {
+        var i = EmitInstr(Op.Unary, a.Type, new List<Value> { a }, name);
+        i.UnaryOp = op;
+        return i.Result!;
+    }
+
+    public Value Convert(Value a, IrType to, string? name = null) =>
+        a.Type.Equals(to) ? a : Emit(Op.Convert, to, new List<Value> { a }, name);
+
+    public Value Load(Var v, string? name = null)
+    {
+        var i = EmitInstr(Op.LoadVar, v.Type, new List<Value>(), name);
+        i.Var = v;
+        return i.Result!;
+    }
+
+    public void Store(Var v, Value value)
+    {
+        var i = EmitInstr(Op.StoreVar, null, new List<Value> { value });
+        i.Var = v;
+    }
+
+    /// <summary>var += value, in the "read adjoint, accumulate" rhythm of emitted pullbacks.</summary>
+    public void AddTo(Var v, Value value)
+    {
+        var old = Load(v);
+        Store(v, Binary(BinaryOp.Add, old, Convert(value, v.Type)));
+    }
+
+    public Value MakeTuple(List<Value> items, IrType type) => Emit(Op.MakeTuple, type, items);
+
+    public Value TupleGet(Value tuple, int index, string? name = null)
+    {
+        var i = EmitInstr(Op.TupleGet, tuple.Type.Elements[index], new List<Value> { tuple }, name);
+        i.Index = index;
+        return i.Result!;
+    }
+
+    public Instr Call(Callee callee, Value? receiver, List<Argument> args, IrType resultType, string? name = null)
+    {
+        var i = EmitInstr(Op.Call, resultType, receiver is null ? new List<Value>() : new List<Value> { receiver }, name);
+        i.Callee = callee;
+        i.Arguments = args;
+        return i;
+    }
+
+    public void Jump(Block target, List<Value>? args = null) =>
+        Block.Terminator = Terminator.Jump(new Edge(target, args), Source);
+}

@@ -1,0 +1,71 @@
+// Types in Nabla IR: a C# type name (fully qualified, as emitted) and what differentiation makes of it.
+using System;
+using System.Collections.Generic;
+
+namespace Nabla.Generator.IR;
+
+/// <summary>What a type is to differentiation: a real scalar carries a tangent; everything else is data.</summary>
+internal enum TypeKind
+{
+    Double,
+    Single,
+    Integer,
+    Bool,
+    Tuple,
+    Void,
+    Other,
+}
+
+/// <summary>An IR type: its C# spelling (with <c>global::</c>) and its kind. Compared by name.</summary>
+internal sealed class IrType : IEquatable<IrType>
+{
+    public static readonly IrType Double = new("double", TypeKind.Double);
+    public static readonly IrType Single = new("float", TypeKind.Single);
+    public static readonly IrType Int32 = new("int", TypeKind.Integer);
+    public static readonly IrType Bool = new("bool", TypeKind.Bool);
+    public static readonly IrType Void = new("void", TypeKind.Void);
+
+    public IrType(string name, TypeKind kind, IReadOnlyList<IrType>? elements = null, IReadOnlyList<string?>? elementNames = null)
+    {
+        Name = name;
+        Kind = kind;
+        Elements = elements ?? Array.Empty<IrType>();
+        ElementNames = elementNames ?? Array.Empty<string?>();
+    }
+
+    /// <summary>C# spelling, e.g. <c>double</c>, <c>global::System.String</c>, <c>(double, double)</c>.</summary>
+    public string Name { get; }
+    public TypeKind Kind { get; }
+    /// <summary>Element types of a value tuple.</summary>
+    public IReadOnlyList<IrType> Elements { get; }
+    public IReadOnlyList<string?> ElementNames { get; }
+
+    /// <summary>True for <c>double</c> and <c>float</c>: the types that carry tangents in this IR.</summary>
+    public bool IsReal => Kind is TypeKind.Double or TypeKind.Single;
+
+    /// <summary>A tuple of real scalars and of such tuples also carries a tangent (of its own shape).</summary>
+    public bool IsDifferentiable => IsReal || (Kind == TypeKind.Tuple && Elements.Count > 0 && AllDifferentiable());
+
+    private bool AllDifferentiable()
+    {
+        foreach (var e in Elements)
+            if (!e.IsDifferentiable) return false;
+        return true;
+    }
+
+    public static IrType Tuple(IReadOnlyList<IrType> elements, IReadOnlyList<string?>? names = null)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < elements.Count; i++)
+        {
+            string? n = names != null && i < names.Count ? names[i] : null;
+            parts.Add(n is null ? elements[i].Name : elements[i].Name + " " + n);
+        }
+        return new IrType("(" + string.Join(", ", parts) + ")", TypeKind.Tuple, elements, names);
+    }
+
+    public bool Equals(IrType? other) => other is not null && other.Name == Name;
+    public override bool Equals(object? obj) => Equals(obj as IrType);
+    public override int GetHashCode() => Name.GetHashCode();
+    public override string ToString() => Name;
+}

@@ -1,0 +1,891 @@
+// Lowers a method body from Roslyn's ControlFlowGraph (IOperation in basic blocks) into Nabla IR:
+// SSA for locals, parameters and flow captures, built with Braun et al.'s on-the-fly algorithm.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Nabla.Generator.Diagnostics;
+using Nabla.Generator.IR;
+using Nabla.Generator.Rules;
+using TypeKind = Nabla.Generator.IR.TypeKind;
+
+namespace Nabla.Generator.Lowering;
+
+/// <summary>Raised inside lowering to abandon a function after a diagnostic was recorded.</summary>
+internal sealed class LoweringFailed : Exception { }
+
+/// <summary>What the lowering of a rule found in its final <c>return (value, lambda)</c>.</summary>
+internal sealed class RuleReturn
+{
+    public RuleReturn(IFlowAnonymousFunctionOperation lambda, ControlFlowGraph lambdaGraph, List<ISymbol> captured)
+    {
+        Lambda = lambda;
+        LambdaGraph = lambdaGraph;
+        Captured = captured;
+    }
+
+    public IFlowAnonymousFunctionOperation Lambda { get; }
+    public ControlFlowGraph LambdaGraph { get; }
+    /// <summary>Outer locals and parameters the lambda reads: the rule's residuals.</summary>
+    public List<ISymbol> Captured { get; }
+}
+
+internal sealed class Lowerer
+{
+    private readonly CalleeResolver _resolver;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly string _functionDisplay;
+    private readonly CancellationToken _cancellation;
+
+    private IrFunction _f = null!;
+    private IrBuilder _b = null!;
+    private readonly Dictionary<BasicBlock, Block> _blockMap = new();
+    private readonly Dictionary<Block, List<(Block From, Edge Edge)>> _preds = new();
+    private readonly Dictionary<Block, Dictionary<object, Value>> _defs = new();
+    private readonly Dictionary<Block, List<(object Variable, Value Phi)>> _incomplete = new();
+    private readonly HashSet<Block> _sealed = new();
+    private readonly HashSet<Block> _filled = new();
+    private readonly Dictionary<object, IrType> _variableTypes = new();
+    private Block? _returnBlock;
+    private Value? _returnValue;
+    private bool _invalid;
+
+    /// <summary>Rule mode: the final return must be <c>(value, lambda)</c>; the lambda is recorded here.</summary>
+    public bool RuleMode { get; set; }
+    public RuleReturn? RuleReturn { get; private set; }
+    /// <summary>Rule mode: outer variables captured by the lambda, read at the return, in <see cref="RuleReturn"/>'s order.</summary>
+    public List<Value> CapturedValuesAtReturn { get; } = new();
+    /// <summary>Set when the body had compile errors; the compiler reports those, so lowering stays silent.</summary>
+    public bool HadInvalidCode => _invalid;
+
+    public Lowerer(CalleeResolver resolver, List<DiagnosticInfo> diagnostics, string functionDisplay, CancellationToken cancellation)
+    {
+        _resolver = resolver;
+        _diagnostics = diagnostics;
+        _functionDisplay = functionDisplay;
+        _cancellation = cancellation;
+    }
+
+    /// <summary>
+    /// Lowers a control-flow graph into <paramref name="function"/>, whose parameters the caller has
+    /// created; <paramref name="initial"/> binds symbols (parameters, captured outer variables) to them.
+    /// Returns false when a diagnostic was reported or the code is invalid.
+    /// </summary>
+    public bool Lower(ControlFlowGraph graph, IrFunction function, IEnumerable<(ISymbol Symbol, Value Value)> initial)
+    {
+        _f = function;
+        var entryIr = function.Blocks.Count > 0 ? function.Blocks[0] : function.NewBlock();
+        _b = new IrBuilder(function, entryIr);
+        try
+        {
+            var blocks = graph.Blocks.Where(b => b.IsReachable).ToList();
+            CheckRegions(graph);
+            // The CFG's entry block maps to the IR entry; every other reachable block gets its own.
+            foreach (var bb in blocks)
+                _blockMap[bb] = bb.Kind == BasicBlockKind.Entry ? entryIr : function.NewBlock();
+            foreach (var block in _blockMap.Values)
+            {
+                _preds[block] = new List<(Block, Edge)>();
+                _defs[block] = new Dictionary<object, Value>();
+            }
+            if (function.ReturnType.Kind != TypeKind.Void)
+            {
+                _returnBlock = function.NewBlock();
+                _returnValue = function.NewValue(function.ReturnType, "result");
+                _returnValue.ParameterOf = _returnBlock;
+                _returnBlock.Params.Add(_returnValue);
+            }
+            else
+            {
+                _returnBlock = function.NewBlock();
+            }
+            _preds[_returnBlock] = new List<(Block, Edge)>();
+            _defs[_returnBlock] = new Dictionary<object, Value>();
+            _returnBlock.Terminator = Terminator.Return(_returnValue);
+
+            foreach (var (symbol, value) in initial)
+                WriteVariable(symbol, entryIr, value);
+            Seal(entryIr);
+
+            foreach (var bb in blocks)
+            {
+                _cancellation.ThrowIfCancellationRequested();
+                if (bb.Kind == BasicBlockKind.Exit) continue;
+                FillBlock(bb);
+                _filled.Add(_blockMap[bb]);
+                TrySealAll();
+            }
+            // The exit block of the CFG only forwards to our return block.
+            foreach (var bb in blocks.Where(b => b.Kind == BasicBlockKind.Exit))
+            {
+                var exit = _blockMap[bb];
+                _filled.Add(exit);
+                TrySealAll();
+            }
+            _filled.Add(_returnBlock);
+            TrySealAll();
+            if (_invalid) return false;
+            RemoveTrivialPhis();
+            RemoveUnusedExit();
+            return true;
+        }
+        catch (LoweringFailed)
+        {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- blocks and terminators
+
+    private void CheckRegions(ControlFlowGraph graph)
+    {
+        void Visit(ControlFlowRegion region)
+        {
+            switch (region.Kind)
+            {
+                case ControlFlowRegionKind.Try:
+                case ControlFlowRegionKind.TryAndCatch:
+                case ControlFlowRegionKind.TryAndFinally:
+                case ControlFlowRegionKind.Catch:
+                case ControlFlowRegionKind.Filter:
+                case ControlFlowRegionKind.FilterAndHandler:
+                case ControlFlowRegionKind.Finally:
+                    var first = graph.Blocks[region.FirstBlockOrdinal];
+                    var syntax = first.Operations.FirstOrDefault()?.Syntax ?? first.BranchValue?.Syntax;
+                    var stmt = syntax?.AncestorsAndSelf().FirstOrDefault(s => s is TryStatementSyntax or UsingStatementSyntax or LockStatementSyntax or ForEachStatementSyntax or LocalDeclarationStatementSyntax) ?? syntax;
+                    Unsupported(stmt, "try/catch/finally, using, lock and foreach over enumerators", ".");
+                    break;
+            }
+            foreach (var nested in region.NestedRegions) Visit(nested);
+        }
+        Visit(graph.Root);
+    }
+
+    private void FillBlock(BasicBlock bb)
+    {
+        var block = _blockMap[bb];
+        _b.Block = block;
+        foreach (var op in bb.Operations)
+        {
+            _b.Source = SourceOf(op.Syntax);
+            LowerStatement(op);
+        }
+        if (bb.BranchValue != null) _b.Source = SourceOf(bb.BranchValue.Syntax);
+
+        if (bb.ConditionKind != ControlFlowConditionKind.None)
+        {
+            var cond = LowerExpression(bb.BranchValue!);
+            var conditional = EdgeTo(block, bb.ConditionalSuccessor!);
+            var fallThrough = EdgeTo(block, bb.FallThroughSuccessor!);
+            _b.Block.Terminator = bb.ConditionKind == ControlFlowConditionKind.WhenTrue
+                ? Terminator.Branch(cond, conditional, fallThrough, _b.Source)
+                : Terminator.Branch(cond, fallThrough, conditional, _b.Source);
+            return;
+        }
+        var successor = bb.FallThroughSuccessor;
+        if (successor is null)
+        {
+            block.Terminator = Terminator.Unreachable();
+            return;
+        }
+        switch (successor.Semantics)
+        {
+            case ControlFlowBranchSemantics.Regular:
+                if (successor.Destination!.Kind == BasicBlockKind.Exit)
+                    goto case ControlFlowBranchSemantics.Return;
+                _b.Block.Terminator = Terminator.Jump(EdgeTo(block, successor), _b.Source);
+                break;
+            case ControlFlowBranchSemantics.Return:
+            {
+                var args = new List<Value>();
+                if (RuleMode && bb.BranchValue != null)
+                {
+                    args.Add(LowerRuleReturn(bb.BranchValue));
+                }
+                else if (bb.BranchValue != null)
+                {
+                    var v = LowerExpression(bb.BranchValue);
+                    if (_returnValue != null) args.Add(Coerce(v, _returnValue.Type));
+                }
+                else if (_returnValue != null)
+                {
+                    Unsupported(bb.Operations.LastOrDefault()?.Syntax, "a return without a value", ".");
+                }
+                var edge = new Edge(_returnBlock!, args);
+                _preds[_returnBlock!].Add((_b.Block, edge));
+                _b.Block.Terminator = Terminator.Jump(edge, _b.Source);
+                break;
+            }
+            case ControlFlowBranchSemantics.Throw:
+                _b.Block.Terminator = Terminator.Throw(LowerExpression(bb.BranchValue!), _b.Source);
+                break;
+            case ControlFlowBranchSemantics.ProgramTermination:
+            case ControlFlowBranchSemantics.Error:
+                _invalid = true;
+                throw new LoweringFailed();
+            default:
+                Unsupported(bb.BranchValue?.Syntax ?? bb.Operations.LastOrDefault()?.Syntax, "this control flow (" + successor.Semantics + ")", ".");
+                break;
+        }
+    }
+
+    private Edge EdgeTo(Block from, ControlFlowBranch branch)
+    {
+        if (branch.Semantics != ControlFlowBranchSemantics.Regular || branch.Destination is null)
+            Unsupported(null, "this control flow (" + branch.Semantics + ")", ".");
+        var target = _blockMap[branch.Destination!];
+        var edge = new Edge(target);
+        _preds[target].Add((_b.Block, edge));
+        return edge;
+    }
+
+    private Value Coerce(Value v, IrType type) => v.Type.Equals(type) ? v : _b.Convert(v, type);
+
+    private void RemoveUnusedExit()
+    {
+        // Blocks nothing jumps to (the CFG's exit, when every path returns through our return block).
+        var preds = _f.Predecessors();
+        _f.Blocks.RemoveAll(b => b != _f.Entry && preds[b].Count == 0 && b.Terminator.Kind == TerminatorKind.Unreachable);
+    }
+
+    // ---------------------------------------------------------------- SSA construction
+
+    private void WriteVariable(object variable, Block block, Value value) => _defs[block][variable] = value;
+
+    private Value ReadVariable(object variable, Block block, IrType type)
+    {
+        if (_defs[block].TryGetValue(variable, out var v)) return v;
+        return ReadVariableRecursive(variable, block, type);
+    }
+
+    private Value ReadVariableRecursive(object variable, Block block, IrType type)
+    {
+        Value value;
+        if (!_sealed.Contains(block))
+        {
+            value = NewPhi(block, variable, type);
+            if (!_incomplete.TryGetValue(block, out var list)) _incomplete[block] = list = new();
+            list.Add((variable, value));
+        }
+        else if (_preds[block].Count == 1)
+        {
+            value = ReadVariable(variable, _preds[block][0].From, type);
+        }
+        else if (_preds[block].Count == 0)
+        {
+            // Read before any write on this path (C# definite assignment rules this out for locals;
+            // it happens for captures of unreachable paths). Use the type's default.
+            var saved = _b.Block;
+            var entry = _f.Entry;
+            var c = new Instr(Op.Const, _f.NewValue(type), new List<Value>(), SourceInfo.None) { Text = IrBuilder.ZeroLiteral(type) };
+            entry.Instrs.Insert(0, c);
+            value = c.Result!;
+            _b.Block = saved;
+        }
+        else
+        {
+            value = NewPhi(block, variable, type);
+            WriteVariable(variable, block, value);
+            AddPhiOperands(variable, value, block, type);
+        }
+        WriteVariable(variable, block, value);
+        return value;
+    }
+
+    private Value NewPhi(Block block, object variable, IrType type)
+    {
+        var phi = _f.NewValue(type, VariableName(variable));
+        phi.ParameterOf = block;
+        block.Params.Add(phi);
+        return phi;
+    }
+
+    private void AddPhiOperands(object variable, Value phi, Block block, IrType type)
+    {
+        foreach (var (from, edge) in _preds[block])
+            edge.Args.Add(ReadVariable(variable, from, type));
+    }
+
+    private void TrySealAll()
+    {
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var block in _preds.Keys.ToList())
+            {
+                if (_sealed.Contains(block)) continue;
+                if (_preds[block].All(p => _filled.Contains(p.From)) && (_filled.Contains(block) || _preds[block].Count > 0))
+                {
+                    if (!AllPredecessorsKnown(block)) continue;
+                    Seal(block);
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    private bool AllPredecessorsKnown(Block block)
+    {
+        // A block is sealable once every CFG predecessor has been filled (its edges then exist).
+        foreach (var kv in _blockMap)
+        {
+            if (kv.Value != block) continue;
+            foreach (var p in kv.Key.Predecessors)
+                if (p.Source.IsReachable && _blockMap.TryGetValue(p.Source, out var src) && !_filled.Contains(src))
+                    return false;
+            return true;
+        }
+        // Our own return block: every CFG block must be filled.
+        return _blockMap.Values.All(b => _filled.Contains(b));
+    }
+
+    private void Seal(Block block)
+    {
+        if (_incomplete.TryGetValue(block, out var list))
+        {
+            foreach (var (variable, phi) in list)
+                AddPhiOperands(variable, phi, block, phi.Type);
+            _incomplete.Remove(block);
+        }
+        _sealed.Add(block);
+    }
+
+    /// <summary>Removes block parameters whose incoming values are all one value (or the parameter itself).</summary>
+    private void RemoveTrivialPhis()
+    {
+        var replace = new Dictionary<Value, Value>();
+        Value Resolve(Value v)
+        {
+            while (replace.TryGetValue(v, out var r)) v = r;
+            return v;
+        }
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            var preds = _f.Predecessors();
+            foreach (var block in _f.Blocks)
+            {
+                for (int i = block.Params.Count - 1; i >= 0; i--)
+                {
+                    if (block == _returnBlock) continue;
+                    var phi = block.Params[i];
+                    Value? same = null;
+                    bool trivial = true;
+                    foreach (var (_, edge) in preds[block])
+                    {
+                        var arg = Resolve(edge.Args[i]);
+                        if (arg == phi || arg == same) continue;
+                        if (same != null) { trivial = false; break; }
+                        same = arg;
+                    }
+                    if (!trivial || same is null) continue;
+                    replace[phi] = same;
+                    block.Params.RemoveAt(i);
+                    foreach (var (_, edge) in preds[block]) edge.Args.RemoveAt(i);
+                    changed = true;
+                }
+            }
+        }
+        if (replace.Count == 0) return;
+        foreach (var block in _f.Blocks)
+        {
+            foreach (var instr in block.Instrs)
+            {
+                for (int i = 0; i < instr.Operands.Count; i++) instr.Operands[i] = Resolve(instr.Operands[i]);
+                if (instr.Arguments != null)
+                    foreach (var a in instr.Arguments)
+                        if (a.Value != null) a.Value = Resolve(a.Value);
+            }
+            var t = block.Terminator;
+            if (t.Value != null) t.Value = Resolve(t.Value);
+            foreach (var e in t.Edges)
+                for (int i = 0; i < e.Args.Count; i++) e.Args[i] = Resolve(e.Args[i]);
+        }
+        for (int i = 0; i < CapturedValuesAtReturn.Count; i++)
+            CapturedValuesAtReturn[i] = Resolve(CapturedValuesAtReturn[i]);
+    }
+
+    private static string? VariableName(object variable) => variable switch
+    {
+        ILocalSymbol l => l.Name,
+        IParameterSymbol p => p.Name,
+        _ => null,
+    };
+
+    private Value Read(object variable, IrType type) => ReadVariable(variable, _b.Block, type);
+
+    private void Write(object variable, Value value) => WriteVariable(variable, _b.Block, value);
+
+    // ---------------------------------------------------------------- statements
+
+    private void LowerStatement(IOperation op)
+    {
+        switch (op)
+        {
+            case IFlowCaptureOperation capture:
+            {
+                var v = LowerExpression(capture.Value);
+                _variableTypes[capture.Id] = v.Type;
+                Write(capture.Id, v);
+                return;
+            }
+            case IExpressionStatementOperation es:
+                LowerStatement(es.Operation);
+                return;
+            case IEmptyOperation:
+                return;
+            case IFlowCaptureReferenceOperation:
+                return;
+            default:
+                LowerExpression(op, valueUsed: false);
+                return;
+        }
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    private Value LowerExpression(IOperation op, bool valueUsed = true)
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        if (op.ConstantValue.HasValue && op.Type != null && op is not IFlowCaptureReferenceOperation)
+        {
+            var literal = Literal(op.ConstantValue.Value, op.Type);
+            if (literal != null) return _b.Const(Symbols.IrTypeOf(op.Type), literal);
+        }
+        switch (op)
+        {
+            case IInvalidOperation:
+                _invalid = true;
+                throw new LoweringFailed();
+            case ILocalReferenceOperation local:
+                return Read(local.Local, Symbols.IrTypeOf(local.Local.Type));
+            case IParameterReferenceOperation parameter:
+                if (parameter.Parameter.RefKind is RefKind.Ref or RefKind.Out)
+                    Unsupported(op.Syntax, "a ref or out parameter", " (differentiating through ref/out parameters is planned).");
+                return Read(parameter.Parameter, Symbols.IrTypeOf(parameter.Parameter.Type));
+            case IFlowCaptureReferenceOperation capture:
+                return Read(capture.Id, _variableTypes.TryGetValue(capture.Id, out var ct) ? ct : Symbols.IrTypeOf(capture.Type));
+            case IConversionOperation conversion:
+                return LowerConversion(conversion);
+            case IBinaryOperation binary:
+                return LowerBinary(binary);
+            case IUnaryOperation unary:
+                return LowerUnary(unary);
+            case IInvocationOperation invocation:
+                return LowerInvocation(invocation, valueUsed);
+            case ISimpleAssignmentOperation assignment:
+            {
+                var value = LowerExpression(assignment.Value);
+                Assign(assignment.Target, value);
+                return value;
+            }
+            case ICompoundAssignmentOperation compound:
+                return LowerCompoundAssignment(compound);
+            case IIncrementOrDecrementOperation increment:
+                return LowerIncrement(increment);
+            case IFieldReferenceOperation field:
+                return LowerMember(field, field.Field.IsStatic, field.Instance, field.Field.Name, field.Field.ContainingType, field.Type);
+            case IPropertyReferenceOperation property:
+                if (property.Arguments.Length > 0)
+                    Unsupported(op.Syntax, "an indexer", " (arrays and indexers come with loops-and-arrays support).");
+                return LowerMember(property, property.Property.IsStatic, property.Instance, property.Property.Name, property.Property.ContainingType, property.Type);
+            case IInstanceReferenceOperation:
+                return _b.Emit(Op.This, Symbols.IrTypeOf(op.Type), new List<Value>(), "this");
+            case IDefaultValueOperation:
+                return _b.Const(Symbols.IrTypeOf(op.Type), "default(" + Symbols.TypeName(op.Type!) + ")");
+            case ITupleOperation tuple:
+            {
+                var items = tuple.Elements.Select(e => LowerExpression(e)).ToList();
+                return _b.MakeTuple(items, Symbols.IrTypeOf(tuple.Type));
+            }
+            case ITypeOfOperation typeOf:
+            {
+                var i = _b.EmitInstr(Op.TypeOf, Symbols.IrTypeOf(op.Type), new List<Value>());
+                i.Text = Symbols.TypeName(typeOf.TypeOperand);
+                return i.Result!;
+            }
+            case IObjectCreationOperation creation when creation.Initializer is null && creation.Constructor != null:
+            {
+                var args = LowerArguments(creation.Arguments, creation.Constructor);
+                var i = _b.EmitInstr(Op.New, Symbols.IrTypeOf(op.Type), new List<Value>());
+                i.Text = Symbols.TypeName(op.Type!);
+                i.Arguments = args;
+                return i.Result!;
+            }
+            case IFlowAnonymousFunctionOperation:
+                Unsupported(op.Syntax, "a lambda inside [Differentiable] code", " (differentiating through lambdas is planned).");
+                break;
+            case IArrayElementReferenceOperation:
+            case IArrayCreationOperation:
+                Unsupported(op.Syntax, "an array", " (arrays come with loops-and-arrays support).");
+                break;
+            case ISwitchExpressionOperation:
+            case IIsPatternOperation:
+            case IIsTypeOperation:
+                Unsupported(op.Syntax, "pattern matching", ".");
+                break;
+            case IInterpolatedStringOperation:
+                Unsupported(op.Syntax, "an interpolated string", "; build the message outside the differentiable method, or use a constant string.");
+                break;
+        }
+        Unsupported(op.Syntax, DescribeOperation(op), ".");
+        return null!;
+    }
+
+    private static string DescribeOperation(IOperation op)
+    {
+        string kind = op.Kind.ToString();
+        return "this construct (" + kind + ")";
+    }
+
+    private Value LowerConversion(IConversionOperation conversion)
+    {
+        if (conversion.OperatorMethod != null)
+            Unsupported(conversion.Syntax, "a user-defined conversion", ".");
+        var operand = LowerExpression(conversion.Operand);
+        var to = Symbols.IrTypeOf(conversion.Type);
+        if (operand.Type.Equals(to) || conversion.Conversion.IsIdentity) return operand;
+        var v = _b.Emit(Op.Convert, to, new List<Value> { operand });
+        v.Definition!.Checked = conversion.IsChecked;
+        return v;
+    }
+
+    private Value LowerBinary(IBinaryOperation binary)
+    {
+        var left = LowerExpression(binary.LeftOperand);
+        var right = LowerExpression(binary.RightOperand);
+        BinaryOp op = binary.OperatorKind switch
+        {
+            BinaryOperatorKind.Add => BinaryOp.Add,
+            BinaryOperatorKind.Subtract => BinaryOp.Sub,
+            BinaryOperatorKind.Multiply => BinaryOp.Mul,
+            BinaryOperatorKind.Divide => BinaryOp.Div,
+            BinaryOperatorKind.Remainder => BinaryOp.Rem,
+            BinaryOperatorKind.Equals => BinaryOp.Eq,
+            BinaryOperatorKind.NotEquals => BinaryOp.Ne,
+            BinaryOperatorKind.LessThan => BinaryOp.Lt,
+            BinaryOperatorKind.LessThanOrEqual => BinaryOp.Le,
+            BinaryOperatorKind.GreaterThan => BinaryOp.Gt,
+            BinaryOperatorKind.GreaterThanOrEqual => BinaryOp.Ge,
+            BinaryOperatorKind.And => BinaryOp.And,
+            BinaryOperatorKind.Or => BinaryOp.Or,
+            BinaryOperatorKind.ExclusiveOr => BinaryOp.Xor,
+            BinaryOperatorKind.LeftShift => BinaryOp.Shl,
+            BinaryOperatorKind.RightShift => BinaryOp.Shr,
+            BinaryOperatorKind.ConditionalAnd => BinaryOp.ConditionalAnd,
+            BinaryOperatorKind.ConditionalOr => BinaryOp.ConditionalOr,
+            _ => Fail<BinaryOp>(binary.Syntax, "the operator " + binary.OperatorKind),
+        };
+        if (binary.OperatorMethod != null && Symbols.IrTypeOf(binary.Type).IsReal)
+            Unsupported(binary.Syntax, "a user-defined operator with a real result", ".");
+        var v = _b.Binary(op, left, right, Symbols.IrTypeOf(binary.Type));
+        v.Definition!.Checked = binary.IsChecked;
+        return v;
+    }
+
+    private Value LowerUnary(IUnaryOperation unary)
+    {
+        var operand = LowerExpression(unary.Operand);
+        UnaryOp op = unary.OperatorKind switch
+        {
+            UnaryOperatorKind.Minus => UnaryOp.Neg,
+            UnaryOperatorKind.Plus => UnaryOp.Plus,
+            UnaryOperatorKind.Not => UnaryOp.Not,
+            UnaryOperatorKind.BitwiseNegation => UnaryOp.BitNot,
+            _ => Fail<UnaryOp>(unary.Syntax, "the operator " + unary.OperatorKind),
+        };
+        var i = _b.EmitInstr(Op.Unary, Symbols.IrTypeOf(unary.Type), new List<Value> { operand });
+        i.UnaryOp = op;
+        i.Checked = unary.IsChecked;
+        return i.Result!;
+    }
+
+    private Value LowerInvocation(IInvocationOperation invocation, bool valueUsed)
+    {
+        var method = invocation.TargetMethod;
+        if (method.MethodKind == MethodKind.LocalFunction)
+            Unsupported(invocation.Syntax, "a call to a local function", "; make it a [Differentiable] method of the type.");
+        if (method.MethodKind == MethodKind.DelegateInvoke)
+            Unsupported(invocation.Syntax, "a delegate call", " (differentiable delegate parameters are planned).");
+        var callee = _resolver.Resolve(method);
+        Value? receiver = null;
+        if (invocation.Instance != null && !method.IsStatic)
+            receiver = LowerExpression(invocation.Instance);
+        var args = LowerArguments(invocation.Arguments, method);
+        var resultType = Symbols.IrTypeOf(method.ReturnType);
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+            Unsupported(invocation.Syntax, "a call that returns by reference", ".");
+        if (callee.IsStopGradient)
+        {
+            var v = _b.Emit(Op.StopGradient, resultType, new List<Value> { args[0].Value! });
+            return v;
+        }
+        var saved = _b.Source;
+        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
+        var call = _b.Call(callee, receiver, args, resultType);
+        _b.Source = saved;
+        // Locals passed by out/ref take the values the call wrote.
+        foreach (var (arg, target) in _pendingOutWrites)
+            AssignFromVar(arg, target);
+        _pendingOutWrites.Clear();
+        return call.Result!;
+    }
+
+    private readonly List<(Var Var, IOperation Target)> _pendingOutWrites = new();
+
+    private List<Argument> LowerArguments(IEnumerable<IArgumentOperation> arguments, IMethodSymbol method)
+    {
+        var lowered = new Argument?[method.Parameters.Length];
+        foreach (var arg in arguments)
+        {
+            if (arg.ArgumentKind == ArgumentKind.ParamArray || arg.Parameter is null)
+                Unsupported(arg.Syntax, "a params argument", ".");
+            int ordinal = arg.Parameter!.Ordinal;
+            switch (arg.Parameter.RefKind)
+            {
+                case RefKind.Out:
+                case RefKind.Ref:
+                {
+                    var type = Symbols.IrTypeOf(arg.Parameter.Type);
+                    if (type.IsReal)
+                        Unsupported(arg.Syntax, "passing a real value by ref or out", " (ref/out differentiation is planned).");
+                    var temp = _f.NewLocal("tmp" + _f.Locals.Count, type);
+                    if (arg.Parameter.RefKind == RefKind.Ref)
+                        _b.Store(temp, LowerExpression(arg.Value));
+                    lowered[ordinal] = new Argument(null, arg.Parameter.RefKind == RefKind.Out ? RefKindIr.Out : RefKindIr.Ref, temp);
+                    _pendingOutWrites.Add((temp, arg.Value));
+                    break;
+                }
+                default:
+                    lowered[ordinal] = new Argument(LowerExpression(arg.Value));
+                    break;
+            }
+        }
+        return lowered.Select(a => a ?? Fail<Argument>(null, "a missing argument")).ToList();
+    }
+
+    private void AssignFromVar(Var v, IOperation target)
+    {
+        if (target is IDiscardOperation) return;
+        if (target is IDeclarationExpressionOperation decl) target = decl.Expression;
+        Assign(target, _b.Load(v));
+    }
+
+    private Value LowerMember(IOperation op, bool isStatic, IOperation? instance, string name, INamedTypeSymbol containing, ITypeSymbol? type)
+    {
+        var operands = new List<Value>();
+        if (!isStatic && instance != null) operands.Add(LowerExpression(instance));
+        var i = _b.EmitInstr(Op.Member, Symbols.IrTypeOf(type), operands);
+        i.Text = isStatic ? Symbols.TypeName(containing) + "." + Symbols.Identifier(name) : Symbols.Identifier(name);
+        return i.Result!;
+    }
+
+    private Value LowerCompoundAssignment(ICompoundAssignmentOperation compound)
+    {
+        var current = LowerExpression(compound.Target);
+        var value = LowerExpression(compound.Value);
+        var targetType = Symbols.IrTypeOf(compound.Target.Type);
+        var opType = compound.InConversion.Exists && !compound.InConversion.IsIdentity ? value.Type : targetType;
+        if (compound.OperatorMethod != null && targetType.IsReal)
+            Unsupported(compound.Syntax, "a user-defined operator with a real result", ".");
+        var left = Coerce(current, opType);
+        var right = Coerce(value, opType);
+        BinaryOp op = compound.OperatorKind switch
+        {
+            BinaryOperatorKind.Add => BinaryOp.Add,
+            BinaryOperatorKind.Subtract => BinaryOp.Sub,
+            BinaryOperatorKind.Multiply => BinaryOp.Mul,
+            BinaryOperatorKind.Divide => BinaryOp.Div,
+            BinaryOperatorKind.Remainder => BinaryOp.Rem,
+            BinaryOperatorKind.And => BinaryOp.And,
+            BinaryOperatorKind.Or => BinaryOp.Or,
+            BinaryOperatorKind.ExclusiveOr => BinaryOp.Xor,
+            BinaryOperatorKind.LeftShift => BinaryOp.Shl,
+            BinaryOperatorKind.RightShift => BinaryOp.Shr,
+            _ => Fail<BinaryOp>(compound.Syntax, "the compound operator " + compound.OperatorKind),
+        };
+        var result = _b.Binary(op, left, right, opType, VariableNameOf(compound.Target));
+        result = Coerce(result, targetType);
+        Assign(compound.Target, result);
+        return result;
+    }
+
+    private Value LowerIncrement(IIncrementOrDecrementOperation increment)
+    {
+        var current = LowerExpression(increment.Target);
+        var type = current.Type;
+        var one = _b.Const(type, type.IsReal ? IrBuilder.RealLiteral(type, 1) : "1");
+        var updated = _b.Binary(increment.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Sub, current, one, type, VariableNameOf(increment.Target));
+        if (!type.IsReal && type.Kind == TypeKind.Integer && type.Name != "int" && type.Name != "long")
+            updated = _b.Convert(updated, type);
+        Assign(increment.Target, updated);
+        return increment.IsPostfix ? current : updated;
+    }
+
+    private static string? VariableNameOf(IOperation target) => target switch
+    {
+        ILocalReferenceOperation l => l.Local.Name,
+        IParameterReferenceOperation p => p.Parameter.Name,
+        _ => null,
+    };
+
+    private void Assign(IOperation target, Value value)
+    {
+        switch (target)
+        {
+            case ILocalReferenceOperation local:
+                if (local.Local.RefKind != RefKind.None)
+                    Unsupported(target.Syntax, "a ref local", ".");
+                if (value.Name is null && value.Definition != null && value.Definition.Op != Op.Const) value.Name = local.Local.Name;
+                Write(local.Local, Coerce(value, Symbols.IrTypeOf(local.Local.Type)));
+                return;
+            case IParameterReferenceOperation parameter:
+                if (parameter.Parameter.RefKind != RefKind.None)
+                    Unsupported(target.Syntax, "writing a ref, out or in parameter", " (ref/out differentiation is planned).");
+                if (value.Name is null && value.Definition != null && value.Definition.Op != Op.Const) value.Name = parameter.Parameter.Name;
+                Write(parameter.Parameter, Coerce(value, Symbols.IrTypeOf(parameter.Parameter.Type)));
+                return;
+            case IDiscardOperation:
+                return;
+            case IFieldReferenceOperation:
+            case IPropertyReferenceOperation:
+                Unsupported(target.Syntax, "writing a field or property", " (differentiable types come with struct and class support).");
+                return;
+            default:
+                Unsupported(target.Syntax, "assigning to " + target.Kind, ".");
+                return;
+        }
+    }
+
+    // ---------------------------------------------------------------- rules
+
+    /// <summary>Lowers a rule's <c>return (value, lambda)</c>: returns the value, records the lambda and its captures.</summary>
+    private Value LowerRuleReturn(IOperation returned)
+    {
+        var op = returned;
+        while (op is IConversionOperation c) op = c.Operand;
+        if (op is not ITupleOperation tuple || tuple.Elements.Length != 2)
+        {
+            Fail<int>(returned.Syntax, "a rule must end with 'return (value, lambda);'");
+            return null!;
+        }
+        var lambdaOp = tuple.Elements[1];
+        while (lambdaOp is IConversionOperation c2) lambdaOp = c2.Operand;
+        if (lambdaOp is IDelegateCreationOperation creation) lambdaOp = creation.Target;
+        if (lambdaOp is not IFlowAnonymousFunctionOperation lambda)
+        {
+            RuleShapeError(tuple.Elements[1].Syntax, "the second element must be a lambda written in the return statement");
+            return null!;
+        }
+        var value = LowerExpression(tuple.Elements[0]);
+        var graph = GetLambdaGraph(lambda);
+        var captured = new List<ISymbol>();
+        foreach (var block in graph.Blocks)
+            foreach (var o in block.Operations.Concat(block.BranchValue is null ? Array.Empty<IOperation>() : new[] { block.BranchValue }))
+                foreach (var d in o.DescendantsAndSelf())
+                {
+                    ISymbol? s = d switch
+                    {
+                        ILocalReferenceOperation l => l.Local,
+                        IParameterReferenceOperation p => p.Parameter,
+                        _ => null,
+                    };
+                    if (s is null || SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, lambda.Symbol)) continue;
+                    if (!captured.Contains(s, SymbolEqualityComparer.Default)) captured.Add(s);
+                }
+        foreach (var s in captured)
+        {
+            var type = Symbols.IrTypeOf(s is ILocalSymbol l ? l.Type : ((IParameterSymbol)s).Type);
+            CapturedValuesAtReturn.Add(Read(s, type));
+        }
+        RuleReturn = new RuleReturn(lambda, graph, captured);
+        return Coerce(value, _returnValue!.Type);
+    }
+
+    public ControlFlowGraph? OuterGraph { get; set; }
+
+    private ControlFlowGraph GetLambdaGraph(IFlowAnonymousFunctionOperation lambda) =>
+        OuterGraph!.GetAnonymousFunctionControlFlowGraph(lambda, _cancellation);
+
+    private void RuleShapeError(SyntaxNode? syntax, string message)
+    {
+        _diagnostics.Add(DiagnosticInfo.Create(Descriptors.InvalidRule, syntax?.GetLocation(), _functionDisplay, message));
+        throw new LoweringFailed();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private T Fail<T>(SyntaxNode? syntax, string what)
+    {
+        Unsupported(syntax, what, ".");
+        return default!;
+    }
+
+    private void Unsupported(SyntaxNode? syntax, string what, string hint)
+    {
+        _diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, syntax?.GetLocation(), what, hint));
+        throw new LoweringFailed();
+    }
+
+    public static SourceInfo SourceOf(SyntaxNode? syntax, bool statement = true)
+    {
+        if (syntax is null) return SourceInfo.None;
+        SyntaxNode node = syntax;
+        if (statement)
+        {
+            var stmt = syntax.AncestorsAndSelf().FirstOrDefault(n => n is StatementSyntax or ArrowExpressionClauseSyntax or SwitchExpressionArmSyntax);
+            if (stmt is not null and not BlockSyntax) node = stmt is ArrowExpressionClauseSyntax arrow ? arrow.Expression : stmt;
+            if (node is IfStatementSyntax ifs) node = ifs.Condition;
+            else if (node is WhileStatementSyntax ws) node = ws.Condition;
+        }
+        var location = syntax.GetLocation();
+        var line = location.GetLineSpan();
+        string text = node.ToString();
+        int newline = text.IndexOfAny(new[] { '\r', '\n' });
+        if (newline >= 0) text = text.Substring(0, newline).TrimEnd() + " …";
+        if (text.Length > 100) text = text.Substring(0, 100) + " …";
+        return new SourceInfo(text, line.Path ?? "", location.SourceSpan.Start, location.SourceSpan.Length,
+            line.StartLinePosition.Line, line.StartLinePosition.Character, line.EndLinePosition.Line, line.EndLinePosition.Character);
+    }
+
+    public static string? Literal(object? value, ITypeSymbol type)
+    {
+        string? Core() => value switch
+        {
+            null => type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+                ? "default(" + Symbols.TypeName(type) + ")" : null,
+            double d => double.IsNaN(d) ? "double.NaN" : double.IsPositiveInfinity(d) ? "double.PositiveInfinity" :
+                double.IsNegativeInfinity(d) ? "double.NegativeInfinity" : d.ToString("R", CultureInfo.InvariantCulture) + "d",
+            float f => float.IsNaN(f) ? "float.NaN" : float.IsPositiveInfinity(f) ? "float.PositiveInfinity" :
+                float.IsNegativeInfinity(f) ? "float.NegativeInfinity" : f.ToString("R", CultureInfo.InvariantCulture) + "f",
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+            uint u => u.ToString(CultureInfo.InvariantCulture) + "u",
+            ulong ul => ul.ToString(CultureInfo.InvariantCulture) + "UL",
+            short s => "(short)" + s.ToString(CultureInfo.InvariantCulture),
+            ushort us => "(ushort)" + us.ToString(CultureInfo.InvariantCulture),
+            byte by => "(byte)" + by.ToString(CultureInfo.InvariantCulture),
+            sbyte sb => "(sbyte)" + sb.ToString(CultureInfo.InvariantCulture),
+            decimal m => m.ToString(CultureInfo.InvariantCulture) + "m",
+            bool b => b ? "true" : "false",
+            char c => SymbolDisplay.FormatLiteral(c, quote: true),
+            string str => SymbolDisplay.FormatLiteral(str, quote: true),
+            _ => null,
+        };
+        var text = Core();
+        if (text is null) return null;
+        if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Enum && value != null)
+            return "((" + Symbols.TypeName(type) + ")(" + text + "))";
+        // A negative literal is wrapped so it reads as one operand wherever it lands.
+        if (text.StartsWith("-", StringComparison.Ordinal)) text = "(" + text + ")";
+        return text;
+    }
+}

@@ -1,0 +1,281 @@
+// Runs the compiler pass for one [Differentiable] method or one named derivative declaration:
+// checks, lowering, activity analysis, the JVP and VJP transforms, and emission.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Nabla.Generator.Analysis;
+using Nabla.Generator.Diagnostics;
+using Nabla.Generator.Emit;
+using Nabla.Generator.IR;
+using Nabla.Generator.Lowering;
+using Nabla.Generator.Rules;
+using Nabla.Generator.Transforms;
+using TypeKind = Nabla.Generator.IR.TypeKind;
+
+namespace Nabla.Generator.Pipeline;
+
+/// <summary>A method lowered to IR and analysed, ready for the transforms.</summary>
+internal sealed class LoweredMethod
+{
+    public LoweredMethod(IrFunction function, List<int> wrt, Activity activity)
+    {
+        Function = function;
+        Wrt = wrt;
+        Activity = activity;
+    }
+
+    public IrFunction Function { get; }
+    public List<int> Wrt { get; }
+    public Activity Activity { get; }
+}
+
+internal static class MethodProcessor
+{
+    /// <summary>The whole pass for a [Differentiable] method: JVP, split VJP, fused VJP, registration.</summary>
+    public static GeneratedFile Process(IMethodSymbol method, SemanticModel model, CancellationToken ct)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        try
+        {
+            var lowered = Check(method, null, diagnostics) ? Lower(method, model.Compilation, null, null, diagnostics, ct) : null;
+            if (lowered is null)
+                return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            return Emit(method, lowered, diagnostics);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Never throw into the compiler: a bug in Nabla is a diagnostic, not a crash.
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.ToDisplayString(), e.GetType().Name + ": " + e.Message));
+            return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+    }
+
+    /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
+    public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
+    {
+        var location = reportAt ?? method.Locations.FirstOrDefault();
+        void Fail(string why) =>
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, location, method.ToDisplayString(), why));
+        if (reportAt is null)
+        {
+            var nonPartial = TypeDeclarations.FirstNonPartial(method.ContainingType);
+            if (nonPartial != null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotPartial, location, nonPartial.Name, method.Name));
+                return false;
+            }
+        }
+        if (method.MethodKind != MethodKind.Ordinary) { Fail("only ordinary methods can be [Differentiable] for now (operators, constructors, accessors and local functions are planned)"); return false; }
+        if (method.IsGenericMethod || method.ContainingType.IsGenericType) { Fail("generic methods and methods of generic types are not supported yet"); return false; }
+        if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
+        if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty) { Fail("it has no body to differentiate"); return false; }
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
+        if (syntax is MethodDeclarationSyntax { Body: null, ExpressionBody: null }) { Fail("it has no body to differentiate"); return false; }
+        if (syntax.DescendantNodes().Any(n => n is YieldStatementSyntax)) { Fail("an iterator cannot be differentiated"); return false; }
+        if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
+        if (!Symbols.IrTypeOf(method.ReturnType).IsReal) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double or float; arrays, tuples and differentiable types are planned)"); return false; }
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
+        foreach (var p in method.Parameters)
+            if (p.RefKind != RefKind.None)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "a ref, out or in parameter", " (differentiating through ref/out parameters is planned)."));
+                return false;
+            }
+        return true;
+    }
+
+    private static IEnumerable<string> Modifiers(this IMethodSymbol m) =>
+        m.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().SelectMany(d => d.Modifiers.Select(t => t.Text));
+
+    /// <summary>
+    /// Lowers <paramref name="method"/> and analyses activity for its differentiation inputs
+    /// (<paramref name="wrtText"/>, or the method's own Wrt, or every differentiable parameter).
+    /// </summary>
+    public static LoweredMethod? Lower(IMethodSymbol method, Compilation compilation, string? wrtText, IReadOnlyList<string>? parameterNames,
+        List<DiagnosticInfo> diagnostics, CancellationToken ct, Location? wrtLocation = null)
+    {
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
+        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
+        var attr = Symbols.GetAttribute(method, Symbols.DifferentiableAttribute);
+        wrtText ??= attr is null ? null : Symbols.NamedString(attr, "Wrt");
+        var wrt = Symbols.ParseWrt(method, wrtText, out var unknown);
+        if (unknown != null)
+        {
+            var where = wrtLocation ?? attr?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? method.Locations.FirstOrDefault();
+            string valid = string.Join(", ", method.Parameters.Where(Symbols.IsDifferentiableParameter).Select(p => p.Name));
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.WrtNotFound, where, unknown, method.Name, valid.Length == 0 ? "none" : valid));
+            return null;
+        }
+        if (wrt.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, method.Locations.FirstOrDefault(), method.ToDisplayString(),
+                "it has no differentiable parameter (double or float, not [NoDerivative])"));
+            return null;
+        }
+        if (model.GetOperation(syntax, ct) is not IMethodBodyOperation body)
+            return null;
+        var graph = ControlFlowGraph.Create(body, ct);
+        var function = new IrFunction(method.Name, Symbols.IrTypeOf(method.ReturnType))
+        {
+            IsStatic = method.IsStatic,
+            Modifiers = Symbols.Accessibility(method.DeclaredAccessibility) + (method.IsStatic ? " static" : ""),
+        };
+        var bindings = new List<(ISymbol, Value)>();
+        for (int k = 0; k < method.Parameters.Length; k++)
+        {
+            var p = method.Parameters[k];
+            string name = parameterNames?[k] ?? p.Name;
+            var v = function.AddParameter(Symbols.Identifier(name), Symbols.IrTypeOf(p.Type));
+            if (Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute))
+                function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
+            bindings.Add((p, v));
+        }
+        int before = diagnostics.Count;
+        var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct) { OuterGraph = graph };
+        if (!lowerer.Lower(graph, function, bindings))
+            return null;
+        if (VjpTransform.HasBackEdges(function))
+        {
+            var loop = function.Blocks.SelectMany(b => b.Terminator.Edges.Select(e => (b, e)))
+                .FirstOrDefault(x => function.Blocks.IndexOf(x.e.Target) <= function.Blocks.IndexOf(x.b));
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, loop.b?.Terminator.Source ?? SourceInfo.None,
+                "a loop", " (loops, arrays and mutation come with the loops-and-arrays support)."));
+            return null;
+        }
+        var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
+        var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
+            .Select(b => b.Terminator.Value!).ToList();
+        var activity = Activity.Analyze(function, inputs, outputs);
+
+        // A call on the active path needs a derivative.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
+            if (!activity.IsActive(i.Result)) continue;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name));
+        }
+        if (diagnostics.Count > before) return null;
+        return new LoweredMethod(function, wrt, activity);
+    }
+
+    private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics)
+    {
+        string stem = Symbols.DerivativeStem(method);
+        var f = lowered.Function;
+        string display = method.ContainingType.Name + "." + method.Name;
+        string wrtNames = string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name));
+
+        var jvp = JvpTransform.Transform(f, lowered.Wrt, lowered.Activity, stem + "_Jvp");
+        jvp.Summary = $"Forward mode of {display}: its value and its directional derivative along the tangents of ({wrtNames}).";
+
+        string residualType = stem + "_Residuals";
+        var split = VjpTransform.Split(f, lowered.Wrt, lowered.Activity, stem + "_Primal", stem + "_Pullback", residualType);
+        split.Primal.Summary = $"Reverse mode of {display}, first half: runs it and keeps in residuals what the pullback needs.";
+        split.Pullback!.Summary = $"Reverse mode of {display}, second half: maps a cotangent of the result to the cotangents of ({wrtNames}).";
+
+        var fused = VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, stem + "_ValueWithGradient", FusedResult.ValueAndGradient);
+        fused.Primal.Summary = $"Reverse mode of {display} in one pass: its value and its gradient with respect to ({wrtNames}).";
+
+        var w = new SourceWriter();
+        w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+        TypeDeclarations.Open(w, method.ContainingType);
+        string access = Symbols.Accessibility(method.DeclaredAccessibility);
+
+        CSharpEmitter.Emit(jvp, w);
+        w.Line();
+        w.Line($"/// <summary>What the pullback of {display} reads: values its primal computed.</summary>");
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Open(access + " struct " + residualType);
+        foreach (var field in split.Fields)
+            w.Line("public " + field.Type + " " + Symbols.Identifier(field.Name) + ";");
+        w.Close();
+        w.Line();
+        CSharpEmitter.Emit(split.Primal, w);
+        w.Line();
+        CSharpEmitter.Emit(split.Pullback, w);
+        w.Line();
+        CSharpEmitter.Emit(fused.Primal, w);
+        w.Line();
+        WriteValueWithPullback(w, method, lowered, stem, display, access);
+
+        RegistrationInfo? registration = null;
+        if (method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
+        {
+            registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
+                Symbols.TypeName(method.ReturnType),
+                new EquatableArray<string>(method.Parameters.Select(p => Symbols.TypeName(p.Type)).ToArray()),
+                new EquatableArray<int>(lowered.Wrt.ToArray()));
+            w.Line();
+            WriteRegistration(w, registration);
+        }
+        TypeDeclarations.Close(w, method.ContainingType);
+        string hint = Symbols.Sanitize(method.ContainingType.ToDisplayString()) + "." + stem + ".Nabla.g.cs";
+        return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), registration);
+    }
+
+    private static void WriteValueWithPullback(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access)
+    {
+        var f = lowered.Function;
+        string ret = f.ReturnType.Name;
+        string grad = VjpTransform.GradientType(f, lowered.Wrt).Name;
+        string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name));
+        string args = string.Join(", ", f.Parameters.Select(p => p.Name));
+        w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of the inputs.</summary>");
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{ret}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
+        w.Line($"{ret} value = {stem}_Primal({args}{(args.Length > 0 ? ", " : "")}out {stem}_Residuals residuals);");
+        w.Line($"return (value, cotangent => {stem}_Pullback(in residuals, cotangent));");
+        w.Close();
+    }
+
+    private static void WriteRegistration(SourceWriter w, RegistrationInfo r)
+    {
+        var types = r.ParameterTypes.ToArray();
+        int n = types.Length;
+        string names = string.Join(", ", Enumerable.Range(0, n).Select(k => "x" + k));
+        string tangents = string.Join(", ", Enumerable.Range(0, n).Select(k => "d" + k));
+        string Func(params string[] parts) => "global::System.Func<" + string.Join(", ", parts) + ">";
+        string gAll = n == 1 ? types[0] : "(" + string.Join(", ", types) + ")";
+        var wrt = r.Wrt.ToArray();
+        string FromWrt(string gradient) => n == 1
+            ? gradient
+            : "(" + string.Join(", ", Enumerable.Range(0, n).Select(k =>
+                Array.IndexOf(wrt, k) is int at && at >= 0 ? (wrt.Length == 1 ? gradient : gradient + ".Item" + (at + 1)) : "default(" + types[k] + ")")) + ")";
+        string jvpTangents = string.Join(", ", wrt.Select(k => "d" + k));
+
+        w.Line("/// <summary>Registers these derivatives for the runtime operators (Autodiff.Gradient and friends).</summary>");
+        w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        w.Open($"internal static void NablaRegister_{r.Stem}()");
+        w.Line("global::Nabla.CompilerServices.DerivativeRegistry.Register(");
+        w.Indent++;
+        w.Line($"({Func(types.Concat(new[] { r.ReturnType }).ToArray())}){r.Method},");
+        w.Line("new global::Nabla.CompilerServices.DerivativeSet(");
+        w.Indent++;
+        w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) =>");
+        w.Line("{");
+        w.Line($"    var r = {r.Stem}_ValueWithGradient({names});");
+        w.Line($"    return (r.Value, {FromWrt("r.Gradient")});");
+        w.Line("}),");
+        w.Line($"({Func(types.Concat(types).Concat(new[] { $"({r.ReturnType} Value, {r.ReturnType} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {r.Stem}_Jvp({names}, {jvpTangents})),");
+        w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {Func(r.ReturnType, gAll)} Pullback)" }).ToArray())})(static ({names}) =>");
+        w.Line("{");
+        w.Line($"    {r.ReturnType} value = {r.Stem}_Primal({names}, out {r.Stem}_Residuals residuals);");
+        w.Line($"    return (value, cotangent =>");
+        w.Line("    {");
+        w.Line($"        var g = {r.Stem}_Pullback(in residuals, cotangent);");
+        w.Line($"        return {FromWrt("g")};");
+        w.Line("    });");
+        w.Line("})));");
+        w.Indent -= 2;
+        w.Close();
+    }
+}

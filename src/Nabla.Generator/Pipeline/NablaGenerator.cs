@@ -1,0 +1,88 @@
+// The incremental generator: finds [Differentiable] methods, named derivative declarations and
+// [DerivativeOf] rules, runs the compiler pass on each, and writes the module initializer that
+// registers derivatives for the runtime operators.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Nabla.Generator.Emit;
+using Nabla.Generator.Pipeline;
+
+namespace Nabla.Generator;
+
+[Generator(LanguageNames.CSharp)]
+public sealed class NablaGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // Each stage's transform may read symbols and semantic models but returns only equatable
+        // records (text, diagnostics as data), so unchanged methods stay cached in the IDE.
+        var methods = context.SyntaxProvider.ForAttributeWithMetadataName(
+                Symbols.DifferentiableAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (ctx, ct) => MethodProcessor.Process((IMethodSymbol)ctx.TargetSymbol, ctx.SemanticModel, ct))
+            .WithTrackingName("DifferentiableMethods");
+
+        var named = NamedFunctions(context, Symbols.GradientOfAttribute, NamedDerivativeKind.Gradient)
+            .Collect()
+            .Combine(NamedFunctions(context, Symbols.ValueWithGradientOfAttribute, NamedDerivativeKind.ValueWithGradient).Collect())
+            .Combine(NamedFunctions(context, Symbols.JvpOfAttribute, NamedDerivativeKind.Jvp).Collect())
+            .Select(static (x, _) => x.Left.Left.AddRange(x.Left.Right).AddRange(x.Right))
+            .WithTrackingName("NamedDerivatives");
+
+        var rules = context.SyntaxProvider.ForAttributeWithMetadataName(
+                Symbols.DerivativeOfAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (ctx, ct) => RuleProcessor.Process((IMethodSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel, ct))
+            .WithTrackingName("Rules");
+
+        context.RegisterSourceOutput(methods, static (spc, file) => Output(spc, file));
+        context.RegisterSourceOutput(rules, static (spc, file) => Output(spc, file));
+        context.RegisterSourceOutput(named, static (spc, files) =>
+        {
+            foreach (var file in files) Output(spc, file);
+        });
+
+        var assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName ?? "Assembly");
+        var registrations = methods.Select(static (f, _) => f.Registration).Where(static r => r != null).Collect();
+        var ruleTypes = rules.Select(static (f, _) => f.RulesType).Where(static t => t != null).Collect();
+        context.RegisterSourceOutput(registrations.Combine(ruleTypes).Combine(assemblyName),
+            static (spc, input) => WriteAssemblyFile(spc, input.Left.Left!, input.Left.Right!, input.Right));
+    }
+
+    private static IncrementalValuesProvider<GeneratedFile> NamedFunctions(IncrementalGeneratorInitializationContext context, string attribute, NamedDerivativeKind kind) =>
+        context.SyntaxProvider.ForAttributeWithMetadataName(
+            attribute,
+            static (node, _) => node is MethodDeclarationSyntax,
+            (ctx, ct) => NamedDerivativeProcessor.Process((IMethodSymbol)ctx.TargetSymbol, ctx.Attributes[0], kind, ctx.SemanticModel, ct));
+
+    private static void Output(SourceProductionContext spc, GeneratedFile file)
+    {
+        foreach (var d in file.Diagnostics) spc.ReportDiagnostic(d.ToDiagnostic());
+        if (file.HintName != null && file.Source != null) spc.AddSource(file.HintName, file.Source);
+    }
+
+    private static void WriteAssemblyFile(SourceProductionContext spc, ImmutableArray<RegistrationInfo?> registrations,
+        ImmutableArray<string?> ruleTypes, string assemblyName)
+    {
+        if (registrations.IsEmpty && ruleTypes.IsEmpty) return;
+        var w = new SourceWriter();
+        w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+        w.Line("#pragma warning disable CA2255 // the module initializer only fills Nabla's derivative registry");
+        foreach (var type in ruleTypes.Distinct().OrderBy(t => t, System.StringComparer.Ordinal))
+            w.Line($"[assembly: global::Nabla.CompilerServices.DerivativeRules(typeof({type}))]");
+        w.Open("namespace Nabla.Generated");
+        w.Line("/// <summary>Registers this assembly's generated derivatives when the module loads.</summary>");
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Open("internal static class NablaModuleInitializer_" + Symbols.Sanitize(assemblyName));
+        w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
+        w.Open("internal static void RegisterDerivatives()");
+        foreach (var r in registrations.OrderBy(r => r!.Owner + "." + r.Stem, System.StringComparer.Ordinal))
+            w.Line($"{r!.Owner}.NablaRegister_{r.Stem}();");
+        w.Close();
+        w.Close();
+        w.Close();
+        spc.AddSource("Nabla.Assembly.g.cs", w.ToString());
+    }
+}

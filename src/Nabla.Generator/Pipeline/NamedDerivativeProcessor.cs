@@ -1,0 +1,160 @@
+// Writes the bodies of user-declared partial methods [GradientOf], [ValueWithGradientOf] and
+// [JvpOf]: the original is lowered with the declaration's parameter names and the chosen Wrt,
+// differentiated, and emitted as the partial method's implementation.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Nabla.Generator.Diagnostics;
+using Nabla.Generator.Emit;
+using Nabla.Generator.IR;
+using Nabla.Generator.Transforms;
+using TypeKind = Nabla.Generator.IR.TypeKind;
+
+namespace Nabla.Generator.Pipeline;
+
+internal enum NamedDerivativeKind { Gradient, ValueWithGradient, Jvp }
+
+internal static class NamedDerivativeProcessor
+{
+    public static GeneratedFile Process(IMethodSymbol declaration, AttributeData attribute, NamedDerivativeKind kind, SemanticModel model, CancellationToken ct)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        GeneratedFile Failed() => new(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? declaration.Locations.FirstOrDefault();
+        void Mismatch(string message) => diagnostics.Add(DiagnosticInfo.Create(Descriptors.NamedDerivativeTarget, attributeLocation, message));
+        try
+        {
+            string attributeName = kind switch { NamedDerivativeKind.Gradient => "GradientOf", NamedDerivativeKind.ValueWithGradient => "ValueWithGradientOf", _ => "JvpOf" };
+            var syntax = declaration.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+            if (syntax is null || !declaration.IsPartialDefinition)
+            {
+                Mismatch($"[{attributeName}] goes on a partial method declaration without a body, e.g. 'public static partial double FGradient(double x);'");
+                return Failed();
+            }
+            var nonPartial = TypeDeclarations.FirstNonPartial(declaration.ContainingType);
+            if (nonPartial != null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotPartial, declaration.Locations.FirstOrDefault(), nonPartial.Name, declaration.Name));
+                return Failed();
+            }
+            string? targetName = attribute.ConstructorArguments.FirstOrDefault().Value as string;
+            string? wrtText = Symbols.NamedString(attribute, "Wrt");
+            var candidates = declaration.ContainingType.GetMembers(targetName ?? "").OfType<IMethodSymbol>()
+                .Where(m => !SymbolEqualityComparer.Default.Equals(m, declaration) && !m.IsPartialDefinition).ToList();
+            if (candidates.Count == 0)
+            {
+                Mismatch($"'{declaration.ContainingType.Name}' has no method named '{targetName}' for [{attributeName}] on '{declaration.Name}'");
+                return Failed();
+            }
+            IMethodSymbol? target = null;
+            List<string>? names = null;
+            List<int>? tangentPositions = null;
+            foreach (var c in candidates)
+            {
+                if (kind == NamedDerivativeKind.Jvp)
+                {
+                    // Parameters named as the original's are primals; the rest, in order, are tangents.
+                    var map = c.Parameters.Select(p => declaration.Parameters.FirstOrDefault(d => d.Name == p.Name && SymbolEqualityComparer.Default.Equals(d.Type, p.Type))).ToList();
+                    if (map.Any(m => m is null)) continue;
+                    target = c;
+                    names = c.Parameters.Select(p => p.Name).ToList();
+                    tangentPositions = declaration.Parameters.Where(d => !map.Contains(d, SymbolEqualityComparer.Default)).Select(d => d.Ordinal).ToList();
+                    break;
+                }
+                if (c.Parameters.Length == declaration.Parameters.Length &&
+                    c.Parameters.Zip(declaration.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(x => x))
+                {
+                    target = c;
+                    names = declaration.Parameters.Select(p => p.Name).ToList();
+                    break;
+                }
+            }
+            if (target is null)
+            {
+                Mismatch(kind == NamedDerivativeKind.Jvp
+                    ? $"'{declaration.Name}' must have every parameter of '{targetName}' (same names and types), followed or interleaved by one tangent per differentiation input"
+                    : $"'{declaration.Name}' must have the same parameter types as '{targetName}'");
+                return Failed();
+            }
+            if (!MethodProcessor.Check(target, attributeLocation, diagnostics)) return Failed();
+            var lowered = MethodProcessor.Lower(target, model.Compilation, wrtText, names, diagnostics, ct, attributeLocation);
+            if (lowered is null) return Failed();
+            var f = lowered.Function;
+
+            IrFunction result;
+            IrType expected;
+            if (kind == NamedDerivativeKind.Jvp)
+            {
+                if (tangentPositions!.Count != lowered.Wrt.Count ||
+                    tangentPositions.Select((pos, k) => SymbolEqualityComparer.Default.Equals(declaration.Parameters[pos].Type, target.Parameters[lowered.Wrt[k]].Type)).Any(ok => !ok))
+                {
+                    Mismatch($"'{declaration.Name}' must have one tangent parameter per differentiation input of '{target.Name}' ({string.Join(", ", lowered.Wrt.Select(k => target.Parameters[k].Name))}), in that order, with the same types");
+                    return Failed();
+                }
+                result = JvpTransform.Transform(f, lowered.Wrt, lowered.Activity, declaration.Name);
+                expected = result.ReturnType;
+                // Put parameters in the declaration's order and names.
+                var primals = result.Parameters.Take(f.Parameters.Count).ToList();
+                var tangents = result.Parameters.Skip(f.Parameters.Count).ToList();
+                var ordered = new Parameter[declaration.Parameters.Length];
+                for (int k = 0; k < primals.Count; k++)
+                    ordered[declaration.Parameters.First(d => d.Name == target.Parameters[k].Name).Ordinal] = primals[k];
+                for (int k = 0; k < tangents.Count; k++)
+                {
+                    var t = tangents[k];
+                    var renamed = new Parameter(Symbols.Identifier(declaration.Parameters[tangentPositions[k]].Name), t.Type, t.RefKind, t.Value, null);
+                    t.Value!.FunctionParameter = renamed;
+                    ordered[tangentPositions[k]] = renamed;
+                }
+                result.Parameters.Clear();
+                result.Parameters.AddRange(ordered);
+                result.Summary = $"Forward mode of {target.Name}: its value and directional derivative.";
+            }
+            else
+            {
+                var fused = VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, declaration.Name,
+                    kind == NamedDerivativeKind.Gradient ? FusedResult.Gradient : FusedResult.ValueAndGradient);
+                result = fused.Primal;
+                expected = result.ReturnType;
+                result.Summary = kind == NamedDerivativeKind.Gradient
+                    ? $"The gradient of {target.Name}."
+                    : $"The value and gradient of {target.Name}.";
+            }
+            var declared = Symbols.IrTypeOf(declaration.ReturnType);
+            if (!SameShape(declared, expected))
+            {
+                Mismatch($"'{declaration.Name}' must return {expected.Name} (tuple element names may differ), not {declaration.ReturnType.ToDisplayString()}");
+                return Failed();
+            }
+            result.ReturnType = declared;
+            result.Modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.Text));
+            result.Summary = null; // the user's declaration carries the documentation
+            var w = new SourceWriter();
+            w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+            TypeDeclarations.Open(w, declaration.ContainingType);
+            CSharpEmitter.Emit(result, w);
+            TypeDeclarations.Close(w, declaration.ContainingType);
+            string hint = Symbols.Sanitize(declaration.ContainingType.ToDisplayString()) + "." + declaration.Name + ".Nabla.g.cs";
+            return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, declaration.Locations.FirstOrDefault(), declaration.ToDisplayString(), e.GetType().Name + ": " + e.Message));
+            return Failed();
+        }
+    }
+
+    private static bool SameShape(IrType a, IrType b)
+    {
+        if (a.Kind == TypeKind.Tuple && b.Kind == TypeKind.Tuple)
+            return a.Elements.Count == b.Elements.Count && a.Elements.Zip(b.Elements, SameShape).All(x => x);
+        return a.Name == b.Name;
+    }
+}

@@ -1,0 +1,165 @@
+// Turns a [DerivativeOf] rule written in closure form into its split, allocation-free form:
+// a Primal that returns the value and stores what the lambda captures in a Residuals struct, and
+// a Pullback (or Differential) that is the lambda's body reading those residuals. Both halves go
+// through the same lowering and emission as differentiable methods.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Nabla.Generator.Diagnostics;
+using Nabla.Generator.Emit;
+using Nabla.Generator.IR;
+using Nabla.Generator.Lowering;
+using Nabla.Generator.Rules;
+using TypeKind = Nabla.Generator.IR.TypeKind;
+
+namespace Nabla.Generator.Pipeline;
+
+internal static class RuleProcessor
+{
+    public static GeneratedFile Process(IMethodSymbol rule, AttributeData attribute, SemanticModel model, CancellationToken ct)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        GeneratedFile Failed() => new(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        var location = rule.Locations.FirstOrDefault();
+        void Invalid(string why, Location? at = null) =>
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.InvalidRule, at ?? location, rule.ToDisplayString(), why));
+        try
+        {
+            var info = RuleIndex.Resolve(rule, attribute, out var error);
+            if (info is null)
+            {
+                Invalid(error!, attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation());
+                return Failed();
+            }
+            if (!rule.IsStatic) { Invalid("a rule must be static"); return Failed(); }
+            if (rule.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal) ||
+                !TypeDeclarations.IsReachableFromAssembly(rule.ContainingType))
+            { Invalid("a rule and its containing types must be public or internal"); return Failed(); }
+            if (rule.IsGenericMethod || rule.ContainingType.IsGenericType) { Invalid("generic rules are not supported yet"); return Failed(); }
+            string delegateName = info.IsForward ? "Differential" : "Pullback";
+            if (rule.ReturnType is not INamedTypeSymbol { IsTupleType: true } tuple || tuple.TupleElements.Length != 2 ||
+                !SymbolEqualityComparer.Default.Equals(tuple.TupleElements[0].Type, info.Original.ReturnType) ||
+                tuple.TupleElements[1].Type is not INamedTypeSymbol { TypeKind: Microsoft.CodeAnalysis.TypeKind.Delegate } del)
+            {
+                Invalid($"it must return ({info.Original.ReturnType.ToDisplayString()} Value, Func<...> {delegateName})");
+                return Failed();
+            }
+            var invoke = del.DelegateInvokeMethod!;
+            var wrtTypes = info.Wrt.Select(k => info.Original.Parameters[k].Type).ToList();
+            if (!info.IsForward)
+            {
+                bool ok = invoke.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(invoke.Parameters[0].Type, info.Original.ReturnType) &&
+                          MatchesCotangents(invoke.ReturnType, wrtTypes);
+                if (!ok)
+                {
+                    Invalid($"its pullback must take the result's cotangent ({info.Original.ReturnType.ToDisplayString()}) and return the cotangent of {Describe(info)}");
+                    return Failed();
+                }
+            }
+            else
+            {
+                bool ok = invoke.Parameters.Length == wrtTypes.Count &&
+                          invoke.Parameters.Zip(wrtTypes, (p, t) => SymbolEqualityComparer.Default.Equals(p.Type, t)).All(x => x) &&
+                          SymbolEqualityComparer.Default.Equals(invoke.ReturnType, info.Original.ReturnType);
+                if (!ok)
+                {
+                    Invalid($"its differential must take the tangents of {Describe(info)} and return the result's tangent");
+                    return Failed();
+                }
+            }
+
+            var syntax = rule.DeclaringSyntaxReferences[0].GetSyntax(ct);
+            if (model.GetOperation(syntax, ct) is not IMethodBodyOperation body) return Failed();
+            var graph = ControlFlowGraph.Create(body, ct);
+            var resolver = new CalleeResolver(model.Compilation);
+            string residualType = "Residuals";
+
+            // Primal: the rule's body up to its return, storing the lambda's captures.
+            var primal = new IrFunction("Primal", Symbols.IrTypeOf(info.Original.ReturnType))
+            { Summary = $"The value of {info.Original.ContainingType.Name}.{info.Original.Name}, keeping what the rule's {delegateName.ToLowerInvariant()} reads." };
+            var bindings = new List<(ISymbol, Value)>();
+            foreach (var p in rule.Parameters)
+                bindings.Add((p, primal.AddParameter(Symbols.Identifier(p.Name), Symbols.IrTypeOf(p.Type))));
+            var residuals = primal.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.Out);
+            var entry = primal.NewBlock();
+            new IrBuilder(primal, entry).Store(residuals, new IrBuilder(primal, entry).Const(residuals.Type, "default"));
+            var lowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { RuleMode = true, OuterGraph = graph };
+            if (!lowerer.Lower(graph, primal, bindings)) return Failed();
+            var ret = lowerer.RuleReturn;
+            if (ret is null) { Invalid("it must end with 'return (value, lambda);'"); return Failed(); }
+            if (primal.Blocks.Count(b => b.Terminator.Kind == TerminatorKind.Return) != 1 ||
+                primal.Predecessors()[primal.Blocks.Single(b => b.Terminator.Kind == TerminatorKind.Return)].Count != 1)
+            { Invalid("it must have exactly one return statement, 'return (value, lambda);'"); return Failed(); }
+            var fields = ret.Captured.Select(s => (Name: Symbols.Identifier(s.Name), Type: Symbols.IrTypeOf(s is ILocalSymbol l ? l.Type : ((IParameterSymbol)s).Type))).ToList();
+            // Store the captures where the return is, just before it.
+            var returnBlock = primal.Blocks.Single(b => b.Terminator.Kind == TerminatorKind.Return);
+            var (fromBlock, _) = primal.Predecessors()[returnBlock][0];
+            var sb = new IrBuilder(primal, fromBlock);
+            for (int k = 0; k < fields.Count; k++)
+                sb.Store(new Var("residuals." + fields[k].Name, fields[k].Type, VarKind.Field), lowerer.CapturedValuesAtReturn[k]);
+
+            // Pullback or differential: the lambda's body, its captures read from the residuals.
+            var lambdaSymbol = ret.Lambda.Symbol;
+            var backward = new IrFunction(delegateName, Symbols.IrTypeOf(lambdaSymbol.ReturnType))
+            {
+                Summary = info.IsForward
+                    ? $"The tangent of {info.Original.Name}'s result from the tangents of {Describe(info)}."
+                    : $"The cotangent of {Describe(info)} from the cotangent of {info.Original.Name}'s result.",
+            };
+            var residualsIn = backward.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.In);
+            var lambdaBindings = new List<(ISymbol, Value)>();
+            foreach (var p in lambdaSymbol.Parameters)
+                lambdaBindings.Add((p, backward.AddParameter(Symbols.Identifier(p.Name), Symbols.IrTypeOf(p.Type))));
+            var bentry = backward.NewBlock();
+            var bb = new IrBuilder(backward, bentry);
+            for (int k = 0; k < fields.Count; k++)
+                lambdaBindings.Add((ret.Captured[k], bb.Load(new Var("residuals." + fields[k].Name, fields[k].Type, VarKind.Field), ret.Captured[k].Name)));
+            var lambdaLowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { OuterGraph = ret.LambdaGraph };
+            if (!lambdaLowerer.Lower(ret.LambdaGraph, backward, lambdaBindings)) return Failed();
+
+            string className = Symbols.RuleSplitClassName(rule);
+            var w = new SourceWriter();
+            w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+            w.Open("namespace " + Symbols.RuleNamespace);
+            w.Line($"/// <summary>Split, allocation-free form of the rule {rule.ContainingType.ToDisplayString()}.{rule.Name} for {info.Original.ContainingType.ToDisplayString()}.{info.Original.Name}.</summary>");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open("public static class " + className);
+            w.Line("/// <summary>What the rule's lambda captured.</summary>");
+            w.Open("public struct " + residualType);
+            foreach (var (name, type) in fields) w.Line("public " + type.Name + " " + name + ";");
+            w.Close();
+            w.Line();
+            CSharpEmitter.Emit(primal, w);
+            w.Line();
+            CSharpEmitter.Emit(backward, w);
+            w.Close();
+            w.Close();
+            return new GeneratedFile(Symbols.RuleNamespace + "." + className + ".g.cs", w.ToString(),
+                new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), RulesType: Symbols.TypeName(rule.ContainingType));
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, location, rule.ToDisplayString(), e.GetType().Name + ": " + e.Message));
+            return Failed();
+        }
+    }
+
+    private static string Describe(RuleInfo info) =>
+        "(" + string.Join(", ", info.Wrt.Select(k => info.Original.Parameters[k].Name)) + ")";
+
+    private static bool MatchesCotangents(ITypeSymbol returned, List<ITypeSymbol> wrtTypes)
+    {
+        if (wrtTypes.Count == 1) return SymbolEqualityComparer.Default.Equals(returned, wrtTypes[0]);
+        return returned is INamedTypeSymbol { IsTupleType: true } t && t.TupleElements.Length == wrtTypes.Count &&
+               t.TupleElements.Zip(wrtTypes, (e, w) => SymbolEqualityComparer.Default.Equals(e.Type, w)).All(x => x);
+    }
+}

@@ -1,0 +1,183 @@
+// Finds the derivative of a callee: a [DerivativeOf] rule (in this compilation or in a referenced
+// assembly that lists its rule types) or a [Differentiable] method's generated members.
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Nabla.Generator.IR;
+
+namespace Nabla.Generator.Rules;
+
+/// <summary>One [DerivativeOf] rule, resolved to the original method it differentiates.</summary>
+internal sealed class RuleInfo
+{
+    public RuleInfo(IMethodSymbol rule, IMethodSymbol original, bool forward, List<int> wrt)
+    {
+        Rule = rule;
+        Original = original;
+        IsForward = forward;
+        Wrt = wrt;
+    }
+
+    public IMethodSymbol Rule { get; }
+    public IMethodSymbol Original { get; }
+    public bool IsForward { get; }
+    /// <summary>Indices of the original's parameters the rule differentiates.</summary>
+    public List<int> Wrt { get; }
+    public string SplitClass => "global::" + Symbols.RuleSplitMetadataName(Rule);
+}
+
+/// <summary>All rules visible to one compilation, indexed by original method. Cached per compilation.</summary>
+internal sealed class RuleIndex
+{
+    private static readonly ConditionalWeakTable<Compilation, RuleIndex> s_cache = new();
+    private readonly Dictionary<IMethodSymbol, RuleInfo> _rules = new(SymbolEqualityComparer.Default);
+
+    public static RuleIndex For(Compilation compilation) => s_cache.GetValue(compilation, c => new RuleIndex(c));
+
+    private RuleIndex(Compilation compilation)
+    {
+        // Rules of this compilation first: they win over referenced ones for the same original.
+        foreach (var type in AllTypes(compilation.Assembly.GlobalNamespace))
+            AddRulesOf(type);
+        foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+        {
+            foreach (var attr in assembly.GetAttributes())
+            {
+                if (attr.AttributeClass?.ToDisplayString() != Symbols.DerivativeRulesAttribute) continue;
+                if (attr.ConstructorArguments.Length == 1 && attr.ConstructorArguments[0].Value is INamedTypeSymbol t)
+                    AddRulesOf(t);
+            }
+        }
+    }
+
+    public RuleInfo? Find(IMethodSymbol original) =>
+        _rules.TryGetValue(original.OriginalDefinition, out var r) ? r : null;
+
+    public IEnumerable<RuleInfo> All => _rules.Values;
+
+    private void AddRulesOf(INamedTypeSymbol type)
+    {
+        foreach (var m in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            var attr = Symbols.GetAttribute(m, Symbols.DerivativeOfAttribute);
+            if (attr is null) continue;
+            var info = Resolve(m, attr, out _);
+            if (info != null && !_rules.ContainsKey(info.Original))
+                _rules[info.Original] = info;
+        }
+    }
+
+    /// <summary>Resolves a rule method to its original, or says why it cannot be.</summary>
+    public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error)
+    {
+        error = null;
+        if (attr.ConstructorArguments.Length != 2 ||
+            attr.ConstructorArguments[0].Value is not INamedTypeSymbol type ||
+            attr.ConstructorArguments[1].Value is not string name)
+        {
+            error = "the attribute needs a type and a method name";
+            return null;
+        }
+        var candidates = type.GetMembers(name).OfType<IMethodSymbol>().ToList();
+        if (candidates.Count == 0)
+        {
+            error = $"'{type.ToDisplayString()}' has no method named '{name}'";
+            return null;
+        }
+        var original = candidates.FirstOrDefault(c => c.IsStatic && c.Parameters.Length == rule.Parameters.Length &&
+            c.Parameters.Zip(rule.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(x => x));
+        if (original is null)
+        {
+            error = $"no overload of '{type.ToDisplayString()}.{name}' has the parameter types ({string.Join(", ", rule.Parameters.Select(p => p.Type.ToDisplayString()))}); the rule's parameters must equal the original's";
+            return null;
+        }
+        bool forward = attr.NamedArguments.Any(kv => kv.Key == "Mode" && kv.Value.Value is int mode && mode == 1);
+        string? wrt = Symbols.NamedString(attr, "Wrt");
+        var indices = Symbols.ParseWrt(original, wrt, out var unknown);
+        if (unknown != null)
+        {
+            error = $"'{unknown}' in Wrt is not a real-valued parameter of '{original.ToDisplayString()}'";
+            return null;
+        }
+        if (indices.Count == 0)
+        {
+            error = "the original has no real-valued (double or float) parameter to differentiate";
+            return null;
+        }
+        return new RuleInfo(rule, original, forward, indices);
+    }
+
+    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceOrTypeSymbol container)
+    {
+        foreach (var member in container.GetMembers())
+        {
+            if (member is INamespaceSymbol ns)
+                foreach (var t in AllTypes(ns)) yield return t;
+            else if (member is INamedTypeSymbol type)
+            {
+                yield return type;
+                foreach (var t in AllTypes(type)) yield return t;
+            }
+        }
+    }
+}
+
+/// <summary>Turns a called method into the IR's <see cref="Callee"/>, with how to differentiate it.</summary>
+internal sealed class CalleeResolver
+{
+    private readonly Compilation _compilation;
+    private readonly RuleIndex _rules;
+
+    public CalleeResolver(Compilation compilation)
+    {
+        _compilation = compilation;
+        _rules = RuleIndex.For(compilation);
+    }
+
+    public static bool IsStopGradient(IMethodSymbol m) =>
+        m.Name == "WithoutDerivative" && m.ContainingType?.ToDisplayString() == Symbols.AutodiffClass;
+
+    public Callee Resolve(IMethodSymbol method)
+    {
+        string display = method.ContainingType.ToDisplayString() + "." + method.Name;
+        string expression = method.IsStatic
+            ? Symbols.TypeName(method.ContainingType) + "." + Symbols.Identifier(method.Name)
+            : Symbols.Identifier(method.Name);
+        if (method.IsGenericMethod)
+            expression += "<" + string.Join(", ", method.TypeArguments.Select(Symbols.TypeName)) + ">";
+        if (IsStopGradient(method))
+            return new Callee(expression, display, method.IsStatic, null, IsStopGradient: true);
+        return new Callee(expression, display, method.IsStatic, DerivativeOf(method));
+    }
+
+    private CalleeDerivative? DerivativeOf(IMethodSymbol method)
+    {
+        var rule = _rules.Find(method);
+        if (rule != null)
+        {
+            // A rule's split form lives in the rule's assembly; in this compilation the generator writes it.
+            bool available = SymbolEqualityComparer.Default.Equals(rule.Rule.ContainingAssembly, _compilation.Assembly) ||
+                             rule.Rule.ContainingAssembly.GetTypeByMetadataName(Symbols.RuleSplitMetadataName(rule.Rule)) != null;
+            if (available)
+            {
+                string split = rule.SplitClass;
+                return rule.IsForward
+                    ? new CalleeDerivative(split + ".Primal", null, null, split + ".Differential", split + ".Residuals", rule.Wrt)
+                    : new CalleeDerivative(split + ".Primal", split + ".Pullback", null, null, split + ".Residuals", rule.Wrt);
+            }
+        }
+        if (Symbols.IsDifferentiable(method) && !method.IsGenericMethod && method.MethodKind == MethodKind.Ordinary)
+        {
+            var original = method.OriginalDefinition;
+            string owner = Symbols.TypeName(method.ContainingType);
+            string stem = Symbols.DerivativeStem(original);
+            string prefix = method.IsStatic ? owner + "." : "";
+            var wrt = Symbols.DefaultWrt(original);
+            if (wrt.Count == 0 || !Symbols.IrTypeOf(method.ReturnType).IsReal) return null;
+            return new CalleeDerivative(prefix + stem + "_Primal", owner + "." + stem + "_Pullback", prefix + stem + "_Jvp",
+                null, owner + "." + stem + "_Residuals", wrt);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,221 @@
+// Forward mode as an IR → IR transform: every active instruction is cloned with its tangent
+// beside it; the result is a function (primals, tangents) → (Value, Tangent).
+using System.Collections.Generic;
+using System.Linq;
+using Nabla.Generator.Analysis;
+using Nabla.Generator.IR;
+
+namespace Nabla.Generator.Transforms;
+
+internal sealed class JvpTransform : Cloner
+{
+    private readonly Activity _activity;
+    private readonly Dictionary<Value, Value> _tangent = new();
+
+    private JvpTransform(IrFunction source, IrFunction target, Activity activity) : base(source, target) => _activity = activity;
+
+    /// <summary>
+    /// Builds <c>(R Value, R Tangent) name(primals..., tangents of wrt...)</c>. Tangent parameters are
+    /// named <c>d</c> + the parameter name and follow all primal parameters, in wrt order.
+    /// </summary>
+    public static IrFunction Transform(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name)
+    {
+        var returnType = IrType.Tuple(new[] { primal.ReturnType, primal.ReturnType }, new[] { "Value", "Tangent" });
+        var f = new IrFunction(name, returnType) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
+        var t = new JvpTransform(primal, f, activity);
+        t.Run(wrt);
+        return f;
+    }
+
+    private void Run(IReadOnlyList<int> wrt)
+    {
+        foreach (var p in Source.Parameters)
+        {
+            var np = Target.AddParameter(p.Name, p.Type);
+            Target.Parameters[Target.Parameters.Count - 1].Attributes = p.Attributes;
+            Map[p.Value!] = np;
+        }
+        foreach (int index in wrt)
+        {
+            var p = Source.Parameters[index];
+            _tangent[p.Value!] = Target.AddParameter(TangentName(p.Name), p.Type);
+        }
+        CreateBlocks();
+        // Tangent block parameters for active phis.
+        foreach (var b in Source.Blocks)
+            foreach (var p in b.Params)
+                if (_activity.IsActive(p))
+                {
+                    var tp = Target.NewValue(p.Type, TangentName(p.Name));
+                    tp.ParameterOf = BlockMap[b];
+                    BlockMap[b].Params.Add(tp);
+                    _tangent[p] = tp;
+                }
+        foreach (var b in Source.Blocks)
+        {
+            var builder = new IrBuilder(Target, BlockMap[b]);
+            foreach (var i in b.Instrs)
+            {
+                builder.Source = i.Source;
+                Differentiate(i, builder);
+            }
+        }
+        foreach (var b in Source.Blocks)
+        {
+            var builder = new IrBuilder(Target, BlockMap[b]) { Source = b.Terminator.Source };
+            var term = b.Terminator;
+            var edges = term.Edges.Select(e => CloneEdge(e, e.Target.Params
+                .Select((p, k) => (p, k)).Where(x => _activity.IsActive(x.p))
+                .Select(x => Tangent(e.Args[x.k], builder)).ToList())).ToList();
+            if (term.Kind == TerminatorKind.Return)
+            {
+                var v = M(term.Value!);
+                var tv = Tangent(term.Value!, builder);
+                var tuple = builder.MakeTuple(new List<Value> { v, tv }, Target.ReturnType);
+                builder.Block.Terminator = Terminator.Return(tuple, term.Source);
+                continue;
+            }
+            builder.Block.Terminator = new Terminator
+            {
+                Kind = term.Kind,
+                Value = term.Value is null ? null : M(term.Value),
+                Edges = edges,
+                Source = term.Source,
+            };
+        }
+    }
+
+    private static string TangentName(string? name) => name is null ? "d" : "d" + name;
+
+    /// <summary>The tangent of a primal value, materializing a zero when it has none.</summary>
+    private Value Tangent(Value primal, IrBuilder b) =>
+        _tangent.TryGetValue(primal, out var t) ? t : b.Zero(primal.Type);
+
+    private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
+
+    private void Differentiate(Instr i, IrBuilder b)
+    {
+        bool active = _activity.IsActive(i.Result);
+        if (!active)
+        {
+            CloneInstr(i, b);
+            return;
+        }
+        var r = i.Result!;
+        switch (i.Op)
+        {
+            case Op.Binary:
+            {
+                var y = CloneInstr(i, b).Result!;
+                var x0 = M(i.Operands[0]);
+                var x1 = M(i.Operands[1]);
+                var t0 = TangentOrNull(i.Operands[0]);
+                var t1 = TangentOrNull(i.Operands[1]);
+                Value? t = i.BinaryOp switch
+                {
+                    // d(a + b) = da + db
+                    BinaryOp.Add => Sum(b, t0, t1),
+                    // d(a - b) = da - db
+                    BinaryOp.Sub => t1 is null ? t0 : t0 is null ? b.Unary(UnaryOp.Neg, t1) : b.Binary(BinaryOp.Sub, t0, t1),
+                    // d(a * b) = da * b + a * db
+                    BinaryOp.Mul => Sum(b, t0 is null ? null : b.Binary(BinaryOp.Mul, t0, x1), t1 is null ? null : b.Binary(BinaryOp.Mul, x0, t1)),
+                    // d(a / b) = (da - y * db) / b
+                    BinaryOp.Div => t1 is null ? b.Binary(BinaryOp.Div, t0!, x1)
+                        : b.Binary(BinaryOp.Div, t0 is null ? b.Unary(UnaryOp.Neg, b.Binary(BinaryOp.Mul, y, t1)) : b.Binary(BinaryOp.Sub, t0, b.Binary(BinaryOp.Mul, y, t1)), x1),
+                    // d(a % b) = da - trunc(a / b) * db
+                    BinaryOp.Rem => t1 is null ? t0 : Sum(b, t0, b.Unary(UnaryOp.Neg, b.Binary(BinaryOp.Mul, Builtins.Truncate(b, b.Binary(BinaryOp.Div, x0, x1)), t1))),
+                    _ => null,
+                };
+                if (t != null) _tangent[r] = t;
+                return;
+            }
+            case Op.Unary:
+            {
+                CloneInstr(i, b);
+                var t0 = TangentOrNull(i.Operands[0]);
+                if (t0 != null) _tangent[r] = i.UnaryOp == UnaryOp.Neg ? b.Unary(UnaryOp.Neg, t0) : t0;
+                return;
+            }
+            case Op.Convert:
+            {
+                CloneInstr(i, b);
+                var t0 = TangentOrNull(i.Operands[0]);
+                if (t0 != null && r.Type.IsReal) _tangent[r] = b.Convert(t0, r.Type);
+                return;
+            }
+            case Op.MakeTuple:
+            case Op.TupleGet:
+                // Tuples of reals: not produced by issue-2 code paths except rule returns; data.
+                CloneInstr(i, b);
+                return;
+            case Op.Call:
+                DifferentiateCall(i, b);
+                return;
+            default:
+                CloneInstr(i, b);
+                return;
+        }
+    }
+
+    private static Value? Sum(IrBuilder b, Value? x, Value? y) =>
+        x is null ? y : y is null ? x : b.Binary(BinaryOp.Add, x, y);
+
+    private void DifferentiateCall(Instr i, IrBuilder b)
+    {
+        var d = i.Callee!.Derivative;
+        if (d is null)
+        {
+            CloneInstr(i, b);
+            return;
+        }
+        var r = i.Result!;
+        var receiver = i.Operands.Count > 0 ? M(i.Operands[0]) : null;
+        var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
+        if (d.JvpMethod != null)
+        {
+            // (y, dy) = f_Jvp(x..., dx...)
+            var jvpArgs = args.Concat(d.Wrt.Select(k => new Argument(Tangent(i.Arguments![k].Value!, b)))).ToList();
+            var type = IrType.Tuple(new[] { r.Type, r.Type });
+            var call = b.Call(new Callee(d.JvpMethod, i.Callee.DisplayName + " (JVP)", i.Callee.IsStatic, null), receiver, jvpArgs, type);
+            Map[r] = b.TupleGet(call.Result!, 0, r.Name);
+            _tangent[r] = b.TupleGet(call.Result!, 1);
+            return;
+        }
+        var residuals = Target.NewLocal("res" + Target.Locals.Count, new IrType(d.ResidualType, TypeKind.Other));
+        var primalArgs = args.Concat(new[] { new Argument(null, RefKindIr.Out, residuals) }).ToList();
+        var y = b.Call(new Callee(d.PrimalMethod, i.Callee.DisplayName, i.Callee.IsStatic, null), receiver, primalArgs, r.Type, r.Name).Result!;
+        Map[r] = y;
+        if (d.DifferentialMethod != null)
+        {
+            // dy = differential(residuals, dx...)
+            var diffArgs = new List<Argument> { new(null, RefKindIr.In, residuals) };
+            diffArgs.AddRange(d.Wrt.Select(k => new Argument(Tangent(i.Arguments![k].Value!, b))));
+            _tangent[r] = b.Call(new Callee(d.DifferentialMethod, i.Callee.DisplayName + " (differential)", true, null), null, diffArgs, r.Type).Result!;
+            return;
+        }
+        // A reverse rule of a scalar function gives the partials: pullback(1) · dx, summed.
+        var wrtTypes = d.Wrt.Select(k => i.Arguments![k].Value!.Type).ToList();
+        var cotType = wrtTypes.Count == 1 ? wrtTypes[0] : IrType.Tuple(wrtTypes);
+        var partials = b.Call(new Callee(d.PullbackMethod!, i.Callee.DisplayName + " (pullback)", true, null), null,
+            new List<Argument> { new(null, RefKindIr.In, residuals), new(b.One(r.Type)) }, cotType).Result!;
+        Value? t = null;
+        for (int k = 0; k < d.Wrt.Count; k++)
+        {
+            var tx = TangentOrNull(i.Arguments![d.Wrt[k]].Value!);
+            if (tx is null) continue;
+            var partial = wrtTypes.Count == 1 ? partials : b.TupleGet(partials, k);
+            t = Sum(b, t, b.Binary(BinaryOp.Mul, b.Convert(partial, r.Type), b.Convert(tx, r.Type)));
+        }
+        if (t != null) _tangent[r] = t;
+    }
+}
+
+/// <summary>Calls to BCL helpers that derivative formulas need.</summary>
+internal static class Builtins
+{
+    public static Value Truncate(IrBuilder b, Value x)
+    {
+        string callee = x.Type.Kind == TypeKind.Single ? "global::System.MathF.Truncate" : "global::System.Math.Truncate";
+        return b.Call(new Callee(callee, callee, true, null), null, new List<Argument> { new(x) }, x.Type).Result!;
+    }
+}
