@@ -3,7 +3,7 @@ using Nabla;
 
 namespace Nabla.Tests;
 
-public static partial class Scratch
+public static partial class Smoke
 {
     [Differentiable]
     public static double Cubed(double x) => x * x * x;
