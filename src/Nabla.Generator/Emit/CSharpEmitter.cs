@@ -157,19 +157,23 @@ internal sealed class CSharpEmitter
                 if (use < 0 && !inTerminator) continue;
                 int end = use < 0 ? b.Instrs.Count : use;
                 if (i.Op == Op.LoadVar && Writes(b.Instrs, k + 1, end, i.Var!)) continue;
+                if (i.Op == Op.ArrayLoad && Writes(b.Instrs, k + 1, end, null)) continue;
                 if (i.Op != Op.LoadVar && ReadsWrittenVar(i, b.Instrs, k + 1, end)) continue;
                 _folded.Add(i.Result);
             }
         }
     }
 
-    private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple;
+    private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple or Op.ArrayLoad;
 
-    private static bool Writes(List<Instr> instrs, int from, int to, Var v)
+    private static bool Writes(List<Instr> instrs, int from, int to, Var? v)
     {
         for (int k = from; k < to; k++)
         {
             var i = instrs[k];
+            // Array loads must not move past stores or calls (either could change the element).
+            if (v is null && (i.Op is Op.ArrayStore or Op.ArrayAdd or Op.Call)) return true;
+            if (v is null) continue;
             if (i.Op == Op.StoreVar && i.Var == v) return true;
             if (i.Arguments != null && i.Arguments.Any(a => a.Variable == v && a.RefKind is RefKindIr.Out or RefKindIr.Ref)) return true;
         }
@@ -183,6 +187,7 @@ internal sealed class CSharpEmitter
         {
             if (!_folded.Contains(v) || v.Definition is null) continue;
             if (v.Definition.Op == Op.LoadVar && Writes(instrs, from, to, v.Definition.Var!)) return true;
+            if (v.Definition.Op == Op.ArrayLoad && Writes(instrs, from, to, null)) return true;
             if (ReadsWrittenVar(v.Definition, instrs, from, to)) return true;
         }
         return false;
@@ -287,6 +292,18 @@ internal sealed class CSharpEmitter
             case Op.LoadVar:
                 e = i.Var!.Name;
                 break;
+            case Op.ArrayLoad:
+                e = P(i.Operands[0], 0) + "[" + string.Join(", ", i.Operands.Skip(1).Select(O)) + "]";
+                break;
+            case Op.NewArray:
+            {
+                // new double[n] for double[]; new double[n][] for double[][]; new double[n, m] for double[,].
+                string name = i.Result!.Type.Name;
+                int bracket = name.IndexOf('[');
+                int close = name.IndexOf(']', bracket);
+                e = "new " + name.Substring(0, bracket) + "[" + string.Join(", ", i.Operands.Select(O)) + "]" + name.Substring(close + 1);
+                break;
+            }
             default:
                 e = i.Text ?? "";
                 break;
@@ -330,6 +347,12 @@ internal sealed class CSharpEmitter
                     continue;
                 }
                 lines.Add(i.Var!.Name + " = " + O(stored) + ";");
+                continue;
+            }
+            if (i.Op is Op.ArrayStore or Op.ArrayAdd)
+            {
+                var element = P(i.Operands[0], 0) + "[" + string.Join(", ", i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(O)) + "]";
+                lines.Add(element + (i.Op == Op.ArrayAdd ? " += " : " = ") + O(i.Operands[i.Operands.Count - 1]) + ";");
                 continue;
             }
             if (i.Result is null)

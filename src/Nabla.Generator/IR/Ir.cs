@@ -97,6 +97,10 @@ internal enum Op
     TypeOf,         // typeof(Text)
     LoadVar,        // Var
     StoreVar,       // Var = Operands[0]; no result
+    ArrayLoad,      // Operands[0][Operands[1..]]
+    ArrayStore,     // Operands[0][Operands[1..n-1]] = Operands[n-1]; no result
+    ArrayAdd,       // Operands[0][Operands[1..n-1]] += Operands[n-1]; no result (adjoint accumulation)
+    NewArray,       // new T[Operands...] of the result's array type
 }
 
 internal enum BinaryOp { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor, Shl, Shr, ConditionalAnd, ConditionalOr }

@@ -89,12 +89,24 @@ internal sealed class JvpTransform : Cloner
 
     /// <summary>The tangent of a primal value, materializing a zero when it has none.</summary>
     private Value Tangent(Value primal, IrBuilder b) =>
-        _tangent.TryGetValue(primal, out var t) ? t : b.Zero(primal.Type);
+        _tangent.TryGetValue(primal, out var t) ? t
+        : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, M(primal))!
+        : b.Zero(primal.Type);
 
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
 
     private void Differentiate(Instr i, IrBuilder b)
     {
+        if (i.Op == Op.ArrayStore)
+        {
+            // a[i] = v: the tangent array gets v's tangent at the same place.
+            CloneInstr(i, b);
+            var array = i.Operands[0];
+            if (!_tangent.TryGetValue(array, out var ta)) return;
+            var stored = i.Operands[i.Operands.Count - 1];
+            b.ArrayStore(ta, i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(M), Tangent(stored, b));
+            return;
+        }
         bool active = _activity.IsActive(i.Result);
         if (!active)
         {
@@ -151,6 +163,17 @@ internal sealed class JvpTransform : Cloner
             case Op.Call:
                 DifferentiateCall(i, b);
                 return;
+            case Op.NewArray:
+                CloneInstr(i, b);
+                _tangent[r] = b.NewArray(r.Type, i.Operands.Select(M), TangentName(r.Name));
+                return;
+            case Op.ArrayLoad:
+            {
+                CloneInstr(i, b);
+                if (_tangent.TryGetValue(i.Operands[0], out var ta))
+                    _tangent[r] = b.ArrayLoad(ta, i.Operands.Skip(1).Select(M), TangentName(r.Name));
+                return;
+            }
             default:
                 CloneInstr(i, b);
                 return;
