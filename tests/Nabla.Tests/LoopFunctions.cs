@@ -121,3 +121,34 @@ public static partial class LoopFunctions
         return Sum(y);
     }
 }
+
+/// <summary>C-style helpers that write into output arrays at offsets, as ADBench's C++ does.</summary>
+public static partial class ArrayHelpers
+{
+    [Differentiable]
+    public static void Subtract(int d, double[] x, int xOffset, double[] y, int yOffset, double[] result)
+    {
+        for (int i = 0; i < d; i++) result[i] = x[xOffset + i] - y[yOffset + i];
+    }
+
+    [Differentiable]
+    public static double SquaredNorm(int d, double[] x, int offset)
+    {
+        double s = 0;
+        for (int i = 0; i < d; i++) s += x[offset + i] * x[offset + i];
+        return s;
+    }
+
+    [Differentiable]
+    public static double DistanceSquared(double[] points, double[] center, double[] scratch)
+    {
+        int d = center.Length;
+        double total = 0;
+        for (int p = 0; p < points.Length / d; p++)
+        {
+            Subtract(d, points, p * d, center, 0, scratch);
+            total += SquaredNorm(d, scratch, 0);
+        }
+        return total;
+    }
+}

@@ -202,3 +202,29 @@ public class LoopTests
         Close(x.Select(v => 2 * v).ToArray(), g, 1e-12, "Gradient");
     }
 }
+
+public class ArrayHelperTests
+{
+    [Fact]
+    public void VoidHelpersWritingIntoScratchArraysInsideALoop()
+    {
+        var points = new[] { 1.0, 2.0, -1.0, 0.5, 3.0, -2.0 };
+        var center = new[] { 0.25, -0.75 };
+        var (value, (dPoints, dCenter, dScratch)) = ArrayHelpers.DistanceSquared_ValueWithGradient(points, center, new double[2]);
+        double expected = 0;
+        var expectedCenter = new double[2];
+        for (int p = 0; p < 3; p++)
+            for (int j = 0; j < 2; j++)
+            {
+                double diff = points[p * 2 + j] - center[j];
+                expected += diff * diff;
+                Assert.Equal(2 * diff, dPoints[p * 2 + j], 12);
+                expectedCenter[j] -= 2 * diff;
+            }
+        Assert.Equal(expected, value, 12);
+        LoopTests.Close(expectedCenter, dCenter, 1e-12, "center");
+        // Forward mode along the center's first coordinate.
+        var (_, tangent) = ArrayHelpers.DistanceSquared_Jvp(points, center, new double[2], new double[6], new[] { 1.0, 0 }, new double[2]);
+        Assert.Equal(expectedCenter[0], tangent, 12);
+    }
+}

@@ -295,7 +295,8 @@ internal sealed class Lowerer
     {
         if (branch.Semantics != ControlFlowBranchSemantics.Regular || branch.Destination is null)
             Unsupported(null, "this control flow (" + branch.Semantics + ")", ".");
-        var target = _blockMap[branch.Destination!];
+        // Falling off the end of a void method goes to the return block.
+        var target = branch.Destination!.Kind == BasicBlockKind.Exit ? _returnBlock! : _blockMap[branch.Destination!];
         var edge = new Edge(target);
         _preds[target].Add((_b.Block, edge));
         return edge;
@@ -303,11 +304,23 @@ internal sealed class Lowerer
 
     private Value Coerce(Value v, IrType type) => v.Type.Equals(type) ? v : _b.Convert(v, type);
 
+    /// <summary>Drops blocks that cannot be reached from the entry (the CFG's exit, code after a return).</summary>
     private void RemoveUnusedExit()
     {
-        // Blocks nothing jumps to (the CFG's exit, when every path returns through our return block).
-        var preds = _f.Predecessors();
-        _f.Blocks.RemoveAll(b => b != _f.Entry && preds[b].Count == 0 && b.Terminator.Kind == TerminatorKind.Unreachable);
+        var reached = new HashSet<Block>();
+        var work = new Stack<Block>();
+        work.Push(_f.Entry);
+        while (work.Count > 0)
+        {
+            var b = work.Pop();
+            if (!reached.Add(b)) continue;
+            foreach (var e in b.Terminator.Edges) work.Push(e.Target);
+        }
+        var removed = _f.Blocks.Where(b => !reached.Contains(b)).ToList();
+        if (removed.Count == 0) return;
+        // Edges from removed blocks into kept ones carry arguments for the kept blocks' parameters; a
+        // parameter left with no incoming edge cannot happen, since kept blocks are reached from the entry.
+        _f.Blocks.RemoveAll(b => !reached.Contains(b));
     }
 
     // ---------------------------------------------------------------- SSA construction

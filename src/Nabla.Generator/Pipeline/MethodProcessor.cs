@@ -54,10 +54,14 @@ internal static class MethodProcessor
         catch (Exception e)
         {
             // Never throw into the compiler: a bug in Nabla is a diagnostic, not a crash.
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.ToDisplayString(), e.GetType().Name + ": " + e.Message));
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.ToDisplayString(), e.GetType().Name + ": " + e.Message + " at " + FirstFrame(e)));
             return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
     }
+
+    /// <summary>Where in Nabla an unexpected exception came from, for the bug report.</summary>
+    internal static string FirstFrame(Exception e) =>
+        (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Nabla.Generator")) ?? "?";
 
     /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
     public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
@@ -82,7 +86,7 @@ internal static class MethodProcessor
         if (syntax is MethodDeclarationSyntax { Body: null, ExpressionBody: null }) { Fail("it has no body to differentiate"); return false; }
         if (syntax.DescendantNodes().Any(n => n is YieldStatementSyntax)) { Fail("an iterator cannot be differentiated"); return false; }
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
-        if (!Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
+        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
             if (p.RefKind != RefKind.None)
@@ -146,6 +150,8 @@ internal static class MethodProcessor
         var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
         var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
             .Select(b => b.Terminator.Value!).ToList();
+        // Arrays are passed by reference: what a method writes into its array parameters is an output too.
+        outputs.AddRange(function.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!));
         var activity = Activity.Analyze(function, inputs, outputs);
 
         // A call on the active path needs a derivative.
@@ -176,9 +182,10 @@ internal static class MethodProcessor
         split.Pullback!.Summary = $"Reverse mode of {display}, second half: maps a cotangent of the result to the cotangents of ({wrtNames}); array cotangents accumulate into the shadows given to the first half." +
             (split.UsesTapes ? " It consumes the residuals' tapes: call it once per call of the first half." : "");
 
-        var fused = VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, stem + (scalarResult ? "_ValueWithGradient" : "_Vjp"),
+        bool voidResult = f.ReturnType.Kind == TypeKind.Void;
+        var fused = voidResult ? null : VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, stem + (scalarResult ? "_ValueWithGradient" : "_Vjp"),
             scalarResult ? FusedResult.ValueAndGradient : FusedResult.ValueAndVjp);
-        fused.Primal.Summary = scalarResult
+        if (fused != null) fused.Primal.Summary = scalarResult
             ? $"Reverse mode of {display} in one pass: its value and its gradient with respect to ({wrtNames})."
             : $"Reverse mode of {display} in one pass: its value and the vector-Jacobian product of a cotangent of the result with respect to ({wrtNames}).";
 
@@ -200,12 +207,15 @@ internal static class MethodProcessor
         w.Line();
         CSharpEmitter.Emit(split.Pullback, w);
         w.Line();
-        CSharpEmitter.Emit(fused.Primal, w);
-        w.Line();
-        WriteValueWithPullback(w, method, lowered, stem, display, access);
+        if (fused != null)
+        {
+            CSharpEmitter.Emit(fused.Primal, w);
+            w.Line();
+            WriteValueWithPullback(w, method, lowered, stem, display, access);
+        }
 
         RegistrationInfo? registration = null;
-        if (method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
+        if (!voidResult && method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
                 Symbols.TypeName(method.ReturnType),

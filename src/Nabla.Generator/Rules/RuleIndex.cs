@@ -105,6 +105,11 @@ internal sealed class RuleIndex
             error = "the original has no real-valued (double or float) parameter to differentiate";
             return null;
         }
+        if (indices.Any(k => !Symbols.IrTypeOf(original.Parameters[k].Type).IsReal) || !Symbols.IrTypeOf(original.ReturnType).IsReal)
+        {
+            error = "rules are for functions of double and float scalars; write an array function as a [Differentiable] method instead";
+            return null;
+        }
         return new RuleInfo(rule, original, forward, indices);
     }
 
@@ -174,7 +179,7 @@ internal sealed class CalleeResolver
             string stem = Symbols.DerivativeStem(original);
             string prefix = method.IsStatic ? owner + "." : "";
             var wrt = Symbols.DefaultWrt(original);
-            if (wrt.Count == 0 || !Symbols.IrTypeOf(method.ReturnType).IsReal) return null;
+            if (wrt.Count == 0 || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
             return new CalleeDerivative(prefix + stem + "_Primal", owner + "." + stem + "_Pullback", prefix + stem + "_Jvp",
                 null, owner + "." + stem + "_Residuals", wrt);
         }

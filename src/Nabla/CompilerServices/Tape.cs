@@ -100,6 +100,16 @@ public static class Shadow
         return result;
     }
 
+    /// <summary>
+    /// The shadow of an array input that may be the same array as an earlier input: that input's shadow
+    /// when it is (so aliasing inputs share one gradient), else a fresh zero one.
+    /// </summary>
+    public static double[] ShareIfSame(double[] x, double[] earlier, double[] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static float[] ShareIfSame(float[] x, float[] earlier, float[] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static double[,] ShareIfSame(double[,] x, double[,] earlier, double[,] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static float[,] ShareIfSame(float[,] x, float[,] earlier, float[,] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static T[][] ShareIfSame<T>(T[][] x, T[][] earlier, T[][] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+
     /// <summary>destination += source, elementwise.</summary>
     public static void AddInto(double[] destination, double[] source)
     {
