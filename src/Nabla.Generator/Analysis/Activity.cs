@@ -11,6 +11,14 @@ internal sealed class Activity
 {
     private readonly HashSet<Value> _varied = new();
     private readonly HashSet<Value> _useful = new();
+    private readonly HashSet<Value> _mayBeWritten = new();
+
+    /// <summary>
+    /// Whether the storage of array <paramref name="array"/> may be written in this function: stored
+    /// into, or passed to a call (which may write it). Loads from arrays that are never written can
+    /// be repeated by the pullback instead of recorded.
+    /// </summary>
+    public bool MayBeWritten(Value array) => _mayBeWritten.Contains(array);
 
     private Activity() { }
 
@@ -148,11 +156,20 @@ internal sealed class Activity
             }
         }
 
+        var writtenClasses = new HashSet<Value>();
+        foreach (var i in f.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op is Op.ArrayStore or Op.ArrayAdd) writtenClasses.Add(classes.Find(i.Operands[0]));
+            if (i.Op is Op.Call or Op.New)
+                foreach (var v in i.AllInputs().Where(v => v.Type.IsArray)) writtenClasses.Add(classes.Find(v));
+        }
+
         // Array values take their class's activity.
         foreach (var v in AllValues(f).Where(v => v.Type.IsArray))
         {
             if (Varied(v)) a._varied.Add(v);
             if (Useful(v)) a._useful.Add(v);
+            if (writtenClasses.Contains(classes.Find(v))) a._mayBeWritten.Add(v);
         }
         return a;
     }

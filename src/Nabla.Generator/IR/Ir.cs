@@ -151,7 +151,11 @@ internal sealed record Callee(
     /// <summary>Null when the callee has neither <c>[Differentiable]</c> nor a rule.</summary>
     CalleeDerivative? Derivative,
     /// <summary>True for <c>Autodiff.WithoutDerivative</c>.</summary>
-    bool IsStopGradient = false);
+    bool IsStopGradient = false,
+    /// <summary>The callee's documentation id when its body is in this compilation and may be inlined.</summary>
+    string? InlineId = null,
+    /// <summary>For inlining: which parameters the callee differentiates (others are cut with a stop-gradient).</summary>
+    IReadOnlyList<int>? CalleeWrt = null);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

@@ -107,8 +107,6 @@ internal static class MethodProcessor
     public static LoweredMethod? Lower(IMethodSymbol method, Compilation compilation, string? wrtText, IReadOnlyList<string>? parameterNames,
         List<DiagnosticInfo> diagnostics, CancellationToken ct, Location? wrtLocation = null)
     {
-        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
-        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
         var attr = Symbols.GetAttribute(method, Symbols.DifferentiableAttribute);
         wrtText ??= attr is null ? null : Symbols.NamedString(attr, "Wrt");
         var wrt = Symbols.ParseWrt(method, wrtText, out var unknown);
@@ -125,6 +123,42 @@ internal static class MethodProcessor
                 "it has no differentiable parameter (double or float, not [NoDerivative])"));
             return null;
         }
+        int before = diagnostics.Count;
+        var function = LowerBody(method, compilation, parameterNames, diagnostics, ct);
+        if (function is null) return null;
+        // Small differentiable helpers of this compilation are inlined before differentiation.
+        Inliner.Run(function, id =>
+        {
+            var callee = DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) as IMethodSymbol;
+            if (callee is null || callee.DeclaringSyntaxReferences.IsEmpty) return null;
+            var quiet = new List<DiagnosticInfo>();
+            var lowered = LowerBody(callee, compilation, null, quiet, ct);
+            return quiet.Count == 0 ? lowered : null;
+        }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
+        var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
+        var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
+            .Select(b => b.Terminator.Value!).ToList();
+        // Arrays are passed by reference: what a method writes into its array parameters is an output too.
+        outputs.AddRange(function.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!));
+        var activity = Activity.Analyze(function, inputs, outputs);
+
+        // A call on the active path needs a derivative.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
+            if (!activity.IsActive(i.Result)) continue;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name));
+        }
+        if (diagnostics.Count > before) return null;
+        return new LoweredMethod(function, wrt, activity);
+    }
+
+    /// <summary>Lowers a method's body to IR (no analysis); null when it cannot be lowered (diagnostics say why).</summary>
+    public static IrFunction? LowerBody(IMethodSymbol method, Compilation compilation, IReadOnlyList<string>? parameterNames,
+        List<DiagnosticInfo> diagnostics, CancellationToken ct)
+    {
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
+        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
         if (model.GetOperation(syntax, ct) is not IMethodBodyOperation body)
             return null;
         var graph = ControlFlowGraph.Create(body, ct);
@@ -143,26 +177,8 @@ internal static class MethodProcessor
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
             bindings.Add((p, v));
         }
-        int before = diagnostics.Count;
         var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct) { OuterGraph = graph };
-        if (!lowerer.Lower(graph, function, bindings))
-            return null;
-        var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
-        var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
-            .Select(b => b.Terminator.Value!).ToList();
-        // Arrays are passed by reference: what a method writes into its array parameters is an output too.
-        outputs.AddRange(function.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!));
-        var activity = Activity.Analyze(function, inputs, outputs);
-
-        // A call on the active path needs a derivative.
-        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
-        {
-            if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
-            if (!activity.IsActive(i.Result)) continue;
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name));
-        }
-        if (diagnostics.Count > before) return null;
-        return new LoweredMethod(function, wrt, activity);
+        return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
     private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics)

@@ -153,7 +153,12 @@ internal sealed class CalleeResolver
             expression += "<" + string.Join(", ", method.TypeArguments.Select(Symbols.TypeName)) + ">";
         if (IsStopGradient(method))
             return new Callee(expression, display, method.IsStatic, null, IsStopGradient: true);
-        return new Callee(expression, display, method.IsStatic, DerivativeOf(method));
+        var derivative = DerivativeOf(method);
+        string? inlineId = null;
+        if (derivative?.JvpMethod != null && method.IsStatic && !method.IsGenericMethod &&
+            SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
+            inlineId = method.OriginalDefinition.GetDocumentationCommentId();
+        return new Callee(expression, display, method.IsStatic, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt);
     }
 
     private CalleeDerivative? DerivativeOf(IMethodSymbol method)

@@ -397,6 +397,21 @@ internal sealed class VjpTransform : Cloner
         if (_adjointOf != null && _inLoop.Contains(_adjointOf) && _definedIn.TryGetValue(mapped, out var home) && _scc[home] == _scc[_adjointOf])
         {
             if (_popped.TryGetValue(mapped, out var popped)) return popped;
+            if (CanRecompute(mapped, 0))
+            {
+                // Cheaper to compute again than to record: integer arithmetic, loads from arrays nothing writes.
+                var def = mapped.Definition!;
+                var again = new Instr(def.Op, _pb.NewValue(mapped.Type, mapped.Name), def.Operands.Select(o => AugmentedValue(o, b)).ToList(), b.Source)
+                {
+                    BinaryOp = def.BinaryOp,
+                    UnaryOp = def.UnaryOp,
+                    Text = def.Text,
+                    Checked = def.Checked,
+                };
+                b.Block.Instrs.Add(again);
+                _popped[mapped] = again.Result!;
+                return again.Result!;
+            }
             if (!_pushes.TryGetValue(_adjointOf, out var list)) _pushes[_adjointOf] = list = new List<Value>();
             list.Add(mapped);
             var tape = TapeFor(mapped.Type);
@@ -418,6 +433,31 @@ internal sealed class VjpTransform : Cloner
             _residualFields[mapped] = field;
         }
         return b.Load(field, mapped.Name);
+    }
+
+    private Dictionary<Value, Value>? _sourceOf;
+
+    /// <summary>Whether the pullback may recompute <paramref name="mapped"/> from its operands instead of recording it.</summary>
+    private bool CanRecompute(Value mapped, int depth)
+    {
+        if (depth > 6 || mapped.Definition is not { } def) return false;
+        switch (def.Op)
+        {
+            // Operands come the same way, from a tape or recomputed in turn.
+            case Op.Binary when mapped.Type.Kind is TypeKind.Integer or TypeKind.Bool:
+            case Op.Unary when mapped.Type.Kind is TypeKind.Integer or TypeKind.Bool:
+            case Op.Convert when mapped.Type.Kind == TypeKind.Integer && def.Operands[0].Type.Kind == TypeKind.Integer:
+                return true;
+            case Op.Member when def.Text == "Length" && def.Operands.Count == 1 && def.Operands[0].Type.IsArray:
+                return true;
+            case Op.ArrayLoad when !_split && !mapped.Type.IsArray:
+            {
+                // Only in the fused form, where no caller can change the array between the primal and the pullback.
+                _sourceOf ??= Map.ToDictionary(kv => kv.Value, kv => kv.Key);
+                return _sourceOf.TryGetValue(def.Operands[0], out var array) && !_activity.MayBeWritten(array);
+            }
+        }
+        return false;
     }
 
     private (Value Primal, Value? Pullback, string? Field) TapeFor(IrType type)
