@@ -93,7 +93,12 @@ internal sealed class VjpTransform : Cloner
     private Var? _residualsIn;
     private Block? _adjointOf;                                            // source block whose adjoint is being built
     private readonly Dictionary<Value, Value> _popped = new();            // per adjoint block: target value → popped copy
-    private readonly List<Instr> _pops = new();
+    private readonly Dictionary<Block, List<Instr>> _popsOf = new();      // source block → pops at its adjoint's start
+    private readonly Dictionary<Block, Block> _adjointBlock = new();
+    private readonly List<Loop> _loops;
+    private readonly Dictionary<(Loop, Value), Var> _regionVars = new();
+    private readonly List<(Block At, Block From, Block To)> _transitions = new();
+    private readonly List<(Loop Loop, Block At)> _backEdgeCases = new();
     private readonly Dictionary<Block, List<Value>> _pushes = new();
     private readonly Dictionary<string, (Value Primal, Value? Pullback, string? Field)> _tapes = new();
 
@@ -109,6 +114,7 @@ internal sealed class VjpTransform : Cloner
         foreach (var b in source.Blocks)
             if (source.Blocks.Count(o => _scc[o] == _scc[b]) > 1 || b.Terminator.Edges.Any(e => e.Target == b))
                 _inLoop.Add(b);
+        _loops = Loop.Find(source, _preds);
     }
 
     /// <summary>True when some edge goes back to an earlier (or the same) block: the function loops.</summary>
@@ -221,6 +227,7 @@ internal sealed class VjpTransform : Cloner
         }
         var types = ParamTypes;
         CreateBlocks();
+        foreach (var loop in _loops) loop.MapInductions(M);
         var entryBuilder = new IrBuilder(Target, BlockMap[Source.Entry]);
         foreach (int k in VjpConvention.ArrayWrt(types, _wrt))
         {
@@ -394,8 +401,13 @@ internal sealed class VjpTransform : Cloner
     {
         if (mapped.Definition is { Op: Op.Const } c)
             return b.Const(mapped.Type, c.Text!);
-        if (_adjointOf != null && _inLoop.Contains(_adjointOf) && _definedIn.TryGetValue(mapped, out var home) && _scc[home] == _scc[_adjointOf])
+        var loop = _adjointOf is null ? null : Innermost(_adjointOf);
+        if (loop != null)
         {
+            var home = _definedIn.TryGetValue(mapped, out var h) ? h : null;
+            // Constant during the loop, or an induction variable the pullback steps backwards: a region value.
+            if (home is null || !loop.Blocks.Contains(home) || (home == loop.Header && loop.Inductions.ContainsKey(mapped)))
+                return b.Load(RegionVar(loop, mapped));
             if (_popped.TryGetValue(mapped, out var popped)) return popped;
             if (CanRecompute(mapped, 0))
             {
@@ -412,7 +424,7 @@ internal sealed class VjpTransform : Cloner
                 _popped[mapped] = again.Result!;
                 return again.Result!;
             }
-            if (!_pushes.TryGetValue(_adjointOf, out var list)) _pushes[_adjointOf] = list = new List<Value>();
+            if (!_pushes.TryGetValue(_adjointOf!, out var list)) _pushes[_adjointOf!] = list = new List<Value>();
             list.Add(mapped);
             var tape = TapeFor(mapped.Type);
             var pop = new Instr(Op.Call, _pb.NewValue(mapped.Type, mapped.Name), new List<Value> { tape.Pullback! }, b.Source)
@@ -420,7 +432,8 @@ internal sealed class VjpTransform : Cloner
                 Callee = new Callee("Pop", "Tape.Pop", false, null),
                 Arguments = new List<Argument>(),
             };
-            _pops.Add(pop);
+            if (!_popsOf.TryGetValue(_adjointOf!, out var pops)) _popsOf[_adjointOf!] = pops = new List<Instr>();
+            pops.Add(pop);
             _popped[mapped] = pop.Result!;
             return pop.Result!;
         }
@@ -458,6 +471,68 @@ internal sealed class VjpTransform : Cloner
             }
         }
         return false;
+    }
+
+    private Loop? Innermost(Block b)
+    {
+        Loop? best = null;
+        foreach (var l in _loops)
+            if (l.Blocks.Contains(b) && (best is null || l.Blocks.Count < best.Blocks.Count)) best = l;
+        return best;
+    }
+
+    /// <summary>A pullback variable holding <paramref name="mapped"/> while the pullback is inside <paramref name="loop"/>.</summary>
+    private Var RegionVar(Loop loop, Value mapped)
+    {
+        if (!_regionVars.TryGetValue((loop, mapped), out var v))
+        {
+            v = _pb.NewLocal((mapped.Name ?? "t" + mapped.Id) + "_rev", mapped.Type);
+            _regionVars[(loop, mapped)] = v;
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Sets the region variables where the pullback enters each loop (from the block after one of
+    /// its exits), and steps induction variables back on each backward trip along a back edge.
+    /// Initializing one may need another (of an enclosing loop), so this runs to a fixed point.
+    /// </summary>
+    private void InsertRegionValues()
+    {
+        var done = new HashSet<(Loop, Value)>();
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var key in _regionVars.Keys.ToList())
+            {
+                if (!done.Add(key)) continue;
+                changed = true;
+                var (loop, mapped) = key;
+                var variable = _regionVars[key];
+                foreach (var (at, from, to) in _transitions)
+                {
+                    if (loop.Blocks.Contains(from) || !loop.Blocks.Contains(to)) continue;
+                    var jump = at.Terminator;
+                    var b = new IrBuilder(_pb, at) { Source = new SourceInfo("entering the loop backwards", "", 0, 0, 0, 0, 0, 0) };
+                    _adjointOf = from;
+                    _popped.Clear();
+                    b.Store(variable, AugmentedValue(mapped, b));
+                    at.Terminator = jump;
+                }
+                if (loop.Inductions.TryGetValue(mapped, out var step))
+                {
+                    foreach (var (l, at) in _backEdgeCases.Where(c => c.Loop == loop))
+                    {
+                        var jump = at.Terminator;
+                        var b = new IrBuilder(_pb, at) { Source = new SourceInfo("the previous iteration's " + mapped.Name, "", 0, 0, 0, 0, 0, 0) };
+                        b.Store(variable, b.Binary(BinaryOp.Sub, b.Load(variable), b.Const(mapped.Type, step)));
+                        at.Terminator = jump;
+                    }
+                }
+            }
+        }
+        _adjointOf = null;
     }
 
     private (Value Primal, Value? Pullback, string? Field) TapeFor(IrType type)
@@ -563,10 +638,10 @@ internal sealed class VjpTransform : Cloner
         foreach (var b in Source.Blocks)
         {
             var pb = adjointBlocks[b];
+            _adjointBlock[b] = pb;
             var builder = new IrBuilder(_pb, pb);
             _adjointOf = b;
             _popped.Clear();
-            _pops.Clear();
             for (int k = b.Instrs.Count - 1; k >= 0; k--)
             {
                 var i = b.Instrs[k];
@@ -580,10 +655,30 @@ internal sealed class VjpTransform : Cloner
             else
             {
                 var preds = _preds[b];
+                var headed = _loops.FirstOrDefault(l => l.Header == b);
                 if (preds.Count == 1)
                 {
                     PropagateEdge(b, preds[0].Edge, builder);
-                    builder.Jump(adjointBlocks[preds[0].From]);
+                    Transition(builder, b, preds[0].From, adjointBlocks);
+                }
+                else if (headed != null && headed.CountedBy(preds) is { } induction)
+                {
+                    // A counted loop: the first iteration is the one whose induction variable has its initial value.
+                    var entryPred = preds.Single(p => !headed.Blocks.Contains(p.From));
+                    var latchPred = preds.Single(p => headed.Blocks.Contains(p.From));
+                    var current = builder.Load(RegionVar(headed, M(induction)));
+                    var initial = AugmentedValue(M(entryPred.Edge.Args[b.Params.IndexOf(induction)]), builder);
+                    var first = builder.Binary(BinaryOp.Eq, current, initial, IrType.Bool);
+                    var entryCase = _pb.NewBlock();
+                    var latchCase = _pb.NewBlock();
+                    foreach (var (caseBlock, (from, edge)) in new[] { (entryCase, entryPred), (latchCase, latchPred) })
+                    {
+                        var cb = new IrBuilder(_pb, caseBlock) { Source = builder.Source };
+                        PropagateEdge(b, edge, cb);
+                        if (caseBlock == latchCase) _backEdgeCases.Add((headed, caseBlock));
+                        Transition(cb, b, from, adjointBlocks);
+                    }
+                    pb.Terminator = Terminator.Branch(first, new Edge(entryCase), new Edge(latchCase));
                 }
                 else
                 {
@@ -595,17 +690,20 @@ internal sealed class VjpTransform : Cloner
                         var caseBlock = _pb.NewBlock();
                         var cb = new IrBuilder(_pb, caseBlock) { Source = builder.Source };
                         PropagateEdge(b, edge, cb);
-                        cb.Jump(adjointBlocks[from]);
+                        if (headed != null && headed.Blocks.Contains(from)) _backEdgeCases.Add((headed, caseBlock));
+                        Transition(cb, b, from, adjointBlocks);
                         cases.Add(new Edge(caseBlock));
                     }
                     pb.Terminator = new Terminator { Kind = TerminatorKind.Switch, Value = which, Edges = cases };
                 }
             }
-            // Values recorded in this block come off their tapes first, last pushed first popped.
-            for (int k = 0; k < _pops.Count; k++)
-                pb.Instrs.Insert(0, _pops[k]);
         }
         _adjointOf = null;
+        InsertRegionValues();
+        // Values recorded in a block come off their tapes first, last pushed first popped.
+        foreach (var (b, pops) in _popsOf)
+            foreach (var pop in pops)
+                _adjointBlock[b].Instrs.Insert(0, pop);
 
         var fb = new IrBuilder(_pb, final);
         var gradients = _wrt.Select(k =>
@@ -619,6 +717,13 @@ internal sealed class VjpTransform : Cloner
         // Keep the final block last, after the per-edge blocks, so the pullback reads top to bottom.
         _pb.Blocks.Remove(final);
         _pb.Blocks.Add(final);
+    }
+
+    /// <summary>Jumps from the adjoint of <paramref name="from"/> to the adjoint of its predecessor <paramref name="to"/>.</summary>
+    private void Transition(IrBuilder b, Block from, Block to, Dictionary<Block, Block> adjointBlocks)
+    {
+        b.Jump(adjointBlocks[to]);
+        _transitions.Add((b.Block, from, to));
     }
 
     /// <summary>Block parameters' adjoints flow to the arguments the given edge passed.</summary>
