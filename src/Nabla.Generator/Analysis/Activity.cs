@@ -20,6 +20,13 @@ internal sealed class Activity
     /// </summary>
     public bool MayBeWritten(Value array) => _mayBeWritten.Contains(array);
 
+    private readonly Dictionary<Value, Value> _classOf = new();
+    private readonly Dictionary<Value, List<(Block Block, int Index)>> _writes = new();
+
+    /// <summary>Where the storage of <paramref name="array"/> may be written: stores into it and calls it is passed to.</summary>
+    public IReadOnlyList<(Block Block, int Index)> WritesOf(Value array) =>
+        _classOf.TryGetValue(array, out var c) && _writes.TryGetValue(c, out var list) ? list : System.Array.Empty<(Block, int)>();
+
     private Activity() { }
 
     public bool IsVaried(Value v) => _varied.Contains(v);
@@ -157,11 +164,22 @@ internal sealed class Activity
         }
 
         var writtenClasses = new HashSet<Value>();
-        foreach (var i in f.Blocks.SelectMany(b => b.Instrs))
+        void Written(Value array, Block block, int index)
         {
-            if (i.Op is Op.ArrayStore or Op.ArrayAdd) writtenClasses.Add(classes.Find(i.Operands[0]));
-            if (i.Op is Op.Call or Op.New)
-                foreach (var v in i.AllInputs().Where(v => v.Type.IsArray)) writtenClasses.Add(classes.Find(v));
+            var c = classes.Find(array);
+            writtenClasses.Add(c);
+            if (!a._writes.TryGetValue(c, out var list)) a._writes[c] = list = new List<(Block, int)>();
+            list.Add((block, index));
+        }
+        foreach (var b in f.Blocks)
+        {
+            for (int k = 0; k < b.Instrs.Count; k++)
+            {
+                var i = b.Instrs[k];
+                if (i.Op is Op.ArrayStore or Op.ArrayAdd) Written(i.Operands[0], b, k);
+                if (i.Op is Op.Call or Op.New)
+                    foreach (var v in i.AllInputs().Where(v => v.Type.IsArray)) Written(v, b, k);
+            }
         }
 
         // Array values take their class's activity.
@@ -170,6 +188,7 @@ internal sealed class Activity
             if (Varied(v)) a._varied.Add(v);
             if (Useful(v)) a._useful.Add(v);
             if (writtenClasses.Contains(classes.Find(v))) a._mayBeWritten.Add(v);
+            a._classOf[v] = classes.Find(v);
         }
         return a;
     }

@@ -135,6 +135,7 @@ internal static class MethodProcessor
             var lowered = LowerBody(callee, compilation, null, quiet, ct);
             return quiet.Count == 0 ? lowered : null;
         }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
+        LocalValueNumbering.Run(function);
         var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
         var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
             .Select(b => b.Terminator.Value!).ToList();

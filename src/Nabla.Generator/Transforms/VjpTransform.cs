@@ -465,12 +465,40 @@ internal sealed class VjpTransform : Cloner
                 return true;
             case Op.ArrayLoad when !_split && !mapped.Type.IsArray:
             {
-                // Only in the fused form, where no caller can change the array between the primal and the pullback.
+                // Only in the fused form, where no caller can change the array between the primal and the
+                // pullback, and only when nothing can write the array after the load.
                 _sourceOf ??= Map.ToDictionary(kv => kv.Value, kv => kv.Key);
-                return _sourceOf.TryGetValue(def.Operands[0], out var array) && !_activity.MayBeWritten(array);
+                if (!_sourceOf.TryGetValue(def.Operands[0], out var array) || !_sourceOf.TryGetValue(mapped, out var load)) return false;
+                if (!_activity.MayBeWritten(array)) return true;
+                var loadBlock = Source.Blocks.First(bl => bl.Instrs.Contains(load.Definition!));
+                int loadIndex = loadBlock.Instrs.IndexOf(load.Definition!);
+                foreach (var (block, index) in _activity.WritesOf(array))
+                    if ((block == loadBlock && index > loadIndex) || Reaches(loadBlock, block)) return false;
+                return true;
             }
         }
         return false;
+    }
+
+    private Dictionary<Block, HashSet<Block>>? _reach;
+
+    /// <summary>Whether control can go from <paramref name="from"/> to <paramref name="to"/> along at least one edge.</summary>
+    private bool Reaches(Block from, Block to)
+    {
+        _reach ??= new Dictionary<Block, HashSet<Block>>();
+        if (!_reach.TryGetValue(from, out var set))
+        {
+            set = new HashSet<Block>();
+            var work = new Stack<Block>(from.Terminator.Edges.Select(e => e.Target));
+            while (work.Count > 0)
+            {
+                var b = work.Pop();
+                if (!set.Add(b)) continue;
+                foreach (var e in b.Terminator.Edges) work.Push(e.Target);
+            }
+            _reach[from] = set;
+        }
+        return set.Contains(to);
     }
 
     private Loop? Innermost(Block b)
