@@ -228,3 +228,30 @@ public class ArrayHelperTests
         Assert.Equal(expectedCenter[0], tangent, 12);
     }
 }
+
+public class VectorFunctionTests
+{
+    [Fact]
+    public void JacobianForwardEqualsJacobianReverseAndTheClosedForm()
+    {
+        var x = new[] { 0.2, -1.0, 1.5, 0.3 };
+        var s = LoopFunctions.Softmax(x);
+        var forward = Autodiff.JacobianForward(LoopFunctions.Softmax, x);
+        var reverse = Autodiff.JacobianReverse(LoopFunctions.Softmax, x);
+        for (int i = 0; i < x.Length; i++)
+            for (int j = 0; j < x.Length; j++)
+            {
+                double closed = s[i] * ((i == j ? 1 : 0) - s[j]);
+                Assert.Equal(closed, forward[i, j], 12);
+                Assert.Equal(closed, reverse[i, j], 12);
+            }
+        var ct = new[] { 1.0, 2.0, -1.0, 0.5 };
+        var vjp = Autodiff.Vjp(LoopFunctions.Softmax, x, ct);
+        for (int j = 0; j < x.Length; j++)
+        {
+            double expected = 0;
+            for (int i = 0; i < x.Length; i++) expected += ct[i] * s[i] * ((i == j ? 1 : 0) - s[j]);
+            Assert.Equal(expected, vjp[j], 12);
+        }
+    }
+}
