@@ -367,9 +367,30 @@ public static class Check
         var (vd, along) = fn.Jvp(x, dir);
         SameValue(f0, vd, at, "Jvp along a mixed direction");
         double mixedBound = tol.ModesAbs + tol.ModesRel * scale;
-        if (!(Math.Abs(along - dot) <= mixedBound))
+        if (!(along == dot || Math.Abs(along - dot) <= mixedBound))
             Fail(at, $"Jvp along ({string.Join(", ", dir)}) vs gradient·direction", -1, along, dot, mixedBound);
     }
+
+    /// <summary>The central difference of <paramref name="f"/> in component <paramref name="i"/> at <paramref name="x"/>, with the double step and bound of <see cref="DoubleTol"/>.</summary>
+    public static void FiniteDifference(Func<double[], double> f, double[] x, int i, double actual, string at)
+    {
+        double[] p = (double[])x.Clone();
+        double h = DoubleTol.FdStep * Math.Max(1.0, Math.Abs(x[i]));
+        p[i] = x[i] + h;
+        double fPlus = f(p);
+        p[i] = x[i] - h;
+        double fMinus = f(p);
+        double step = (x[i] + h) - (x[i] - h);
+        double numeric = (fPlus - fMinus) / step;
+        double bound = DoubleTol.FdRel * Math.Max(1.0, Math.Abs(numeric))
+            + DoubleTol.FdRoundoffUlps * DoubleTol.Epsilon * Math.Max(Math.Abs(fPlus), Math.Abs(fMinus)) / step;
+        if (!(Math.Abs(actual - numeric) <= bound))
+            Fail(at, "central difference", i, actual, numeric, bound);
+    }
+
+    /// <summary>Forward vs reverse with the double tolerance of <see cref="DoubleTol"/>.</summary>
+    public static void Modes(double forward, double reverse, string at)
+        => Near(forward, reverse, DoubleTol.ModesRel, DoubleTol.ModesAbs, at, "forward vs reverse", -1);
 
     /// <summary>|actual − expected| ≤ abs + rel·|expected|; NaN never passes, equal infinities do.</summary>
     public static void Near(double actual, double expected, double rel, double abs, string at, string what, int component)
