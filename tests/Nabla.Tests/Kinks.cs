@@ -40,12 +40,19 @@ public class KinkTests
     [InlineData(-1.5, -1.0, true)]
     [InlineData(2.0, 1.0, true)]
     [InlineData(0.0, 0.0, false)]
-    [InlineData(-0.0, 0.0, false)]
     public void AbsPrimeOfZeroIsZero(double x, double expected, bool smooth)
     {
         Check.Gradient(AbsOf, x, expected, value: Math.Abs(x), finiteDifferences: smooth);
         Assert.Equal(expected, K.AbsOf_ValueWithGradient(x).Gradient);
         Assert.Equal(expected, K.AbsOf_Jvp(x, 1.0).Tangent);
+    }
+
+    [Fact]
+    public void AbsPrimeOfNegativeZeroIsZero()
+    {
+        // A separate fact: xunit treats InlineData(0.0) and InlineData(-0.0) as duplicates.
+        Check.Gradient(AbsOf, -0.0, 0.0, value: 0.0, finiteDifferences: false);
+        Assert.Equal(0.0, K.AbsOf_ValueWithGradient(-0.0).Gradient);
     }
 
     [Theory]
