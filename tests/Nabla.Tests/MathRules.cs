@@ -37,6 +37,8 @@ public static partial class MathFunctions
     [Differentiable] public static double ExpOfSin(double x) => Math.Exp(Math.Sin(x));
     [Differentiable] public static double Nested(double x) => Math.Sqrt(Math.Exp(Math.Sin(x)) + Math.Log(Math.Cosh(x)));
 
+    [Differentiable] public static double FourInputRules(double x, double y, double z, double w) => Math.Exp(x * y) * Math.Sin(z) / (1 + w * w);
+
     /// <summary>The normal density at x with mean mu and standard deviation sigma.</summary>
     [Differentiable]
     public static double Gaussian(double x, double mu, double sigma)
@@ -76,6 +78,7 @@ public class MathRuleTests
     static readonly Differentiated LogOnePlusSquare = Fn.Of<M.LogOnePlusSquare_Residuals>(M.LogOnePlusSquare, M.LogOnePlusSquare_Jvp, M.LogOnePlusSquare_ValueWithGradient, M.LogOnePlusSquare_Primal, M.LogOnePlusSquare_Pullback, M.LogOnePlusSquare_ValueWithPullback);
     static readonly Differentiated ExpOfSin = Fn.Of<M.ExpOfSin_Residuals>(M.ExpOfSin, M.ExpOfSin_Jvp, M.ExpOfSin_ValueWithGradient, M.ExpOfSin_Primal, M.ExpOfSin_Pullback, M.ExpOfSin_ValueWithPullback);
     static readonly Differentiated Nested = Fn.Of<M.Nested_Residuals>(M.Nested, M.Nested_Jvp, M.Nested_ValueWithGradient, M.Nested_Primal, M.Nested_Pullback, M.Nested_ValueWithPullback);
+    static readonly Differentiated FourInputRules = Fn.Of<M.FourInputRules_Residuals>(M.FourInputRules, M.FourInputRules_Jvp, M.FourInputRules_ValueWithGradient, M.FourInputRules_Primal, M.FourInputRules_Pullback, M.FourInputRules_ValueWithPullback);
     static readonly Differentiated Gaussian = Fn.Of<M.Gaussian_Residuals>(M.Gaussian, M.Gaussian_Jvp, M.Gaussian_ValueWithGradient, M.Gaussian_Primal, M.Gaussian_Pullback, M.Gaussian_ValueWithPullback);
 
     [Theory]
@@ -320,5 +323,15 @@ public class MathRuleTests
         double z = (x - mu) / sigma;
         double f = Math.Exp(-z * z / 2) / (sigma * Math.Sqrt(2 * Math.PI));
         Check.Gradient(Gaussian, [x, mu, sigma], [-z * f / sigma, z * f / sigma, f * (z * z - 1) / sigma], value: f);
+    }
+
+    [Theory]
+    [InlineData(0.5, -1.0, 1.0, 2.0)]
+    [InlineData(-0.25, 2.0, -0.5, 0.0)]
+    [InlineData(1.0, 0.5, 3.0, -1.5)]
+    public void FourInputs(double x, double y, double z, double w)
+    {
+        double e = Math.Exp(x * y), s = Math.Sin(z), q = 1 + w * w;
+        Check.Gradient(FourInputRules, [x, y, z, w], [y * e * s / q, x * e * s / q, e * Math.Cos(z) / q, -e * s * 2 * w / (q * q)], value: e * s / q);
     }
 }

@@ -102,6 +102,24 @@ public class OperatorTests
     }
 
     [Fact]
+    public void PullbacksAtTwoPointsAreIndependent()
+    {
+        // Two pullbacks alive at once, on points that take different branches (EarlyReturn: x > y returns x·y, else
+        // (x − y)² + y): each must use its own residuals, whatever the order of the calls.
+        var (_, pbA) = ValueWithPullback(Branches.EarlyReturn, 3.0, 1.0);   // ∇ = (y, x) = (1, 3)
+        var (_, pbB) = ValueWithPullback(Branches.EarlyReturn, 1.0, 3.0);   // ∇ = (2(x − y), −2(x − y) + 1) = (−4, 5)
+        Close((-4.0, 5.0), pbB(1.0));
+        Close((1.0, 3.0), pbA(1.0));
+        Close((-8.0, 10.0), pbB(2.0));
+
+        double vA = Branches.EarlyReturn_Primal(3.0, 1.0, out var rA);
+        double vB = Branches.EarlyReturn_Primal(1.0, 3.0, out var rB);
+        Assert.Equal((3.0, 7.0), (vA, vB));
+        Close((-4.0, 5.0), Branches.EarlyReturn_Pullback(in rB, 1.0));
+        Close((1.0, 3.0), Branches.EarlyReturn_Pullback(in rA, 1.0));
+    }
+
+    [Fact]
     public void VjpOfOneToFourInputs()
     {
         const double s = 0.5;
