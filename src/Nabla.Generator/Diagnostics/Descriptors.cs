@@ -46,6 +46,11 @@ internal static class Descriptors
         "'{0}' in Wrt is not a differentiable parameter of '{1}' (differentiable parameters: {2})",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor ActiveArgumentToNonWrtParameter = Make("NABLA0008",
+        "Active argument to a parameter the callee does not differentiate",
+        "The argument for '{0}' of '{1}' depends on a differentiation input of '{2}', but '{1}' is not differentiated with respect to '{0}' (its Wrt leaves it out): add '{0}' to the Wrt of '{1}', or wrap the argument in Autodiff.WithoutDerivative(...) to cut its derivative explicitly",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
         "Nabla generator failure",
         "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",

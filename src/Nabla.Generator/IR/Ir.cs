@@ -155,7 +155,12 @@ internal sealed record Callee(
     /// <summary>The callee's documentation id when its body is in this compilation and may be inlined.</summary>
     string? InlineId = null,
     /// <summary>For inlining: which parameters the callee differentiates (others are cut with a stop-gradient).</summary>
-    IReadOnlyList<int>? CalleeWrt = null);
+    IReadOnlyList<int>? CalleeWrt = null,
+    /// <summary>Parameter names of the callee, and which are [NoDerivative] (a cut the user asked for).</summary>
+    IReadOnlyList<string>? ParameterNames = null,
+    IReadOnlyList<int>? NoDerivativeParameters = null,
+    /// <summary>How widely the callee (with its containing types) is visible: 3 public, 2 internal, 1 less.</summary>
+    int AccessRank = 3);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

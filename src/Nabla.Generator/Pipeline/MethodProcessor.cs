@@ -59,6 +59,15 @@ internal static class MethodProcessor
         }
     }
 
+    /// <summary>A file name for a type's generated code, unique per type (dots kept, generic arity spelled out).</summary>
+    internal static string HintName(INamedTypeSymbol type)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (char c in type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", ""))
+            sb.Append(char.IsLetterOrDigit(c) || c == '_' || c == '.' ? c : c == '<' ? '{' : c == '>' ? '}' : c == ',' ? '-' : '_');
+        return sb.ToString();
+    }
+
     /// <summary>Where in Nabla an unexpected exception came from, for the bug report.</summary>
     internal static string FirstFrame(Exception e) =>
         (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Nabla.Generator")) ?? "?";
@@ -146,6 +155,24 @@ internal static class MethodProcessor
         var outputVars = function.Parameters.Where(p => p.Variable != null && p.Variable.Type.IsReal).Select(p => p.Variable!).ToList();
         var activity = Activity.Analyze(function, inputs, outputs, outputVars);
 
+        // An active argument must not go to a parameter the callee leaves out of its Wrt.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op == Op.StopGradient && i.Text is { } cut && cut.StartsWith("cut:", StringComparison.Ordinal) && activity.IsVaried(i.Operands[0]))
+            {
+                var parts = cut.Split(':');
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.ActiveArgumentToNonWrtParameter, i.Source, parts[1], parts[2], method.Name));
+            }
+            if (i.Op != Op.Call || i.Callee!.Derivative is not { } d || i.Arguments is null) continue;
+            for (int k = 0; k < i.Arguments.Count; k++)
+            {
+                var arg = i.Arguments[k].Value;
+                if (arg is null || d.Wrt.Contains(k) || !arg.Type.IsDifferentiable || !activity.IsVaried(arg)) continue;
+                if (i.Callee.NoDerivativeParameters?.Contains(k) == true) continue;
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.ActiveArgumentToNonWrtParameter, i.Source,
+                    i.Callee.ParameterNames?[k] ?? "#" + k, i.Callee.DisplayName, method.Name));
+            }
+        }
         // A call on the active path needs a derivative.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
         {
@@ -226,12 +253,23 @@ internal static class MethodProcessor
         w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
         TypeDeclarations.Open(w, method.ContainingType);
         string access = Symbols.Accessibility(method.DeclaredAccessibility);
+        // The residual struct holds the residuals of the differentiable methods it calls: it (and the split
+        // halves that name it) can be no more visible than the least visible of them.
+        int calleeRank = f.Blocks.SelectMany(b => b.Instrs)
+            .Where(i => i.Op == Op.Call && i.Callee?.Derivative?.JvpMethod != null)
+            .Select(i => i.Callee!.AccessRank).DefaultIfEmpty(3).Min();
+        string splitAccess = calleeRank >= 3 ? access : calleeRank == 2 && access is "public" or "protected internal" ? "internal" : calleeRank == 1 ? "private" : access;
+        if (splitAccess != access)
+        {
+            split.Primal.Modifiers = split.Primal.Modifiers.Replace(access, splitAccess);
+            split.Pullback.Modifiers = split.Pullback.Modifiers.Replace(access, splitAccess);
+        }
 
         CSharpEmitter.Emit(jvp, w);
         w.Line();
         w.Line($"/// <summary>What the pullback of {display} reads: values its primal computed.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open(access + " struct " + residualType);
+        w.Open(splitAccess + " struct " + residualType);
         foreach (var field in split.Fields)
             w.Line("public " + field.Type + " " + Symbols.Identifier(field.Name) + ";");
         w.Close();
@@ -259,7 +297,7 @@ internal static class MethodProcessor
             WriteRegistration(w, registration, scalarResult);
         }
         TypeDeclarations.Close(w, method.ContainingType);
-        string hint = Symbols.Sanitize(method.ContainingType.ToDisplayString()) + "." + stem + ".Nabla.g.cs";
+        string hint = HintName(method.ContainingType) + "." + stem + ".Nabla.g.cs";
         return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), registration);
     }
 
@@ -279,36 +317,36 @@ internal static class MethodProcessor
         bool arrayResult = f.ReturnType.IsArray;
         string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name));
         string args = string.Join(", ", f.Parameters.Select(p => p.Name));
-        string Shadow(int k) => "d" + f.Parameters[k].Name.TrimStart('@');
+        string Shadow(int k) => "nablaShadow_" + f.Parameters[k].Name.TrimStart('@');
         string RunPrimal(string value) =>
             string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
-            $"{value} = {stem}_Primal({string.Join(", ", f.Parameters.Select(p => p.Name).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var dResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals residuals" }))});";
+            $"{value} = {stem}_Primal({string.Join(", ", f.Parameters.Select(p => p.Name).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
-            ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "scalars")
-            : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "scalars" : "scalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
+            ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
+            : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "nablaScalars" : "nablaScalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
 
         w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of ({string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name))}).</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{ret}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
-        w.Line(RunPrimal($"{ret} value"));
-        w.Line("bool fresh = true;");
-        w.Line("return (value, cotangent =>");
+        w.Line(RunPrimal($"{ret} nablaValue"));
+        w.Line("bool nablaFresh = true;");
+        w.Line("return (nablaValue, nablaCotangent =>");
         w.Line("{");
         w.Indent++;
-        w.Line("if (!fresh)");
+        w.Line("if (!nablaFresh)");
         w.Line("{");
         w.Line("    " + RunPrimal("_"));
-        w.Line("    return Pull(cotangent, residuals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", dResult" : "") + ");");
+        w.Line("    return NablaPull(nablaCotangent, nablaResiduals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", nablaShadowResult" : "") + ");");
         w.Line("}");
-        w.Line("fresh = false;");
-        w.Line("return Pull(cotangent, residuals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", dResult" : "") + ");");
+        w.Line("nablaFresh = false;");
+        w.Line("return NablaPull(nablaCotangent, nablaResiduals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", nablaShadowResult" : "") + ");");
         w.Indent--;
         w.Line("});");
         w.Line();
-        w.Open($"static {grad} Pull({ret} cotangent, {stem}_Residuals residuals" + string.Concat(arrayWrt.Select(k => $", {types[k].Name} {Shadow(k)}")) + (arrayResult ? $", {ret} dResult" : "") + ")");
-        if (arrayResult) w.Line("global::Nabla.CompilerServices.Shadow.AddInto(dResult, cotangent);");
-        string call = $"{stem}_Pullback(in residuals{(arrayResult ? "" : ", cotangent")})";
-        w.Line(scalarWrt.Count == 0 ? call + ";" : $"var scalars = {call};");
+        w.Open($"static {grad} NablaPull({ret} nablaCotangent, {stem}_Residuals nablaResiduals" + string.Concat(arrayWrt.Select(k => $", {types[k].Name} {Shadow(k)}")) + (arrayResult ? $", {ret} nablaShadowResult" : "") + ")");
+        if (arrayResult) w.Line("global::Nabla.CompilerServices.Shadow.AddInto(nablaShadowResult, nablaCotangent);");
+        string call = $"{stem}_Pullback(in nablaResiduals{(arrayResult ? "" : ", nablaCotangent")})";
+        w.Line(scalarWrt.Count == 0 ? call + ";" : $"var nablaScalars = {call};");
         w.Line($"return {gradient};");
         w.Close();
         w.Close();

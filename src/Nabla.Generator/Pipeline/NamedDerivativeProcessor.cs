@@ -137,7 +137,7 @@ internal static class NamedDerivativeProcessor
             TypeDeclarations.Open(w, declaration.ContainingType);
             CSharpEmitter.Emit(result, w);
             TypeDeclarations.Close(w, declaration.ContainingType);
-            string hint = Symbols.Sanitize(declaration.ContainingType.ToDisplayString()) + "." + declaration.Name + ".Nabla.g.cs";
+            string hint = MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + ".Nabla.g.cs";
             return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
         catch (OperationCanceledException)

@@ -150,6 +150,20 @@ internal static class Symbols
         return result;
     }
 
+    /// <summary>How widely a member is visible, its containing types included: 3 public, 2 internal, 1 less.</summary>
+    public static int AccessRank(ISymbol symbol)
+    {
+        int rank = 3;
+        for (ISymbol? s = symbol; s != null && s is not INamespaceSymbol; s = s.ContainingType)
+            rank = System.Math.Min(rank, s.DeclaredAccessibility switch
+            {
+                Microsoft.CodeAnalysis.Accessibility.Public => 3,
+                Microsoft.CodeAnalysis.Accessibility.Internal or Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => 2,
+                _ => 1,
+            });
+        return rank;
+    }
+
     public static string Accessibility(Accessibility a) => a switch
     {
         Microsoft.CodeAnalysis.Accessibility.Public => "public",

@@ -158,7 +158,10 @@ internal sealed class CalleeResolver
         if (derivative?.JvpMethod != null && method.IsStatic && !method.IsGenericMethod &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
             inlineId = method.OriginalDefinition.GetDocumentationCommentId();
-        return new Callee(expression, display, method.IsStatic, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt);
+        return new Callee(expression, display, method.IsStatic, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt,
+            ParameterNames: method.Parameters.Select(p => p.Name).ToList(),
+            NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal).ToList(),
+            AccessRank: Symbols.AccessRank(method));
     }
 
     private CalleeDerivative? DerivativeOf(IMethodSymbol method)

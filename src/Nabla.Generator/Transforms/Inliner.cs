@@ -73,9 +73,18 @@ internal sealed class Inliner : Cloner
                 continue;
             }
             var arg = call.Arguments![k].Value!;
-            Map[Source.Parameters[k].Value!] = arg.Type.IsDifferentiable && !wrt.Contains(k)
-                ? builder.Emit(Op.StopGradient, arg.Type, new List<Value> { arg }, Source.Parameters[k].Name)
-                : arg;
+            if (arg.Type.IsDifferentiable && !wrt.Contains(k))
+            {
+                var cut = builder.Emit(Op.StopGradient, arg.Type, new List<Value> { arg }, Source.Parameters[k].Name);
+                // A parameter left out of the callee's Wrt (not [NoDerivative]) must not receive an active argument.
+                if (call.Callee.NoDerivativeParameters?.Contains(k) != true)
+                    cut.Definition!.Text = "cut:" + Source.Parameters[k].Name + ":" + call.Callee.DisplayName;
+                Map[Source.Parameters[k].Value!] = cut;
+            }
+            else
+            {
+                Map[Source.Parameters[k].Value!] = arg;
+            }
         }
         var newBlocks = new List<Block>();
         foreach (var b in Source.Blocks)

@@ -120,9 +120,23 @@ internal sealed class VjpTransform : Cloner
     private readonly Dictionary<Block, List<Value>> _pushes = new();
     private readonly Dictionary<string, (Value Primal, Value? Pullback, string? Field)> _tapes = new();
 
+    /// <summary>Names of the generated parameters, chosen not to collide with the user's.</summary>
+    private readonly string _residualsName;
+    private string? _ownResidualType;
+    private readonly string _seedName;
+
+    public static string FreeName(IrFunction f, string name)
+    {
+        string candidate = name;
+        for (int k = 1; f.Parameters.Any(p => p.Name == candidate || p.Name == "d" + candidate); k++) candidate = name + k;
+        return candidate;
+    }
+
     private VjpTransform(IrFunction source, IrFunction target, Activity activity, IReadOnlyList<int> wrt, bool split)
         : base(source, target)
     {
+        _residualsName = FreeName(source, "residuals");
+        _seedName = FreeName(source, "dResult");
         _activity = activity;
         _wrt = wrt;
         _split = split;
@@ -149,7 +163,7 @@ internal sealed class VjpTransform : Cloner
         string primalName, string pullbackName, string residualType)
     {
         var primal = new IrFunction(primalName, source.ReturnType) { IsStatic = source.IsStatic, Modifiers = source.Modifiers };
-        var t = new VjpTransform(source, primal, activity, wrt, split: true);
+        var t = new VjpTransform(source, primal, activity, wrt, split: true) { _ownResidualType = residualType };
         t.BuildPrimal(residualType, allocateShadows: false);
         var types = t.ParamTypes;
         var pullback = new IrFunction(pullbackName, VjpConvention.PullbackResult(source.Parameters, wrt))
@@ -158,8 +172,8 @@ internal sealed class VjpTransform : Cloner
             Modifiers = source.Modifiers.Contains("static") ? source.Modifiers : source.Modifiers + " static",
         };
         t._pb = pullback;
-        t._residualsIn = pullback.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.In);
-        Value? seed = source.ReturnType.IsReal ? pullback.AddParameter("dResult", source.ReturnType) : null;
+        t._residualsIn = pullback.AddRefParameter(t._residualsName, new IrType(residualType, TypeKind.Other), RefKindIr.In);
+        Value? seed = source.ReturnType.IsReal ? pullback.AddParameter(t._seedName, source.ReturnType) : null;
         // ref and out parameters: in, the cotangent of the value at the return; out, of the value at the entry.
         foreach (var p in source.Parameters.Where(p => p.Variable != null && p.Type.IsReal))
             t._varAdjoint[p.Variable!] = pullback.AddRefParameter("d" + p.Name, p.Type, RefKindIr.Ref);
@@ -189,7 +203,7 @@ internal sealed class VjpTransform : Cloner
         var f = new IrFunction(name, returnType) { IsStatic = source.IsStatic, Modifiers = source.Modifiers };
         var t = new VjpTransform(source, f, activity, wrt, split: false);
         t.BuildPrimal(null, allocateShadows: true);
-        Value? cotangent = result == FusedResult.ValueAndVjp ? f.AddParameter("dResult", source.ReturnType) : null;
+        Value? cotangent = result == FusedResult.ValueAndVjp ? f.AddParameter(t._seedName, source.ReturnType) : null;
         t._pb = f;
         var entry = f.NewBlock();
         entry.Comment = "Pullback: adjoints flow from the result back to the inputs.";
@@ -266,9 +280,9 @@ internal sealed class VjpTransform : Cloner
             }
         }
         if (Source.ReturnType.IsArray && residualType != null)
-            _shadowResultParam = Target.AddRefParameter("dResult", Source.ReturnType, RefKindIr.Out);
+            _shadowResultParam = Target.AddRefParameter(_seedName, Source.ReturnType, RefKindIr.Out);
         if (residualType != null)
-            _residualsParam = Target.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.Out);
+            _residualsParam = Target.AddRefParameter(_residualsName, new IrType(residualType, TypeKind.Other), RefKindIr.Out);
         foreach (var b in Source.Blocks)
         {
             if (_preds[b].Count > 1)
@@ -347,7 +361,7 @@ internal sealed class VjpTransform : Cloner
             (_activity.IsActive(i.Result) || i.AllInputs().Any(IsActiveArray) || i.Arguments!.Any(a => a.Variable != null && _activity.IsActive(a.Variable))))
         {
             // y = f(x) becomes y = f_Primal(x, shadows, out residuals of f): the pullback calls f_Pullback.
-            var slot = NewResidualSlot(block, new IrType(d.ResidualType, TypeKind.Other), "r" + (i.Result?.Name ?? "call"));
+            var slot = NewResidualSlot(block, new IrType(d.ResidualType, TypeKind.Other), "r" + (i.Result?.Name ?? "call"), builder);
             var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
             foreach (int k in d.Wrt)
                 if (i.Arguments![k].Value?.Type.IsArray == true)
@@ -388,12 +402,23 @@ internal sealed class VjpTransform : Cloner
     }
 
     /// <summary>A place for a callee's residuals: a field of ours when split, a local when fused.</summary>
-    private Var NewResidualSlot(Block block, IrType type, string hint)
+    private Var NewResidualSlot(Block block, IrType type, string hint, IrBuilder builder)
     {
         if (!_split || _inLoop.Contains(block)) return Target.NewLocal(hint, type);
         string name = UniqueField(hint);
+        if (_ownResidualType != null && type.Name.EndsWith("." + _ownResidualType, System.StringComparison.Ordinal))
+        {
+            // A recursive call: its residuals are the same struct as ours, so they live in a box.
+            var boxType = new IrType("global::Nabla.CompilerServices.Box<" + type.Name + ">", TypeKind.Other);
+            _fields.Add(new ResidualField(name, boxType.Name));
+            var box = builder.Emit(Op.New, boxType, new List<Value>());
+            box.Definition!.Text = boxType.Name;
+            box.Definition.Arguments = new List<Argument>();
+            builder.Store(new Var(_residualsName + "." + name, boxType, VarKind.Field), box);
+            return new Var(_residualsName + "." + name + ".Value", type, VarKind.Field);
+        }
         _fields.Add(new ResidualField(name, type.Name));
-        return new Var("residuals." + name, type, VarKind.Field);
+        return new Var(_residualsName + "." + name, type, VarKind.Field);
     }
 
     private string UniqueField(string hint)
@@ -460,7 +485,7 @@ internal sealed class VjpTransform : Cloner
         {
             string name = UniqueField(mapped.Name ?? "t" + mapped.Id);
             _fields.Add(new ResidualField(name, mapped.Type.Name));
-            field = new Var("residuals." + Symbols.Identifier(name), mapped.Type, VarKind.Field);
+            field = new Var(_residualsName + "." + Symbols.Identifier(name), mapped.Type, VarKind.Field);
             _residualFields[mapped] = field;
         }
         return b.Load(field, mapped.Name);
@@ -615,7 +640,7 @@ internal sealed class VjpTransform : Cloner
             if (tape.Field != null)
             {
                 entry.Insert(at++, new Instr(Op.StoreVar, null, new List<Value> { tape.Primal }, SourceInfo.None)
-                { Var = new Var("residuals." + tape.Field, tape.Primal.Type, VarKind.Field) });
+                { Var = new Var(_residualsName + "." + tape.Field, tape.Primal.Type, VarKind.Field) });
             }
         }
         foreach (var (block, values) in _pushes)
@@ -639,7 +664,7 @@ internal sealed class VjpTransform : Cloner
             foreach (var (_, tape) in _tapes.OrderBy(t => t.Key, System.StringComparer.Ordinal))
             {
                 var load = new Instr(Op.LoadVar, tape.Pullback, new List<Value>(), SourceInfo.None)
-                { Var = new Var("residuals." + tape.Field, tape.Primal.Type, VarKind.Field) };
+                { Var = new Var(_residualsName + "." + tape.Field, tape.Primal.Type, VarKind.Field) };
                 pbEntry.Insert(k++, load);
             }
         }

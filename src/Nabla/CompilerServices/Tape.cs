@@ -160,3 +160,10 @@ public static class Shadow
     private static ArgumentException LengthMismatch(int expected, int actual) =>
         new($"A cotangent or tangent has length {actual} where the primal has length {expected}.");
 }
+
+/// <summary>A heap cell for the residuals of a recursive call, which a struct cannot hold inline.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class Box<T>
+{
+    public T Value = default!;
+}

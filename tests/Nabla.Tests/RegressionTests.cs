@@ -1,17 +1,9 @@
-// Generator bugs that make the generated code fail to compile (or crash the generator). Their repros would break the
-// build of the whole suite, so each is behind a symbol and its test is skipped by default. To reproduce one:
-//
-//   dotnet test tests/Nabla.Tests -c Release -p:NablaBugRepro=ACCESSIBILITY      (CS0052 in generated code)
-//   dotnet test tests/Nabla.Tests -c Release -p:NablaBugRepro=PARAM_RESIDUALS    (CS0100 in generated code)
-//   dotnet test tests/Nabla.Tests -c Release -p:NablaBugRepro=PARAM_VALUE        (CS0136, CS0165 in generated code)
-//   dotnet test tests/Nabla.Tests -c Release -p:NablaBugRepro=HINT_NAMES         (CS8785: the generator throws)
-//
-// Once the generator is fixed, the build with the symbol passes and the test (no longer skipped) checks the numbers;
-// then remove the #if and the Skip.
+// Regressions for generator bugs found by the end-to-end suite (each once broke the build of generated code or
+// crashed the generator): a public method calling a less visible one, parameters named like generated locals,
+// and types whose flattened names collide.
 using System;
 using Xunit;
 
-#if NABLA_BUG_ACCESSIBILITY
 namespace Nabla.Tests
 {
     public static partial class AccessibilityRepro
@@ -20,11 +12,13 @@ namespace Nabla.Tests
         // public field of the private type Inner_Residuals. error CS0052: Inconsistent accessibility.
         [Differentiable] private static double Inner(double x) => x * x;
         [Differentiable] public static double Outer(double x) => Inner(x) * 3;
+
+        // Recursive, so not inlined: its residuals really are a field of the caller's.
+        [Differentiable] private static double PowerOf(double x, int n) => n == 0 ? 1 : x * PowerOf(x, n - 1);
+        [Differentiable] public static double CallsPrivateRecursive(double x) => PowerOf(x, 3) + x;
     }
 }
-#endif
 
-#if NABLA_BUG_PARAM_RESIDUALS
 namespace Nabla.Tests
 {
     public static partial class ParamResidualsRepro
@@ -33,9 +27,7 @@ namespace Nabla.Tests
         [Differentiable] public static double F(double residuals) => residuals * residuals;
     }
 }
-#endif
 
-#if NABLA_BUG_PARAM_VALUE
 namespace Nabla.Tests
 {
     public static partial class ParamValueRepro
@@ -44,9 +36,7 @@ namespace Nabla.Tests
         [Differentiable] public static double F(double value) => value * value;
     }
 }
-#endif
 
-#if NABLA_BUG_HINT_NAMES
 // Two classes whose namespace and name flatten to the same hint name, Nabla_Tests_Repro_Hint_C.F.Nabla.g.cs: the
 // generator throws ArgumentException from AddSource (warning CS8785) and contributes nothing, so every generated
 // member of the assembly is missing.
@@ -58,68 +48,55 @@ namespace Nabla.Tests.Repro
 {
     public static partial class Hint_C { [Differentiable] public static double F(double x) => 3 * x; }
 }
-#endif
 
 namespace Nabla.Tests
 {
     public class GeneratorBugReproTests
     {
-#if NABLA_BUG_ACCESSIBILITY
         [Fact]
-#else
-        [Fact(Skip = "generator bug: a public [Differentiable] method calling a private/internal one gives CS0052 in generated code; build with -p:NablaBugRepro=ACCESSIBILITY")]
-#endif
         public void PublicMethodCallingAPrivateDifferentiableMethod()
         {
-#if NABLA_BUG_ACCESSIBILITY
             foreach (double x in new[] { -1.5, 0.0, 2.0 })
                 Check.Gradient(Fn.Of<AccessibilityRepro.Outer_Residuals>(AccessibilityRepro.Outer, AccessibilityRepro.Outer_Jvp,
                     AccessibilityRepro.Outer_ValueWithGradient, AccessibilityRepro.Outer_Primal, AccessibilityRepro.Outer_Pullback,
                     AccessibilityRepro.Outer_ValueWithPullback), x, 6 * x, value: 3 * x * x);
-#endif
         }
 
-#if NABLA_BUG_PARAM_RESIDUALS
         [Fact]
-#else
-        [Fact(Skip = "generator bug: a parameter named 'residuals' collides with F_Primal's out parameter (CS0100); build with -p:NablaBugRepro=PARAM_RESIDUALS")]
-#endif
+        public void PublicMethodCallingAPrivateRecursiveMethod()
+        {
+            foreach (double x in new[] { -1.5, 0.5, 2.0 })
+            {
+                var (value, gradient) = AccessibilityRepro.CallsPrivateRecursive_ValueWithGradient(x);
+                Assert.Equal(x * x * x + x, value, 12);
+                Assert.Equal(3 * x * x + 1, gradient, 12);
+                Assert.Equal(gradient, AccessibilityRepro.CallsPrivateRecursive_Jvp(x, 1).Tangent, 12);
+            }
+        }
+
+        [Fact]
         public void ParameterNamedResiduals()
         {
-#if NABLA_BUG_PARAM_RESIDUALS
             foreach (double x in new[] { -1.5, 2.0 })
                 Check.Gradient(Fn.Of<ParamResidualsRepro.F_Residuals>(ParamResidualsRepro.F, ParamResidualsRepro.F_Jvp,
                     ParamResidualsRepro.F_ValueWithGradient, ParamResidualsRepro.F_Primal, ParamResidualsRepro.F_Pullback,
                     ParamResidualsRepro.F_ValueWithPullback), x, 2 * x);
-#endif
         }
 
-#if NABLA_BUG_PARAM_VALUE
         [Fact]
-#else
-        [Fact(Skip = "generator bug: a parameter named 'value' collides with a local of F_ValueWithPullback (CS0136, CS0165); build with -p:NablaBugRepro=PARAM_VALUE")]
-#endif
         public void ParameterNamedValue()
         {
-#if NABLA_BUG_PARAM_VALUE
             foreach (double x in new[] { -1.5, 2.0 })
                 Check.Gradient(Fn.Of<ParamValueRepro.F_Residuals>(ParamValueRepro.F, ParamValueRepro.F_Jvp,
                     ParamValueRepro.F_ValueWithGradient, ParamValueRepro.F_Primal, ParamValueRepro.F_Pullback,
                     ParamValueRepro.F_ValueWithPullback), x, 2 * x);
-#endif
         }
 
-#if NABLA_BUG_HINT_NAMES
         [Fact]
-#else
-        [Fact(Skip = "generator bug: namespace A_B + class C and namespace A + class B_C share a hint name; the generator throws (CS8785); build with -p:NablaBugRepro=HINT_NAMES")]
-#endif
         public void ClassesWhoseFlattenedNamesCollide()
         {
-#if NABLA_BUG_HINT_NAMES
             Assert.Equal(2.0, Repro_Hint.C.F_ValueWithGradient(1.0).Gradient);
             Assert.Equal(3.0, Repro.Hint_C.F_ValueWithGradient(1.0).Gradient);
-#endif
         }
     }
 }
