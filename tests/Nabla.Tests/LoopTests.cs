@@ -255,3 +255,22 @@ public class VectorFunctionTests
         }
     }
 }
+
+public class GradientIntoCallerBuffersTests
+{
+    [Fact]
+    public void WritesTheGradientIntoTheCallersArrayWithoutAllocating()
+    {
+        var x = new[] { 0.5, -1.25, 2.0, 0.75 };
+        var gradient = new double[] { 9, 9, 9, 9 };   // overwritten, not accumulated into
+        double lse = Math.Log(System.Linq.Enumerable.Sum(x, Math.Exp));
+        for (int warm = 0; warm < 3; warm++) LoopFunctions.LogSumExp_ValueWithGradient(x, gradient);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        double value = 0;
+        for (int k = 0; k < 100; k++) value = LoopFunctions.LogSumExp_ValueWithGradient(x, gradient);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(lse, value, 12);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(Math.Exp(x[i] - lse), gradient[i], 12);
+        Assert.Equal(0, allocated);
+    }
+}

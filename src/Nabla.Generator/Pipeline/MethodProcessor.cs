@@ -284,6 +284,7 @@ internal static class MethodProcessor
             CSharpEmitter.Emit(fused.Primal, w);
             w.Line();
             if (!byRef) WriteValueWithPullback(w, method, lowered, stem, display, access);
+            if (!byRef && scalarResult) WriteGradientInto(w, method, lowered, stem, display, splitAccess);
         }
 
         RegistrationInfo? registration = null;
@@ -350,6 +351,30 @@ internal static class MethodProcessor
         w.Line($"return {gradient};");
         w.Close();
         w.Close();
+    }
+
+    /// <summary>
+    /// <c>F_ValueWithGradient(P..., gradient buffers)</c> for functions whose differentiation inputs are all
+    /// arrays: the gradient is written into the caller's arrays, so a call allocates nothing in steady state.
+    /// </summary>
+    private static void WriteGradientInto(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access)
+    {
+        var f = lowered.Function;
+        if (lowered.Wrt.Any(k => !f.Parameters[k].Type.IsArray)) return;
+        string ret = f.ReturnType.Name;
+        string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name)
+            .Concat(lowered.Wrt.Select(k => f.Parameters[k].Type.Name + " gradient_" + f.Parameters[k].Name.TrimStart('@'))));
+        string args = string.Join(", ", f.Parameters.Select(p => p.Name).Concat(lowered.Wrt.Select(k => "gradient_" + f.Parameters[k].Name.TrimStart('@'))));
+        w.Line($"/// <summary>Reverse mode of {display}: returns its value and writes its gradient into the given arrays (same shapes as the inputs), allocating nothing in steady state.</summary>");
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Open($"{access}{(method.IsStatic ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
+        foreach (int k in lowered.Wrt)
+            w.Line($"global::Nabla.CompilerServices.Shadow.Clear(gradient_{f.Parameters[k].Name.TrimStart('@')});");
+        w.Line($"{ret} nablaValue = {stem}_Primal({args}, out {stem}_Residuals nablaResiduals);");
+        w.Line($"{stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)});");
+        w.Line("return nablaValue;");
+        w.Close();
+        w.Line();
     }
 
     private static void WriteRegistration(SourceWriter w, RegistrationInfo r, bool scalarResult)
