@@ -1,0 +1,171 @@
+// NABLA0002: a construct the generator does not handle yet is an error at that construct (never a
+// crash, never a silently wrong derivative).
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0002Tests
+{
+    [Fact]
+    public void ForLoop_IsReportedAtTheLoopStatement()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, int n)
+                {
+                    double y = x;
+                    {|NABLA0002:for (int i = 0; i < n; i++)
+                        y = y * x;|}
+                    return y;
+                }
+            """));
+        Assert.StartsWith("a loop is not supported in [Differentiable] code yet", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void WhileLoop_IsReportedAtTheLoopStatement()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double y = x;
+                    {|NABLA0002:while (y < 10)
+                    {
+                        y = y * x;
+                    }|}
+                    return y;
+                }
+            """));
+    }
+
+    [Fact]
+    public void ArrayElementRead_IsReportedAtTheElementAccess()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, double[] a) => x * {|NABLA0002:a[0]|};
+            """));
+        Assert.StartsWith("an array is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void Lambda_IsReportedAtTheLambda()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    Func<double, double> g = {|NABLA0002:y => y * x|};
+                    return x;
+                }
+            """));
+        Assert.StartsWith("a lambda inside [Differentiable] code is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void LocalFunctionCall_IsReportedAtTheCall()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double Square(double y) => y * y;
+                    return {|NABLA0002:Square(x)|} + 1;
+                }
+            """));
+        Assert.Contains("a call to a local function", run.Message("NABLA0002"));
+        Assert.Contains("make it a [Differentiable] method of the type", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void TryCatch_IsReportedAtTheTryStatement()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double y = x;
+                    {|NABLA0002:try
+                    {
+                        y = x * x;
+                    }
+                    catch (Exception)
+                    {
+                        y = 0;
+                    }|}
+                    return y;
+                }
+            """));
+        Assert.StartsWith("try/catch/finally", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void SwitchExpression_IsReportedAtTheSwitchExpression()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, int k) => x * {|NABLA0002:k switch
+                {
+                    0 => 1.0,
+                    _ => x,
+                }|};
+            """));
+        Assert.Contains("pattern matching", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void InterpolatedString_IsReportedAtTheString()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    if (x < 0) throw new ArgumentException({|NABLA0002:$"negative: {x}"|});
+                    return x * x;
+                }
+            """));
+        Assert.StartsWith("an interpolated string is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void FieldWrite_IsReportedAtTheWrittenField()
+    {
+        var run = Verify(InClass("""
+                static double last;
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    {|NABLA0002:last|} = x;
+                    return x * x;
+                }
+            """));
+        Assert.StartsWith("writing a field or property is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void RefParameter_IsReportedAtTheParameter()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, ref double {|NABLA0002:y|}) => x * y;
+            """));
+        Assert.StartsWith("a ref, out or in parameter is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void OnlyTheFirstUnsupportedConstructOfAMethod_IsReported_AndOtherMethodsStillGenerate()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, double[] a) => {|NABLA0002:a[0]|} * a[1] * x;
+
+                [Differentiable]
+                public static double G(double x) => x * x;
+            """));
+        Assert.Contains(run.Generated.Keys, k => k.Contains(".G.Nabla.g.cs"));
+        Assert.DoesNotContain(run.Generated.Keys, k => k.Contains(".F.Nabla.g.cs"));
+    }
+}

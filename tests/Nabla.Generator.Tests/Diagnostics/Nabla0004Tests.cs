@@ -1,0 +1,110 @@
+// NABLA0004: [Differentiable] on a method that cannot be differentiated, reported at the method's name
+// with the reason.
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0004Tests
+{
+    [Fact]
+    public void AsyncMethod()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static async Task<double> {|NABLA0004:F|}(double x) { await Task.Yield(); return x; }
+            """));
+        Assert.Equal("'C.F(double)' cannot be differentiated: an async method cannot be differentiated", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void Iterator()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static IEnumerable<double> {|NABLA0004:F|}(double x) { yield return x; }
+            """));
+        Assert.EndsWith("an iterator cannot be differentiated", run.Message("NABLA0004"));
+    }
+
+    [Theory]
+    [InlineData("int", "0")]
+    [InlineData("string", "\"\"")]
+    [InlineData("bool", "false")]
+    [InlineData("void", "")]
+    public void NonRealResult(string type, string value)
+    {
+        string body = type == "void" ? "{ }" : "=> " + value + ";";
+        var run = Verify(InClass($$"""
+                [Differentiable]
+                public static {{type}} {|NABLA0004:F|}(double x) {{body}}
+            """));
+        Assert.Contains("is not differentiable (double or float", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void GenericMethod()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double {|NABLA0004:F|}<T>(double x, T tag) => x * x;
+            """));
+        Assert.EndsWith("generic methods and methods of generic types are not supported yet", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void MethodOfGenericType()
+    {
+        Verify(Usings + """
+            public partial class Box<T>
+            {
+                [Differentiable]
+                public double {|NABLA0004:F|}(double x) => x * x;
+            }
+            """);
+    }
+
+    [Fact]
+    public void AbstractMethod()
+    {
+        var run = Verify(Usings + """
+            public abstract partial class Shape
+            {
+                [Differentiable]
+                public abstract double {|NABLA0004:Area|}(double r);
+            }
+            """);
+        Assert.EndsWith("it has no body to differentiate", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void ExternMethod()
+    {
+        var run = Verify(InClass("""
+                [Differentiable, System.Runtime.InteropServices.DllImport("m")]
+                public static extern double {|NABLA0004:cbrt|}(double x);
+            """));
+        Assert.EndsWith("it has no body to differentiate", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void NoDifferentiableParameter()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double {|NABLA0004:F|}(int n, [NoDerivative] double k) => n * k;
+            """));
+        Assert.EndsWith("it has no differentiable parameter (double or float, not [NoDerivative])", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void NamedDerivativeOfAnUndifferentiableMethod_IsReportedAtTheAttribute()
+    {
+        Verify(InClass("""
+                public static int Count(double x) => (int)x;
+
+                [{|NABLA0004:GradientOf(nameof(Count))|}]
+                public static partial double CountGradient(double x);
+            """), allowCompilerErrors: true);
+    }
+}
