@@ -98,6 +98,37 @@ public class Nabla0004Tests
     }
 
     [Fact]
+    [Trait("Category", "KnownGeneratorBug")]
+    public void MembersThatAreNotOrdinaryMethods_AreReported_NotSilentlyIgnored()
+    {
+        // API.md lets properties, constructors, operators and local functions carry [Differentiable]; until
+        // they are supported, each must say so (MethodProcessor.Check has the message) rather than generate
+        // nothing and say nothing.
+        Verify(Usings + """
+            public partial struct S
+            {
+                public double V;
+
+                [Differentiable]
+                public double {|NABLA0004:Squared|} => V * V;
+
+                [Differentiable]
+                public {|NABLA0004:S|}(double v) { V = v; }
+
+                [Differentiable]
+                public static S operator {|NABLA0004:+|}(S a, S b) => new S(a.V + b.V);
+
+                public static double M(double x)
+                {
+                    [Differentiable]
+                    static double {|NABLA0004:Local|}(double y) => y * y;
+                    return Local(x);
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public void NamedDerivativeOfAnUndifferentiableMethod_IsReportedAtTheAttribute()
     {
         Verify(InClass("""

@@ -44,13 +44,15 @@ internal sealed class GeneratorRun
     public IEnumerable<Exception> Exceptions => RunResult.Results.Select(r => r.Exception).OfType<Exception>();
 
     /// <summary>Generated files by hint name.</summary>
-    public IReadOnlyDictionary<string, string> Generated =>
+    public IReadOnlyDictionary<string, string> Generated => _generated ??=
         RunResult.Results.SelectMany(r => r.GeneratedSources)
             .ToDictionary(s => s.HintName, s => s.SourceText.ToString(), StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string>? _generated;
 
     /// <summary>Errors and warnings of the final compilation (user code plus generated code).</summary>
-    public ImmutableArray<Diagnostic> OutputDiagnostics =>
+    public ImmutableArray<Diagnostic> OutputDiagnostics => _outputDiagnostics ??=
         Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+    private ImmutableArray<Diagnostic>? _outputDiagnostics;
 
     /// <summary>Errors and warnings of the final compilation that are located in generated files.</summary>
     public ImmutableArray<Diagnostic> DiagnosticsInGeneratedCode =>
