@@ -11,6 +11,21 @@ internal sealed class Activity
 {
     private readonly HashSet<Value> _varied = new();
     private readonly HashSet<Value> _useful = new();
+    private readonly HashSet<Value> _mayBeWritten = new();
+
+    /// <summary>
+    /// Whether the storage of array <paramref name="array"/> may be written in this function: stored
+    /// into, or passed to a call (which may write it). Loads from arrays that are never written can
+    /// be repeated by the pullback instead of recorded.
+    /// </summary>
+    public bool MayBeWritten(Value array) => _mayBeWritten.Contains(array);
+
+    private readonly Dictionary<Value, Value> _classOf = new();
+    private readonly Dictionary<Value, List<(Block Block, int Index)>> _writes = new();
+
+    /// <summary>Where the storage of <paramref name="array"/> may be written: stores into it and calls it is passed to.</summary>
+    public IReadOnlyList<(Block Block, int Index)> WritesOf(Value array) =>
+        _classOf.TryGetValue(array, out var c) && _writes.TryGetValue(c, out var list) ? list : System.Array.Empty<(Block, int)>();
 
     private Activity() { }
 
@@ -18,13 +33,46 @@ internal sealed class Activity
     public bool IsUseful(Value v) => _useful.Contains(v);
     public bool IsActive(Value? v) => v != null && _varied.Contains(v) && _useful.Contains(v);
 
-    /// <summary>Analyses <paramref name="f"/> with the given differentiation inputs and outputs.</summary>
+    /// <summary>
+    /// Analyses <paramref name="f"/> with the given differentiation inputs and outputs. Arrays are
+    /// memory: array values that may name the same storage (through block parameters, rows of jagged
+    /// arrays, arguments of one call) form one class, and a class is varied when a varied value may be
+    /// stored in it, useful when a load from it is useful. Its members share the class's activity.
+    /// </summary>
     public static Activity Analyze(IrFunction f, IEnumerable<Value> inputs, IEnumerable<Value> outputs)
     {
         var a = new Activity();
-        foreach (var v in inputs)
-            if (v.Type.IsDifferentiable) a._varied.Add(v);
         var preds = f.Predecessors();
+        var classes = new UnionFind();
+        foreach (var b in f.Blocks)
+        {
+            for (int p = 0; p < b.Params.Count; p++)
+                if (b.Params[p].Type.IsArray)
+                    foreach (var (_, edge) in preds[b]) classes.Union(b.Params[p], edge.Args[p]);
+            foreach (var i in b.Instrs)
+            {
+                if (i.Op == Op.ArrayLoad && i.Result!.Type.IsArray) classes.Union(i.Result, i.Operands[0]);
+                if (i.Op == Op.ArrayStore && i.Operands[i.Operands.Count - 1].Type.IsArray) classes.Union(i.Operands[0], i.Operands[i.Operands.Count - 1]);
+                if (i.Op == Op.Call)
+                {
+                    // A callee may alias any of its array arguments with its array result.
+                    var arrays = i.AllInputs().Where(v => v.Type.IsArray).ToList();
+                    if (i.Result?.Type.IsArray == true) arrays.Add(i.Result);
+                    for (int k = 1; k < arrays.Count; k++) classes.Union(arrays[0], arrays[k]);
+                }
+                if (i.Op is Op.StopGradient or Op.Convert && i.Result?.Type.IsArray == true && i.Op == Op.Convert)
+                    classes.Union(i.Result, i.Operands[0]);
+            }
+        }
+        var variedClasses = new HashSet<Value>();
+        var usefulClasses = new HashSet<Value>();
+        bool Varied(Value v) => v.Type.IsArray ? variedClasses.Contains(classes.Find(v)) : a._varied.Contains(v);
+        bool MarkVaried(Value v) => v.Type.IsArray ? variedClasses.Add(classes.Find(v)) : a._varied.Add(v);
+        bool Useful(Value v) => v.Type.IsArray ? usefulClasses.Contains(classes.Find(v)) : a._useful.Contains(v);
+        bool MarkUseful(Value v) => v.Type.IsArray ? usefulClasses.Add(classes.Find(v)) : a._useful.Add(v);
+
+        foreach (var v in inputs)
+            if (v.Type.IsDifferentiable) MarkVaried(v);
 
         // Varied: forward to a fixed point (block parameters make it iterative around loops).
         bool changed = true;
@@ -36,22 +84,42 @@ internal sealed class Activity
                 for (int p = 0; p < block.Params.Count; p++)
                 {
                     var param = block.Params[p];
-                    if (a._varied.Contains(param) || !param.Type.IsDifferentiable) continue;
-                    if (preds[block].Any(e => a._varied.Contains(e.Edge.Args[p])))
-                        changed |= a._varied.Add(param);
+                    if (!param.Type.IsDifferentiable || Varied(param)) continue;
+                    if (preds[block].Any(e => Varied(e.Edge.Args[p])))
+                        changed |= MarkVaried(param);
                 }
                 foreach (var i in block.Instrs)
                 {
-                    if (i.Result is null || a._varied.Contains(i.Result) || !i.Result.Type.IsDifferentiable) continue;
-                    if (PropagatesVaried(i) && i.AllInputs().Any(a._varied.Contains))
-                        changed |= a._varied.Add(i.Result);
+                    switch (i.Op)
+                    {
+                        case Op.ArrayStore:
+                        {
+                            var stored = i.Operands[i.Operands.Count - 1];
+                            if (stored.Type.IsDifferentiable && Varied(stored) && !Varied(i.Operands[0]))
+                                changed |= MarkVaried(i.Operands[0]);
+                            continue;
+                        }
+                        case Op.ArrayLoad:
+                            if (i.Result!.Type.IsDifferentiable && Varied(i.Operands[0]) && !Varied(i.Result))
+                                changed |= MarkVaried(i.Result);
+                            continue;
+                        case Op.Call when i.Callee!.Derivative != null:
+                            // A differentiable callee may write varied values into its array arguments.
+                            if (i.AllInputs().Any(Varied))
+                                foreach (var arg in i.AllInputs().Where(v => v.Type.IsArray && v.Type.IsDifferentiable))
+                                    if (!Varied(arg)) changed |= MarkVaried(arg);
+                            break;
+                    }
+                    if (i.Result is null || !i.Result.Type.IsDifferentiable || Varied(i.Result)) continue;
+                    if (PropagatesVaried(i) && i.AllInputs().Any(Varied))
+                        changed |= MarkVaried(i.Result);
                 }
             }
         }
 
         // Useful: backward from the outputs.
         foreach (var v in outputs)
-            if (v.Type.IsDifferentiable) a._useful.Add(v);
+            if (v.Type.IsDifferentiable) MarkUseful(v);
         changed = true;
         while (changed)
         {
@@ -62,25 +130,107 @@ internal sealed class Activity
                 for (int ii = block.Instrs.Count - 1; ii >= 0; ii--)
                 {
                     var i = block.Instrs[ii];
-                    if (i.Result is null || !a._useful.Contains(i.Result) || !PropagatesVaried(i)) continue;
+                    switch (i.Op)
+                    {
+                        case Op.ArrayStore:
+                        {
+                            var stored = i.Operands[i.Operands.Count - 1];
+                            if (Useful(i.Operands[0]) && stored.Type.IsDifferentiable && !Useful(stored))
+                                changed |= MarkUseful(stored);
+                            continue;
+                        }
+                        case Op.ArrayLoad:
+                            if (Useful(i.Result!) && !Useful(i.Operands[0]))
+                                changed |= MarkUseful(i.Operands[0]);
+                            continue;
+                        case Op.Call when i.Callee!.Derivative != null:
+                            // Whatever the callee writes into a useful array argument is useful.
+                            if ((i.Result != null && Useful(i.Result)) || i.AllInputs().Any(v => v.Type.IsArray && Useful(v)))
+                                foreach (var input in i.AllInputs())
+                                    if (input.Type.IsDifferentiable && !Useful(input)) changed |= MarkUseful(input);
+                            continue;
+                    }
+                    if (i.Result is null || !Useful(i.Result) || !PropagatesVaried(i)) continue;
                     foreach (var input in i.AllInputs())
-                        if (input.Type.IsDifferentiable) changed |= a._useful.Add(input);
+                        if (input.Type.IsDifferentiable && !Useful(input)) changed |= MarkUseful(input);
                 }
                 for (int p = 0; p < block.Params.Count; p++)
                 {
-                    if (!a._useful.Contains(block.Params[p])) continue;
+                    if (!Useful(block.Params[p])) continue;
                     foreach (var (_, edge) in preds[block])
-                        if (edge.Args[p].Type.IsDifferentiable) changed |= a._useful.Add(edge.Args[p]);
+                        if (edge.Args[p].Type.IsDifferentiable && !Useful(edge.Args[p])) changed |= MarkUseful(edge.Args[p]);
                 }
             }
         }
+
+        var writtenClasses = new HashSet<Value>();
+        void Written(Value array, Block block, int index)
+        {
+            var c = classes.Find(array);
+            writtenClasses.Add(c);
+            if (!a._writes.TryGetValue(c, out var list)) a._writes[c] = list = new List<(Block, int)>();
+            list.Add((block, index));
+        }
+        foreach (var b in f.Blocks)
+        {
+            for (int k = 0; k < b.Instrs.Count; k++)
+            {
+                var i = b.Instrs[k];
+                if (i.Op is Op.ArrayStore or Op.ArrayAdd) Written(i.Operands[0], b, k);
+                if (i.Op is Op.Call or Op.New)
+                    foreach (var v in i.AllInputs().Where(v => v.Type.IsArray)) Written(v, b, k);
+            }
+        }
+
+        // Array values take their class's activity.
+        foreach (var v in AllValues(f).Where(v => v.Type.IsArray))
+        {
+            if (Varied(v)) a._varied.Add(v);
+            if (Useful(v)) a._useful.Add(v);
+            if (writtenClasses.Contains(classes.Find(v))) a._mayBeWritten.Add(v);
+            a._classOf[v] = classes.Find(v);
+        }
         return a;
+    }
+
+    private static IEnumerable<Value> AllValues(IrFunction f)
+    {
+        foreach (var p in f.Parameters) if (p.Value != null) yield return p.Value;
+        foreach (var b in f.Blocks)
+        {
+            foreach (var p in b.Params) yield return p;
+            foreach (var i in b.Instrs)
+            {
+                if (i.Result != null) yield return i.Result;
+                foreach (var v in i.AllInputs()) yield return v;
+            }
+        }
+    }
+
+    private sealed class UnionFind
+    {
+        private readonly Dictionary<Value, Value> _parent = new();
+
+        public Value Find(Value v)
+        {
+            if (!_parent.TryGetValue(v, out var p)) return v;
+            var root = Find(p);
+            _parent[v] = root;
+            return root;
+        }
+
+        public void Union(Value a, Value b)
+        {
+            var ra = Find(a);
+            var rb = Find(b);
+            if (ra != rb) _parent[ra] = rb;
+        }
     }
 
     /// <summary>Instructions through which a derivative can flow from operands to result.</summary>
     private static bool PropagatesVaried(Instr i) => i.Op switch
     {
-        Op.StopGradient or Op.Const or Op.This or Op.TypeOf or Op.Member or Op.New or Op.LoadVar => false,
+        Op.StopGradient or Op.Const or Op.This or Op.TypeOf or Op.Member or Op.New or Op.LoadVar or Op.NewArray => false,
         Op.Binary => i.BinaryOp is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div or BinaryOp.Rem,
         Op.Unary => i.UnaryOp is UnaryOp.Neg or UnaryOp.Plus,
         _ => true,

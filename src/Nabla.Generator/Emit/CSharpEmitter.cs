@@ -17,6 +17,7 @@ internal sealed class CSharpEmitter
     private readonly HashSet<string> _used = new();
     private readonly HashSet<Value> _hoisted = new();
     private readonly HashSet<Block> _labelled = new();
+    private readonly HashSet<Value> _folded = new();
     private int _swap;
 
     private CSharpEmitter(IrFunction f) => _f = f;
@@ -27,6 +28,7 @@ internal sealed class CSharpEmitter
     {
         AssignNames();
         FindHoisted();
+        FindFolded();
         if (_f.Summary != null)
         {
             w.Line("/// <summary>" + SecurityElement.Escape(_f.Summary) + "</summary>");
@@ -128,7 +130,107 @@ internal sealed class CSharpEmitter
         }
     }
 
-    private string O(Value v) => v.Definition is { Op: Op.Const } c ? c.Text! : _names[v];
+    /// <summary>
+    /// Values written inline at their single use instead of as a local of their own: pure
+    /// instructions used once, later in the same block, with nothing in between that could change
+    /// what they read. Keeps emitted code close to what a person would write.
+    /// </summary>
+    private void FindFolded()
+    {
+        var uses = new Dictionary<Value, int>();
+        void Count(Value v) => uses[v] = uses.TryGetValue(v, out var n) ? n + 1 : 1;
+        foreach (var b in _f.Blocks)
+        {
+            foreach (var i in b.Instrs) foreach (var v in i.AllInputs()) Count(v);
+            if (b.Terminator.Value != null) Count(b.Terminator.Value);
+            foreach (var e in b.Terminator.Edges) foreach (var a in e.Args) { Count(a); Count(a); }
+        }
+        foreach (var b in _f.Blocks)
+        {
+            for (int k = 0; k < b.Instrs.Count; k++)
+            {
+                var i = b.Instrs[k];
+                if (i.Result is null || _hoisted.Contains(i.Result) || !IsPure(i)) continue;
+                if (!uses.TryGetValue(i.Result, out var n) || n != 1) continue;
+                int use = b.Instrs.FindIndex(k + 1, j => j.AllInputs().Contains(i.Result));
+                bool inTerminator = use < 0 && b.Terminator.Value == i.Result;
+                if (use < 0 && !inTerminator) continue;
+                int end = use < 0 ? b.Instrs.Count : use;
+                if (i.Op == Op.LoadVar && Writes(b.Instrs, k + 1, end, i.Var!)) continue;
+                if (i.Op == Op.ArrayLoad && Writes(b.Instrs, k + 1, end, null)) continue;
+                if (i.Op != Op.LoadVar && ReadsWrittenVar(i, b.Instrs, k + 1, end)) continue;
+                _folded.Add(i.Result);
+            }
+        }
+    }
+
+    private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple or Op.ArrayLoad;
+
+    private static bool Writes(List<Instr> instrs, int from, int to, Var? v)
+    {
+        for (int k = from; k < to; k++)
+        {
+            var i = instrs[k];
+            // Array loads must not move past stores or calls (either could change the element).
+            if (v is null && (i.Op is Op.ArrayStore or Op.ArrayAdd or Op.Call)) return true;
+            if (v is null) continue;
+            if (i.Op == Op.StoreVar && i.Var == v) return true;
+            if (i.Arguments != null && i.Arguments.Any(a => a.Variable == v && a.RefKind is RefKindIr.Out or RefKindIr.Ref)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether a folded expression reads (through folded operands) a variable written before its use.</summary>
+    private bool ReadsWrittenVar(Instr i, List<Instr> instrs, int from, int to)
+    {
+        foreach (var v in i.Operands)
+        {
+            if (!_folded.Contains(v) || v.Definition is null) continue;
+            if (v.Definition.Op == Op.LoadVar && Writes(instrs, from, to, v.Definition.Var!)) return true;
+            if (v.Definition.Op == Op.ArrayLoad && Writes(instrs, from, to, null)) return true;
+            if (ReadsWrittenVar(v.Definition, instrs, from, to)) return true;
+        }
+        return false;
+    }
+
+    private string O(Value v) => v.Definition is { Op: Op.Const } c ? c.Text! : _folded.Contains(v) ? Expression(v.Definition!) : _names[v];
+
+    /// <summary>C# precedence of an emitted expression: 0 primary, 1 unary and cast, then binary levels.</summary>
+    private int Precedence(Value v)
+    {
+        if (v.Definition is { Op: Op.Const } c) return c.Text!.StartsWith("-") ? 1 : 0;
+        if (!_folded.Contains(v)) return 0;
+        var i = v.Definition!;
+        return i.Op switch
+        {
+            Op.Unary or Op.Convert => i.Checked ? 0 : 1,
+            Op.Binary when i.Checked => 0,
+            Op.Binary => BinaryPrecedence(i.BinaryOp),
+            Op.StopGradient => Precedence(i.Operands[0]),
+            _ => 0,
+        };
+    }
+
+    private static int BinaryPrecedence(BinaryOp op) => op switch
+    {
+        BinaryOp.Mul or BinaryOp.Div or BinaryOp.Rem => 2,
+        BinaryOp.Add or BinaryOp.Sub => 3,
+        BinaryOp.Shl or BinaryOp.Shr => 4,
+        BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge => 5,
+        BinaryOp.Eq or BinaryOp.Ne => 6,
+        BinaryOp.And => 7,
+        BinaryOp.Xor => 8,
+        BinaryOp.Or => 9,
+        BinaryOp.ConditionalAnd => 10,
+        _ => 11,
+    };
+
+    /// <summary>An operand, parenthesized when its precedence is looser than <paramref name="max"/> allows.</summary>
+    private string P(Value v, int max)
+    {
+        string s = O(v);
+        return Precedence(v) > max ? "(" + s + ")" : s;
+    }
 
     private static string BinaryToken(BinaryOp op) => op switch
     {
@@ -148,31 +250,75 @@ internal sealed class CSharpEmitter
 
     private string Expression(Instr i)
     {
-        string e = i.Op switch
+        string e;
+        switch (i.Op)
         {
-            Op.Binary => O(i.Operands[0]) + " " + BinaryToken(i.BinaryOp) + " " + O(i.Operands[1]),
-            Op.Unary => (i.UnaryOp switch { UnaryOp.Neg => "-", UnaryOp.Plus => "+", UnaryOp.Not => "!", _ => "~" }) + Operand(i.Operands[0]),
-            Op.Convert => "(" + i.Result!.Type.Name + ")" + O(i.Operands[0]),
-            Op.Call => (i.Operands.Count > 0 ? O(i.Operands[0]) + "." : "") + i.Callee!.Expression + "(" + Args(i.Arguments!) + ")",
-            Op.Member => (i.Operands.Count > 0 ? O(i.Operands[0]) + "." : "") + i.Text,
-            Op.New => "new " + i.Text + "(" + Args(i.Arguments!) + ")",
-            Op.MakeTuple => "(" + string.Join(", ", i.Operands.Select(O)) + ")",
-            Op.TupleGet => O(i.Operands[0]) + ".Item" + (i.Index + 1),
-            Op.StopGradient => O(i.Operands[0]),
-            Op.This => "this",
-            Op.TypeOf => "typeof(" + i.Text + ")",
-            Op.LoadVar => i.Var!.Name,
-            _ => i.Text ?? "",
-        };
+            case Op.Binary:
+            {
+                int p = BinaryPrecedence(i.BinaryOp);
+                e = P(i.Operands[0], p) + " " + BinaryToken(i.BinaryOp) + " " + P(i.Operands[1], p - 1);
+                break;
+            }
+            case Op.Unary:
+                e = (i.UnaryOp switch { UnaryOp.Neg => "-", UnaryOp.Plus => "+", UnaryOp.Not => "!", _ => "~" }) + UnaryOperand(i.Operands[0]);
+                break;
+            case Op.Convert:
+                e = "(" + i.Result!.Type.Name + ")" + P(i.Operands[0], 0);
+                break;
+            case Op.Call:
+                e = (i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Callee!.Expression + "(" + Args(i.Arguments!) + ")";
+                break;
+            case Op.Member:
+                e = (i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Text;
+                break;
+            case Op.New:
+                e = "new " + i.Text + "(" + Args(i.Arguments!) + ")";
+                break;
+            case Op.MakeTuple:
+                e = "(" + string.Join(", ", i.Operands.Select(O)) + ")";
+                break;
+            case Op.TupleGet:
+                e = P(i.Operands[0], 0) + ".Item" + (i.Index + 1);
+                break;
+            case Op.StopGradient:
+                e = O(i.Operands[0]);
+                break;
+            case Op.This:
+                e = "this";
+                break;
+            case Op.TypeOf:
+                e = "typeof(" + i.Text + ")";
+                break;
+            case Op.LoadVar:
+                e = i.Var!.Name;
+                break;
+            case Op.ArrayLoad:
+                e = P(i.Operands[0], 0) + "[" + string.Join(", ", i.Operands.Skip(1).Select(O)) + "]";
+                break;
+            case Op.NewArray:
+            {
+                // new double[n] for double[]; new double[n][] for double[][]; new double[n, m] for double[,].
+                string name = i.Result!.Type.Name;
+                int bracket = name.IndexOf('[');
+                int close = name.IndexOf(']', bracket);
+                e = "new " + name.Substring(0, bracket) + "[" + string.Join(", ", i.Operands.Select(O)) + "]" + name.Substring(close + 1);
+                break;
+            }
+            default:
+                e = i.Text ?? "";
+                break;
+        }
         return i.Checked && i.Op is Op.Binary or Op.Unary or Op.Convert ? "checked(" + e + ")" : e;
     }
 
     /// <summary>An operand of a unary operator: a minus sign must not merge with the operand's own.</summary>
-    private string Operand(Value v)
+    private string UnaryOperand(Value v)
     {
-        string s = O(v);
-        return s.StartsWith("-") ? "(" + s + ")" : s;
+        string s = P(v, 1);
+        return s.StartsWith("-") || s.StartsWith("+") ? "(" + s + ")" : s;
     }
+
+    private string Operand(Value v) => UnaryOperand(v);
 
     private void WriteBlock(Block b, Block? next, List<string> lines)
     {
@@ -185,11 +331,28 @@ internal sealed class CSharpEmitter
         }
         foreach (var i in b.Instrs)
         {
-            if (i.Op == Op.Const) continue;
+            if (i.Op == Op.Const || (i.Result != null && _folded.Contains(i.Result))) continue;
             Comment(i.Source);
             if (i.Op == Op.StoreVar)
             {
-                lines.Add(i.Var!.Name + " = " + O(i.Operands[0]) + ";");
+                // v = v + x  is written  v += x
+                var stored = i.Operands[0];
+                if (_folded.Contains(stored) && stored.Definition is { Op: Op.Binary, BinaryOp: BinaryOp.Add, Checked: false } add &&
+                    _folded.Contains(add.Operands[0]) && add.Operands[0].Definition is { Op: Op.LoadVar } load && load.Var == i.Var)
+                {
+                    var x = add.Operands[1];
+                    lines.Add(_folded.Contains(x) && x.Definition is { Op: Op.Unary, UnaryOp: UnaryOp.Neg, Checked: false } neg
+                        ? i.Var!.Name + " -= " + O(neg.Operands[0]) + ";"
+                        : i.Var!.Name + " += " + O(x) + ";");
+                    continue;
+                }
+                lines.Add(i.Var!.Name + " = " + O(stored) + ";");
+                continue;
+            }
+            if (i.Op is Op.ArrayStore or Op.ArrayAdd)
+            {
+                var element = P(i.Operands[0], 0) + "[" + string.Join(", ", i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(O)) + "]";
+                lines.Add(element + (i.Op == Op.ArrayAdd ? " += " : " = ") + O(i.Operands[i.Operands.Count - 1]) + ";");
                 continue;
             }
             if (i.Result is null)

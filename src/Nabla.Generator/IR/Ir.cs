@@ -97,6 +97,10 @@ internal enum Op
     TypeOf,         // typeof(Text)
     LoadVar,        // Var
     StoreVar,       // Var = Operands[0]; no result
+    ArrayLoad,      // Operands[0][Operands[1..]]
+    ArrayStore,     // Operands[0][Operands[1..n-1]] = Operands[n-1]; no result
+    ArrayAdd,       // Operands[0][Operands[1..n-1]] += Operands[n-1]; no result (adjoint accumulation)
+    NewArray,       // new T[Operands...] of the result's array type
 }
 
 internal enum BinaryOp { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor, Shl, Shr, ConditionalAnd, ConditionalOr }
@@ -147,7 +151,11 @@ internal sealed record Callee(
     /// <summary>Null when the callee has neither <c>[Differentiable]</c> nor a rule.</summary>
     CalleeDerivative? Derivative,
     /// <summary>True for <c>Autodiff.WithoutDerivative</c>.</summary>
-    bool IsStopGradient = false);
+    bool IsStopGradient = false,
+    /// <summary>The callee's documentation id when its body is in this compilation and may be inlined.</summary>
+    string? InlineId = null,
+    /// <summary>For inlining: which parameters the callee differentiates (others are cut with a stop-gradient).</summary>
+    IReadOnlyList<int>? CalleeWrt = null);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

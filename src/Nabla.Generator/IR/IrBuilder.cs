@@ -1,6 +1,7 @@
 // Appends instructions to a block of an IR function; used by lowering and by the AD transforms.
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace Nabla.Generator.IR;
 
@@ -92,6 +93,31 @@ internal sealed class IrBuilder
     {
         var old = Load(v);
         Store(v, Binary(BinaryOp.Add, old, Convert(value, v.Type)));
+    }
+
+    public Value ArrayLoad(Value array, IEnumerable<Value> indices, string? name = null)
+    {
+        var ops = new List<Value> { array };
+        ops.AddRange(indices);
+        return Emit(Op.ArrayLoad, array.Type.Element, ops, name);
+    }
+
+    public void ArrayStore(Value array, IEnumerable<Value> indices, Value value, Op op = Op.ArrayStore)
+    {
+        var ops = new List<Value> { array };
+        ops.AddRange(indices);
+        ops.Add(value);
+        EmitInstr(op, null, ops);
+    }
+
+    public Value NewArray(IrType arrayType, IEnumerable<Value> lengths, string? name = null) =>
+        Emit(Op.NewArray, arrayType, new List<Value>(lengths), name);
+
+    /// <summary>A call to a static helper of the runtime (or the BCL) that has no derivative of its own.</summary>
+    public Value? CallHelper(string method, IrType resultType, params Value[] args)
+    {
+        var i = Call(new Callee(method, method, true, null), null, args.Select(a => new Argument(a)).ToList(), resultType);
+        return i.Result;
     }
 
     public Value MakeTuple(List<Value> items, IrType type) => Emit(Op.MakeTuple, type, items);

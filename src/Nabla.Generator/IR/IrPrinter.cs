@@ -43,6 +43,10 @@ internal static class IrPrinter
             Op.TupleGet => lhs + "tuple.get " + i.Index + " " + ops,
             Op.LoadVar => lhs + "load " + i.Var,
             Op.StoreVar => "store " + i.Var + " = " + ops,
+            Op.ArrayLoad => lhs + "array.load " + ops,
+            Op.ArrayStore => "array.store " + ops,
+            Op.ArrayAdd => "array.add " + ops,
+            Op.NewArray => lhs + "array.new " + ops,
             _ => lhs + i.Op.ToString().ToLowerInvariant() + " " + ops + (i.Text is null ? "" : " " + i.Text),
         };
     }

@@ -12,6 +12,8 @@ internal enum TypeKind
     Integer,
     Bool,
     Tuple,
+    /// <summary>A C# array (<see cref="IrType.Rank"/> dimensions) of <see cref="IrType.Element"/>.</summary>
+    Array,
     Void,
     Other,
 }
@@ -25,13 +27,39 @@ internal sealed class IrType : IEquatable<IrType>
     public static readonly IrType Bool = new("bool", TypeKind.Bool);
     public static readonly IrType Void = new("void", TypeKind.Void);
 
-    public IrType(string name, TypeKind kind, IReadOnlyList<IrType>? elements = null, IReadOnlyList<string?>? elementNames = null)
+    public IrType(string name, TypeKind kind, IReadOnlyList<IrType>? elements = null, IReadOnlyList<string?>? elementNames = null, int rank = 0)
     {
         Name = name;
         Kind = kind;
-        Elements = elements ?? Array.Empty<IrType>();
-        ElementNames = elementNames ?? Array.Empty<string?>();
+        Elements = elements ?? System.Array.Empty<IrType>();
+        ElementNames = elementNames ?? System.Array.Empty<string?>();
+        Rank = rank;
     }
+
+    /// <summary>An array type: <c>double[]</c>, <c>double[][]</c> (of <c>double[]</c>), <c>double[,]</c> (rank 2).</summary>
+    public static IrType ArrayOf(IrType element, int rank = 1)
+    {
+        // C# writes the outermost rank first: an array of double[] with rank 2 is double[,][].
+        string name = element.Kind == TypeKind.Array
+            ? InsertRank(element.Name, rank)
+            : element.Name + "[" + new string(',', rank - 1) + "]";
+        return new IrType(name, TypeKind.Array, new[] { element }, null, rank);
+    }
+
+    private static string InsertRank(string elementName, int rank)
+    {
+        int bracket = elementName.IndexOf('[');
+        return elementName.Substring(0, bracket) + "[" + new string(',', rank - 1) + "]" + elementName.Substring(bracket);
+    }
+
+    /// <summary>Dimensions of an array type.</summary>
+    public int Rank { get; }
+    /// <summary>The element type of an array.</summary>
+    public IrType Element => Elements[0];
+    public bool IsArray => Kind == TypeKind.Array;
+
+    /// <summary>The real scalar at the bottom of an array type (double for double[][]), or null.</summary>
+    public IrType? Scalar => Kind == TypeKind.Array ? Element.Scalar : IsReal ? this : null;
 
     /// <summary>C# spelling, e.g. <c>double</c>, <c>global::System.String</c>, <c>(double, double)</c>.</summary>
     public string Name { get; }
@@ -44,7 +72,8 @@ internal sealed class IrType : IEquatable<IrType>
     public bool IsReal => Kind is TypeKind.Double or TypeKind.Single;
 
     /// <summary>A tuple of real scalars and of such tuples also carries a tangent (of its own shape).</summary>
-    public bool IsDifferentiable => IsReal || (Kind == TypeKind.Tuple && Elements.Count > 0 && AllDifferentiable());
+    public bool IsDifferentiable => IsReal || (Kind == TypeKind.Array && Element.IsDifferentiable) ||
+                                    (Kind == TypeKind.Tuple && Elements.Count > 0 && AllDifferentiable());
 
     private bool AllDifferentiable()
     {

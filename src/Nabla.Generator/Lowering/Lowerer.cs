@@ -52,6 +52,9 @@ internal sealed class Lowerer
     private readonly HashSet<Block> _sealed = new();
     private readonly HashSet<Block> _filled = new();
     private readonly Dictionary<object, IrType> _variableTypes = new();
+    private readonly HashSet<BasicBlock> _skipped = new();
+    private readonly Dictionary<CaptureId, IOperation> _capturedPlaces = new();
+    private readonly Dictionary<CaptureId, (Value Array, object Index)> _foreach = new();
     private Block? _returnBlock;
     private Value? _returnValue;
     private bool _invalid;
@@ -84,8 +87,8 @@ internal sealed class Lowerer
         _b = new IrBuilder(function, entryIr);
         try
         {
-            var blocks = graph.Blocks.Where(b => b.IsReachable).ToList();
             CheckRegions(graph);
+            var blocks = graph.Blocks.Where(b => b.IsReachable && !_skipped.Contains(b)).ToList();
             // The CFG's entry block maps to the IR entry; every other reachable block gets its own.
             foreach (var bb in blocks)
                 _blockMap[bb] = bb.Kind == BasicBlockKind.Entry ? entryIr : function.NewBlock();
@@ -143,15 +146,33 @@ internal sealed class Lowerer
 
     // ---------------------------------------------------------------- blocks and terminators
 
+    /// <summary>
+    /// Rejects exception handling, except the try/finally that a foreach over an array wraps around
+    /// its enumerator, whose finally only disposes it: those finally blocks are skipped, since the
+    /// loop is lowered to indexing.
+    /// </summary>
     private void CheckRegions(ControlFlowGraph graph)
     {
         void Visit(ControlFlowRegion region)
         {
             switch (region.Kind)
             {
+                case ControlFlowRegionKind.TryAndFinally:
+                {
+                    var @finally = region.NestedRegions.FirstOrDefault(r => r.Kind == ControlFlowRegionKind.Finally);
+                    if (@finally != null && IsEnumeratorDisposal(graph, @finally))
+                    {
+                        for (int k = @finally.FirstBlockOrdinal; k <= @finally.LastBlockOrdinal; k++)
+                            _skipped.Add(graph.Blocks[k]);
+                        foreach (var nested in region.NestedRegions)
+                            if (nested != @finally)
+                                foreach (var inner in nested.NestedRegions) Visit(inner);
+                        return;
+                    }
+                    goto case ControlFlowRegionKind.Try;
+                }
                 case ControlFlowRegionKind.Try:
                 case ControlFlowRegionKind.TryAndCatch:
-                case ControlFlowRegionKind.TryAndFinally:
                 case ControlFlowRegionKind.Catch:
                 case ControlFlowRegionKind.Filter:
                 case ControlFlowRegionKind.FilterAndHandler:
@@ -159,12 +180,47 @@ internal sealed class Lowerer
                     var first = graph.Blocks[region.FirstBlockOrdinal];
                     var syntax = first.Operations.FirstOrDefault()?.Syntax ?? first.BranchValue?.Syntax;
                     var stmt = syntax?.AncestorsAndSelf().FirstOrDefault(s => s is TryStatementSyntax or UsingStatementSyntax or LockStatementSyntax or ForEachStatementSyntax or LocalDeclarationStatementSyntax) ?? syntax;
-                    Unsupported(stmt, "try/catch/finally, using, lock and foreach over enumerators", ".");
+                    if (stmt is ForEachStatementSyntax forEach)
+                        Unsupported(forEach.Expression, "foreach over this collection", "; foreach works over arrays, otherwise index the collection in a for loop.");
+                    Unsupported(stmt, "try/catch/finally, using and lock", ".");
                     break;
             }
             foreach (var nested in region.NestedRegions) Visit(nested);
         }
         Visit(graph.Root);
+    }
+
+    private static bool IsEnumeratorDisposal(ControlFlowGraph graph, ControlFlowRegion @finally)
+    {
+        for (int k = @finally.FirstBlockOrdinal; k <= @finally.LastBlockOrdinal; k++)
+        {
+            var block = graph.Blocks[k];
+            var ops = block.Operations.ToList();
+            if (block.BranchValue != null) ops.Add(block.BranchValue);
+            foreach (var op in ops.SelectMany(o => o.DescendantsAndSelf()))
+            {
+                switch (op)
+                {
+                    case IInvocationOperation { TargetMethod.Name: "Dispose" } call
+                        when ForeachEnumeratorOf(call.Instance) != null:
+                    case IFlowCaptureOperation:
+                    case IFlowCaptureReferenceOperation:
+                    case IIsNullOperation:
+                    case IConversionOperation:
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The array a foreach enumerates, when <paramref name="enumerator"/> is its GetEnumerator() (seen through captures).</summary>
+    private static IOperation? ForeachEnumeratorOf(IOperation? enumerator)
+    {
+        while (enumerator is IConversionOperation c) enumerator = c.Operand;
+        return enumerator is IFlowCaptureReferenceOperation ? enumerator : null;
     }
 
     private void FillBlock(BasicBlock bb)
@@ -239,7 +295,8 @@ internal sealed class Lowerer
     {
         if (branch.Semantics != ControlFlowBranchSemantics.Regular || branch.Destination is null)
             Unsupported(null, "this control flow (" + branch.Semantics + ")", ".");
-        var target = _blockMap[branch.Destination!];
+        // Falling off the end of a void method goes to the return block.
+        var target = branch.Destination!.Kind == BasicBlockKind.Exit ? _returnBlock! : _blockMap[branch.Destination!];
         var edge = new Edge(target);
         _preds[target].Add((_b.Block, edge));
         return edge;
@@ -247,11 +304,23 @@ internal sealed class Lowerer
 
     private Value Coerce(Value v, IrType type) => v.Type.Equals(type) ? v : _b.Convert(v, type);
 
+    /// <summary>Drops blocks that cannot be reached from the entry (the CFG's exit, code after a return).</summary>
     private void RemoveUnusedExit()
     {
-        // Blocks nothing jumps to (the CFG's exit, when every path returns through our return block).
-        var preds = _f.Predecessors();
-        _f.Blocks.RemoveAll(b => b != _f.Entry && preds[b].Count == 0 && b.Terminator.Kind == TerminatorKind.Unreachable);
+        var reached = new HashSet<Block>();
+        var work = new Stack<Block>();
+        work.Push(_f.Entry);
+        while (work.Count > 0)
+        {
+            var b = work.Pop();
+            if (!reached.Add(b)) continue;
+            foreach (var e in b.Terminator.Edges) work.Push(e.Target);
+        }
+        var removed = _f.Blocks.Where(b => !reached.Contains(b)).ToList();
+        if (removed.Count == 0) return;
+        // Edges from removed blocks into kept ones carry arguments for the kept blocks' parameters; a
+        // parameter left with no incoming edge cannot happen, since kept blocks are reached from the entry.
+        _f.Blocks.RemoveAll(b => !reached.Contains(b));
     }
 
     // ---------------------------------------------------------------- SSA construction
@@ -430,8 +499,23 @@ internal sealed class Lowerer
     {
         switch (op)
         {
+            case IFlowCaptureOperation capture when IsGetEnumerator(capture.Value, out var collection):
+            {
+                // foreach over an array: the enumerator becomes an index that starts before the first element.
+                var array = LowerExpression(collection!);
+                if (!array.Type.IsArray || array.Type.Rank != 1)
+                    Unsupported(collection!.Syntax, "foreach over this collection", "; foreach works over one-dimensional arrays, otherwise index the collection in a for loop.");
+                var index = new object();
+                _variableTypes[index] = IrType.Int32;
+                Write(index, _b.Const(IrType.Int32, "(-1)"));
+                _foreach[capture.Id] = (array, index);
+                return;
+            }
             case IFlowCaptureOperation capture:
             {
+                // A capture of a variable may later be assigned through: remember what it names.
+                if (capture.Value is ILocalReferenceOperation or IParameterReferenceOperation)
+                    _capturedPlaces[capture.Id] = capture.Value;
                 var v = LowerExpression(capture.Value);
                 _variableTypes[capture.Id] = v.Type;
                 Write(capture.Id, v);
@@ -448,6 +532,27 @@ internal sealed class Lowerer
                 LowerExpression(op, valueUsed: false);
                 return;
         }
+    }
+
+    private static bool IsGetEnumerator(IOperation value, out IOperation? collection)
+    {
+        collection = null;
+        while (value is IConversionOperation c) value = c.Operand;
+        if (value is IInvocationOperation { TargetMethod.Name: "GetEnumerator", Instance: { } instance })
+        {
+            var inner = instance;
+            while (inner is IConversionOperation c2 && c2.Conversion.IsImplicit) inner = c2.Operand;
+            collection = inner;
+            return true;
+        }
+        return false;
+    }
+
+    private bool TryForeach(IOperation? instance, out (Value Array, object Index) state)
+    {
+        state = default;
+        while (instance is IConversionOperation c) instance = c.Operand;
+        return instance is IFlowCaptureReferenceOperation r && _foreach.TryGetValue(r.Id, out state);
     }
 
     // ---------------------------------------------------------------- expressions
@@ -479,8 +584,37 @@ internal sealed class Lowerer
                 return LowerBinary(binary);
             case IUnaryOperation unary:
                 return LowerUnary(unary);
+            case IInvocationOperation { TargetMethod.Name: "MoveNext" } moveNext when TryForeach(moveNext.Instance, out var loop):
+            {
+                // MoveNext(): index += 1; index < array.Length
+                var next = _b.Binary(BinaryOp.Add, Read(loop.Index, IrType.Int32), _b.Const(IrType.Int32, "1"), IrType.Int32, "i");
+                Write(loop.Index, next);
+                var length = _b.EmitInstr(Op.Member, IrType.Int32, new List<Value> { loop.Array });
+                length.Text = "Length";
+                return _b.Binary(BinaryOp.Lt, next, length.Result!, IrType.Bool);
+            }
+            case IPropertyReferenceOperation { Property.Name: "Current" } current when TryForeach(current.Instance, out var loop):
+                return _b.ArrayLoad(loop.Array, new[] { Read(loop.Index, IrType.Int32) });
             case IInvocationOperation invocation:
                 return LowerInvocation(invocation, valueUsed);
+            case IArrayElementReferenceOperation element:
+            {
+                var array = LowerExpression(element.ArrayReference);
+                var indices = element.Indices.Select(i => LowerExpression(i)).ToList();
+                return _b.ArrayLoad(array, indices);
+            }
+            case IArrayCreationOperation creation:
+                return LowerArrayCreation(creation);
+            case IIsPatternOperation isPattern:
+                return LowerPattern(LowerExpression(isPattern.Value), isPattern.Pattern);
+            case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } assignment:
+            {
+                var array = LowerExpression(element.ArrayReference);
+                var indices = element.Indices.Select(i => LowerExpression(i)).ToList();
+                var value = Coerce(LowerExpression(assignment.Value), array.Type.Element);
+                _b.ArrayStore(array, indices, value);
+                return value;
+            }
             case ISimpleAssignmentOperation assignment:
             {
                 var value = LowerExpression(assignment.Value);
@@ -523,12 +657,7 @@ internal sealed class Lowerer
             case IFlowAnonymousFunctionOperation:
                 Unsupported(op.Syntax, "a lambda inside [Differentiable] code", " (differentiating through lambdas is planned).");
                 break;
-            case IArrayElementReferenceOperation:
-            case IArrayCreationOperation:
-                Unsupported(op.Syntax, "an array", " (arrays come with loops-and-arrays support).");
-                break;
             case ISwitchExpressionOperation:
-            case IIsPatternOperation:
             case IIsTypeOperation:
                 Unsupported(op.Syntax, "pattern matching", ".");
                 break;
@@ -688,9 +817,34 @@ internal sealed class Lowerer
         return i.Result!;
     }
 
+    /// <summary>An assignable place, evaluated once: a variable, or an array element with its array and indices.</summary>
+    private sealed class Place
+    {
+        public IOperation Target = null!;
+        public Value? Array;
+        public List<Value>? Indices;
+    }
+
+    private Place EvaluatePlace(IOperation target)
+    {
+        if (target is IArrayElementReferenceOperation element)
+            return new Place { Target = target, Array = LowerExpression(element.ArrayReference), Indices = element.Indices.Select(i => LowerExpression(i)).ToList() };
+        return new Place { Target = target };
+    }
+
+    private Value ReadPlace(Place place) =>
+        place.Array != null ? _b.ArrayLoad(place.Array, place.Indices!) : LowerExpression(place.Target);
+
+    private void WritePlace(Place place, Value value)
+    {
+        if (place.Array != null) _b.ArrayStore(place.Array, place.Indices!, Coerce(value, place.Array.Type.Element));
+        else Assign(place.Target, value);
+    }
+
     private Value LowerCompoundAssignment(ICompoundAssignmentOperation compound)
     {
-        var current = LowerExpression(compound.Target);
+        var place = EvaluatePlace(compound.Target);
+        var current = ReadPlace(place);
         var value = LowerExpression(compound.Value);
         var targetType = Symbols.IrTypeOf(compound.Target.Type);
         var opType = compound.InConversion.Exists && !compound.InConversion.IsIdentity ? value.Type : targetType;
@@ -714,19 +868,20 @@ internal sealed class Lowerer
         };
         var result = _b.Binary(op, left, right, opType, VariableNameOf(compound.Target));
         result = Coerce(result, targetType);
-        Assign(compound.Target, result);
+        WritePlace(place, result);
         return result;
     }
 
     private Value LowerIncrement(IIncrementOrDecrementOperation increment)
     {
-        var current = LowerExpression(increment.Target);
+        var place = EvaluatePlace(increment.Target);
+        var current = ReadPlace(place);
         var type = current.Type;
         var one = _b.Const(type, type.IsReal ? IrBuilder.RealLiteral(type, 1) : "1");
         var updated = _b.Binary(increment.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Sub, current, one, type, VariableNameOf(increment.Target));
         if (!type.IsReal && type.Kind == TypeKind.Integer && type.Name != "int" && type.Name != "long")
             updated = _b.Convert(updated, type);
-        Assign(increment.Target, updated);
+        WritePlace(place, updated);
         return increment.IsPostfix ? current : updated;
     }
 
@@ -755,6 +910,9 @@ internal sealed class Lowerer
                 return;
             case IDiscardOperation:
                 return;
+            case IFlowCaptureReferenceOperation reference when _capturedPlaces.TryGetValue(reference.Id, out var place):
+                Assign(place, value);
+                return;
             case IFieldReferenceOperation:
             case IPropertyReferenceOperation:
                 Unsupported(target.Syntax, "writing a field or property", " (differentiable types come with struct and class support).");
@@ -763,6 +921,67 @@ internal sealed class Lowerer
                 Unsupported(target.Syntax, "assigning to " + target.Kind, ".");
                 return;
         }
+    }
+
+    private Value LowerArrayCreation(IArrayCreationOperation creation)
+    {
+        var type = Symbols.IrTypeOf(creation.Type);
+        var lengths = creation.DimensionSizes.Select(d => LowerExpression(d)).ToList();
+        var array = _b.NewArray(type, lengths);
+        if (creation.Initializer != null)
+            StoreInitializer(array, creation.Initializer, new List<Value>());
+        return array;
+    }
+
+    private void StoreInitializer(Value array, IArrayInitializerOperation initializer, List<Value> prefix)
+    {
+        for (int k = 0; k < initializer.ElementValues.Length; k++)
+        {
+            var indices = new List<Value>(prefix) { _b.Const(IrType.Int32, k.ToString(CultureInfo.InvariantCulture)) };
+            if (initializer.ElementValues[k] is IArrayInitializerOperation nested)
+                StoreInitializer(array, nested, indices);
+            else
+                _b.ArrayStore(array, indices, Coerce(LowerExpression(initializer.ElementValues[k]), array.Type.Element));
+        }
+    }
+
+    /// <summary>Lowers a pattern test of <paramref name="value"/> to comparisons (a bool value).</summary>
+    private Value LowerPattern(Value value, IPatternOperation pattern)
+    {
+        switch (pattern)
+        {
+            case IConstantPatternOperation constant:
+                return _b.Binary(BinaryOp.Eq, value, Coerce(LowerExpression(constant.Value), value.Type), IrType.Bool);
+            case IRelationalPatternOperation relational:
+            {
+                BinaryOp op = relational.OperatorKind switch
+                {
+                    BinaryOperatorKind.LessThan => BinaryOp.Lt,
+                    BinaryOperatorKind.LessThanOrEqual => BinaryOp.Le,
+                    BinaryOperatorKind.GreaterThan => BinaryOp.Gt,
+                    BinaryOperatorKind.GreaterThanOrEqual => BinaryOp.Ge,
+                    BinaryOperatorKind.Equals => BinaryOp.Eq,
+                    _ => BinaryOp.Ne,
+                };
+                return _b.Binary(op, value, Coerce(LowerExpression(relational.Value), value.Type), IrType.Bool);
+            }
+            case IDiscardPatternOperation:
+                return _b.Const(IrType.Bool, "true");
+            case INegatedPatternOperation negated:
+                return _b.Unary(UnaryOp.Not, LowerPattern(value, negated.Pattern));
+            case IBinaryPatternOperation binary:
+            {
+                var left = LowerPattern(value, binary.LeftPattern);
+                var right = LowerPattern(value, binary.RightPattern);
+                return _b.Binary(binary.OperatorKind == BinaryOperatorKind.And ? BinaryOp.And : BinaryOp.Or, left, right, IrType.Bool);
+            }
+            case IDeclarationPatternOperation declaration
+                when declaration.MatchedType is null || SymbolEqualityComparer.Default.Equals(declaration.MatchedType, declaration.InputType):
+                if (declaration.DeclaredSymbol is ILocalSymbol local) Write(local, value);
+                return _b.Const(IrType.Bool, "true");
+        }
+        Unsupported(pattern.Syntax, "this pattern", "; constant, relational, and/or/not, discard and var patterns are supported.");
+        return null!;
     }
 
     // ---------------------------------------------------------------- rules

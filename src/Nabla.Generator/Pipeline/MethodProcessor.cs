@@ -54,10 +54,14 @@ internal static class MethodProcessor
         catch (Exception e)
         {
             // Never throw into the compiler: a bug in Nabla is a diagnostic, not a crash.
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.ToDisplayString(), e.GetType().Name + ": " + e.Message));
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.ToDisplayString(), e.GetType().Name + ": " + e.Message + " at " + FirstFrame(e)));
             return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
     }
+
+    /// <summary>Where in Nabla an unexpected exception came from, for the bug report.</summary>
+    internal static string FirstFrame(Exception e) =>
+        (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Nabla.Generator")) ?? "?";
 
     /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
     public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
@@ -82,7 +86,7 @@ internal static class MethodProcessor
         if (syntax is MethodDeclarationSyntax { Body: null, ExpressionBody: null }) { Fail("it has no body to differentiate"); return false; }
         if (syntax.DescendantNodes().Any(n => n is YieldStatementSyntax)) { Fail("an iterator cannot be differentiated"); return false; }
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
-        if (!Symbols.IrTypeOf(method.ReturnType).IsReal) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double or float; arrays, tuples and differentiable types are planned)"); return false; }
+        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
             if (p.RefKind != RefKind.None)
@@ -103,8 +107,6 @@ internal static class MethodProcessor
     public static LoweredMethod? Lower(IMethodSymbol method, Compilation compilation, string? wrtText, IReadOnlyList<string>? parameterNames,
         List<DiagnosticInfo> diagnostics, CancellationToken ct, Location? wrtLocation = null)
     {
-        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
-        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
         var attr = Symbols.GetAttribute(method, Symbols.DifferentiableAttribute);
         wrtText ??= attr is null ? null : Symbols.NamedString(attr, "Wrt");
         var wrt = Symbols.ParseWrt(method, wrtText, out var unknown);
@@ -121,6 +123,43 @@ internal static class MethodProcessor
                 "it has no differentiable parameter (double or float, not [NoDerivative])"));
             return null;
         }
+        int before = diagnostics.Count;
+        var function = LowerBody(method, compilation, parameterNames, diagnostics, ct);
+        if (function is null) return null;
+        // Small differentiable helpers of this compilation are inlined before differentiation.
+        Inliner.Run(function, id =>
+        {
+            var callee = DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) as IMethodSymbol;
+            if (callee is null || callee.DeclaringSyntaxReferences.IsEmpty) return null;
+            var quiet = new List<DiagnosticInfo>();
+            var lowered = LowerBody(callee, compilation, null, quiet, ct);
+            return quiet.Count == 0 ? lowered : null;
+        }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
+        LocalValueNumbering.Run(function);
+        var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
+        var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
+            .Select(b => b.Terminator.Value!).ToList();
+        // Arrays are passed by reference: what a method writes into its array parameters is an output too.
+        outputs.AddRange(function.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!));
+        var activity = Activity.Analyze(function, inputs, outputs);
+
+        // A call on the active path needs a derivative.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
+            if (!activity.IsActive(i.Result)) continue;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name));
+        }
+        if (diagnostics.Count > before) return null;
+        return new LoweredMethod(function, wrt, activity);
+    }
+
+    /// <summary>Lowers a method's body to IR (no analysis); null when it cannot be lowered (diagnostics say why).</summary>
+    public static IrFunction? LowerBody(IMethodSymbol method, Compilation compilation, IReadOnlyList<string>? parameterNames,
+        List<DiagnosticInfo> diagnostics, CancellationToken ct)
+    {
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
+        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
         if (model.GetOperation(syntax, ct) is not IMethodBodyOperation body)
             return null;
         var graph = ControlFlowGraph.Create(body, ct);
@@ -139,32 +178,8 @@ internal static class MethodProcessor
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
             bindings.Add((p, v));
         }
-        int before = diagnostics.Count;
         var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct) { OuterGraph = graph };
-        if (!lowerer.Lower(graph, function, bindings))
-            return null;
-        if (VjpTransform.HasBackEdges(function))
-        {
-            var loop = function.Blocks.SelectMany(b => b.Terminator.Edges.Select(e => (b, e)))
-                .FirstOrDefault(x => function.Blocks.IndexOf(x.e.Target) <= function.Blocks.IndexOf(x.b));
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, loop.b?.Terminator.Source ?? SourceInfo.None,
-                "a loop", " (loops, arrays and mutation come with the loops-and-arrays support)."));
-            return null;
-        }
-        var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
-        var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
-            .Select(b => b.Terminator.Value!).ToList();
-        var activity = Activity.Analyze(function, inputs, outputs);
-
-        // A call on the active path needs a derivative.
-        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
-        {
-            if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
-            if (!activity.IsActive(i.Result)) continue;
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name));
-        }
-        if (diagnostics.Count > before) return null;
-        return new LoweredMethod(function, wrt, activity);
+        return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
     private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics)
@@ -173,17 +188,23 @@ internal static class MethodProcessor
         var f = lowered.Function;
         string display = method.ContainingType.Name + "." + method.Name;
         string wrtNames = string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name));
+        bool scalarResult = f.ReturnType.IsReal;
 
         var jvp = JvpTransform.Transform(f, lowered.Wrt, lowered.Activity, stem + "_Jvp");
         jvp.Summary = $"Forward mode of {display}: its value and its directional derivative along the tangents of ({wrtNames}).";
 
         string residualType = stem + "_Residuals";
         var split = VjpTransform.Split(f, lowered.Wrt, lowered.Activity, stem + "_Primal", stem + "_Pullback", residualType);
-        split.Primal.Summary = $"Reverse mode of {display}, first half: runs it and keeps in residuals what the pullback needs.";
-        split.Pullback!.Summary = $"Reverse mode of {display}, second half: maps a cotangent of the result to the cotangents of ({wrtNames}).";
+        split.Primal.Summary = $"Reverse mode of {display}, first half: runs it, builds shadows of its active arrays, and keeps in residuals what the pullback needs.";
+        split.Pullback!.Summary = $"Reverse mode of {display}, second half: maps a cotangent of the result to the cotangents of ({wrtNames}); array cotangents accumulate into the shadows given to the first half." +
+            (split.UsesTapes ? " It consumes the residuals' tapes: call it once per call of the first half." : "");
 
-        var fused = VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, stem + "_ValueWithGradient", FusedResult.ValueAndGradient);
-        fused.Primal.Summary = $"Reverse mode of {display} in one pass: its value and its gradient with respect to ({wrtNames}).";
+        bool voidResult = f.ReturnType.Kind == TypeKind.Void;
+        var fused = voidResult ? null : VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, stem + (scalarResult ? "_ValueWithGradient" : "_Vjp"),
+            scalarResult ? FusedResult.ValueAndGradient : FusedResult.ValueAndVjp);
+        if (fused != null) fused.Primal.Summary = scalarResult
+            ? $"Reverse mode of {display} in one pass: its value and its gradient with respect to ({wrtNames})."
+            : $"Reverse mode of {display} in one pass: its value and the vector-Jacobian product of a cotangent of the result with respect to ({wrtNames}).";
 
         var w = new SourceWriter();
         w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
@@ -203,41 +224,80 @@ internal static class MethodProcessor
         w.Line();
         CSharpEmitter.Emit(split.Pullback, w);
         w.Line();
-        CSharpEmitter.Emit(fused.Primal, w);
-        w.Line();
-        WriteValueWithPullback(w, method, lowered, stem, display, access);
+        if (fused != null)
+        {
+            CSharpEmitter.Emit(fused.Primal, w);
+            w.Line();
+            WriteValueWithPullback(w, method, lowered, stem, display, access);
+        }
 
         RegistrationInfo? registration = null;
-        if (method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
+        if (!voidResult && method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
                 Symbols.TypeName(method.ReturnType),
                 new EquatableArray<string>(method.Parameters.Select(p => Symbols.TypeName(p.Type)).ToArray()),
                 new EquatableArray<int>(lowered.Wrt.ToArray()));
             w.Line();
-            WriteRegistration(w, registration);
+            WriteRegistration(w, registration, scalarResult);
         }
         TypeDeclarations.Close(w, method.ContainingType);
         string hint = Symbols.Sanitize(method.ContainingType.ToDisplayString()) + "." + stem + ".Nabla.g.cs";
         return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), registration);
     }
 
+    /// <summary>
+    /// <c>F_ValueWithPullback</c>: the value, and a pullback closure over the residuals. The first call of
+    /// the pullback uses the residuals of the value's own run; a later call runs the first half again
+    /// (tapes are consumed and array cotangents accumulate), so the closure may be called many times.
+    /// </summary>
     private static void WriteValueWithPullback(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access)
     {
         var f = lowered.Function;
+        var types = f.Parameters.Select(p => p.Type).ToList();
         string ret = f.ReturnType.Name;
         string grad = VjpTransform.GradientType(f, lowered.Wrt).Name;
+        var arrayWrt = VjpConvention.ArrayWrt(types, lowered.Wrt);
+        var scalarWrt = VjpConvention.ScalarWrt(types, lowered.Wrt);
+        bool arrayResult = f.ReturnType.IsArray;
         string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name));
         string args = string.Join(", ", f.Parameters.Select(p => p.Name));
-        w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of the inputs.</summary>");
+        string Shadow(int k) => "d" + f.Parameters[k].Name.TrimStart('@');
+        string RunPrimal(string value) =>
+            string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
+            $"{value} = {stem}_Primal({string.Join(", ", f.Parameters.Select(p => p.Name).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var dResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals residuals" }))});";
+        string gradient = lowered.Wrt.Count == 1
+            ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "scalars")
+            : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "scalars" : "scalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
+
+        w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of ({string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name))}).</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{ret}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
-        w.Line($"{ret} value = {stem}_Primal({args}{(args.Length > 0 ? ", " : "")}out {stem}_Residuals residuals);");
-        w.Line($"return (value, cotangent => {stem}_Pullback(in residuals, cotangent));");
+        w.Line(RunPrimal($"{ret} value"));
+        w.Line("bool fresh = true;");
+        w.Line("return (value, cotangent =>");
+        w.Line("{");
+        w.Indent++;
+        w.Line("if (!fresh)");
+        w.Line("{");
+        w.Line("    " + RunPrimal("_"));
+        w.Line("    return Pull(cotangent, residuals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", dResult" : "") + ");");
+        w.Line("}");
+        w.Line("fresh = false;");
+        w.Line("return Pull(cotangent, residuals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", dResult" : "") + ");");
+        w.Indent--;
+        w.Line("});");
+        w.Line();
+        w.Open($"static {grad} Pull({ret} cotangent, {stem}_Residuals residuals" + string.Concat(arrayWrt.Select(k => $", {types[k].Name} {Shadow(k)}")) + (arrayResult ? $", {ret} dResult" : "") + ")");
+        if (arrayResult) w.Line("global::Nabla.CompilerServices.Shadow.AddInto(dResult, cotangent);");
+        string call = $"{stem}_Pullback(in residuals{(arrayResult ? "" : ", cotangent")})";
+        w.Line(scalarWrt.Count == 0 ? call + ";" : $"var scalars = {call};");
+        w.Line($"return {gradient};");
+        w.Close();
         w.Close();
     }
 
-    private static void WriteRegistration(SourceWriter w, RegistrationInfo r)
+    private static void WriteRegistration(SourceWriter w, RegistrationInfo r, bool scalarResult)
     {
         var types = r.ParameterTypes.ToArray();
         int n = types.Length;
@@ -260,18 +320,25 @@ internal static class MethodProcessor
         w.Line($"({Func(types.Concat(new[] { r.ReturnType }).ToArray())}){r.Method},");
         w.Line("new global::Nabla.CompilerServices.DerivativeSet(");
         w.Indent++;
-        w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) =>");
-        w.Line("{");
-        w.Line($"    var r = {r.Stem}_ValueWithGradient({names});");
-        w.Line($"    return (r.Value, {FromWrt("r.Gradient")});");
-        w.Line("}),");
+        if (scalarResult)
+        {
+            w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) =>");
+            w.Line("{");
+            w.Line($"    var r = {r.Stem}_ValueWithGradient({names});");
+            w.Line($"    return (r.Value, {FromWrt("r.Gradient")});");
+            w.Line("}),");
+        }
+        else
+        {
+            w.Line("null,");
+        }
         w.Line($"({Func(types.Concat(types).Concat(new[] { $"({r.ReturnType} Value, {r.ReturnType} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {r.Stem}_Jvp({names}, {jvpTangents})),");
         w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {Func(r.ReturnType, gAll)} Pullback)" }).ToArray())})(static ({names}) =>");
         w.Line("{");
-        w.Line($"    {r.ReturnType} value = {r.Stem}_Primal({names}, out {r.Stem}_Residuals residuals);");
+        w.Line($"    var (value, pullback) = {r.Stem}_ValueWithPullback({names});");
         w.Line($"    return (value, cotangent =>");
         w.Line("    {");
-        w.Line($"        var g = {r.Stem}_Pullback(in residuals, cotangent);");
+        w.Line($"        var g = pullback(cotangent);");
         w.Line($"        return {FromWrt("g")};");
         w.Line("    });");
         w.Line("})));");

@@ -53,6 +53,8 @@ internal static class Symbols
             case SpecialType.System_UInt64: case SpecialType.System_Char:
                 return new IrType(TypeName(t), TypeKind.Integer);
         }
+        if (t is IArrayTypeSymbol array)
+            return IR.IrType.ArrayOf(IrTypeOf(array.ElementType), array.Rank);
         if (t is INamedTypeSymbol { IsTupleType: true } tuple)
         {
             var elements = tuple.TupleElements.Select(e => IrTypeOf(e.Type)).ToList();
@@ -102,7 +104,14 @@ internal static class Symbols
 
     /// <summary>Parameters that carry a tangent by default: real-typed and not [NoDerivative].</summary>
     public static bool IsDifferentiableParameter(IParameterSymbol p) =>
-        IrTypeOf(p.Type).IsReal && p.RefKind == RefKind.None && !HasAttribute(p, NoDerivativeAttribute);
+        IsDifferentiableType(p.Type) && p.RefKind == RefKind.None && !HasAttribute(p, NoDerivativeAttribute);
+
+    /// <summary>Types that carry a tangent: double, float, and arrays (also jagged and multi-dimensional) of them.</summary>
+    public static bool IsDifferentiableType(ITypeSymbol t)
+    {
+        var ir = IrTypeOf(t);
+        return ir.IsReal || (ir.IsArray && ir.Scalar != null);
+    }
 
     /// <summary>
     /// The differentiation inputs of a [Differentiable] method: its Wrt list if it has one, else every
@@ -129,7 +138,7 @@ internal static class Symbols
         {
             string name = raw.Trim();
             int index = method.Parameters.ToList().FindIndex(p => p.Name == name);
-            if (index < 0 || !IrTypeOf(method.Parameters[index].Type).IsReal || method.Parameters[index].RefKind != RefKind.None)
+            if (index < 0 || !IsDifferentiableType(method.Parameters[index].Type) || method.Parameters[index].RefKind != RefKind.None)
             {
                 unknown = name;
                 continue;

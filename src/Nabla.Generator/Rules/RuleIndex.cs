@@ -105,6 +105,11 @@ internal sealed class RuleIndex
             error = "the original has no real-valued (double or float) parameter to differentiate";
             return null;
         }
+        if (indices.Any(k => !Symbols.IrTypeOf(original.Parameters[k].Type).IsReal) || !Symbols.IrTypeOf(original.ReturnType).IsReal)
+        {
+            error = "rules are for functions of double and float scalars; write an array function as a [Differentiable] method instead";
+            return null;
+        }
         return new RuleInfo(rule, original, forward, indices);
     }
 
@@ -148,7 +153,12 @@ internal sealed class CalleeResolver
             expression += "<" + string.Join(", ", method.TypeArguments.Select(Symbols.TypeName)) + ">";
         if (IsStopGradient(method))
             return new Callee(expression, display, method.IsStatic, null, IsStopGradient: true);
-        return new Callee(expression, display, method.IsStatic, DerivativeOf(method));
+        var derivative = DerivativeOf(method);
+        string? inlineId = null;
+        if (derivative?.JvpMethod != null && method.IsStatic && !method.IsGenericMethod &&
+            SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
+            inlineId = method.OriginalDefinition.GetDocumentationCommentId();
+        return new Callee(expression, display, method.IsStatic, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt);
     }
 
     private CalleeDerivative? DerivativeOf(IMethodSymbol method)
@@ -174,7 +184,7 @@ internal sealed class CalleeResolver
             string stem = Symbols.DerivativeStem(original);
             string prefix = method.IsStatic ? owner + "." : "";
             var wrt = Symbols.DefaultWrt(original);
-            if (wrt.Count == 0 || !Symbols.IrTypeOf(method.ReturnType).IsReal) return null;
+            if (wrt.Count == 0 || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
             return new CalleeDerivative(prefix + stem + "_Primal", owner + "." + stem + "_Pullback", prefix + stem + "_Jvp",
                 null, owner + "." + stem + "_Residuals", wrt);
         }

@@ -20,7 +20,8 @@ internal sealed class JvpTransform : Cloner
     /// </summary>
     public static IrFunction Transform(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name)
     {
-        var returnType = IrType.Tuple(new[] { primal.ReturnType, primal.ReturnType }, new[] { "Value", "Tangent" });
+        var returnType = primal.ReturnType.Kind == TypeKind.Void ? IrType.Void
+            : IrType.Tuple(new[] { primal.ReturnType, primal.ReturnType }, new[] { "Value", "Tangent" });
         var f = new IrFunction(name, returnType) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
         var t = new JvpTransform(primal, f, activity);
         t.Run(wrt);
@@ -67,7 +68,7 @@ internal sealed class JvpTransform : Cloner
             var edges = term.Edges.Select(e => CloneEdge(e, e.Target.Params
                 .Select((p, k) => (p, k)).Where(x => _activity.IsActive(x.p))
                 .Select(x => Tangent(e.Args[x.k], builder)).ToList())).ToList();
-            if (term.Kind == TerminatorKind.Return)
+            if (term.Kind == TerminatorKind.Return && term.Value != null)
             {
                 var v = M(term.Value!);
                 var tv = Tangent(term.Value!, builder);
@@ -89,12 +90,30 @@ internal sealed class JvpTransform : Cloner
 
     /// <summary>The tangent of a primal value, materializing a zero when it has none.</summary>
     private Value Tangent(Value primal, IrBuilder b) =>
-        _tangent.TryGetValue(primal, out var t) ? t : b.Zero(primal.Type);
+        _tangent.TryGetValue(primal, out var t) ? t
+        : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, M(primal))!
+        : b.Zero(primal.Type);
 
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
 
     private void Differentiate(Instr i, IrBuilder b)
     {
+        if (i.Op == Op.ArrayStore)
+        {
+            // a[i] = v: the tangent array gets v's tangent at the same place.
+            CloneInstr(i, b);
+            var array = i.Operands[0];
+            if (!_tangent.TryGetValue(array, out var ta)) return;
+            var stored = i.Operands[i.Operands.Count - 1];
+            b.ArrayStore(ta, i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(M), Tangent(stored, b));
+            return;
+        }
+        // A differentiable callee that may write active arrays runs in forward mode even when its result is not needed.
+        if (i.Op == Op.Call && i.Callee!.Derivative != null && i.AllInputs().Any(v => v.Type.IsArray && _activity.IsActive(v)))
+        {
+            DifferentiateCall(i, b);
+            return;
+        }
         bool active = _activity.IsActive(i.Result);
         if (!active)
         {
@@ -151,6 +170,17 @@ internal sealed class JvpTransform : Cloner
             case Op.Call:
                 DifferentiateCall(i, b);
                 return;
+            case Op.NewArray:
+                CloneInstr(i, b);
+                _tangent[r] = b.NewArray(r.Type, i.Operands.Select(M), TangentName(r.Name));
+                return;
+            case Op.ArrayLoad:
+            {
+                CloneInstr(i, b);
+                if (_tangent.TryGetValue(i.Operands[0], out var ta))
+                    _tangent[r] = b.ArrayLoad(ta, i.Operands.Skip(1).Select(M), TangentName(r.Name));
+                return;
+            }
             default:
                 CloneInstr(i, b);
                 return;
@@ -168,17 +198,23 @@ internal sealed class JvpTransform : Cloner
             CloneInstr(i, b);
             return;
         }
-        var r = i.Result!;
+        var r = i.Result;
         var receiver = i.Operands.Count > 0 ? M(i.Operands[0]) : null;
         var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
         if (d.JvpMethod != null)
         {
             // (y, dy) = f_Jvp(x..., dx...)
             var jvpArgs = args.Concat(d.Wrt.Select(k => new Argument(Tangent(i.Arguments![k].Value!, b)))).ToList();
-            var type = IrType.Tuple(new[] { r.Type, r.Type });
+            var type = r is null ? IrType.Void : IrType.Tuple(new[] { r.Type, r.Type });
             var call = b.Call(new Callee(d.JvpMethod, i.Callee.DisplayName + " (JVP)", i.Callee.IsStatic, null), receiver, jvpArgs, type);
+            if (r is null) return;
             Map[r] = b.TupleGet(call.Result!, 0, r.Name);
             _tangent[r] = b.TupleGet(call.Result!, 1);
+            return;
+        }
+        if (r is null)
+        {
+            CloneInstr(i, b);
             return;
         }
         var residuals = Target.NewLocal("res" + Target.Locals.Count, new IrType(d.ResidualType, TypeKind.Other));

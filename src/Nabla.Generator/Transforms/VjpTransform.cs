@@ -1,7 +1,9 @@
-// Reverse mode as an IR → IR transform: an augmented primal that runs the original code and keeps
-// what the pullback needs (residuals, and which predecessor each merge block came from), and a
-// pullback that walks the blocks backwards accumulating adjoints. Emitted either split (primal and
-// pullback as two functions sharing a residual struct) or fused (one function, residuals as locals).
+// Reverse mode as an IR → IR transform. The augmented primal runs the original code, builds shadow
+// arrays beside active arrays, and keeps what the pullback needs; the pullback walks the blocks
+// backwards accumulating adjoints (scalars in locals, arrays in their shadows). What the pullback
+// needs is recorded by to-be-recorded analysis: a value it reads from a block that runs once stays in
+// a local (fused) or a residual field (split); a value from inside a loop goes on a typed tape, pushed
+// at the end of its block and popped at the start of that block's adjoint, so iterations unwind in order.
 using System.Collections.Generic;
 using System.Linq;
 using Nabla.Generator.Analysis;
@@ -14,21 +16,55 @@ internal sealed record ResidualField(string Name, string Type);
 
 internal sealed class VjpResult
 {
-    public VjpResult(IrFunction primal, IrFunction? pullback, List<ResidualField> fields)
+    public VjpResult(IrFunction primal, IrFunction? pullback, List<ResidualField> fields, bool usesTapes)
     {
         Primal = primal;
         Pullback = pullback;
         Fields = fields;
+        UsesTapes = usesTapes;
     }
 
-    /// <summary>Split: the augmented primal. Fused: the whole value-with-gradient function.</summary>
+    /// <summary>Split: the augmented primal. Fused: the whole derivative function.</summary>
     public IrFunction Primal { get; }
     public IrFunction? Pullback { get; }
     public List<ResidualField> Fields { get; }
+    /// <summary>True when loops made the transform record values on tapes (split pullbacks then consume them).</summary>
+    public bool UsesTapes { get; }
 }
 
-/// <summary>What a fused VJP returns.</summary>
-internal enum FusedResult { ValueAndGradient, Gradient }
+/// <summary>What a fused VJP takes and returns.</summary>
+internal enum FusedResult
+{
+    /// <summary>(Value, Gradient) with a unit seed; scalar results only.</summary>
+    ValueAndGradient,
+    /// <summary>Gradient only; scalar results only.</summary>
+    Gradient,
+    /// <summary>(Value, Gradient) for a cotangent of the result passed as the last parameter.</summary>
+    ValueAndVjp,
+}
+
+/// <summary>
+/// Calling conventions of reverse mode, shared by the callee (which emits them) and callers.
+/// A function <c>R F(P)</c> with differentiation inputs W has:
+/// <c>R F_Primal(P, shadows of the array inputs in W, [out R shadowResult when R is an array], out F_Residuals residuals)</c> and
+/// <c>G F_Pullback(in F_Residuals residuals, [R dResult when R is a scalar])</c>, G the cotangents of the
+/// scalar inputs in W (none: void; one: itself; several: a tuple). Array inputs' cotangents accumulate
+/// into the shadows given to the primal.
+/// </summary>
+internal static class VjpConvention
+{
+    public static List<int> ScalarWrt(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt) =>
+        wrt.Where(k => parameterTypes[k].IsReal).ToList();
+
+    public static List<int> ArrayWrt(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt) =>
+        wrt.Where(k => parameterTypes[k].IsArray).ToList();
+
+    public static IrType PullbackResult(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt)
+    {
+        var scalars = ScalarWrt(parameterTypes, wrt).Select(k => parameterTypes[k]).ToList();
+        return scalars.Count switch { 0 => IrType.Void, 1 => scalars[0], _ => IrType.Tuple(scalars) };
+    }
+}
 
 internal sealed class VjpTransform : Cloner
 {
@@ -37,11 +73,16 @@ internal sealed class VjpTransform : Cloner
     private readonly bool _split;
     private readonly bool _zeroAfterRead;
     private readonly Dictionary<Block, List<(Block From, Edge Edge)>> _preds;
+    private readonly Dictionary<Block, int> _scc;
+    private readonly HashSet<Block> _inLoop = new();
 
     // Augmented primal state.
     private readonly Dictionary<Block, Value> _predIndex = new();
-    private readonly Dictionary<Instr, Var> _callResiduals = new();
+    private readonly Dictionary<Value, Value> _shadow = new();          // source array value → shadow in the target
+    private readonly Dictionary<Value, Block> _definedIn = new();        // target value → source block it belongs to
+    private readonly Dictionary<Instr, (Var Slot, Value? Snapshot)> _callResiduals = new();
     private Var? _residualsParam;
+    private Var? _shadowResultParam;
 
     // Pullback state.
     private IrFunction _pb = null!;
@@ -50,6 +91,16 @@ internal sealed class VjpTransform : Cloner
     private readonly List<ResidualField> _fields = new();
     private readonly HashSet<string> _fieldNames = new();
     private Var? _residualsIn;
+    private Block? _adjointOf;                                            // source block whose adjoint is being built
+    private readonly Dictionary<Value, Value> _popped = new();            // per adjoint block: target value → popped copy
+    private readonly Dictionary<Block, List<Instr>> _popsOf = new();      // source block → pops at its adjoint's start
+    private readonly Dictionary<Block, Block> _adjointBlock = new();
+    private readonly List<Loop> _loops;
+    private readonly Dictionary<(Loop, Value), Var> _regionVars = new();
+    private readonly List<(Block At, Block From, Block To)> _transitions = new();
+    private readonly List<(Loop Loop, Block At)> _backEdgeCases = new();
+    private readonly Dictionary<Block, List<Value>> _pushes = new();
+    private readonly Dictionary<string, (Value Primal, Value? Pullback, string? Field)> _tapes = new();
 
     private VjpTransform(IrFunction source, IrFunction target, Activity activity, IReadOnlyList<int> wrt, bool split)
         : base(source, target)
@@ -59,6 +110,11 @@ internal sealed class VjpTransform : Cloner
         _split = split;
         _preds = source.Predecessors();
         _zeroAfterRead = HasBackEdges(source);
+        _scc = StronglyConnectedComponents(source);
+        foreach (var b in source.Blocks)
+            if (source.Blocks.Count(o => _scc[o] == _scc[b]) > 1 || b.Terminator.Edges.Any(e => e.Target == b))
+                _inLoop.Add(b);
+        _loops = Loop.Find(source, _preds);
     }
 
     /// <summary>True when some edge goes back to an earlier (or the same) block: the function loops.</summary>
@@ -68,31 +124,42 @@ internal sealed class VjpTransform : Cloner
         return f.Blocks.Any(b => b.Terminator.Edges.Any(e => index[e.Target] <= index[b]));
     }
 
-    /// <summary>
-    /// Split form: <c>R primalName(params, out Residuals residuals)</c> and
-    /// <c>G pullbackName(in Residuals residuals, R dResult)</c>, G the wrt cotangent (tuple when several).
-    /// </summary>
+    private IReadOnlyList<IrType> ParamTypes => Source.Parameters.Select(p => p.Type).ToList();
+
+    /// <summary>The split form (see <see cref="VjpConvention"/>).</summary>
     public static VjpResult Split(IrFunction source, IReadOnlyList<int> wrt, Activity activity,
         string primalName, string pullbackName, string residualType)
     {
         var primal = new IrFunction(primalName, source.ReturnType) { IsStatic = source.IsStatic, Modifiers = source.Modifiers };
         var t = new VjpTransform(source, primal, activity, wrt, split: true);
-        t.BuildPrimal(residualType);
-        var pullback = new IrFunction(pullbackName, GradientType(source, wrt))
+        t.BuildPrimal(residualType, allocateShadows: false);
+        var types = t.ParamTypes;
+        var pullback = new IrFunction(pullbackName, VjpConvention.PullbackResult(types, wrt))
         {
             IsStatic = true,
-            Modifiers = StaticModifiers(source.Modifiers),
+            Modifiers = source.Modifiers.Contains("static") ? source.Modifiers : source.Modifiers + " static",
         };
         t._pb = pullback;
         t._residualsIn = pullback.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.In);
-        var seed = pullback.AddParameter("d" + ResultName(source), source.ReturnType);
+        Value? seed = source.ReturnType.IsReal ? pullback.AddParameter("dResult", source.ReturnType) : null;
         var entry = pullback.NewBlock();
-        t.BuildPullback(entry, seed, gradient => Terminator.Return(gradient));
+        t.BuildPullback(entry, seed, (b, gradients) =>
+        {
+            var scalars = VjpConvention.ScalarWrt(types, wrt).Select(k => gradients[wrt.ToList().IndexOf(k)]).ToList();
+            t.ReturnTapes(b);
+            return scalars.Count switch
+            {
+                0 => Terminator.Return(null),
+                1 => Terminator.Return(scalars[0]),
+                _ => Terminator.Return(b.MakeTuple(scalars, pullback.ReturnType)),
+            };
+        });
         t.InsertResidualStores();
-        return new VjpResult(primal, pullback, t._fields);
+        t.InsertTapes();
+        return new VjpResult(primal, pullback, t._fields, t._tapes.Count > 0);
     }
 
-    /// <summary>Fused form: one function computing value and gradient, residuals staying in locals.</summary>
+    /// <summary>The fused form: one function computing value and gradient (or a VJP), residuals in locals.</summary>
     public static VjpResult Fused(IrFunction source, IReadOnlyList<int> wrt, Activity activity, string name, FusedResult result)
     {
         var gradientType = GradientType(source, wrt);
@@ -100,36 +167,43 @@ internal sealed class VjpTransform : Cloner
             : IrType.Tuple(new[] { source.ReturnType, gradientType }, new[] { "Value", "Gradient" });
         var f = new IrFunction(name, returnType) { IsStatic = source.IsStatic, Modifiers = source.Modifiers };
         var t = new VjpTransform(source, f, activity, wrt, split: false);
-        t.BuildPrimal(null);
+        t.BuildPrimal(null, allocateShadows: true);
+        Value? cotangent = result == FusedResult.ValueAndVjp ? f.AddParameter("dResult", source.ReturnType) : null;
         t._pb = f;
         var entry = f.NewBlock();
         entry.Comment = "Pullback: adjoints flow from the result back to the inputs.";
         // The primal's return becomes a jump into the pullback.
         Value? returned = null;
+        Value? returnedSource = null;
         foreach (var b in source.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return))
         {
-            returned = t.M(b.Terminator.Value!);
+            returnedSource = b.Terminator.Value!;
+            returned = t.M(returnedSource);
             t.BlockMap[b].Terminator = Terminator.Jump(new Edge(entry), b.Terminator.Source);
         }
         var seedBuilder = new IrBuilder(f, entry);
-        var seed = seedBuilder.One(source.ReturnType);
-        t.BuildPullback(entry, seed, gradient =>
+        Value? seed;
+        if (source.ReturnType.IsReal)
         {
+            seed = cotangent ?? seedBuilder.One(source.ReturnType);
+        }
+        else
+        {
+            // An array result: its cotangent seeds the result's shadow.
+            seed = null;
+            if (t._shadow.TryGetValue(returnedSource!, out var shadowResult))
+                seedBuilder.CallHelper("global::Nabla.CompilerServices.Shadow.AddInto", IrType.Void, shadowResult, cotangent!);
+        }
+        t.BuildPullback(entry, seed, (b, gradients) =>
+        {
+            t.ReturnTapes(b);
+            var gradient = gradients.Count == 1 ? gradients[0] : b.MakeTuple(gradients, gradientType);
             if (result == FusedResult.Gradient) return Terminator.Return(gradient);
-            var fb = new IrBuilder(f, gradient.Definition?.Result == gradient ? FindBlock(f, gradient) : f.Blocks[f.Blocks.Count - 1]);
-            var tuple = fb.MakeTuple(new List<Value> { returned!, gradient }, returnType);
-            return Terminator.Return(tuple);
+            return Terminator.Return(b.MakeTuple(new List<Value> { returned!, gradient }, returnType));
         });
-        return new VjpResult(f, null, t._fields);
+        t.InsertTapes();
+        return new VjpResult(f, null, t._fields, t._tapes.Count > 0);
     }
-
-    private static Block FindBlock(IrFunction f, Value v) =>
-        f.Blocks.First(b => b.Instrs.Any(i => i.Result == v));
-
-    private static string StaticModifiers(string modifiers) =>
-        modifiers.Contains("static") ? modifiers : modifiers + " static";
-
-    private static string ResultName(IrFunction f) => "Result";
 
     public static IrType GradientType(IrFunction source, IReadOnlyList<int> wrt)
     {
@@ -139,16 +213,45 @@ internal sealed class VjpTransform : Cloner
 
     // ------------------------------------------------------------------ augmented primal
 
-    private void BuildPrimal(string? residualType)
+    private bool IsActiveArray(Value sourceValue) => sourceValue.Type.IsArray && _activity.IsActive(sourceValue);
+
+    private Value ZerosLike(IrBuilder b, Value primal) =>
+        b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, primal)!;
+
+    private void BuildPrimal(string? residualType, bool allocateShadows)
     {
         foreach (var p in Source.Parameters)
         {
             Map[p.Value!] = Target.AddParameter(p.Name, p.Type);
             Target.Parameters[Target.Parameters.Count - 1].Attributes = p.Attributes;
         }
+        var types = ParamTypes;
+        CreateBlocks();
+        foreach (var loop in _loops) loop.MapInductions(M);
+        var entryBuilder = new IrBuilder(Target, BlockMap[Source.Entry]);
+        foreach (int k in VjpConvention.ArrayWrt(types, _wrt))
+        {
+            var p = Source.Parameters[k];
+            if (allocateShadows)
+            {
+                // The gradient of an array input: a zero array of its shape (shared when two inputs are one array).
+                entryBuilder.Source = new SourceInfo("the gradient of " + p.Name + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                int alias = VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).LastOrDefault(j => types[j].Equals(p.Type));
+                bool hasAlias = VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
+                _shadow[p.Value!] = hasAlias
+                    ? entryBuilder.CallHelper("global::Nabla.CompilerServices.Shadow.ShareIfSame", p.Type, M(p.Value!), M(Source.Parameters[alias].Value!), _shadow[Source.Parameters[alias].Value!])!
+                    : ZerosLike(entryBuilder, M(p.Value!));
+                _shadow[p.Value!].Name = "d" + p.Name;
+            }
+            else
+            {
+                _shadow[p.Value!] = Target.AddParameter("d" + p.Name, p.Type);
+            }
+        }
+        if (Source.ReturnType.IsArray && residualType != null)
+            _shadowResultParam = Target.AddRefParameter("dResult", Source.ReturnType, RefKindIr.Out);
         if (residualType != null)
             _residualsParam = Target.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.Out);
-        CreateBlocks();
         foreach (var b in Source.Blocks)
         {
             if (_preds[b].Count > 1)
@@ -158,9 +261,19 @@ internal sealed class VjpTransform : Cloner
                 index.ParameterOf = BlockMap[b];
                 BlockMap[b].Params.Add(index);
                 _predIndex[b] = index;
+                _definedIn[index] = b;
+            }
+            foreach (var p in b.Params)
+            {
+                _definedIn[M(p)] = b;
+                if (!IsActiveArray(p)) continue;
+                var shadow = Target.NewValue(p.Type, "d" + p.Name);
+                shadow.ParameterOf = BlockMap[b];
+                BlockMap[b].Params.Add(shadow);
+                _shadow[p] = shadow;
+                _definedIn[shadow] = b;
             }
         }
-        var entryBuilder = new IrBuilder(Target, BlockMap[Source.Entry]);
         if (_residualsParam != null)
         {
             entryBuilder.Source = new SourceInfo("every residual starts as default", "", 0, 0, 0, 0, 0, 0);
@@ -172,30 +285,29 @@ internal sealed class VjpTransform : Cloner
             foreach (var i in b.Instrs)
             {
                 builder.Source = i.Source;
-                if (i.Op == Op.Call && i.Callee!.Derivative is { } d && _activity.IsActive(i.Result))
-                {
-                    // y = f(x) becomes y = f_Primal(x, out residuals of f): the pullback calls f_Pullback.
-                    var slot = NewResidualSlot(new IrType(d.ResidualType, TypeKind.Other), "r" + i.Result!.Name);
-                    var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
-                    args.Add(new Argument(null, RefKindIr.Out, slot));
-                    var receiver = i.Operands.Count > 0 ? M(i.Operands[0]) : null;
-                    var call = builder.Call(new Callee(d.PrimalMethod, i.Callee.DisplayName, i.Callee.IsStatic, null), receiver, args, i.Result.Type, i.Result.Name);
-                    Map[i.Result] = call.Result!;
-                    _callResiduals[i] = slot;
-                    continue;
-                }
-                CloneInstr(i, builder);
+                int before = BlockMap[b].Instrs.Count;
+                AugmentInstr(b, i, builder);
+                for (int k = before; k < BlockMap[b].Instrs.Count; k++)
+                    if (BlockMap[b].Instrs[k].Result is { } r) _definedIn[r] = b;
             }
         }
         foreach (var b in Source.Blocks)
         {
             var builder = new IrBuilder(Target, BlockMap[b]) { Source = b.Terminator.Source };
             var term = b.Terminator;
+            if (term.Kind == TerminatorKind.Return && _shadowResultParam != null)
+            {
+                var returned = term.Value!;
+                builder.Store(_shadowResultParam, _shadow.TryGetValue(returned, out var s) ? s : ZerosLike(builder, M(returned)));
+            }
             var edges = term.Edges.Select(e =>
             {
                 var extra = new List<Value>();
                 if (_predIndex.ContainsKey(e.Target))
                     extra.Add(builder.Const(IrType.Int32, _preds[e.Target].FindIndex(p => p.Edge == e).ToString()));
+                for (int k = 0; k < e.Target.Params.Count; k++)
+                    if (IsActiveArray(e.Target.Params[k]))
+                        extra.Add(ShadowOf(e.Args[k], builder));
                 return CloneEdge(e, extra);
             }).ToList();
             builder.Block.Terminator = new Terminator
@@ -208,10 +320,59 @@ internal sealed class VjpTransform : Cloner
         }
     }
 
-    /// <summary>A place for a callee's residuals: a field of ours when split, a local when fused.</summary>
-    private Var NewResidualSlot(IrType type, string hint)
+    /// <summary>The shadow of a source array value; a fresh zero one when it has none (an inactive array).</summary>
+    private Value ShadowOf(Value sourceArray, IrBuilder b) =>
+        _shadow.TryGetValue(sourceArray, out var s) ? s : ZerosLike(b, M(sourceArray));
+
+    private void AugmentInstr(Block block, Instr i, IrBuilder builder)
     {
-        if (!_split) return Target.NewLocal(hint, type);
+        if (i.Op == Op.Call && i.Callee!.Derivative is { } d && (_activity.IsActive(i.Result) || i.AllInputs().Any(IsActiveArray)))
+        {
+            // y = f(x) becomes y = f_Primal(x, shadows, out residuals of f): the pullback calls f_Pullback.
+            var slot = NewResidualSlot(block, new IrType(d.ResidualType, TypeKind.Other), "r" + (i.Result?.Name ?? "call"));
+            var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
+            foreach (int k in d.Wrt)
+                if (i.Arguments![k].Value!.Type.IsArray)
+                    args.Add(new Argument(ShadowOf(i.Arguments[k].Value!, builder)));
+            Var? shadowResult = null;
+            if (i.Result?.Type.IsArray == true)
+            {
+                shadowResult = Target.NewLocal("d" + (i.Result.Name ?? "result"), i.Result.Type);
+                args.Add(new Argument(null, RefKindIr.Out, shadowResult));
+            }
+            args.Add(new Argument(null, RefKindIr.Out, slot));
+            var receiver = i.Operands.Count > 0 ? M(i.Operands[0]) : null;
+            var call = builder.Call(new Callee(d.PrimalMethod, i.Callee.DisplayName, i.Callee.IsStatic, null), receiver, args, i.Result?.Type ?? IrType.Void, i.Result?.Name);
+            if (i.Result != null) Map[i.Result] = call.Result!;
+            if (shadowResult != null && i.Result != null) _shadow[i.Result] = builder.Load(shadowResult, "d" + i.Result.Name);
+            // Inside a loop the slot is overwritten each iteration: the pullback reads a snapshot from the tape.
+            var snapshot = _inLoop.Contains(block) ? builder.Load(slot, slot.Name) : null;
+            _callResiduals[i] = (slot, snapshot);
+            return;
+        }
+        CloneInstr(i, builder);
+        switch (i.Op)
+        {
+            case Op.NewArray when IsActiveArray(i.Result!):
+                _shadow[i.Result!] = builder.NewArray(i.Result!.Type, i.Operands.Select(M), "d" + i.Result.Name);
+                break;
+            case Op.ArrayLoad when IsActiveArray(i.Result!) && _shadow.ContainsKey(i.Operands[0]):
+                // A row of a jagged array: its shadow is the same row of the shadow.
+                _shadow[i.Result!] = builder.ArrayLoad(_shadow[i.Operands[0]], i.Operands.Skip(1).Select(M), "d" + i.Result!.Name);
+                break;
+            case Op.ArrayStore when i.Operands[i.Operands.Count - 1].Type.IsArray && _shadow.ContainsKey(i.Operands[0]):
+                builder.ArrayStore(_shadow[i.Operands[0]], i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(M),
+                    ShadowOf(i.Operands[i.Operands.Count - 1], builder));
+                break;
+            case Op.StopGradient when i.Result!.Type.IsArray:
+                break;
+        }
+    }
+
+    /// <summary>A place for a callee's residuals: a field of ours when split, a local when fused.</summary>
+    private Var NewResidualSlot(Block block, IrType type, string hint)
+    {
+        if (!_split || _inLoop.Contains(block)) return Target.NewLocal(hint, type);
         string name = UniqueField(hint);
         _fields.Add(new ResidualField(name, type.Name));
         return new Var("residuals." + name, type, VarKind.Field);
@@ -226,24 +387,56 @@ internal sealed class VjpTransform : Cloner
         return candidate;
     }
 
-    // ------------------------------------------------------------------ pullback
-
-    private Var Adjoint(Value primal)
-    {
-        if (_adjoints.TryGetValue(primal, out var v)) return v;
-        v = _pb.NewLocal("d" + (primal.Name ?? "t" + primal.Id), primal.Type);
-        _adjoints[primal] = v;
-        return v;
-    }
+    // ------------------------------------------------------------------ to-be-recorded
 
     /// <summary>The value of primal <paramref name="v"/> as the pullback sees it.</summary>
     private Value PrimalValue(Value v, IrBuilder b) => AugmentedValue(M(v), b);
 
-    /// <summary>A value of the augmented primal, as the pullback sees it: itself when fused, a residual when split.</summary>
+    /// <summary>
+    /// A value of the augmented primal as the pullback sees it: recomputed when constant; popped from a
+    /// tape when it belongs to the loop of the block whose adjoint is being built; else itself (fused)
+    /// or a residual field (split).
+    /// </summary>
     private Value AugmentedValue(Value mapped, IrBuilder b)
     {
         if (mapped.Definition is { Op: Op.Const } c)
             return b.Const(mapped.Type, c.Text!);
+        var loop = _adjointOf is null ? null : Innermost(_adjointOf);
+        if (loop != null)
+        {
+            var home = _definedIn.TryGetValue(mapped, out var h) ? h : null;
+            // Constant during the loop, or an induction variable the pullback steps backwards: a region value.
+            if (home is null || !loop.Blocks.Contains(home) || (home == loop.Header && loop.Inductions.ContainsKey(mapped)))
+                return b.Load(RegionVar(loop, mapped));
+            if (_popped.TryGetValue(mapped, out var popped)) return popped;
+            if (CanRecompute(mapped, 0))
+            {
+                // Cheaper to compute again than to record: integer arithmetic, loads from arrays nothing writes.
+                var def = mapped.Definition!;
+                var again = new Instr(def.Op, _pb.NewValue(mapped.Type, mapped.Name), def.Operands.Select(o => AugmentedValue(o, b)).ToList(), b.Source)
+                {
+                    BinaryOp = def.BinaryOp,
+                    UnaryOp = def.UnaryOp,
+                    Text = def.Text,
+                    Checked = def.Checked,
+                };
+                b.Block.Instrs.Add(again);
+                _popped[mapped] = again.Result!;
+                return again.Result!;
+            }
+            if (!_pushes.TryGetValue(_adjointOf!, out var list)) _pushes[_adjointOf!] = list = new List<Value>();
+            list.Add(mapped);
+            var tape = TapeFor(mapped.Type);
+            var pop = new Instr(Op.Call, _pb.NewValue(mapped.Type, mapped.Name), new List<Value> { tape.Pullback! }, b.Source)
+            {
+                Callee = new Callee("Pop", "Tape.Pop", false, null),
+                Arguments = new List<Argument>(),
+            };
+            if (!_popsOf.TryGetValue(_adjointOf!, out var pops)) _popsOf[_adjointOf!] = pops = new List<Instr>();
+            pops.Add(pop);
+            _popped[mapped] = pop.Result!;
+            return pop.Result!;
+        }
         if (!_split) return mapped;
         if (!_residualFields.TryGetValue(mapped, out var field))
         {
@@ -255,77 +448,310 @@ internal sealed class VjpTransform : Cloner
         return b.Load(field, mapped.Name);
     }
 
-    private Var CallResidualsInPullback(Instr call) => _callResiduals[call];
+    private Dictionary<Value, Value>? _sourceOf;
+
+    /// <summary>Whether the pullback may recompute <paramref name="mapped"/> from its operands instead of recording it.</summary>
+    private bool CanRecompute(Value mapped, int depth)
+    {
+        if (depth > 6 || mapped.Definition is not { } def) return false;
+        switch (def.Op)
+        {
+            // Operands come the same way, from a tape or recomputed in turn.
+            case Op.Binary when mapped.Type.Kind is TypeKind.Integer or TypeKind.Bool:
+            case Op.Unary when mapped.Type.Kind is TypeKind.Integer or TypeKind.Bool:
+            case Op.Convert when mapped.Type.Kind == TypeKind.Integer && def.Operands[0].Type.Kind == TypeKind.Integer:
+                return true;
+            case Op.Member when def.Text == "Length" && def.Operands.Count == 1 && def.Operands[0].Type.IsArray:
+                return true;
+            case Op.ArrayLoad when !_split && !mapped.Type.IsArray:
+            {
+                // Only in the fused form, where no caller can change the array between the primal and the
+                // pullback, and only when nothing can write the array after the load.
+                _sourceOf ??= Map.ToDictionary(kv => kv.Value, kv => kv.Key);
+                if (!_sourceOf.TryGetValue(def.Operands[0], out var array) || !_sourceOf.TryGetValue(mapped, out var load)) return false;
+                if (!_activity.MayBeWritten(array)) return true;
+                var loadBlock = Source.Blocks.First(bl => bl.Instrs.Contains(load.Definition!));
+                int loadIndex = loadBlock.Instrs.IndexOf(load.Definition!);
+                foreach (var (block, index) in _activity.WritesOf(array))
+                    if ((block == loadBlock && index > loadIndex) || Reaches(loadBlock, block)) return false;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Dictionary<Block, HashSet<Block>>? _reach;
+
+    /// <summary>Whether control can go from <paramref name="from"/> to <paramref name="to"/> along at least one edge.</summary>
+    private bool Reaches(Block from, Block to)
+    {
+        _reach ??= new Dictionary<Block, HashSet<Block>>();
+        if (!_reach.TryGetValue(from, out var set))
+        {
+            set = new HashSet<Block>();
+            var work = new Stack<Block>(from.Terminator.Edges.Select(e => e.Target));
+            while (work.Count > 0)
+            {
+                var b = work.Pop();
+                if (!set.Add(b)) continue;
+                foreach (var e in b.Terminator.Edges) work.Push(e.Target);
+            }
+            _reach[from] = set;
+        }
+        return set.Contains(to);
+    }
+
+    private Loop? Innermost(Block b)
+    {
+        Loop? best = null;
+        foreach (var l in _loops)
+            if (l.Blocks.Contains(b) && (best is null || l.Blocks.Count < best.Blocks.Count)) best = l;
+        return best;
+    }
+
+    /// <summary>A pullback variable holding <paramref name="mapped"/> while the pullback is inside <paramref name="loop"/>.</summary>
+    private Var RegionVar(Loop loop, Value mapped)
+    {
+        if (!_regionVars.TryGetValue((loop, mapped), out var v))
+        {
+            v = _pb.NewLocal((mapped.Name ?? "t" + mapped.Id) + "_rev", mapped.Type);
+            _regionVars[(loop, mapped)] = v;
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Sets the region variables where the pullback enters each loop (from the block after one of
+    /// its exits), and steps induction variables back on each backward trip along a back edge.
+    /// Initializing one may need another (of an enclosing loop), so this runs to a fixed point.
+    /// </summary>
+    private void InsertRegionValues()
+    {
+        var done = new HashSet<(Loop, Value)>();
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var key in _regionVars.Keys.ToList())
+            {
+                if (!done.Add(key)) continue;
+                changed = true;
+                var (loop, mapped) = key;
+                var variable = _regionVars[key];
+                foreach (var (at, from, to) in _transitions)
+                {
+                    if (loop.Blocks.Contains(from) || !loop.Blocks.Contains(to)) continue;
+                    var jump = at.Terminator;
+                    var b = new IrBuilder(_pb, at) { Source = new SourceInfo("entering the loop backwards", "", 0, 0, 0, 0, 0, 0) };
+                    _adjointOf = from;
+                    _popped.Clear();
+                    b.Store(variable, AugmentedValue(mapped, b));
+                    at.Terminator = jump;
+                }
+                if (loop.Inductions.TryGetValue(mapped, out var step))
+                {
+                    foreach (var (l, at) in _backEdgeCases.Where(c => c.Loop == loop))
+                    {
+                        var jump = at.Terminator;
+                        var b = new IrBuilder(_pb, at) { Source = new SourceInfo("the previous iteration's " + mapped.Name, "", 0, 0, 0, 0, 0, 0) };
+                        b.Store(variable, b.Binary(BinaryOp.Sub, b.Load(variable), b.Const(mapped.Type, step)));
+                        at.Terminator = jump;
+                    }
+                }
+            }
+        }
+        _adjointOf = null;
+    }
+
+    private (Value Primal, Value? Pullback, string? Field) TapeFor(IrType type)
+    {
+        if (_tapes.TryGetValue(type.Name, out var tape)) return tape;
+        var tapeType = new IrType("global::Nabla.CompilerServices.Tape<" + type.Name + ">", TypeKind.Other);
+        var primal = Target.NewValue(tapeType, "tape" + Symbols.Sanitize(type.Name.Replace("global::", "")));
+        string? field = null;
+        Value pullbackTape = primal;
+        if (_split)
+        {
+            field = UniqueField(primal.Name!);
+            _fields.Add(new ResidualField(field, tapeType.Name));
+            pullbackTape = _pb.NewValue(tapeType, primal.Name);
+        }
+        tape = (primal, pullbackTape, field);
+        _tapes[type.Name] = tape;
+        return tape;
+    }
+
+    /// <summary>Rents the tapes at the primal's entry, pushes each block's recorded values at its end.</summary>
+    private void InsertTapes()
+    {
+        var entry = Target.Entry.Instrs;
+        int at = _residualsParam is null ? 0 : entry.FindIndex(i => i.Op == Op.StoreVar && i.Var == _residualsParam) + 1;
+        foreach (var (typeName, tape) in _tapes.OrderBy(t => t.Key, System.StringComparer.Ordinal))
+        {
+            var rent = new Instr(Op.Call, tape.Primal, new List<Value>(), new SourceInfo("values from inside loops go on a tape", "", 0, 0, 0, 0, 0, 0))
+            {
+                Callee = new Callee(tape.Primal.Type.Name + ".Rent", "Tape.Rent", true, null),
+                Arguments = new List<Argument>(),
+            };
+            entry.Insert(at++, rent);
+            if (tape.Field != null)
+            {
+                entry.Insert(at++, new Instr(Op.StoreVar, null, new List<Value> { tape.Primal }, SourceInfo.None)
+                { Var = new Var("residuals." + tape.Field, tape.Primal.Type, VarKind.Field) });
+            }
+        }
+        foreach (var (block, values) in _pushes)
+        {
+            var target = BlockMap[block];
+            foreach (var v in values)
+            {
+                var tape = _tapes[v.Type.Name];
+                target.Instrs.Add(new Instr(Op.Call, null, new List<Value> { tape.Primal }, new SourceInfo("record for the pullback", "", 0, 0, 0, 0, 0, 0))
+                {
+                    Callee = new Callee("Push", "Tape.Push", false, null),
+                    Arguments = new List<Argument> { new(v) },
+                });
+            }
+        }
+        if (_split)
+        {
+            // The pullback finds the tapes in the residuals.
+            var pbEntry = _pb.Entry.Instrs;
+            int k = 0;
+            foreach (var (_, tape) in _tapes.OrderBy(t => t.Key, System.StringComparer.Ordinal))
+            {
+                var load = new Instr(Op.LoadVar, tape.Pullback, new List<Value>(), SourceInfo.None)
+                { Var = new Var("residuals." + tape.Field, tape.Primal.Type, VarKind.Field) };
+                pbEntry.Insert(k++, load);
+            }
+        }
+    }
+
+    /// <summary>At the pullback's end, the tapes go back to their pool.</summary>
+    private void ReturnTapes(IrBuilder b)
+    {
+        // Tapes are found lazily while the pullback is built; this runs last, so they are all known.
+        foreach (var (_, tape) in _tapes.OrderBy(t => t.Key, System.StringComparer.Ordinal))
+            b.Call(new Callee("Return", "Tape.Return", false, null), tape.Pullback, new List<Argument>(), IrType.Void);
+    }
+
+    // ------------------------------------------------------------------ pullback
+
+    private Var Adjoint(Value primal)
+    {
+        if (_adjoints.TryGetValue(primal, out var v)) return v;
+        v = _pb.NewLocal("d" + (primal.Name ?? "t" + primal.Id), primal.Type);
+        _adjoints[primal] = v;
+        return v;
+    }
 
     private void AddTo(Value operand, Value contribution, IrBuilder b)
     {
-        if (!_activity.IsActive(operand)) return;
+        if (!_activity.IsActive(operand) || !operand.Type.IsReal) return;
         b.AddTo(Adjoint(operand), contribution);
     }
 
-    private void BuildPullback(Block entry, Value seed, System.Func<Value, Terminator> finish)
+    private void BuildPullback(Block entry, Value? seed, System.Func<IrBuilder, List<Value>, Terminator> finish)
     {
         var adjointBlocks = new Dictionary<Block, Block>();
         foreach (var b in Enumerable.Reverse(Source.Blocks))
-        {
-            var pb = _pb.NewBlock();
-            adjointBlocks[b] = pb;
-        }
+            adjointBlocks[b] = _pb.NewBlock();
         var final = _pb.NewBlock();
 
         var returnBlock = Source.Blocks.Single(b => b.Terminator.Kind == TerminatorKind.Return);
         var eb = new IrBuilder(_pb, entry) { Source = returnBlock.Terminator.Source };
-        AddTo(returnBlock.Terminator.Value!, seed, eb);
+        if (seed != null) AddTo(returnBlock.Terminator.Value!, seed, eb);
         eb.Jump(adjointBlocks[returnBlock]);
 
         foreach (var b in Source.Blocks)
         {
             var pb = adjointBlocks[b];
+            _adjointBlock[b] = pb;
             var builder = new IrBuilder(_pb, pb);
+            _adjointOf = b;
+            _popped.Clear();
             for (int k = b.Instrs.Count - 1; k >= 0; k--)
             {
                 var i = b.Instrs[k];
-                if (!_activity.IsActive(i.Result)) continue;
                 builder.Source = i.Source with { Text = "adjoint of " + i.Source.Text };
                 DifferentiateBackward(i, builder);
             }
             if (b == Source.Entry)
             {
                 builder.Jump(final);
-                continue;
             }
-            var preds = _preds[b];
-            if (preds.Count == 1)
+            else
             {
-                PropagateEdge(b, preds[0].Edge, builder);
-                builder.Jump(adjointBlocks[preds[0].From]);
-                continue;
+                var preds = _preds[b];
+                var headed = _loops.FirstOrDefault(l => l.Header == b);
+                if (preds.Count == 1)
+                {
+                    PropagateEdge(b, preds[0].Edge, builder);
+                    Transition(builder, b, preds[0].From, adjointBlocks);
+                }
+                else if (headed != null && headed.CountedBy(preds) is { } induction)
+                {
+                    // A counted loop: the first iteration is the one whose induction variable has its initial value.
+                    var entryPred = preds.Single(p => !headed.Blocks.Contains(p.From));
+                    var latchPred = preds.Single(p => headed.Blocks.Contains(p.From));
+                    var current = builder.Load(RegionVar(headed, M(induction)));
+                    var initial = AugmentedValue(M(entryPred.Edge.Args[b.Params.IndexOf(induction)]), builder);
+                    var first = builder.Binary(BinaryOp.Eq, current, initial, IrType.Bool);
+                    var entryCase = _pb.NewBlock();
+                    var latchCase = _pb.NewBlock();
+                    foreach (var (caseBlock, (from, edge)) in new[] { (entryCase, entryPred), (latchCase, latchPred) })
+                    {
+                        var cb = new IrBuilder(_pb, caseBlock) { Source = builder.Source };
+                        PropagateEdge(b, edge, cb);
+                        if (caseBlock == latchCase) _backEdgeCases.Add((headed, caseBlock));
+                        Transition(cb, b, from, adjointBlocks);
+                    }
+                    pb.Terminator = Terminator.Branch(first, new Edge(entryCase), new Edge(latchCase));
+                }
+                else
+                {
+                    // Walk back along the edge the primal came in by.
+                    var which = AugmentedValue(_predIndex[b], builder);
+                    var cases = new List<Edge>();
+                    foreach (var (from, edge) in preds)
+                    {
+                        var caseBlock = _pb.NewBlock();
+                        var cb = new IrBuilder(_pb, caseBlock) { Source = builder.Source };
+                        PropagateEdge(b, edge, cb);
+                        if (headed != null && headed.Blocks.Contains(from)) _backEdgeCases.Add((headed, caseBlock));
+                        Transition(cb, b, from, adjointBlocks);
+                        cases.Add(new Edge(caseBlock));
+                    }
+                    pb.Terminator = new Terminator { Kind = TerminatorKind.Switch, Value = which, Edges = cases };
+                }
             }
-            // Walk back along the edge the primal came in by.
-            var which = AugmentedValue(_predIndex[b], builder);
-            var cases = new List<Edge>();
-            foreach (var (from, edge) in preds)
-            {
-                var caseBlock = _pb.NewBlock();
-                var cb = new IrBuilder(_pb, caseBlock) { Source = builder.Source };
-                PropagateEdge(b, edge, cb);
-                cb.Jump(adjointBlocks[from]);
-                cases.Add(new Edge(caseBlock));
-            }
-            pb.Terminator = new Terminator { Kind = TerminatorKind.Switch, Value = which, Edges = cases };
         }
+        _adjointOf = null;
+        InsertRegionValues();
+        // Values recorded in a block come off their tapes first, last pushed first popped.
+        foreach (var (b, pops) in _popsOf)
+            foreach (var pop in pops)
+                _adjointBlock[b].Instrs.Insert(0, pop);
 
         var fb = new IrBuilder(_pb, final);
         var gradients = _wrt.Select(k =>
         {
             var p = Source.Parameters[k].Value!;
+            if (p.Type.IsArray)
+                return _shadow.TryGetValue(p, out var s) ? AugmentedValue(s, fb) : ZerosLike(fb, M(p));
             return _adjoints.TryGetValue(p, out var v) ? fb.Load(v, "d" + p.Name) : fb.Zero(p.Type);
         }).ToList();
-        var gradient = gradients.Count == 1 ? gradients[0] : fb.MakeTuple(gradients, GradientType(Source, _wrt));
-        final.Terminator = finish(gradient);
+        final.Terminator = finish(fb, gradients);
         // Keep the final block last, after the per-edge blocks, so the pullback reads top to bottom.
         _pb.Blocks.Remove(final);
         _pb.Blocks.Add(final);
+    }
+
+    /// <summary>Jumps from the adjoint of <paramref name="from"/> to the adjoint of its predecessor <paramref name="to"/>.</summary>
+    private void Transition(IrBuilder b, Block from, Block to, Dictionary<Block, Block> adjointBlocks)
+    {
+        b.Jump(adjointBlocks[to]);
+        _transitions.Add((b.Block, from, to));
     }
 
     /// <summary>Block parameters' adjoints flow to the arguments the given edge passed.</summary>
@@ -334,7 +760,7 @@ internal sealed class VjpTransform : Cloner
         for (int k = 0; k < target.Params.Count; k++)
         {
             var p = target.Params[k];
-            if (!_activity.IsActive(p)) continue;
+            if (!_activity.IsActive(p) || !p.Type.IsReal) continue;
             var g = b.Load(Adjoint(p));
             if (_zeroAfterRead) b.Store(Adjoint(p), b.Zero(p.Type));
             AddTo(edge.Args[k], g, b);
@@ -343,6 +769,25 @@ internal sealed class VjpTransform : Cloner
 
     private void DifferentiateBackward(Instr i, IrBuilder b)
     {
+        switch (i.Op)
+        {
+            case Op.ArrayStore:
+            {
+                // a[i] = v: v's adjoint takes a's shadow there, which then restarts at zero (the old value is gone).
+                var array = i.Operands[0];
+                var stored = i.Operands[i.Operands.Count - 1];
+                if (!_shadow.TryGetValue(array, out var shadow) || stored.Type.IsArray) return;
+                var s = AugmentedValue(shadow, b);
+                var indices = i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(x => PrimalValue(x, b)).ToList();
+                if (_activity.IsActive(stored)) AddTo(stored, b.ArrayLoad(s, indices), b);
+                b.ArrayStore(s, indices, b.Zero(array.Type.Element));
+                return;
+            }
+            case Op.Call when i.Result is null || !_activity.IsActive(i.Result):
+                if (_callResiduals.ContainsKey(i)) BackwardCall(i, null, b);
+                return;
+        }
+        if (!_activity.IsActive(i.Result) || !i.Result!.Type.IsReal) return;
         var r = i.Result!;
         var adj = Adjoint(r);
         var g = b.Load(adj);
@@ -371,8 +816,7 @@ internal sealed class VjpTransform : Cloner
                     {
                         // a / b: da += g / b; db -= g * y / b
                         if (!_activity.IsActive(x0) && !_activity.IsActive(x1)) break;
-                        var denominator = PrimalValue(x1, b);
-                        var ga = b.Binary(BinaryOp.Div, g, denominator);
+                        var ga = b.Binary(BinaryOp.Div, g, PrimalValue(x1, b));
                         AddTo(x0, ga, b);
                         if (_activity.IsActive(x1))
                             AddTo(x1, b.Unary(UnaryOp.Neg, b.Binary(BinaryOp.Mul, ga, PrimalValue(r, b))), b);
@@ -395,32 +839,44 @@ internal sealed class VjpTransform : Cloner
             case Op.Convert:
                 if (i.Operands[0].Type.IsReal) AddTo(i.Operands[0], b.Convert(g, i.Operands[0].Type), b);
                 return;
+            case Op.ArrayLoad:
+            {
+                // y = a[i]: a's shadow there accumulates y's adjoint.
+                if (!_shadow.TryGetValue(i.Operands[0], out var shadow)) return;
+                b.ArrayStore(AugmentedValue(shadow, b), i.Operands.Skip(1).Select(x => PrimalValue(x, b)).ToList(), g, Op.ArrayAdd);
+                return;
+            }
             case Op.Call:
                 BackwardCall(i, g, b);
                 return;
         }
     }
 
-    private void BackwardCall(Instr i, Value g, IrBuilder b)
+    private void BackwardCall(Instr i, Value? g, IrBuilder b)
     {
         var d = i.Callee!.Derivative;
-        if (d is null) return;
-        var slot = CallResidualsInPullback(i);
+        if (d is null || !_callResiduals.TryGetValue(i, out var residual)) return;
         var wrtArgs = d.Wrt.Select(k => i.Arguments![k].Value!).ToList();
+        var scalarArgs = wrtArgs.Where(a => a.Type.IsReal).ToList();
+        var slotArgument = residual.Snapshot != null
+            ? new Argument(AugmentedValue(residual.Snapshot, b), RefKindIr.In)
+            : new Argument(null, RefKindIr.In, residual.Slot);
         if (d.PullbackMethod != null)
         {
-            var cotType = wrtArgs.Count == 1 ? wrtArgs[0].Type : IrType.Tuple(wrtArgs.Select(a => a.Type).ToList());
-            var cot = b.Call(new Callee(d.PullbackMethod, i.Callee.DisplayName + " (pullback)", true, null), null,
-                new List<Argument> { new(null, RefKindIr.In, slot), new(g) }, cotType).Result!;
-            for (int k = 0; k < wrtArgs.Count; k++)
-                AddTo(wrtArgs[k], wrtArgs.Count == 1 ? cot : b.TupleGet(cot, k), b);
+            var resultType = scalarArgs.Count switch { 0 => IrType.Void, 1 => scalarArgs[0].Type, _ => IrType.Tuple(scalarArgs.Select(a => a.Type).ToList()) };
+            var args = new List<Argument> { slotArgument };
+            if (i.Result != null && i.Result.Type.IsReal) args.Add(new Argument(g ?? b.Zero(i.Result.Type)));
+            var cot = b.Call(new Callee(d.PullbackMethod, i.Callee.DisplayName + " (pullback)", true, null), null, args, resultType).Result;
+            for (int k = 0; k < scalarArgs.Count; k++)
+                AddTo(scalarArgs[k], scalarArgs.Count == 1 ? cot! : b.TupleGet(cot!, k), b);
             return;
         }
+        if (g is null) return;
         // A forward rule: each partial is the differential along a unit tangent.
         for (int k = 0; k < wrtArgs.Count; k++)
         {
             if (!_activity.IsActive(wrtArgs[k])) continue;
-            var args = new List<Argument> { new(null, RefKindIr.In, slot) };
+            var args = new List<Argument> { slotArgument };
             for (int j = 0; j < wrtArgs.Count; j++)
                 args.Add(new Argument(j == k ? b.One(wrtArgs[j].Type) : b.Zero(wrtArgs[j].Type)));
             var partial = b.Call(new Callee(d.DifferentialMethod!, i.Callee.DisplayName + " (differential)", true, null), null, args, i.Result!.Type).Result!;
@@ -452,5 +908,37 @@ internal sealed class VjpTransform : Cloner
                 entry.Insert(reset + 1, store);
             }
         }
+    }
+
+    /// <summary>Tarjan's algorithm: blocks in one component form a loop (or are alone).</summary>
+    private static Dictionary<Block, int> StronglyConnectedComponents(IrFunction f)
+    {
+        var index = new Dictionary<Block, int>();
+        var low = new Dictionary<Block, int>();
+        var onStack = new HashSet<Block>();
+        var stack = new Stack<Block>();
+        var component = new Dictionary<Block, int>();
+        int counter = 0, components = 0;
+        void Visit(Block v)
+        {
+            index[v] = low[v] = counter++;
+            stack.Push(v);
+            onStack.Add(v);
+            foreach (var e in v.Terminator.Edges)
+            {
+                var w = e.Target;
+                if (!index.ContainsKey(w)) { Visit(w); low[v] = System.Math.Min(low[v], low[w]); }
+                else if (onStack.Contains(w)) low[v] = System.Math.Min(low[v], index[w]);
+            }
+            if (low[v] == index[v])
+            {
+                Block w;
+                do { w = stack.Pop(); onStack.Remove(w); component[w] = components; } while (w != v);
+                components++;
+            }
+        }
+        foreach (var b in f.Blocks)
+            if (!index.ContainsKey(b)) Visit(b);
+        return component;
     }
 }

@@ -21,14 +21,15 @@ namespace Nabla.CompilerServices;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class DerivativeSet
 {
-    public DerivativeSet(Delegate valueWithGradient, Delegate jvp, Delegate valueWithPullback)
+    public DerivativeSet(Delegate? valueWithGradient, Delegate jvp, Delegate valueWithPullback)
     {
         ValueWithGradient = valueWithGradient;
         Jvp = jvp;
         ValueWithPullback = valueWithPullback;
     }
 
-    public Delegate ValueWithGradient { get; }
+    /// <summary>Null for functions whose result is not a scalar (use the pullback).</summary>
+    public Delegate? ValueWithGradient { get; }
     public Delegate Jvp { get; }
     public Delegate ValueWithPullback { get; }
 }
@@ -59,10 +60,12 @@ public static class DerivativeRegistry
     }
 
     /// <summary>Gets one derivative delegate of the expected shape, or throws naming the method.</summary>
-    public static TDelegate Get<TDelegate>(Delegate function, Func<DerivativeSet, Delegate> select, string what)
+    public static TDelegate Get<TDelegate>(Delegate function, Func<DerivativeSet, Delegate?> select, string what)
         where TDelegate : Delegate
     {
-        Delegate found = select(Get(function));
+        Delegate? found = select(Get(function));
+        if (found is null)
+            throw new NotDifferentiableException(Describe(function.Method), $"it has no {what}: its result is not a scalar; use ValueWithPullback, Vjp or a Jacobian.");
         return found as TDelegate ?? throw new NotDifferentiableException(Describe(function.Method),
             $"its generated {what} has type {found.GetType()}, not {typeof(TDelegate)}; the operator's argument types must match the method's parameter types.");
     }

@@ -1,0 +1,135 @@
+// Inlines calls to small [Differentiable] methods of the same compilation into the caller's IR
+// before differentiation, as Enzyme differentiates after LLVM's inlining: the caller's analyses then
+// see through the helper (what it writes, what it only reads), and no residuals cross a call.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Nabla.Generator.IR;
+
+namespace Nabla.Generator.Transforms;
+
+internal sealed class Inliner : Cloner
+{
+    /// <summary>Instructions a callee may have to be inlined, and a caller may grow to.</summary>
+    public const int CalleeBudget = 160;
+    public const int CallerBudget = 3000;
+
+    private Inliner(IrFunction callee, IrFunction caller) : base(callee, caller) { }
+
+    /// <summary>Inlines what it can; <paramref name="lowerCallee"/> lowers a callee by id (null when it cannot).</summary>
+    public static void Run(IrFunction f, Func<string, IrFunction?> lowerCallee, string selfId)
+    {
+        var cache = new Dictionary<string, IrFunction?>();
+        var inlined = new Dictionary<Instr, int>();
+        int depthGuard = 0;
+        bool changed = true;
+        while (changed && depthGuard++ < 8)
+        {
+            changed = false;
+            foreach (var block in f.Blocks.ToList())
+            {
+                for (int k = 0; k < block.Instrs.Count; k++)
+                {
+                    var call = block.Instrs[k];
+                    if (call.Op != Op.Call || call.Callee?.InlineId is not { } id || id == selfId) continue;
+                    if (!cache.TryGetValue(id, out var callee)) cache[id] = callee = lowerCallee(id);
+                    if (callee is null || Size(callee) > CalleeBudget || Size(f) + Size(callee) > CallerBudget) continue;
+                    if (callee.Blocks.SelectMany(b => b.Instrs).Any(i => i.Callee?.InlineId == selfId || i.Callee?.InlineId == id)) continue;
+                    new Inliner(callee, f).InlineAt(block, k, call);
+                    changed = true;
+                    break;
+                }
+                if (changed) break;
+            }
+        }
+    }
+
+    private static int Size(IrFunction f) => f.Blocks.Sum(b => b.Instrs.Count + 1);
+
+    private void InlineAt(Block block, int index, Instr call)
+    {
+        // Split the block: what follows the call moves to a continuation that receives the result.
+        var continuation = new Block(0);
+        continuation.Instrs.AddRange(block.Instrs.Skip(index + 1));
+        continuation.Terminator = block.Terminator;
+        block.Instrs.RemoveRange(index, block.Instrs.Count - index);
+        Value? result = null;
+        if (call.Result != null)
+        {
+            result = Target.NewValue(call.Result.Type, call.Result.Name);
+            result.ParameterOf = continuation;
+            continuation.Params.Add(result);
+        }
+
+        // Arguments bind the callee's parameters; a parameter the callee does not differentiate cuts the derivative.
+        var builder = new IrBuilder(Target, block) { Source = call.Source };
+        var wrt = call.Callee!.CalleeWrt ?? Array.Empty<int>();
+        for (int k = 0; k < Source.Parameters.Count; k++)
+        {
+            var arg = call.Arguments![k].Value!;
+            Map[Source.Parameters[k].Value!] = arg.Type.IsDifferentiable && !wrt.Contains(k)
+                ? builder.Emit(Op.StopGradient, arg.Type, new List<Value> { arg }, Source.Parameters[k].Name)
+                : arg;
+        }
+        var newBlocks = new List<Block>();
+        foreach (var b in Source.Blocks)
+        {
+            var nb = Target.NewBlock();
+            Target.Blocks.Remove(nb);
+            newBlocks.Add(nb);
+            BlockMap[b] = nb;
+            foreach (var p in b.Params)
+            {
+                var np = Target.NewValue(p.Type, p.Name);
+                np.ParameterOf = nb;
+                nb.Params.Add(np);
+                Map[p] = np;
+            }
+        }
+        foreach (var b in Source.Blocks)
+        {
+            var cb = new IrBuilder(Target, BlockMap[b]);
+            foreach (var i in b.Instrs) CloneInstr(i, cb);
+        }
+        foreach (var b in Source.Blocks)
+        {
+            var t = b.Terminator;
+            if (t.Kind == TerminatorKind.Return)
+            {
+                BlockMap[b].Terminator = Terminator.Jump(new Edge(continuation, t.Value is null || result is null ? null : new List<Value> { M(t.Value) }), t.Source);
+                continue;
+            }
+            BlockMap[b].Terminator = new Terminator
+            {
+                Kind = t.Kind,
+                Value = t.Value is null ? null : M(t.Value),
+                Edges = t.Edges.Select(e => CloneEdge(e)).ToList(),
+                Source = t.Source,
+            };
+        }
+        block.Terminator = Terminator.Jump(new Edge(BlockMap[Source.Entry]), call.Source);
+        int at = Target.Blocks.IndexOf(block) + 1;
+        Target.Blocks.InsertRange(at, newBlocks);
+        Target.Blocks.Insert(at + newBlocks.Count, continuation);
+        continuation.Id = NextId();
+        if (call.Result != null) Replace(call.Result, result!);
+    }
+
+    private int NextId() => Target.NewBlock() is var b && Target.Blocks.Remove(b) ? b.Id : 0;
+
+    /// <summary>Every use of <paramref name="old"/> becomes a use of <paramref name="replacement"/>.</summary>
+    private void Replace(Value old, Value replacement)
+    {
+        foreach (var b in Target.Blocks)
+        {
+            foreach (var i in b.Instrs)
+            {
+                for (int k = 0; k < i.Operands.Count; k++) if (i.Operands[k] == old) i.Operands[k] = replacement;
+                if (i.Arguments != null) foreach (var a in i.Arguments) if (a.Value == old) a.Value = replacement;
+            }
+            if (b.Terminator.Value == old) b.Terminator.Value = replacement;
+            foreach (var e in b.Terminator.Edges)
+                for (int k = 0; k < e.Args.Count; k++) if (e.Args[k] == old) e.Args[k] = replacement;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+// Typed stacks for the values reverse mode keeps from inside loops: the augmented primal pushes,
+// the pullback pops in reverse. Pooled per thread, so a gradient call allocates nothing in steady state.
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace Nabla.CompilerServices;
+
+/// <summary>A growable stack of <typeparamref name="T"/> used by generated pullbacks. Not thread-safe; one per call.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class Tape<T>
+{
+    [ThreadStatic] private static Tape<T>?[]? s_pool;
+    [ThreadStatic] private static int s_pooled;
+
+    private T[] _items;
+    private int _count;
+
+    private Tape(int capacity) => _items = new T[capacity];
+
+    /// <summary>Values on the tape.</summary>
+    public int Count => _count;
+
+    /// <summary>Bytes the tape's buffer holds (for reporting tape memory).</summary>
+    public long CapacityBytes => (long)_items.Length * Unsafe.SizeOf<T>();
+
+    /// <summary>Takes an empty tape from this thread's pool (or makes one).</summary>
+    public static Tape<T> Rent()
+    {
+        var pool = s_pool;
+        if (pool != null && s_pooled > 0)
+        {
+            var tape = pool[--s_pooled]!;
+            pool[s_pooled] = null;
+            return tape;
+        }
+        return new Tape<T>(64);
+    }
+
+    /// <summary>Empties the tape and gives it back to this thread's pool.</summary>
+    public void Return()
+    {
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+            Array.Clear(_items, 0, _count);
+        _count = 0;
+        var pool = s_pool ??= new Tape<T>?[8];
+        if (s_pooled < pool.Length) pool[s_pooled++] = this;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(T value)
+    {
+        var items = _items;
+        int count = _count;
+        if ((uint)count < (uint)items.Length)
+        {
+            items[count] = value;
+            _count = count + 1;
+        }
+        else
+        {
+            Grow(value);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(T value)
+    {
+        Array.Resize(ref _items, _items.Length * 2);
+        _items[_count++] = value;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T Pop() => _items[--_count];
+}
+
+/// <summary>Shadow (adjoint and tangent) arrays: the same shape as a primal array, filled with zeros.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Shadow
+{
+    public static double[] ZerosLike(double[] x) => new double[x.Length];
+    public static float[] ZerosLike(float[] x) => new float[x.Length];
+    public static double[,] ZerosLike(double[,] x) => new double[x.GetLength(0), x.GetLength(1)];
+    public static float[,] ZerosLike(float[,] x) => new float[x.GetLength(0), x.GetLength(1)];
+    public static double[,,] ZerosLike(double[,,] x) => new double[x.GetLength(0), x.GetLength(1), x.GetLength(2)];
+
+    public static T[][] ZerosLike<T>(T[][] x)
+    {
+        var result = new T[x.Length][];
+        for (int i = 0; i < x.Length; i++)
+            result[i] = x[i] is null ? null! : new T[x[i].Length];
+        return result;
+    }
+
+    public static T[][][] ZerosLike<T>(T[][][] x)
+    {
+        var result = new T[x.Length][][];
+        for (int i = 0; i < x.Length; i++)
+            result[i] = x[i] is null ? null! : ZerosLike(x[i]);
+        return result;
+    }
+
+    /// <summary>
+    /// The shadow of an array input that may be the same array as an earlier input: that input's shadow
+    /// when it is (so aliasing inputs share one gradient), else a fresh zero one.
+    /// </summary>
+    public static double[] ShareIfSame(double[] x, double[] earlier, double[] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static float[] ShareIfSame(float[] x, float[] earlier, float[] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static double[,] ShareIfSame(double[,] x, double[,] earlier, double[,] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static float[,] ShareIfSame(float[,] x, float[,] earlier, float[,] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+    public static T[][] ShareIfSame<T>(T[][] x, T[][] earlier, T[][] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
+
+    /// <summary>destination += source, elementwise.</summary>
+    public static void AddInto(double[] destination, double[] source)
+    {
+        if (destination.Length != source.Length) throw LengthMismatch(destination.Length, source.Length);
+        for (int i = 0; i < source.Length; i++) destination[i] += source[i];
+    }
+
+    public static void AddInto(float[] destination, float[] source)
+    {
+        if (destination.Length != source.Length) throw LengthMismatch(destination.Length, source.Length);
+        for (int i = 0; i < source.Length; i++) destination[i] += source[i];
+    }
+
+    public static void AddInto(double[,] destination, double[,] source)
+    {
+        for (int i = 0; i < source.GetLength(0); i++)
+            for (int j = 0; j < source.GetLength(1); j++)
+                destination[i, j] += source[i, j];
+    }
+
+    public static void AddInto(float[,] destination, float[,] source)
+    {
+        for (int i = 0; i < source.GetLength(0); i++)
+            for (int j = 0; j < source.GetLength(1); j++)
+                destination[i, j] += source[i, j];
+    }
+
+    public static void AddInto(double[][] destination, double[][] source)
+    {
+        for (int i = 0; i < source.Length; i++) AddInto(destination[i], source[i]);
+    }
+
+    public static void AddInto(float[][] destination, float[][] source)
+    {
+        for (int i = 0; i < source.Length; i++) AddInto(destination[i], source[i]);
+    }
+
+    /// <summary>Zeroes a caller's gradient buffer before a pullback accumulates into it.</summary>
+    public static void Clear(double[] x) => Array.Clear(x);
+    public static void Clear(float[] x) => Array.Clear(x);
+    public static void Clear(double[,] x) => Array.Clear(x);
+    public static void Clear(float[,] x) => Array.Clear(x);
+    public static void Clear<T>(T[][] x)
+    {
+        foreach (var row in x) if (row != null) Array.Clear(row);
+    }
+
+    private static ArgumentException LengthMismatch(int expected, int actual) =>
+        new($"A cotangent or tangent has length {actual} where the primal has length {expected}.");
+}
