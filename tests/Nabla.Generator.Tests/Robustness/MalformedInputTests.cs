@@ -115,6 +115,19 @@ public class MalformedInputTests
         ["expression with missing operand in ternary"] = Members("[Differentiable] public static double F(double x) => x > 0 ? : x;"),
         ["default literal and casts"] = Members("[Differentiable] public static double F(double x) { double y = default; int n = (int)x; return (float)x * n + y; }"),
         ["integer division and modulo on reals"] = Members("[Differentiable] public static double F(double x, double y) => x % y + (long)x / 3;"),
+        ["while (true) left by a return"] = Members("[Differentiable] public static double F(double x) { while (true) { if (x < 1) return x; x = x * 0.5; } }"),
+        ["for (;;) left by a return"] = Members("[Differentiable] public static double F(double x) { for (;;) { x = x * 0.5; if (x < 1) return x; } }"),
+        ["nested loops with break and continue"] = Members("[Differentiable] public static double F(double x, int n) { double s = 0; for (int i = 0; i < n; i++) { if (i == 3) continue; for (int j = 0; j < i; j++) { if (s > 100) break; s += x * j; } } return s; }"),
+        ["do-while"] = Members("[Differentiable] public static double F(double x) { double y = 1; int k = 0; do { y *= x; k++; } while (k < 4); return y; }"),
+        ["switch statement with goto case"] = Members("[Differentiable] public static double F(double x, int k) { switch (k) { case 0: return x; case 1: x *= 2; goto case 0; default: return -x; } }"),
+        ["array written in a loop"] = Members("[Differentiable] public static double F(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = a[i] * x; return a[0]; }"),
+        ["array result"] = Members("[Differentiable] public static double[] F(double[] a) { var r = new double[a.Length]; for (int i = 0; i < a.Length; i++) r[i] = a[i] * a[i]; return r; }"),
+        ["jagged and 2D arrays"] = Members("[Differentiable] public static double F(double[][] a, double[,] b) => a[0][0] * b[0, 0];"),
+        ["index computed from a real"] = Members("[Differentiable] public static double F(double[] a, double x) => a[(int)x] * x;"),
+        ["foreach over an array"] = Members("[Differentiable] public static double F(double[] a) { double s = 0; foreach (var v in a) s += v * v; return s; }"),
+        ["float array"] = Members("[Differentiable] public static float F(float[] a, float x) { float s = 0; for (int i = 0; i < a.Length; i++) s += MathF.Sin(a[i] * x); return s; }"),
+        ["void method writing an array"] = Members("[Differentiable] public static void F(double[] a, double[] result) { for (int i = 0; i < a.Length; i++) result[i] = a[i] * a[i]; }"),
+        ["loop in a rule"] = Members("public static double Sq(double x) => x * x;\n[DerivativeOf(typeof(C), nameof(Sq))] public static (double, Func<double, double>) R(double x) { double d = 0; for (int i = 0; i < 2; i++) d += x; return (x * x, g => d * g); }"),
         ["unicode identifiers"] = Usings + "public static partial class Ω { [Differentiable] public static double Größe(double ä, double 数) { double ñ = ä * 数; return ñ * ä; } }",
         ["unicode escapes in identifiers"] = Members("[Differentiable] public static double \\u0046oo(double \\u0078) => x * \\u0078;"),
         ["keywords as identifiers"] = Usings + "public static partial class @class { [Differentiable] public static double @double(double @double, double @return) { double @var = @double * @return; double @in = @var; return @in + @double; } }",
@@ -123,11 +136,26 @@ public class MalformedInputTests
         ["adjoint-like parameter names"] = Members("[Differentiable] public static double F(double x, double dx, double ddx, double d) => x * dx * ddx * d;"),
     };
 
-    public static IEnumerable<object[]> MalformedNames() => Malformed.Keys.Select(k => new object[] { k });
+    /// <summary>Programs on which the generator fails today (NABLA0999): bugs, reported.</summary>
+    private static readonly HashSet<string> KnownCrashes = new() { "while (true) left by a return" };
+
+    public static IEnumerable<object[]> MalformedNames() => Malformed.Keys.Where(k => !KnownCrashes.Contains(k)).Select(k => new object[] { k });
 
     [Theory]
     [MemberData(nameof(MalformedNames))]
-    public void NeverCrashes(string name)
+    public void NeverCrashes(string name) => CheckNoCrash(name);
+
+    /// <summary>
+    /// <c>while (true) { if (x &lt; 1) return x; x = x * 0.5; }</c>: NABLA0999, ArgumentOutOfRangeException
+    /// in Activity.Analyze (Activity.cs, the block-parameter loop of the varied pass). The same loop
+    /// written <c>for (;;)</c> with the return last is fine.
+    /// </summary>
+    [Theory]
+    [Trait("Category", "KnownGeneratorBug")]
+    [InlineData("while (true) left by a return")]
+    public void NeverCrashes_KnownBugs(string name) => CheckNoCrash(name);
+
+    private void CheckNoCrash(string name)
     {
         var run = Harness.Harness.Run(Malformed[name]);
         _output.WriteLine(run.Describe());
@@ -135,6 +163,7 @@ public class MalformedInputTests
     }
 
     public static IEnumerable<object[]> LocatedNames() => MalformedNames().Where(n => (string)n[0] != MissingReturn);
+
 
     private const string MissingReturn = "empty body, missing return";
 
@@ -164,11 +193,22 @@ public class MalformedInputTests
     [InlineData("unicode identifiers")]
     [InlineData("adjoint-like parameter names")]
     [InlineData("many overloads")]
-    [InlineData("struct instance method")]
     [InlineData("record instance method")]
     [InlineData("private nested type")]
     [InlineData("default literal and casts")]
     [InlineData("string concatenation and nameof")]
+    [InlineData("for (;;) left by a return")]
+    [InlineData("nested loops with break and continue")]
+    [InlineData("do-while")]
+    [InlineData("switch statement with goto case")]
+    [InlineData("array written in a loop")]
+    [InlineData("array result")]
+    [InlineData("jagged and 2D arrays")]
+    [InlineData("index computed from a real")]
+    [InlineData("foreach over an array")]
+    [InlineData("float array")]
+    [InlineData("void method writing an array")]
+    [InlineData("loop in a rule")]
     [InlineData("partial method, attribute on the implementation")]
     public void ValidPrograms_GetCodeThatCompiles(string name)
     {
@@ -184,6 +224,7 @@ public class MalformedInputTests
     [InlineData("recursion")]                             // F_Residuals contains F_Residuals (CS0523)
     [InlineData("file-local type")]                       // the partial declaration in another file is another type
     [InlineData("partial method, attribute on the declaration")] // NABLA0004 'has no body' on a partial method with one
+    [InlineData("struct instance method")]                // CS1673: the ValueWithPullback lambda captures this of a struct
     public void ValidPrograms_GetCodeThatCompiles_KnownBugs(string name)
     {
         CheckValidProgram(name);
