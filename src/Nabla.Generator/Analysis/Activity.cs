@@ -12,6 +12,11 @@ internal sealed class Activity
     private readonly HashSet<Value> _varied = new();
     private readonly HashSet<Value> _useful = new();
     private readonly HashSet<Value> _mayBeWritten = new();
+    private readonly HashSet<Var> _variedVars = new();
+    private readonly HashSet<Var> _usefulVars = new();
+
+    /// <summary>A variable (a ref or out parameter, or a temporary passed by ref) holds derivative information.</summary>
+    public bool IsActive(Var v) => _variedVars.Contains(v) && _usefulVars.Contains(v) && v.Type.IsReal;
 
     /// <summary>
     /// Whether the storage of array <paramref name="array"/> may be written in this function: stored
@@ -39,7 +44,7 @@ internal sealed class Activity
     /// arrays, arguments of one call) form one class, and a class is varied when a varied value may be
     /// stored in it, useful when a load from it is useful. Its members share the class's activity.
     /// </summary>
-    public static Activity Analyze(IrFunction f, IEnumerable<Value> inputs, IEnumerable<Value> outputs)
+    public static Activity Analyze(IrFunction f, IEnumerable<Value> inputs, IEnumerable<Value> outputs, IEnumerable<Var>? outputVars = null)
     {
         var a = new Activity();
         var preds = f.Predecessors();
@@ -103,12 +108,27 @@ internal sealed class Activity
                             if (i.Result!.Type.IsDifferentiable && Varied(i.Operands[0]) && !Varied(i.Result))
                                 changed |= MarkVaried(i.Result);
                             continue;
+                        case Op.StoreVar:
+                            if (i.Var!.Type.IsReal && Varied(i.Operands[0]))
+                                changed |= a._variedVars.Add(i.Var);
+                            continue;
+                        case Op.LoadVar:
+                            if (a._variedVars.Contains(i.Var!) && !Varied(i.Result!))
+                                changed |= MarkVaried(i.Result!);
+                            continue;
                         case Op.Call when i.Callee!.Derivative != null:
-                            // A differentiable callee may write varied values into its array arguments.
-                            if (i.AllInputs().Any(Varied))
+                        {
+                            // A differentiable callee may write varied values into its array and ref arguments.
+                            var refVars = i.Arguments!.Where(x => x.Variable != null && x.Variable.Type.IsReal).Select(x => x.Variable!).ToList();
+                            if (i.AllInputs().Any(Varied) || refVars.Any(a._variedVars.Contains))
+                            {
                                 foreach (var arg in i.AllInputs().Where(v => v.Type.IsArray && v.Type.IsDifferentiable))
                                     if (!Varied(arg)) changed |= MarkVaried(arg);
+                                foreach (var v in refVars) changed |= a._variedVars.Add(v);
+                                if (i.Result != null && i.Result.Type.IsDifferentiable && !Varied(i.Result)) changed |= MarkVaried(i.Result);
+                            }
                             break;
+                        }
                     }
                     if (i.Result is null || !i.Result.Type.IsDifferentiable || Varied(i.Result)) continue;
                     if (PropagatesVaried(i) && i.AllInputs().Any(Varied))
@@ -120,6 +140,8 @@ internal sealed class Activity
         // Useful: backward from the outputs.
         foreach (var v in outputs)
             if (v.Type.IsDifferentiable) MarkUseful(v);
+        if (outputVars != null)
+            foreach (var v in outputVars) a._usefulVars.Add(v);
         changed = true;
         while (changed)
         {
@@ -143,12 +165,25 @@ internal sealed class Activity
                             if (Useful(i.Result!) && !Useful(i.Operands[0]))
                                 changed |= MarkUseful(i.Operands[0]);
                             continue;
+                        case Op.LoadVar:
+                            if (Useful(i.Result!)) changed |= a._usefulVars.Add(i.Var!);
+                            continue;
+                        case Op.StoreVar:
+                            if (a._usefulVars.Contains(i.Var!) && i.Operands[0].Type.IsDifferentiable && !Useful(i.Operands[0]))
+                                changed |= MarkUseful(i.Operands[0]);
+                            continue;
                         case Op.Call when i.Callee!.Derivative != null:
-                            // Whatever the callee writes into a useful array argument is useful.
-                            if ((i.Result != null && Useful(i.Result)) || i.AllInputs().Any(v => v.Type.IsArray && Useful(v)))
+                        {
+                            // Whatever the callee writes into a useful array or ref argument is useful.
+                            var refVars = i.Arguments!.Where(x => x.Variable != null && x.Variable.Type.IsReal).Select(x => x.Variable!).ToList();
+                            if ((i.Result != null && Useful(i.Result)) || i.AllInputs().Any(v => v.Type.IsArray && Useful(v)) || refVars.Any(a._usefulVars.Contains))
+                            {
                                 foreach (var input in i.AllInputs())
                                     if (input.Type.IsDifferentiable && !Useful(input)) changed |= MarkUseful(input);
+                                foreach (var v in refVars) changed |= a._usefulVars.Add(v);
+                            }
                             continue;
+                        }
                     }
                     if (i.Result is null || !Useful(i.Result) || !PropagatesVaried(i)) continue;
                     foreach (var input in i.AllInputs())

@@ -285,10 +285,10 @@ internal sealed class IrFunction
         return v;
     }
 
-    public Value AddParameter(string name, IrType type)
+    public Value AddParameter(string name, IrType type, RefKindIr refKind = RefKindIr.None)
     {
         var v = NewValue(type, name);
-        var p = new Parameter(name, type, RefKindIr.None, v, null);
+        var p = new Parameter(name, type, refKind, v, null);
         v.FunctionParameter = p;
         Parameters.Add(p);
         return v;

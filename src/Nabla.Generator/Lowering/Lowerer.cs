@@ -134,6 +134,11 @@ internal sealed class Lowerer
             _filled.Add(_returnBlock);
             TrySealAll();
             if (_invalid) return false;
+            var saved = _b.Block;
+            _b.Block = _returnBlock;
+            foreach (var (symbol, variable) in WriteBack)
+                _b.Store(variable, ReadVariable(symbol, _returnBlock, variable.Type));
+            _b.Block = saved;
             RemoveTrivialPhis();
             RemoveUnusedExit();
             return true;
@@ -573,8 +578,6 @@ internal sealed class Lowerer
             case ILocalReferenceOperation local:
                 return Read(local.Local, Symbols.IrTypeOf(local.Local.Type));
             case IParameterReferenceOperation parameter:
-                if (parameter.Parameter.RefKind is RefKind.Ref or RefKind.Out)
-                    Unsupported(op.Syntax, "a ref or out parameter", " (differentiating through ref/out parameters is planned).");
                 return Read(parameter.Parameter, Symbols.IrTypeOf(parameter.Parameter.Type));
             case IFlowCaptureReferenceOperation capture:
                 return Read(capture.Id, _variableTypes.TryGetValue(capture.Id, out var ct) ? ct : Symbols.IrTypeOf(capture.Type));
@@ -784,8 +787,8 @@ internal sealed class Lowerer
                 case RefKind.Ref:
                 {
                     var type = Symbols.IrTypeOf(arg.Parameter.Type);
-                    if (type.IsReal)
-                        Unsupported(arg.Syntax, "passing a real value by ref or out", " (ref/out differentiation is planned).");
+                    if (type.IsArray)
+                        Unsupported(arg.Syntax, "passing an array by ref or out", ".");
                     var temp = _f.NewLocal("tmp" + _f.Locals.Count, type);
                     if (arg.Parameter.RefKind == RefKind.Ref)
                         _b.Store(temp, LowerExpression(arg.Value));
@@ -903,8 +906,8 @@ internal sealed class Lowerer
                 Write(local.Local, Coerce(value, Symbols.IrTypeOf(local.Local.Type)));
                 return;
             case IParameterReferenceOperation parameter:
-                if (parameter.Parameter.RefKind != RefKind.None)
-                    Unsupported(target.Syntax, "writing a ref, out or in parameter", " (ref/out differentiation is planned).");
+                if (parameter.Parameter.RefKind == RefKind.In)
+                    Unsupported(target.Syntax, "writing an in parameter", ".");
                 if (value.Name is null && value.Definition != null && value.Definition.Op != Op.Const) value.Name = parameter.Parameter.Name;
                 Write(parameter.Parameter, Coerce(value, Symbols.IrTypeOf(parameter.Parameter.Type)));
                 return;
@@ -1030,6 +1033,9 @@ internal sealed class Lowerer
     }
 
     public ControlFlowGraph? OuterGraph { get; set; }
+
+    /// <summary>ref and out parameters: their variables receive the parameters' values at the return.</summary>
+    public List<(ISymbol Symbol, Var Variable)> WriteBack { get; set; } = new();
 
     private ControlFlowGraph GetLambdaGraph(IFlowAnonymousFunctionOperation lambda) =>
         OuterGraph!.GetAnonymousFunctionControlFlowGraph(lambda, _cancellation);

@@ -89,9 +89,9 @@ internal static class MethodProcessor
         if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
-            if (p.RefKind != RefKind.None)
+            if (p.RefKind is RefKind.Ref or RefKind.Out && Symbols.IrTypeOf(p.Type).IsArray)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "a ref, out or in parameter", " (differentiating through ref/out parameters is planned)."));
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "an array passed by ref or out", "; pass the array by value (its elements can still be written) and return a new array if it must be replaced."));
                 return false;
             }
         return true;
@@ -136,12 +136,15 @@ internal static class MethodProcessor
             return quiet.Count == 0 ? lowered : null;
         }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
         LocalValueNumbering.Run(function);
-        var inputs = wrt.Select(k => function.Parameters[k].Value!).ToList();
+        // A ref parameter's input is its value read at the entry.
+        var inputs = wrt.Select(k => function.Parameters[k].Value ??
+            function.Entry.Instrs.First(i => i.Op == Op.LoadVar && i.Var == function.Parameters[k].Variable).Result!).ToList();
         var outputs = function.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
             .Select(b => b.Terminator.Value!).ToList();
         // Arrays are passed by reference: what a method writes into its array parameters is an output too.
         outputs.AddRange(function.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!));
-        var activity = Activity.Analyze(function, inputs, outputs);
+        var outputVars = function.Parameters.Where(p => p.Variable != null && p.Variable.Type.IsReal).Select(p => p.Variable!).ToList();
+        var activity = Activity.Analyze(function, inputs, outputs, outputVars);
 
         // A call on the active path needs a derivative.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
@@ -169,16 +172,29 @@ internal static class MethodProcessor
             Modifiers = Symbols.Accessibility(method.DeclaredAccessibility) + (method.IsStatic ? " static" : ""),
         };
         var bindings = new List<(ISymbol, Value)>();
+        var writeBack = new List<(ISymbol, Var)>();
+        var entry = function.NewBlock();
+        var entryBuilder = new IrBuilder(function, entry);
         for (int k = 0; k < method.Parameters.Length; k++)
         {
             var p = method.Parameters[k];
-            string name = parameterNames?[k] ?? p.Name;
-            var v = function.AddParameter(Symbols.Identifier(name), Symbols.IrTypeOf(p.Type));
+            string name = Symbols.Identifier(parameterNames?[k] ?? p.Name);
+            var type = Symbols.IrTypeOf(p.Type);
+            if (p.RefKind is RefKind.Ref or RefKind.Out)
+            {
+                // A ref parameter's value in, and its value at the return out: a variable read at the entry, written at the return.
+                var variable = function.AddRefParameter(name, type, p.RefKind == RefKind.Ref ? RefKindIr.Ref : RefKindIr.Out);
+                if (p.RefKind == RefKind.Ref) bindings.Add((p, entryBuilder.Load(variable, name)));
+                writeBack.Add((p, variable));
+            }
+            else
+            {
+                bindings.Add((p, function.AddParameter(name, type, p.RefKind == RefKind.In ? RefKindIr.In : RefKindIr.None)));
+            }
             if (Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute))
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
-            bindings.Add((p, v));
         }
-        var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct) { OuterGraph = graph };
+        var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct) { OuterGraph = graph, WriteBack = writeBack };
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
@@ -224,15 +240,16 @@ internal static class MethodProcessor
         w.Line();
         CSharpEmitter.Emit(split.Pullback, w);
         w.Line();
+ bool byRef = method.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out);
         if (fused != null)
         {
             CSharpEmitter.Emit(fused.Primal, w);
             w.Line();
-            WriteValueWithPullback(w, method, lowered, stem, display, access);
+            if (!byRef) WriteValueWithPullback(w, method, lowered, stem, display, access);
         }
 
         RegistrationInfo? registration = null;
-        if (!voidResult && method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
+        if (!voidResult && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
                 Symbols.TypeName(method.ReturnType),

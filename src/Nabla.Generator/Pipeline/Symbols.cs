@@ -104,7 +104,8 @@ internal static class Symbols
 
     /// <summary>Parameters that carry a tangent by default: real-typed and not [NoDerivative].</summary>
     public static bool IsDifferentiableParameter(IParameterSymbol p) =>
-        IsDifferentiableType(p.Type) && p.RefKind == RefKind.None && !HasAttribute(p, NoDerivativeAttribute);
+        IsDifferentiableType(p.Type) && p.RefKind != RefKind.Out && !HasAttribute(p, NoDerivativeAttribute) &&
+        (p.RefKind is RefKind.None or RefKind.In || IrTypeOf(p.Type).IsReal);
 
     /// <summary>Types that carry a tangent: double, float, and arrays (also jagged and multi-dimensional) of them.</summary>
     public static bool IsDifferentiableType(ITypeSymbol t)
@@ -138,7 +139,7 @@ internal static class Symbols
         {
             string name = raw.Trim();
             int index = method.Parameters.ToList().FindIndex(p => p.Name == name);
-            if (index < 0 || !IsDifferentiableType(method.Parameters[index].Type) || method.Parameters[index].RefKind != RefKind.None)
+            if (index < 0 || !IsDifferentiableParameter(method.Parameters[index]) && !(IsDifferentiableType(method.Parameters[index].Type) && method.Parameters[index].RefKind != RefKind.Out))
             {
                 unknown = name;
                 continue;

@@ -30,6 +30,19 @@ internal class Cloner
         return m;
     }
 
+    /// <summary>Copies the source's parameters: by-value ones as values, ref and out ones as variables.</summary>
+    protected void CloneParameters()
+    {
+        foreach (var p in Source.Parameters)
+        {
+            if (p.Variable != null)
+                VarMap[p.Variable] = Target.AddRefParameter(p.Name, p.Type, p.RefKind);
+            else
+                Map[p.Value!] = Target.AddParameter(p.Name, p.Type, p.RefKind);
+            Target.Parameters[Target.Parameters.Count - 1].Attributes = p.Attributes;
+        }
+    }
+
     /// <summary>Creates the target blocks (and their primal parameters) for every source block.</summary>
     protected void CreateBlocks()
     {

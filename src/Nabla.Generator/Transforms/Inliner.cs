@@ -66,6 +66,12 @@ internal sealed class Inliner : Cloner
         var wrt = call.Callee!.CalleeWrt ?? Array.Empty<int>();
         for (int k = 0; k < Source.Parameters.Count; k++)
         {
+            if (Source.Parameters[k].Variable is { } parameterVar)
+            {
+                // A ref or out parameter is the caller's variable itself.
+                VarMap[parameterVar] = call.Arguments![k].Variable!;
+                continue;
+            }
             var arg = call.Arguments![k].Value!;
             Map[Source.Parameters[k].Value!] = arg.Type.IsDifferentiable && !wrt.Contains(k)
                 ? builder.Emit(Op.StopGradient, arg.Type, new List<Value> { arg }, Source.Parameters[k].Name)

@@ -11,6 +11,15 @@ internal sealed class JvpTransform : Cloner
 {
     private readonly Activity _activity;
     private readonly Dictionary<Value, Value> _tangent = new();
+    private readonly Dictionary<Var, Var> _tangentVar = new();
+
+    /// <summary>The tangent of a variable: a parameter for ref and out parameters, else a local.</summary>
+    private Var TangentVar(Var v)
+    {
+        if (!_tangentVar.TryGetValue(v, out var t))
+            _tangentVar[v] = t = Target.NewLocal(TangentName(v.Name), v.Type);
+        return t;
+    }
 
     private JvpTransform(IrFunction source, IrFunction target, Activity activity) : base(source, target) => _activity = activity;
 
@@ -30,17 +39,18 @@ internal sealed class JvpTransform : Cloner
 
     private void Run(IReadOnlyList<int> wrt)
     {
-        foreach (var p in Source.Parameters)
-        {
-            var np = Target.AddParameter(p.Name, p.Type);
-            Target.Parameters[Target.Parameters.Count - 1].Attributes = p.Attributes;
-            Map[p.Value!] = np;
-        }
+        CloneParameters();
         foreach (int index in wrt)
         {
             var p = Source.Parameters[index];
-            _tangent[p.Value!] = Target.AddParameter(TangentName(p.Name), p.Type);
+            if (p.Variable != null)
+                _tangentVar[p.Variable] = Target.AddRefParameter(TangentName(p.Name), p.Type, RefKindIr.Ref);
+            else
+                _tangent[p.Value!] = Target.AddParameter(TangentName(p.Name), p.Type, p.RefKind);
         }
+        // An out parameter's tangent is an output too.
+        foreach (var p in Source.Parameters.Where(p => p.RefKind == RefKindIr.Out && p.Type.IsReal))
+            _tangentVar[p.Variable!] = Target.AddRefParameter(TangentName(p.Name), p.Type, RefKindIr.Out);
         CreateBlocks();
         // Tangent block parameters for active phis.
         foreach (var b in Source.Blocks)
@@ -98,6 +108,18 @@ internal sealed class JvpTransform : Cloner
 
     private void Differentiate(Instr i, IrBuilder b)
     {
+        if (i.Op == Op.StoreVar && i.Var!.Type.IsReal && (_tangentVar.ContainsKey(i.Var) || _activity.IsActive(i.Var)))
+        {
+            CloneInstr(i, b);
+            b.Store(TangentVar(i.Var), Tangent(i.Operands[0], b));
+            return;
+        }
+        if (i.Op == Op.LoadVar && _activity.IsActive(i.Result) && (_tangentVar.ContainsKey(i.Var!) || _activity.IsActive(i.Var!)))
+        {
+            CloneInstr(i, b);
+            _tangent[i.Result!] = b.Load(TangentVar(i.Var!), TangentName(i.Result!.Name));
+            return;
+        }
         if (i.Op == Op.ArrayStore)
         {
             // a[i] = v: the tangent array gets v's tangent at the same place.
@@ -109,7 +131,8 @@ internal sealed class JvpTransform : Cloner
             return;
         }
         // A differentiable callee that may write active arrays runs in forward mode even when its result is not needed.
-        if (i.Op == Op.Call && i.Callee!.Derivative != null && i.AllInputs().Any(v => v.Type.IsArray && _activity.IsActive(v)))
+        if (i.Op == Op.Call && i.Callee!.Derivative != null &&
+            (i.AllInputs().Any(v => v.Type.IsArray && _activity.IsActive(v)) || i.Arguments!.Any(a => a.Variable != null && _activity.IsActive(a.Variable))))
         {
             DifferentiateCall(i, b);
             return;
@@ -204,7 +227,12 @@ internal sealed class JvpTransform : Cloner
         if (d.JvpMethod != null)
         {
             // (y, dy) = f_Jvp(x..., dx...)
-            var jvpArgs = args.Concat(d.Wrt.Select(k => new Argument(Tangent(i.Arguments![k].Value!, b)))).ToList();
+            var jvpArgs = args.Concat(d.Wrt.Select(k => i.Arguments![k].Variable is { } v
+                    ? new Argument(null, RefKindIr.Ref, TangentVar(v))
+                    : new Argument(Tangent(i.Arguments![k].Value!, b))))
+                .Concat(i.Arguments!.Where(a => a.RefKind == RefKindIr.Out && a.Variable!.Type.IsReal)
+                    .Select(a => new Argument(null, RefKindIr.Out, TangentVar(a.Variable!))))
+                .ToList();
             var type = r is null ? IrType.Void : IrType.Tuple(new[] { r.Type, r.Type });
             var call = b.Call(new Callee(d.JvpMethod, i.Callee.DisplayName + " (JVP)", i.Callee.IsStatic, null), receiver, jvpArgs, type);
             if (r is null) return;

@@ -56,6 +56,16 @@ internal static class VjpConvention
     public static List<int> ScalarWrt(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt) =>
         wrt.Where(k => parameterTypes[k].IsReal).ToList();
 
+    /// <summary>By-value scalar inputs (returned by the pullback); ref ones travel through ref adjoint parameters.</summary>
+    public static List<int> ScalarWrt(IReadOnlyList<Parameter> parameters, IReadOnlyList<int> wrt) =>
+        wrt.Where(k => parameters[k].Type.IsReal && parameters[k].Variable is null).ToList();
+
+    public static IrType PullbackResult(IReadOnlyList<Parameter> parameters, IReadOnlyList<int> wrt)
+    {
+        var scalars = ScalarWrt(parameters, wrt).Select(k => parameters[k].Type).ToList();
+        return scalars.Count switch { 0 => IrType.Void, 1 => scalars[0], _ => IrType.Tuple(scalars) };
+    }
+
     public static List<int> ArrayWrt(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt) =>
         wrt.Where(k => parameterTypes[k].IsArray).ToList();
 
@@ -87,6 +97,14 @@ internal sealed class VjpTransform : Cloner
     // Pullback state.
     private IrFunction _pb = null!;
     private readonly Dictionary<Value, Var> _adjoints = new();
+    private readonly Dictionary<Var, Var> _varAdjoint = new();
+
+    private Var VarAdjoint(Var v)
+    {
+        if (!_varAdjoint.TryGetValue(v, out var a))
+            _varAdjoint[v] = a = _pb.NewLocal("d" + v.Name, v.Type);
+        return a;
+    }
     private readonly Dictionary<Value, Var> _residualFields = new();
     private readonly List<ResidualField> _fields = new();
     private readonly HashSet<string> _fieldNames = new();
@@ -134,7 +152,7 @@ internal sealed class VjpTransform : Cloner
         var t = new VjpTransform(source, primal, activity, wrt, split: true);
         t.BuildPrimal(residualType, allocateShadows: false);
         var types = t.ParamTypes;
-        var pullback = new IrFunction(pullbackName, VjpConvention.PullbackResult(types, wrt))
+        var pullback = new IrFunction(pullbackName, VjpConvention.PullbackResult(source.Parameters, wrt))
         {
             IsStatic = true,
             Modifiers = source.Modifiers.Contains("static") ? source.Modifiers : source.Modifiers + " static",
@@ -142,10 +160,13 @@ internal sealed class VjpTransform : Cloner
         t._pb = pullback;
         t._residualsIn = pullback.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.In);
         Value? seed = source.ReturnType.IsReal ? pullback.AddParameter("dResult", source.ReturnType) : null;
+        // ref and out parameters: in, the cotangent of the value at the return; out, of the value at the entry.
+        foreach (var p in source.Parameters.Where(p => p.Variable != null && p.Type.IsReal))
+            t._varAdjoint[p.Variable!] = pullback.AddRefParameter("d" + p.Name, p.Type, RefKindIr.Ref);
         var entry = pullback.NewBlock();
         t.BuildPullback(entry, seed, (b, gradients) =>
         {
-            var scalars = VjpConvention.ScalarWrt(types, wrt).Select(k => gradients[wrt.ToList().IndexOf(k)]).ToList();
+            var scalars = VjpConvention.ScalarWrt(source.Parameters, wrt).Select(k => gradients[wrt.ToList().IndexOf(k)]).ToList();
             t.ReturnTapes(b);
             return scalars.Count switch
             {
@@ -220,11 +241,7 @@ internal sealed class VjpTransform : Cloner
 
     private void BuildPrimal(string? residualType, bool allocateShadows)
     {
-        foreach (var p in Source.Parameters)
-        {
-            Map[p.Value!] = Target.AddParameter(p.Name, p.Type);
-            Target.Parameters[Target.Parameters.Count - 1].Attributes = p.Attributes;
-        }
+        CloneParameters();
         var types = ParamTypes;
         CreateBlocks();
         foreach (var loop in _loops) loop.MapInductions(M);
@@ -326,13 +343,14 @@ internal sealed class VjpTransform : Cloner
 
     private void AugmentInstr(Block block, Instr i, IrBuilder builder)
     {
-        if (i.Op == Op.Call && i.Callee!.Derivative is { } d && (_activity.IsActive(i.Result) || i.AllInputs().Any(IsActiveArray)))
+        if (i.Op == Op.Call && i.Callee!.Derivative is { } d &&
+            (_activity.IsActive(i.Result) || i.AllInputs().Any(IsActiveArray) || i.Arguments!.Any(a => a.Variable != null && _activity.IsActive(a.Variable))))
         {
             // y = f(x) becomes y = f_Primal(x, shadows, out residuals of f): the pullback calls f_Pullback.
             var slot = NewResidualSlot(block, new IrType(d.ResidualType, TypeKind.Other), "r" + (i.Result?.Name ?? "call"));
             var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
             foreach (int k in d.Wrt)
-                if (i.Arguments![k].Value!.Type.IsArray)
+                if (i.Arguments![k].Value?.Type.IsArray == true)
                     args.Add(new Argument(ShadowOf(i.Arguments[k].Value!, builder)));
             Var? shadowResult = null;
             if (i.Result?.Type.IsArray == true)
@@ -736,7 +754,10 @@ internal sealed class VjpTransform : Cloner
         var fb = new IrBuilder(_pb, final);
         var gradients = _wrt.Select(k =>
         {
-            var p = Source.Parameters[k].Value!;
+            var p = Source.Parameters[k].Value ?? Target.NewValue(Source.Parameters[k].Type);
+            var parameter = Source.Parameters[k];
+            if (parameter.Variable != null)
+                return _varAdjoint.TryGetValue(parameter.Variable, out var va) ? fb.Load(va, "d" + parameter.Name) : fb.Zero(parameter.Type);
             if (p.Type.IsArray)
                 return _shadow.TryGetValue(p, out var s) ? AugmentedValue(s, fb) : ZerosLike(fb, M(p));
             return _adjoints.TryGetValue(p, out var v) ? fb.Load(v, "d" + p.Name) : fb.Zero(p.Type);
@@ -781,6 +802,23 @@ internal sealed class VjpTransform : Cloner
                 var indices = i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(x => PrimalValue(x, b)).ToList();
                 if (_activity.IsActive(stored)) AddTo(stored, b.ArrayLoad(s, indices), b);
                 b.ArrayStore(s, indices, b.Zero(array.Type.Element));
+                return;
+            }
+            case Op.StoreVar:
+            {
+                // v = x: x's adjoint takes v's, which restarts at zero.
+                if (!i.Var!.Type.IsReal || !(_activity.IsActive(i.Var) || _varAdjoint.ContainsKey(i.Var))) return;
+                var adjoint = VarAdjoint(i.Var);
+                var g0 = b.Load(adjoint);
+                b.Store(adjoint, b.Zero(i.Var.Type));
+                AddTo(i.Operands[0], g0, b);
+                return;
+            }
+            case Op.LoadVar when _activity.IsActive(i.Result) && i.Result!.Type.IsReal:
+            {
+                var g0 = b.Load(Adjoint(i.Result));
+                if (_zeroAfterRead) b.Store(Adjoint(i.Result), b.Zero(i.Result.Type));
+                b.AddTo(VarAdjoint(i.Var!), g0);
                 return;
             }
             case Op.Call when i.Result is null || !_activity.IsActive(i.Result):
@@ -856,8 +894,11 @@ internal sealed class VjpTransform : Cloner
     {
         var d = i.Callee!.Derivative;
         if (d is null || !_callResiduals.TryGetValue(i, out var residual)) return;
-        var wrtArgs = d.Wrt.Select(k => i.Arguments![k].Value!).ToList();
+        var wrtArgs = d.Wrt.Where(k => i.Arguments![k].Value != null).Select(k => i.Arguments![k].Value!).ToList();
         var scalarArgs = wrtArgs.Where(a => a.Type.IsReal).ToList();
+        // Real ref and out arguments: their adjoints go in by ref and come back as the adjoints before the call.
+        var refArgs = i.Arguments!.Where(a => a.Variable != null && a.Variable.Type.IsReal)
+            .Select(a => new Argument(null, RefKindIr.Ref, VarAdjoint(a.Variable!))).ToList();
         var slotArgument = residual.Snapshot != null
             ? new Argument(AugmentedValue(residual.Snapshot, b), RefKindIr.In)
             : new Argument(null, RefKindIr.In, residual.Slot);
@@ -866,6 +907,7 @@ internal sealed class VjpTransform : Cloner
             var resultType = scalarArgs.Count switch { 0 => IrType.Void, 1 => scalarArgs[0].Type, _ => IrType.Tuple(scalarArgs.Select(a => a.Type).ToList()) };
             var args = new List<Argument> { slotArgument };
             if (i.Result != null && i.Result.Type.IsReal) args.Add(new Argument(g ?? b.Zero(i.Result.Type)));
+            args.AddRange(refArgs);
             var cot = b.Call(new Callee(d.PullbackMethod, i.Callee.DisplayName + " (pullback)", true, null), null, args, resultType).Result;
             for (int k = 0; k < scalarArgs.Count; k++)
                 AddTo(scalarArgs[k], scalarArgs.Count == 1 ? cot! : b.TupleGet(cot!, k), b);

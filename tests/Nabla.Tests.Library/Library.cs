@@ -1,0 +1,51 @@
+// Assembly A of the cross-assembly tests: [Differentiable] methods that assembly C calls, and plain methods without
+// a derivative for which assembly B (Nabla.Tests.Rules) declares retroactive [DerivativeOf] rules.
+using System;
+using Nabla;
+
+namespace Nabla.Tests.Library;
+
+/// <summary>Differentiable functions compiled in this assembly; their derivatives are found by C through metadata.</summary>
+public static partial class LibFunctions
+{
+    [Differentiable]
+    public static double Square(double x) => x * x;
+
+    [Differentiable]
+    public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    [Differentiable]
+    public static double Bilinear(double x, double y) => x * y + x;
+
+    /// <summary>Calls within assembly A: σ(x²).</summary>
+    [Differentiable]
+    public static double SigmoidOfSquare(double x) => Sigmoid(Square(x));
+
+    /// <summary>Data (int, [NoDerivative]) crossing the assembly boundary: k·s·x + x².</summary>
+    [Differentiable]
+    public static double Scale(double x, int k, [NoDerivative] double s) => k * s * x + x * x;
+
+    [Differentiable]
+    public static float SquareF(float x) => x * x;
+
+    [Differentiable]
+    public static double Branchy(double x, double y)
+    {
+        if (x > y)
+            return Math.Sin(x) * y;
+        return x * y * y;
+    }
+}
+
+/// <summary>Ordinary methods: no [Differentiable], not partial. Assembly B gives them rules.</summary>
+public static class Plain
+{
+    /// <summary>The cubic smooth step: 0 below 0, 1 above 1, 3x² − 2x³ between.</summary>
+    public static double SmoothStep(double x) => x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x);
+
+    /// <summary>log(1 + eˣ).</summary>
+    public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+    /// <summary>x·y^2: a two-input method with a rule in B.</summary>
+    public static double MulSquare(double x, double y) => x * y * y;
+}
