@@ -156,13 +156,13 @@ public class Nabla0002Tests
     }
 
     [Fact]
-    public void RefParameter_IsReportedAtTheParameter()
+    public void ArrayPassedByRef_IsReportedAtTheParameter()
     {
         var run = Verify(InClass("""
                 [Differentiable]
-                public static double F(double x, ref double {|NABLA0002:y|}) => x * y;
+                public static double F(double x, ref double[] {|NABLA0002:a|}) => x * a[0];
             """));
-        Assert.StartsWith("a ref, out or in parameter is not supported", run.Message("NABLA0002"));
+        Assert.StartsWith("an array passed by ref or out is not supported", run.Message("NABLA0002"));
     }
 
     [Fact]
