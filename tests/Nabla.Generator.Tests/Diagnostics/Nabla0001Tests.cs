@@ -1,0 +1,125 @@
+// NABLA0001: a call on the active path to a method with neither [Differentiable] nor a rule is an
+// error at the invocation, naming the callee and the fixes; inactive calls are not errors.
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0001Tests
+{
+    [Fact]
+    public void UnmarkedHelper_IsReportedAtTheInvocation_NamingCalleeAndFixes()
+    {
+        var run = Verify(InClass("""
+                static double Helper(double x) => x * 2;
+
+                [Differentiable]
+                public static double F(double x) => {|NABLA0001:Helper(x)|} + 1;
+            """));
+        string message = run.Message("NABLA0001");
+        Assert.Contains("'C.Helper' has no derivative", message);
+        Assert.Contains("differentiation input of 'F'", message);
+        Assert.Contains("mark 'C.Helper' [Differentiable]", message);
+        Assert.Contains("[DerivativeOf]", message);
+        Assert.Contains("Autodiff.WithoutDerivative", message);
+    }
+
+    [Fact]
+    public void BclMethodWithoutRule_IsReportedAtTheInvocation()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double y = x * x;
+                    return Math.Sin(y) + {|NABLA0001:Math.ReciprocalEstimate(y)|};
+                }
+            """));
+        Assert.Contains("'System.Math.ReciprocalEstimate'", run.Message("NABLA0001"));
+    }
+
+    [Fact]
+    public void EveryActiveCall_IsReported()
+    {
+        Verify(InClass("""
+                static double Helper(double x) => x * 2;
+                static double Other(double x, double y) => x - y;
+
+                [Differentiable]
+                public static double F(double x, double y)
+                {
+                    double a = {|NABLA0001:Helper(x)|};
+                    if (y > 0)
+                        a += {|NABLA0001:Other(a, y)|};
+                    return a;
+                }
+            """));
+    }
+
+    [Fact]
+    public void CallWhoseArgumentsAreConstants_IsNotAnError()
+    {
+        Verify(InClass("""
+                static double Helper(double x) => x * 2;
+
+                [Differentiable]
+                public static double F(double x) => Helper(2.0) * x;
+            """));
+    }
+
+    [Fact]
+    public void CallOnNoDerivativeParameterOrDataOnly_IsNotAnError()
+    {
+        Verify(InClass("""
+                static double Helper(double x) => x * 2;
+
+                [Differentiable]
+                public static double F(double x, [NoDerivative] double k, int n) => Helper(k) * x + Helper(n);
+            """));
+    }
+
+    [Fact]
+    public void CallWrappedInWithoutDerivative_IsNotAnError()
+    {
+        Verify(InClass("""
+                static double Helper(double x) => x * 2;
+
+                [Differentiable]
+                public static double F(double x) => Autodiff.WithoutDerivative(Helper(x)) * x;
+            """));
+    }
+
+    [Fact]
+    public void CallWhoseResultDoesNotReachTheResult_IsNotAnError()
+    {
+        Verify(InClass("""
+                static double Helper(double x) => x * 2;
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double unused = Helper(x);
+                    if (Helper(x) > 0)   // a comparison: only the branch taken matters
+                        return x * x;
+                    return -x;
+                }
+            """));
+    }
+
+    [Fact]
+    public void CallsToDifferentiableMethodsAndRules_AreNotErrors()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static double Square(double x) => x * x;
+
+                public static double Twice(double x) => 2 * x;
+
+                [DerivativeOf(typeof(C), nameof(Twice))]
+                public static (double Value, Func<double, double> Pullback) TwiceRule(double x) => (2 * x, dy => 2 * dy);
+
+                [Differentiable]
+                public static double F(double x) => Square(x) + Twice(x) + Math.Exp(x) + Math.Sin(x);
+            """));
+    }
+}

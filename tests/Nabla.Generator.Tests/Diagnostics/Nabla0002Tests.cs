@@ -1,0 +1,181 @@
+// NABLA0002: a construct the generator does not handle yet is an error at that construct (never a
+// crash, never a silently wrong derivative).
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0002Tests
+{
+    [Fact]
+    public void ForeachOverANonArrayCollection_IsReportedAtTheCollection()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, List<double> weights)
+                {
+                    double y = x;
+                    foreach (double w in {|NABLA0002:weights|})
+                        y = y * w;
+                    return y;
+                }
+            """));
+        Assert.StartsWith("foreach over this collection is not supported in [Differentiable] code yet", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void IndexerRead_IsReportedAtTheElementAccess()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, List<double> a) => x * {|NABLA0002:a[0]|};
+            """));
+        Assert.StartsWith("an indexer is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    [Trait("Category", "KnownGeneratorBug")]
+    public void Lambda_IsReportedAtTheLambda()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    Func<double, double> g = {|NABLA0002:y => y * x|};
+                    return x;
+                }
+            """));
+        Assert.StartsWith("a lambda inside [Differentiable] code is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void LocalFunctionCall_IsReportedAtTheCall()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double Square(double y) => y * y;
+                    return {|NABLA0002:Square(x)|} + 1;
+                }
+            """));
+        Assert.Contains("a call to a local function", run.Message("NABLA0002"));
+        Assert.Contains("make it a [Differentiable] method of the type", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void TryCatch_IsReportedAtTheTryStatement()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double y = x;
+                    {|NABLA0002:try
+                    {
+                        y = x * x;
+                    }
+                    catch (Exception)
+                    {
+                        y = 0;
+                    }|}
+                    return y;
+                }
+            """));
+        Assert.StartsWith("try/catch/finally", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void UnsupportedPatternInASwitchExpression_IsReportedAtThePattern()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, object o) => x * (o switch
+                {
+                    {|NABLA0002:double d|} => d,
+                    _ => 1.0,
+                });
+            """));
+        Assert.StartsWith("this pattern is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void InterpolatedString_IsReportedAtTheString()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    if (x < 0) throw new ArgumentException({|NABLA0002:$"negative: {x}"|});
+                    return x * x;
+                }
+            """));
+        Assert.StartsWith("an interpolated string is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void FieldWrite_IsReportedAtTheWrittenField()
+    {
+        var run = Verify(InClass("""
+                static double last;
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    {|NABLA0002:last|} = x;
+                    return x * x;
+                }
+            """));
+        Assert.StartsWith("writing a field or property is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    [Trait("Category", "KnownGeneratorBug")]
+    public void UsingDeclaration_IsReportedAtTheDeclaration()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    {|NABLA0002:using var stream = new System.IO.MemoryStream();|}
+                    return x * stream.Length;
+                }
+            """));
+    }
+
+    [Fact]
+    [Trait("Category", "KnownGeneratorBug")]
+    public void DynamicOperation_IsReportedRatherThanSilentlyDroppingTheDerivative()
+    {
+        // x * k with a dynamic k is a dynamic operation: its derivative is lost (the JVP's tangent is 0),
+        // and the generated registration does not compile (CS8821).
+        Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, dynamic k) => {|NABLA0002:x * k|};
+            """));
+    }
+
+    [Fact]
+    public void ArrayPassedByRef_IsReportedAtTheParameter()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, ref double[] {|NABLA0002:a|}) => x * a[0];
+            """));
+        Assert.StartsWith("an array passed by ref or out is not supported", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void OnlyTheFirstUnsupportedConstructOfAMethod_IsReported_AndOtherMethodsStillGenerate()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, List<double> a) => {|NABLA0002:a[0]|} * a[1] * x;
+
+                [Differentiable]
+                public static double G(double x) => x * x;
+            """));
+        Assert.Contains(run.Generated.Keys, k => k.Contains(".G.Nabla.g.cs"));
+        Assert.DoesNotContain(run.Generated.Keys, k => k.Contains(".F.Nabla.g.cs"));
+    }
+}

@@ -1,0 +1,139 @@
+// NABLA0004: [Differentiable] on a method that cannot be differentiated, reported at the method's name
+// with the reason.
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0004Tests
+{
+    [Fact]
+    public void AsyncMethod()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static async Task<double> {|NABLA0004:F|}(double x) { await Task.Yield(); return x; }
+            """));
+        Assert.Equal("'C.F(double)' cannot be differentiated: an async method cannot be differentiated", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void Iterator()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static IEnumerable<double> {|NABLA0004:F|}(double x) { yield return x; }
+            """));
+        Assert.EndsWith("an iterator cannot be differentiated", run.Message("NABLA0004"));
+    }
+
+    [Theory]
+    [InlineData("int", "0")]
+    [InlineData("string", "\"\"")]
+    [InlineData("bool", "false")]
+    public void NonRealResult(string type, string value)
+    {
+        var run = Verify(InClass($$"""
+                [Differentiable]
+                public static {{type}} {|NABLA0004:F|}(double x) => {{value}};
+            """));
+        Assert.Contains($"its result type '{type}' is not differentiable (double, float", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void GenericMethod()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double {|NABLA0004:F|}<T>(double x, T tag) => x * x;
+            """));
+        Assert.EndsWith("generic methods and methods of generic types are not supported yet", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void MethodOfGenericType()
+    {
+        Verify(Usings + """
+            public partial class Box<T>
+            {
+                [Differentiable]
+                public double {|NABLA0004:F|}(double x) => x * x;
+            }
+            """);
+    }
+
+    [Fact]
+    public void AbstractMethod()
+    {
+        var run = Verify(Usings + """
+            public abstract partial class Shape
+            {
+                [Differentiable]
+                public abstract double {|NABLA0004:Area|}(double r);
+            }
+            """);
+        Assert.EndsWith("it has no body to differentiate", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void ExternMethod()
+    {
+        var run = Verify(InClass("""
+                [Differentiable, System.Runtime.InteropServices.DllImport("m")]
+                public static extern double {|NABLA0004:cbrt|}(double x);
+            """));
+        Assert.EndsWith("it has no body to differentiate", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void NoDifferentiableParameter()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double {|NABLA0004:F|}(int n, [NoDerivative] double k) => n * k;
+            """));
+        Assert.EndsWith("it has no differentiable parameter (double or float, not [NoDerivative])", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    [Trait("Category", "KnownGeneratorBug")]
+    public void MembersThatAreNotOrdinaryMethods_AreReported_NotSilentlyIgnored()
+    {
+        // API.md lets properties, constructors, operators and local functions carry [Differentiable]; until
+        // they are supported, each must say so (MethodProcessor.Check has the message) rather than generate
+        // nothing and say nothing.
+        Verify(Usings + """
+            public partial struct S
+            {
+                public double V;
+
+                [Differentiable]
+                public double {|NABLA0004:Squared|} => V * V;
+
+                [Differentiable]
+                public {|NABLA0004:S|}(double v) { V = v; }
+
+                [Differentiable]
+                public static S operator {|NABLA0004:+|}(S a, S b) => new S(a.V + b.V);
+
+                public static double M(double x)
+                {
+                    [Differentiable]
+                    static double {|NABLA0004:Local|}(double y) => y * y;
+                    return Local(x);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public void NamedDerivativeOfAnUndifferentiableMethod_IsReportedAtTheAttribute()
+    {
+        Verify(InClass("""
+                public static int Count(double x) => (int)x;
+
+                [{|NABLA0004:GradientOf(nameof(Count))|}]
+                public static partial double CountGradient(double x);
+            """), allowCompilerErrors: true);
+    }
+}

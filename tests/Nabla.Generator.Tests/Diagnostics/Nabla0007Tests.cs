@@ -1,0 +1,50 @@
+// NABLA0007: Wrt names a parameter that is unknown or cannot carry a derivative.
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0007Tests
+{
+    [Fact]
+    public void UnknownName_OnDifferentiable()
+    {
+        var run = Verify(InClass("""
+                [{|NABLA0007:Differentiable(Wrt = "z")|}]
+                public static double F(double x, double y) => x * y;
+            """));
+        Assert.Equal("'z' in Wrt is not a differentiable parameter of 'F' (differentiable parameters: x, y)", run.Message("NABLA0007"));
+    }
+
+    [Fact]
+    public void NonRealParameter_OnDifferentiable()
+    {
+        var run = Verify(InClass("""
+                [{|NABLA0007:Differentiable(Wrt = "x, n")|}]
+                public static double F(double x, int n) => x * n;
+            """));
+        Assert.Equal("'n' in Wrt is not a differentiable parameter of 'F' (differentiable parameters: x)", run.Message("NABLA0007"));
+    }
+
+    [Fact]
+    public void UnknownName_OnNamedDerivative()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, double y) => x * y;
+
+                [{|NABLA0007:GradientOf(nameof(F), Wrt = "q")|}]
+                public static partial double G(double x, double y);
+            """), allowCompilerErrors: true);
+        Assert.StartsWith("'q' in Wrt is not a differentiable parameter of 'F'", run.Message("NABLA0007"));
+    }
+
+    [Fact]
+    public void ValidWrt_IsFine()
+    {
+        Verify(InClass("""
+                [Differentiable(Wrt = "y")]
+                public static double F(double x, double y, int n) => x * y * n;
+            """));
+    }
+}
