@@ -152,3 +152,17 @@ public static partial class ArrayHelpers
         return total;
     }
 }
+
+public static partial class InfiniteLoopForms
+{
+    /// <summary>while (true) left by a return: halves x until it is below 1.</summary>
+    [Differentiable]
+    public static double HalveBelowOne(double x)
+    {
+        while (true)
+        {
+            if (x < 1) return x;
+            x = x * 0.5;
+        }
+    }
+}

@@ -274,3 +274,18 @@ public class GradientIntoCallerBuffersTests
         Assert.Equal(0, allocated);
     }
 }
+
+public class InfiniteLoopFormTests
+{
+    [Theory]
+    [InlineData(0.5, 1.0)]      // no halving
+    [InlineData(3.0, 0.25)]     // two halvings: 3 → 1.5 → 0.75
+    [InlineData(10.0, 0.0625)]  // four halvings
+    public void WhileTrueLeftByAReturn(double x, double derivative)
+    {
+        var (value, gradient) = InfiniteLoopForms.HalveBelowOne_ValueWithGradient(x);
+        Assert.Equal(InfiniteLoopForms.HalveBelowOne(x), value);
+        Assert.Equal(derivative, gradient, 14);
+        Assert.Equal(derivative, InfiniteLoopForms.HalveBelowOne_Jvp(x, 1).Tangent, 14);
+    }
+}

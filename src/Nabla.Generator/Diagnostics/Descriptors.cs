@@ -51,6 +51,11 @@ internal static class Descriptors
         "The argument for '{0}' of '{1}' depends on a differentiation input of '{2}', but '{1}' is not differentiated with respect to '{0}' (its Wrt leaves it out): add '{0}' to the Wrt of '{1}', or wrap the argument in Autodiff.WithoutDerivative(...) to cut its derivative explicitly",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor DerivativeLostInObject = Make("NABLA0009",
+        "Derivative lost in an object Nabla does not track",
+        "A value that depends on a differentiation input of '{0}' flows into '{1}' (a {2}), whose derivative Nabla does not track: compute with double, float or arrays, or wrap the value in Autodiff.WithoutDerivative(...) if its derivative should not count",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
         "Nabla generator failure",
         "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",

@@ -182,12 +182,16 @@ internal sealed class Lowerer
                 case ControlFlowRegionKind.Filter:
                 case ControlFlowRegionKind.FilterAndHandler:
                 case ControlFlowRegionKind.Finally:
-                    var first = graph.Blocks[region.FirstBlockOrdinal];
+                    // The finally of a using holds the Dispose call, whose syntax is the using itself.
+                    var finallyRegion = region.Kind == ControlFlowRegionKind.TryAndFinally
+                        ? region.NestedRegions.FirstOrDefault(r => r.Kind == ControlFlowRegionKind.Finally) : null;
+                    var first = graph.Blocks[finallyRegion?.FirstBlockOrdinal ?? region.FirstBlockOrdinal];
                     var syntax = first.Operations.FirstOrDefault()?.Syntax ?? first.BranchValue?.Syntax;
                     var stmt = syntax?.AncestorsAndSelf().FirstOrDefault(s => s is TryStatementSyntax or UsingStatementSyntax or LockStatementSyntax or ForEachStatementSyntax or LocalDeclarationStatementSyntax) ?? syntax;
                     if (stmt is ForEachStatementSyntax forEach)
                         Unsupported(forEach.Expression, "foreach over this collection", "; foreach works over arrays, otherwise index the collection in a for loop.");
-                    Unsupported(stmt, "try/catch/finally, using and lock", ".");
+                    Unsupported(stmt is LocalDeclarationStatementSyntax or UsingStatementSyntax or LockStatementSyntax or TryStatementSyntax ? stmt : syntax,
+                        "try/catch/finally, using and lock", "; move resource handling outside the [Differentiable] method.");
                     break;
             }
             foreach (var nested in region.NestedRegions) Visit(nested);
@@ -300,8 +304,29 @@ internal sealed class Lowerer
     {
         if (branch.Semantics != ControlFlowBranchSemantics.Regular || branch.Destination is null)
             Unsupported(null, "this control flow (" + branch.Semantics + ")", ".");
-        // Falling off the end of a void method goes to the return block.
-        var target = branch.Destination!.Kind == BasicBlockKind.Exit ? _returnBlock! : _blockMap[branch.Destination!];
+        // Falling off the end of a void method goes to the return block; of a method with a result, it
+        // cannot happen (the compiler proved it, e.g. after while (true)): such an edge goes to a block
+        // that says so.
+        Block target;
+        if (branch.Destination!.Kind == BasicBlockKind.Exit)
+        {
+            if (_returnValue is null)
+            {
+                target = _returnBlock!;
+            }
+            else
+            {
+                target = _f.NewBlock();
+                _preds[target] = new List<(Block, Edge)>();
+                _defs[target] = new Dictionary<object, Value>();
+                _filled.Add(target);
+                target.Terminator = Terminator.Unreachable();
+            }
+        }
+        else
+        {
+            target = _blockMap[branch.Destination!];
+        }
         var edge = new Edge(target);
         _preds[target].Add((_b.Block, edge));
         return edge;
@@ -570,6 +595,8 @@ internal sealed class Lowerer
             var literal = Literal(op.ConstantValue.Value, op.Type);
             if (literal != null) return _b.Const(Symbols.IrTypeOf(op.Type), literal);
         }
+        if (op.Type?.TypeKind == Microsoft.CodeAnalysis.TypeKind.Dynamic || op.Kind.ToString().StartsWith("Dynamic", StringComparison.Ordinal))
+            Unsupported(op.Syntax, "a dynamic operation", "; give the value a static type (double, float or an array of them).");
         switch (op)
         {
             case IInvalidOperation:
@@ -657,6 +684,7 @@ internal sealed class Lowerer
                 i.Arguments = args;
                 return i.Result!;
             }
+            case IDelegateCreationOperation:
             case IFlowAnonymousFunctionOperation:
                 Unsupported(op.Syntax, "a lambda inside [Differentiable] code", " (differentiating through lambdas is planned).");
                 break;
@@ -996,7 +1024,7 @@ internal sealed class Lowerer
         while (op is IConversionOperation c) op = c.Operand;
         if (op is not ITupleOperation tuple || tuple.Elements.Length != 2)
         {
-            Fail<int>(returned.Syntax, "a rule must end with 'return (value, lambda);'");
+            RuleShapeError(returned.Syntax, "it must end with 'return (value, lambda);' where the lambda is written in the return statement");
             return null!;
         }
         var lambdaOp = tuple.Elements[1];
@@ -1054,9 +1082,12 @@ internal sealed class Lowerer
         return default!;
     }
 
+    /// <summary>Where to report when a construct has no syntax of its own: the method being lowered.</summary>
+    public Location? FallbackLocation { get; set; }
+
     private void Unsupported(SyntaxNode? syntax, string what, string hint)
     {
-        _diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, syntax?.GetLocation(), what, hint));
+        _diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, syntax?.GetLocation() ?? FallbackLocation, what, hint));
         throw new LoweringFailed();
     }
 

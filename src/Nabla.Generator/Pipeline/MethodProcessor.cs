@@ -40,8 +40,15 @@ internal static class MethodProcessor
     public static GeneratedFile Process(IMethodSymbol method, SemanticModel model, CancellationToken ct)
     {
         var diagnostics = new List<DiagnosticInfo>();
+        // A partial method's body is in its implementation part, wherever the attribute is.
+        method = method.PartialImplementationPart ?? method;
         try
         {
+            if (method.MethodKind != MethodKind.Ordinary)
+            {
+                Check(method, null, diagnostics);
+                return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            }
             var lowered = Check(method, null, diagnostics) ? Lower(method, model.Compilation, null, null, diagnostics, ct) : null;
             if (lowered is null)
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -72,6 +79,16 @@ internal static class MethodProcessor
     internal static string FirstFrame(Exception e) =>
         (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Nabla.Generator")) ?? "?";
 
+    /// <summary>[Differentiable] on a property or a type: reported until those are supported, never ignored.</summary>
+    public static GeneratedFile NotYetDifferentiable(ISymbol symbol)
+    {
+        string why = symbol is INamedTypeSymbol
+            ? "differentiable types (a synthesized Tangent, Move) are not supported yet; differentiate methods over double, float and arrays"
+            : "only ordinary methods can be [Differentiable] for now (properties, operators, constructors and local functions are planned); move the computation into a [Differentiable] method";
+        var d = DiagnosticInfo.Create(Descriptors.UnsupportedSignature, symbol.Locations.FirstOrDefault(), symbol.ToDisplayString(), why);
+        return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[] { d }));
+    }
+
     /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
     public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
     {
@@ -87,11 +104,12 @@ internal static class MethodProcessor
                 return false;
             }
         }
-        if (method.MethodKind != MethodKind.Ordinary) { Fail("only ordinary methods can be [Differentiable] for now (operators, constructors, accessors and local functions are planned)"); return false; }
+        if (method.MethodKind != MethodKind.Ordinary) { Fail("only ordinary methods can be [Differentiable] for now (properties, operators, constructors and local functions are planned); move the computation into a [Differentiable] method"); return false; }
         if (method.IsGenericMethod || method.ContainingType.IsGenericType) { Fail("generic methods and methods of generic types are not supported yet"); return false; }
         if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty) { Fail("it has no body to differentiate"); return false; }
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
+        if (method.ContainingType.IsFileLocal) { Fail("its type is file-local ('file'), and generated code in another file cannot extend it: remove 'file'"); return false; }
         if (syntax is MethodDeclarationSyntax { Body: null, ExpressionBody: null }) { Fail("it has no body to differentiate"); return false; }
         if (syntax.DescendantNodes().Any(n => n is YieldStatementSyntax)) { Fail("an iterator cannot be differentiated"); return false; }
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
@@ -173,6 +191,16 @@ internal static class MethodProcessor
                     i.Callee.ParameterNames?[k] ?? "#" + k, i.Callee.DisplayName, method.Name));
             }
         }
+        // A value on the active path must not vanish into an object Nabla does not differentiate.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            bool untracked = i.Op == Op.New || (i.Op == Op.Call && i.Callee!.Derivative is null && !i.Callee.IsStopGradient);
+            if (!untracked || i.Result is null || i.Result.Type.Kind != TypeKind.Other || i.Result.Type.Name == "string") continue;
+            if (!i.AllInputs().Any(v => v.Type.IsReal && activity.IsVaried(v))) continue;
+            string what = i.Op == Op.New ? "new " + i.Text : i.Callee!.DisplayName;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeLostInObject, i.Source, method.Name, what,
+                i.Op == Op.New ? "constructor" : "method returning " + i.Result.Type.Name.Replace("global::", "")));
+        }
         // A call on the active path needs a derivative.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
         {
@@ -221,7 +249,8 @@ internal static class MethodProcessor
             if (Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute))
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
         }
-        var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct) { OuterGraph = graph, WriteBack = writeBack };
+        var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct)
+        { OuterGraph = graph, WriteBack = writeBack, FallbackLocation = method.Locations.FirstOrDefault() };
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
@@ -321,7 +350,7 @@ internal static class MethodProcessor
         string Shadow(int k) => "nablaShadow_" + f.Parameters[k].Name.TrimStart('@');
         string RunPrimal(string value) =>
             string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
-            $"{value} = {stem}_Primal({string.Join(", ", f.Parameters.Select(p => p.Name).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
+            $"{value} = {(method.IsStatic ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", f.Parameters.Select(p => p.Name).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
             : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "nablaScalars" : "nablaScalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
@@ -329,6 +358,8 @@ internal static class MethodProcessor
         w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of ({string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name))}).</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{ret}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
+        // A lambda in a struct cannot capture 'this': it captures a copy.
+        if (!method.IsStatic) w.Line("var nablaSelf = this;");
         w.Line(RunPrimal($"{ret} nablaValue"));
         w.Line("bool nablaFresh = true;");
         w.Line("return (nablaValue, nablaCotangent =>");

@@ -20,8 +20,12 @@ public sealed class NablaGenerator : IIncrementalGenerator
         // records (text, diagnostics as data), so unchanged methods stay cached in the IDE.
         var methods = context.SyntaxProvider.ForAttributeWithMetadataName(
                 Symbols.DifferentiableAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                static (ctx, ct) => MethodProcessor.Process((IMethodSymbol)ctx.TargetSymbol, ctx.SemanticModel, ct))
+                static (node, _) => node is not ParameterSyntax,
+                static (ctx, ct) => ctx.TargetSymbol switch
+                {
+                    IMethodSymbol method => MethodProcessor.Process(method, ctx.SemanticModel, ct),
+                    _ => MethodProcessor.NotYetDifferentiable(ctx.TargetSymbol),
+                })
             .WithTrackingName("DifferentiableMethods");
 
         var named = NamedFunctions(context, Symbols.GradientOfAttribute, NamedDerivativeKind.Gradient)

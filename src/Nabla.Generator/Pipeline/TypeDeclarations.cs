@@ -39,7 +39,7 @@ internal static class TypeDeclarations
         var ns = type.ContainingNamespace;
         if (ns != null && !ns.IsGlobalNamespace) w.Open("namespace " + ns.ToDisplayString());
         foreach (var t in Chain(type))
-            w.Open((t.TypeKind == TypeKind.Struct && t.IsRefLikeType ? "ref " : "") + "partial " + Keyword(t) + " " + t.Name + TypeParameters(t));
+            w.Open((t.TypeKind == TypeKind.Struct && t.IsRefLikeType ? "ref " : "") + "partial " + Keyword(t) + " " + Symbols.Identifier(t.Name) + TypeParameters(t));
     }
 
     public static void Close(SourceWriter w, INamedTypeSymbol type)

@@ -34,7 +34,6 @@ public class Nabla0002Tests
     }
 
     [Fact]
-    [Trait("Category", "KnownGeneratorBug")]
     public void Lambda_IsReportedAtTheLambda()
     {
         var run = Verify(InClass("""
@@ -130,7 +129,6 @@ public class Nabla0002Tests
     }
 
     [Fact]
-    [Trait("Category", "KnownGeneratorBug")]
     public void UsingDeclaration_IsReportedAtTheDeclaration()
     {
         Verify(InClass("""
@@ -144,7 +142,6 @@ public class Nabla0002Tests
     }
 
     [Fact]
-    [Trait("Category", "KnownGeneratorBug")]
     public void DynamicOperation_IsReportedRatherThanSilentlyDroppingTheDerivative()
     {
         // x * k with a dynamic k is a dynamic operation: its derivative is lost (the JVP's tangent is 0),

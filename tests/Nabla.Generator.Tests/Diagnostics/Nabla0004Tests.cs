@@ -96,7 +96,6 @@ public class Nabla0004Tests
     }
 
     [Fact]
-    [Trait("Category", "KnownGeneratorBug")]
     public void MembersThatAreNotOrdinaryMethods_AreReported_NotSilentlyIgnored()
     {
         // API.md lets properties, constructors, operators and local functions carry [Differentiable]; until

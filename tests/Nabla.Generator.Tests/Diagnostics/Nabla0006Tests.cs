@@ -65,7 +65,6 @@ public class Nabla0006Tests
     }
 
     [Fact]
-    [Trait("Category", "KnownGeneratorBug")]
     public void ReturnNotATupleLiteral_IsAnInvalidRule()
     {
         // The body does not end in `return (value, lambda)`: that is an invalid rule (NABLA0006), not an

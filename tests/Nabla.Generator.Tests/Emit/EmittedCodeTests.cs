@@ -155,7 +155,6 @@ public class EmittedCodeTests
     /// a method.
     /// </summary>
     [Fact]
-    [Trait("Category", "KnownGeneratorBug")]
     public void ValueThroughAStructConstructor_IsEitherRejectedOrDifferentiatedCorrectly()
     {
         var run = Harness.Harness.Run(DiagnosticVerifier.InClass("""

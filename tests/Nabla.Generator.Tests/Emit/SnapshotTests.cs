@@ -89,7 +89,7 @@ public class SnapshotTests
                     return z / y;
                 }
             }
-            """, "Samples_Physics.Branchy.Nabla.g.cs");
+            """, "Samples.Physics.Branchy.Nabla.g.cs");
     }
 
     [Fact]
