@@ -1,5 +1,5 @@
 // Entry point: checks that every benchmarked gradient agrees with the hand-written one, then runs
-// BenchmarkDotNet. "--quick" is the short job (a few minutes); "--verify" only checks.
+// BenchmarkDotNet. "--quick" is a short job (a minute or two); "--verify" only checks.
 using System;
 using System.Linq;
 using BenchmarkDotNet.Configs;
