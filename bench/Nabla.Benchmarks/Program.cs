@@ -1,0 +1,105 @@
+// Entry point: checks that every benchmarked gradient agrees with the hand-written one, then runs
+// BenchmarkDotNet. "--quick" is a short job (a minute or two); "--verify" only checks.
+using System;
+using System.Linq;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Perfolizer.Horology;
+
+namespace Nabla.Benchmarks;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (!Verify())
+            return 1;
+        if (args.Contains("--verify"))
+            return 0;
+
+        // --quick: one process per benchmark, 3 warm-up and 5 measured iterations of 100 ms each.
+        // Without it, BenchmarkDotNet's default job chooses the counts until the error is small.
+        IConfig config = DefaultConfig.Instance;
+        if (args.Contains("--quick"))
+            config = config.AddJob(Job.ShortRun.WithId("Quick")
+                .WithWarmupCount(3).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(100)));
+
+        var bdnArgs = args.Where(a => a != "--quick").ToList();
+        if (!bdnArgs.Contains("--filter") && !bdnArgs.Contains("-f"))
+            bdnArgs.AddRange(new[] { "--filter", "*" }); // never prompt: CI has no standard input
+
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(bdnArgs.ToArray(), config);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The hand-written gradients are only a fair yardstick if they are right: every form Nabla
+    /// generates must agree with them at points that cover every branch.
+    /// </summary>
+    private static bool Verify()
+    {
+        int failures = 0;
+        void Check(string what, double nabla, double byHand)
+        {
+            if (!(Math.Abs(nabla - byHand) <= 1e-12 * Math.Max(1, Math.Abs(byHand))))
+            {
+                Console.Error.WriteLine($"MISMATCH {what}: Nabla {nabla:R}, by hand {byHand:R}");
+                failures++;
+            }
+        }
+
+        foreach (double x in new[] { -1.7, 0.3, 2.2 })
+        {
+            var h = Kernels.CubedByHand(x);
+            Check($"Cubed value at {x}", Kernels.Cubed(x), h.Value);
+            Check($"Cubed ValueWithGradient at {x}", Kernels.Cubed_ValueWithGradient(x).Gradient, h.Gradient);
+            Kernels.Cubed_Primal(x, out var rc);
+            Check($"Cubed Pullback at {x}", Kernels.Cubed_Pullback(in rc, 1.0), h.Gradient);
+            Check($"Cubed Jvp at {x}", Kernels.Cubed_Jvp(x, 1.0).Tangent, h.Gradient);
+            Check($"Cubed Gradient at {x}", Autodiff.Gradient(Kernels.Cubed, x), h.Gradient);
+
+            var p = Kernels.Poly20ByHand(x);
+            Check($"Poly20 value at {x}", Kernels.Poly20(x), p.Value);
+            Check($"Poly20 ValueWithGradient at {x}", Kernels.Poly20_ValueWithGradient(x).Gradient, p.Gradient);
+            Kernels.Poly20_Primal(x, out var rp);
+            Check($"Poly20 Pullback at {x}", Kernels.Poly20_Pullback(in rp, 1.0), p.Gradient);
+            Check($"Poly20 Jvp at {x}", Kernels.Poly20_Jvp(x, 1.0).Tangent, p.Gradient);
+            Check($"Poly20 Gradient at {x}", Autodiff.Gradient(Kernels.Poly20, x), p.Gradient);
+        }
+
+        // Piecewise: x < −1; x < 1 && y > 0; else with z > 0; else with z ≤ 0.
+        foreach (var (x, y) in new[] { (-2.0, 0.5), (0.5, 2.0), (0.5, -1.0), (2.0, -3.0), (0.7, 1.3) })
+        {
+            Kernels.TanhChain_Primal(x, y, out var rt);
+            CheckTwo("TanhChain", x, y, Kernels.TanhChain(x, y), Kernels.TanhChainByHand(x, y),
+                Kernels.TanhChain_ValueWithGradient(x, y).Gradient,
+                Kernels.TanhChain_Pullback(in rt, 1.0),
+                (Kernels.TanhChain_Jvp(x, y, 1, 0).Tangent, Kernels.TanhChain_Jvp(x, y, 0, 1).Tangent),
+                Autodiff.Gradient(Kernels.TanhChain, x, y));
+
+            Kernels.Piecewise_Primal(x, y, out var rw);
+            CheckTwo("Piecewise", x, y, Kernels.Piecewise(x, y), Kernels.PiecewiseByHand(x, y),
+                Kernels.Piecewise_ValueWithGradient(x, y).Gradient,
+                Kernels.Piecewise_Pullback(in rw, 1.0),
+                (Kernels.Piecewise_Jvp(x, y, 1, 0).Tangent, Kernels.Piecewise_Jvp(x, y, 0, 1).Tangent),
+                Autodiff.Gradient(Kernels.Piecewise, x, y));
+        }
+
+        void CheckTwo(string name, double x, double y, double value, (double Value, (double, double) Gradient) byHand,
+                      (double, double) fused, (double, double) pullback, (double, double) jvp, (double, double) op)
+        {
+            Check($"{name} value at ({x}, {y})", value, byHand.Value);
+            foreach (var (form, g) in new[] { ("ValueWithGradient", fused), ("Pullback", pullback), ("Jvp", jvp), ("Gradient", op) })
+            {
+                Check($"{name} {form} ∂x at ({x}, {y})", g.Item1, byHand.Gradient.Item1);
+                Check($"{name} {form} ∂y at ({x}, {y})", g.Item2, byHand.Gradient.Item2);
+            }
+        }
+
+        Console.WriteLine(failures == 0
+            ? "Checked: every Nabla gradient agrees with the hand-written one (relative 1e-12)."
+            : $"{failures} gradients disagree with the hand-written ones; not benchmarking.");
+        return failures == 0;
+    }
+}

@@ -1,0 +1,78 @@
+// The ordinary functions the tour differentiates, and their named gradients written by the generator.
+using System;
+using Nabla;
+
+namespace Nabla.Samples;
+
+public static partial class Functions
+{
+    /// <summary>The seed's first example: x³.</summary>
+    [Differentiable]
+    public static double Cubed(double x) => x * x * x;
+
+    /// <summary>p(x) = 3x⁴ − 2x³ + x² − 5x + 7, written out as a reader would.</summary>
+    [Differentiable]
+    public static double Polynomial(double x) => 3 * x * x * x * x - 2 * x * x * x + x * x - 5 * x + 7;
+
+    /// <summary>The logistic function σ(x) = 1 / (1 + e^−x).</summary>
+    [Differentiable]
+    public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    /// <summary>
+    /// The Huber loss with δ = 1: quadratic near zero, linear beyond, written with branches and an
+    /// early return. Nabla differentiates the branch that runs.
+    /// </summary>
+    [Differentiable]
+    public static double Huber(double x)
+    {
+        const double delta = 1.0;
+        if (x >= -delta && x <= delta)
+            return 0.5 * x * x;
+        double magnitude = x;
+        if (x < 0)
+            magnitude = -x;
+        return delta * (magnitude - 0.5 * delta);
+    }
+
+    /// <summary>Rosenbrock's banana function, the classic optimization test: (1 − x)² + 100 (y − x²)².</summary>
+    [Differentiable]
+    public static double Rosenbrock(double x, double y)
+    {
+        double a = 1 - x;
+        double b = y - x * x;
+        return a * a + 100 * b * b;
+    }
+
+    /// <summary>Range of a projectile launched at speed v (m/s) and angle θ (rad) on flat ground: v² sin 2θ / g.</summary>
+    [Differentiable]
+    public static double ProjectileRange(double v, double theta)
+    {
+        const double g = 9.81;
+        return v * v * Math.Sin(2 * theta) / g;
+    }
+
+    /// <summary>A composition of Math rules: e^(sin x) · ln(1 + x²) + √x + atan(x / 2).</summary>
+    [Differentiable]
+    public static double MathMix(double x) => Math.Exp(Math.Sin(x)) * Math.Log(1 + x * x) + Math.Sqrt(x) + Math.Atan(x / 2);
+
+    [GradientOf(nameof(Cubed))]
+    public static partial double CubedGradient(double x);
+
+    [GradientOf(nameof(Polynomial))]
+    public static partial double PolynomialGradient(double x);
+
+    [GradientOf(nameof(Sigmoid))]
+    public static partial double SigmoidGradient(double x);
+
+    [GradientOf(nameof(Huber))]
+    public static partial double HuberGradient(double x);
+
+    [GradientOf(nameof(Rosenbrock))]
+    public static partial (double, double) RosenbrockGradient(double x, double y);
+
+    [GradientOf(nameof(ProjectileRange))]
+    public static partial (double, double) ProjectileRangeGradient(double v, double theta);
+
+    [GradientOf(nameof(MathMix))]
+    public static partial double MathMixGradient(double x);
+}

@@ -1,0 +1,154 @@
+// The samples tour: Nabla's derivatives of ordinary functions, by its operators and by named
+// [GradientOf] functions, printed next to the closed forms; exits 1 when any disagree beyond 1e-9.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Nabla;
+using Spectre.Console;
+using static Nabla.Samples.Functions;
+
+namespace Nabla.Samples;
+
+public static class Program
+{
+    /// <summary>Largest accepted |Nabla − closed form| / max(1, |closed form|).</summary>
+    private const double Tolerance = 1e-9;
+
+    /// <summary>One partial derivative at one point, computed three ways by Nabla and once by hand.</summary>
+    private sealed record Row(
+        string Function, string At, double Value, string Partial,
+        double ByOperator, double ByNamedGradient, double ByForwardMode, double ClosedForm)
+    {
+        public double WorstRelativeError
+        {
+            get
+            {
+                double scale = Math.Max(1, Math.Abs(ClosedForm));
+                double worst = Math.Max(Math.Abs(ByOperator - ClosedForm), Math.Abs(ByNamedGradient - ClosedForm));
+                worst = Math.Max(worst, Math.Abs(ByForwardMode - ClosedForm));
+                return double.IsNaN(worst) ? double.PositiveInfinity : worst / scale;
+            }
+        }
+
+        public bool Agrees => WorstRelativeError <= Tolerance;
+    }
+
+    public static int Main()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            // A log file (CI): plain text, no escape codes, and no wrapping at 80 columns.
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Out = new AnsiConsoleOutput(Console.Out),
+            });
+            AnsiConsole.Profile.Width = 200;
+        }
+
+        var rows = new List<Row>();
+
+        // One input: Gradient (reverse mode), the [GradientOf] function, Derivative (forward mode).
+        void One(string name, Func<double, double> f, Func<double, double> named, double x, double closedForm)
+            => rows.Add(new Row(name, Format(x), f(x), $"d/dx",
+                Autodiff.Gradient(f, x), named(x), Autodiff.Derivative(f, x), closedForm));
+
+        // Two inputs: one row per partial; forward mode is the JVP along that input's unit tangent.
+        void Two(string name, Func<double, double, double> f, Func<double, double, (double, double)> named,
+                 string xName, string yName, double x, double y, (double X, double Y) closedForm)
+        {
+            var (gx, gy) = Autodiff.Gradient(f, x, y);
+            var (nx, ny) = named(x, y);
+            string at = $"{xName}={Format(x)}, {yName}={Format(y)}";
+            rows.Add(new Row(name, at, f(x, y), $"∂/∂{xName}", gx, nx, Autodiff.Jvp(f, x, y, 1.0, 0.0).Tangent, closedForm.X));
+            rows.Add(new Row(name, at, f(x, y), $"∂/∂{yName}", gy, ny, Autodiff.Jvp(f, x, y, 0.0, 1.0).Tangent, closedForm.Y));
+        }
+
+        foreach (double x in new[] { -1.5, 2.0 })
+            One("x³", Cubed, CubedGradient, x, 3 * x * x);
+
+        foreach (double x in new[] { -0.5, 1.25 })
+            One("3x⁴ − 2x³ + x² − 5x + 7", Polynomial, PolynomialGradient, x, 12 * x * x * x - 6 * x * x + 2 * x - 5);
+
+        foreach (double x in new[] { 0.0, 2.5 })
+        {
+            double s = 1 / (1 + Math.Exp(-x));
+            One("σ(x) = 1 / (1 + e⁻ˣ)", Sigmoid, SigmoidGradient, x, s * (1 - s));
+        }
+
+        // Huber: x inside [−1, 1] → x; outside → sign(x). Each branch, and the early return, is exercised.
+        foreach (double x in new[] { -2.5, 0.3, 4.0 })
+            One("Huber(x), δ = 1", Huber, HuberGradient, x, Math.Abs(x) <= 1 ? x : Math.Sign(x));
+
+        foreach (double x in new[] { 0.5, 3.0 })
+            One("e^(sin x)·ln(1 + x²) + √x + atan(x/2)", MathMix, MathMixGradient, x,
+                Math.Cos(x) * Math.Exp(Math.Sin(x)) * Math.Log(1 + x * x)
+                + Math.Exp(Math.Sin(x)) * 2 * x / (1 + x * x)
+                + 0.5 / Math.Sqrt(x)
+                + 0.5 / (1 + x * x / 4));
+
+        foreach (var (x, y) in new[] { (-1.2, 1.0), (1.0, 1.0) })
+            Two("Rosenbrock (1 − x)² + 100(y − x²)²", Rosenbrock, RosenbrockGradient, "x", "y", x, y,
+                (-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)));
+
+        foreach (var (v, theta) in new[] { (20.0, Math.PI / 6), (35.0, 0.9) })
+            Two("range v²·sin 2θ / g", ProjectileRange, ProjectileRangeGradient, "v", "θ", v, theta,
+                (2 * v * Math.Sin(2 * theta) / 9.81, 2 * v * v * Math.Cos(2 * theta) / 9.81));
+
+        Print(rows);
+
+        int failures = rows.FindAll(r => !r.Agrees).Count;
+        if (failures == 0)
+        {
+            AnsiConsole.MarkupLine($"[green]All {rows.Count} derivatives agree with their closed forms (relative error ≤ {Tolerance:0e0}).[/]");
+            return 0;
+        }
+        AnsiConsole.MarkupLine($"[red]{failures} of {rows.Count} derivatives disagree with their closed forms beyond {Tolerance:0e0}.[/]");
+        return 1;
+    }
+
+    private static void Print(List<Row> rows)
+    {
+        AnsiConsole.Write(new Rule("[bold]Nabla: derivatives written at compile time[/]").LeftJustified());
+        AnsiConsole.MarkupLine("Each function below is ordinary C# marked [blue][[Differentiable]][/] (samples/Nabla.Samples/Functions.cs).");
+        AnsiConsole.MarkupLine("[grey]Gradient[/]: Autodiff.Gradient(f, …), reverse mode.  [grey][[GradientOf]][/]: a named partial method the generator filled in.");
+        AnsiConsole.MarkupLine("[grey]Forward[/]: Autodiff.Derivative / Autodiff.Jvp, forward mode.  [grey]Closed form[/]: the derivative worked out by hand.");
+        AnsiConsole.WriteLine();
+
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn(new TableColumn("Function").NoWrap());
+        table.AddColumn("At");
+        table.AddColumn(new TableColumn("Value").RightAligned());
+        table.AddColumn("∂");
+        table.AddColumn(new TableColumn("Gradient").RightAligned());
+        table.AddColumn(new TableColumn("[[GradientOf]]").RightAligned());
+        table.AddColumn(new TableColumn("Forward").RightAligned());
+        table.AddColumn(new TableColumn("Closed form").RightAligned());
+        table.AddColumn(new TableColumn("Rel. error").RightAligned());
+        table.AddColumn("");
+
+        string? previous = null;
+        foreach (var r in rows)
+        {
+            bool first = r.Function != previous;
+            if (first && previous != null)
+                table.AddEmptyRow();
+            previous = r.Function;
+            table.AddRow(
+                first ? Markup.Escape(r.Function) : "",
+                Markup.Escape(r.At),
+                Format(r.Value),
+                r.Partial,
+                Format(r.ByOperator),
+                Format(r.ByNamedGradient),
+                Format(r.ByForwardMode),
+                Format(r.ClosedForm),
+                r.WorstRelativeError.ToString("0.0e+0", CultureInfo.InvariantCulture),
+                r.Agrees ? "[green]ok[/]" : "[red]MISMATCH[/]");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string Format(double v) => v.ToString("G10", CultureInfo.InvariantCulture);
+}
