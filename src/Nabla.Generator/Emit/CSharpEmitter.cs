@@ -18,11 +18,16 @@ internal sealed class CSharpEmitter
     private readonly HashSet<Value> _hoisted = new();
     private readonly HashSet<Block> _labelled = new();
     private readonly HashSet<Value> _folded = new();
+    private readonly HashSet<Value> _read = new();   // values something reads (dead pure ones are not written)
     private int _swap;
 
     private CSharpEmitter(IrFunction f) => _f = f;
 
-    public static void Emit(IrFunction f, SourceWriter w) => new CSharpEmitter(f).Write(w);
+    public static void Emit(IrFunction f, SourceWriter w)
+    {
+        Transforms.ZeroAdjointFolding.Run(f);
+        new CSharpEmitter(f).Write(w);
+    }
 
     private void Write(SourceWriter w)
     {
@@ -139,9 +144,24 @@ internal sealed class CSharpEmitter
     {
         var uses = new Dictionary<Value, int>();
         void Count(Value v) => uses[v] = uses.TryGetValue(v, out var n) ? n + 1 : 1;
+        // Live values: read by a terminator, an edge or an instruction that is not pure, or by a live one.
+        var work = new Stack<Value>();
         foreach (var b in _f.Blocks)
         {
-            foreach (var i in b.Instrs) foreach (var v in i.AllInputs()) Count(v);
+            foreach (var i in b.Instrs) if (i.Result is null || !IsPure(i)) foreach (var v in i.AllInputs()) work.Push(v);
+            if (b.Terminator.Value != null) work.Push(b.Terminator.Value);
+            foreach (var e in b.Terminator.Edges) foreach (var a in e.Args) work.Push(a);
+        }
+        while (work.Count > 0)
+        {
+            var v = work.Pop();
+            if (!_read.Add(v)) continue;
+            if (v.Definition is { } d && IsPure(d)) foreach (var o in d.AllInputs()) work.Push(o);
+        }
+        bool Live(Instr i) => i.Result is null || !IsPure(i) || _read.Contains(i.Result);
+        foreach (var b in _f.Blocks)
+        {
+            foreach (var i in b.Instrs) if (Live(i)) foreach (var v in i.AllInputs()) Count(v);
             if (b.Terminator.Value != null) Count(b.Terminator.Value);
             foreach (var e in b.Terminator.Edges) foreach (var a in e.Args) { Count(a); Count(a); }
         }
@@ -332,6 +352,7 @@ internal sealed class CSharpEmitter
         foreach (var i in b.Instrs)
         {
             if (i.Op == Op.Const || (i.Result != null && _folded.Contains(i.Result))) continue;
+            if (i.Result != null && IsPure(i) && !_read.Contains(i.Result)) continue;
             Comment(i.Source);
             if (i.Op == Op.StoreVar)
             {
