@@ -217,6 +217,22 @@ internal sealed class Activity
             }
         }
 
+        // Two array parameters of one type may be the same array at run time: a write through one is a
+        // write to the other (this matters for loads the pullback would otherwise read again).
+        var arrayParams = f.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!).ToList();
+        foreach (var group in arrayParams.GroupBy(p => p.Type.Name))
+        {
+            var written = group.Where(p => a._writes.ContainsKey(classes.Find(p))).SelectMany(p => a._writes[classes.Find(p)]).ToList();
+            if (written.Count == 0) continue;
+            foreach (var p in group)
+            {
+                var c = classes.Find(p);
+                writtenClasses.Add(c);
+                if (!a._writes.TryGetValue(c, out var list)) a._writes[c] = list = new List<(Block, int)>();
+                foreach (var w in written) if (!list.Contains(w)) list.Add(w);
+            }
+        }
+
         // Array values take their class's activity.
         foreach (var v in AllValues(f).Where(v => v.Type.IsArray))
         {

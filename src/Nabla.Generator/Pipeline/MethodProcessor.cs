@@ -348,9 +348,14 @@ internal static class MethodProcessor
         string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name));
         string args = string.Join(", ", f.Parameters.Select(p => p.Name));
         string Shadow(int k) => "nablaShadow_" + f.Parameters[k].Name.TrimStart('@');
-        string RunPrimal(string value) =>
+        // The primal may write into its array inputs: a later pullback call runs it again on copies of the inputs as they were.
+        var arrayParams = Enumerable.Range(0, types.Count).Where(k => types[k].IsArray).ToList();
+        string Input(int k) => "nablaInput_" + f.Parameters[k].Name.TrimStart('@');
+        string Argument(int k, bool again) => again && types[k].IsArray
+            ? $"global::Nabla.CompilerServices.Shadow.CopyOf({Input(k)})" : f.Parameters[k].Name;
+        string RunPrimal(string value, bool again = false) =>
             string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
-            $"{value} = {(method.IsStatic ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", f.Parameters.Select(p => p.Name).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
+            $"{value} = {(method.IsStatic ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
             : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "nablaScalars" : "nablaScalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
@@ -360,6 +365,8 @@ internal static class MethodProcessor
         w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{ret}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
         // A lambda in a struct cannot capture 'this': it captures a copy.
         if (!method.IsStatic) w.Line("var nablaSelf = this;");
+        foreach (int k in arrayParams)
+            w.Line($"var {Input(k)} = global::Nabla.CompilerServices.Shadow.CopyOf({f.Parameters[k].Name});");
         w.Line(RunPrimal($"{ret} nablaValue"));
         w.Line("bool nablaFresh = true;");
         w.Line("return (nablaValue, nablaCotangent =>");
@@ -367,7 +374,7 @@ internal static class MethodProcessor
         w.Indent++;
         w.Line("if (!nablaFresh)");
         w.Line("{");
-        w.Line("    " + RunPrimal("_"));
+        w.Line("    " + RunPrimal("_", again: true));
         w.Line("    return NablaPull(nablaCotangent, nablaResiduals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", nablaShadowResult" : "") + ");");
         w.Line("}");
         w.Line("nablaFresh = false;");

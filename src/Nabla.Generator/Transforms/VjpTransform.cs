@@ -803,14 +803,19 @@ internal sealed class VjpTransform : Cloner
     /// <summary>Block parameters' adjoints flow to the arguments the given edge passed.</summary>
     private void PropagateEdge(Block target, Edge edge, IrBuilder b)
     {
+        // All parameters' adjoints are read before any is written: an edge may pass one parameter of
+        // the block as another's argument (a loop that swaps or rotates its locals).
+        var moves = new List<(Value Arg, Value Adjoint)>();
         for (int k = 0; k < target.Params.Count; k++)
         {
             var p = target.Params[k];
             if (!_activity.IsActive(p) || !p.Type.IsReal) continue;
-            var g = b.Load(Adjoint(p));
-            if (_zeroAfterRead) b.Store(Adjoint(p), b.Zero(p.Type));
-            AddTo(edge.Args[k], g, b);
+            moves.Add((edge.Args[k], b.Load(Adjoint(p))));
         }
+        if (_zeroAfterRead)
+            foreach (var p in target.Params)
+                if (_activity.IsActive(p) && p.Type.IsReal) b.Store(Adjoint(p), b.Zero(p.Type));
+        foreach (var (arg, g) in moves) AddTo(arg, g, b);
     }
 
     private void DifferentiateBackward(Instr i, IrBuilder b)

@@ -110,6 +110,18 @@ public static class Shadow
     public static float[,] ShareIfSame(float[,] x, float[,] earlier, float[,] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
     public static T[][] ShareIfSame<T>(T[][] x, T[][] earlier, T[][] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
 
+    /// <summary>A copy of an input array (rows too), taken so a pullback can run the primal again on the same inputs.</summary>
+    public static double[] CopyOf(double[] x) => (double[])x.Clone();
+    public static float[] CopyOf(float[] x) => (float[])x.Clone();
+    public static double[,] CopyOf(double[,] x) => (double[,])x.Clone();
+    public static float[,] CopyOf(float[,] x) => (float[,])x.Clone();
+    public static T[][] CopyOf<T>(T[][] x)
+    {
+        var result = new T[x.Length][];
+        for (int i = 0; i < x.Length; i++) result[i] = x[i] is null ? null! : (T[])x[i].Clone();
+        return result;
+    }
+
     /// <summary>destination += source, elementwise.</summary>
     public static void AddInto(double[] destination, double[] source)
     {
