@@ -24,6 +24,25 @@ public static partial class VectorFunctions
         return y;
     }
 
+    /// <summary>Softmax with the max shift by comparison, exponentials in a local, and one reciprocal.</summary>
+    [Differentiable]
+    public static double[] Softmax(double[] x)
+    {
+        double m = x[0];
+        for (int i = 1; i < x.Length; i++)
+            if (x[i] > m) m = x[i];
+        var e = new double[x.Length];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            e[i] = Math.Exp(x[i] - m);
+            s += e[i];
+        }
+        double inverse = 1 / s;
+        for (int i = 0; i < e.Length; i++) e[i] *= inverse;
+        return e;
+    }
+
     [Differentiable]
     public static double[] CumulativeSum(double[] x)
     {
@@ -255,6 +274,16 @@ public class VectorFunctionLoopTests
         CheckVector(VectorFunctions.LogSoftmax, VectorFunctions.LogSoftmax_Jvp, VectorFunctions.LogSoftmax_Vjp,
             (x, ct) => { var dx = new double[x.Length]; var y = VectorFunctions.LogSoftmax_Primal(x, dx, out var dy, out var r); ct.CopyTo(dy, 0); VectorFunctions.LogSoftmax_Pullback(in r); return (y, dx); },
             X, Matrix(5, 5, (i, j) => (i == j ? 1 : 0) - p[j]), 1e-14);
+    }
+
+    [Fact]
+    public void Softmax()
+    {
+        double lse = Math.Log(X.Sum(Math.Exp));
+        var p = X.Select(v => Math.Exp(v - lse)).ToArray();
+        CheckVector(VectorFunctions.Softmax, VectorFunctions.Softmax_Jvp, VectorFunctions.Softmax_Vjp,
+            (x, ct) => { var dx = new double[x.Length]; var y = VectorFunctions.Softmax_Primal(x, dx, out var dy, out var r); ct.CopyTo(dy, 0); VectorFunctions.Softmax_Pullback(in r); return (y, dx); },
+            X, Matrix(5, 5, (i, j) => p[i] * ((i == j ? 1 : 0) - p[j])), 1e-14);
     }
 
     [Fact]
