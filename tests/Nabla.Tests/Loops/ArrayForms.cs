@@ -232,6 +232,82 @@ public static partial class ArrayForms
         return s;
     }
 
+    /// <summary>Double buffering: two local arrays swapped each step through a temporary (loop-carried array references).</summary>
+    [Differentiable]
+    public static double PingPong(double[] x, int steps)
+    {
+        int n = x.Length;
+        var current = new double[n];
+        var next = new double[n];
+        for (int i = 0; i < n; i++) current[i] = x[i];
+        for (int s = 0; s < steps; s++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double left = i > 0 ? current[i - 1] : current[i];
+                double right = i + 1 < n ? current[i + 1] : current[i];
+                next[i] = 0.25 * left + 0.5 * current[i] + 0.25 * right + 0.1 * Math.Sin(current[i]);
+            }
+            var t = current;
+            current = next;
+            next = t;
+        }
+        double e = 0;
+        for (int i = 0; i < n; i++) e += (i + 1) * current[i] * current[i];
+        return e;
+    }
+
+    /// <summary>A scratch array allocated afresh in every iteration of a loop and read after being written.</summary>
+    [Differentiable]
+    public static double ScratchPerIteration(double[] x, int rounds)
+    {
+        double total = 0;
+        for (int k = 0; k < rounds; k++)
+        {
+            var t = new double[x.Length];
+            for (int i = 0; i < x.Length; i++) t[i] = Math.Sin(x[i] * (k + 1));
+            double s = 0;
+            for (int i = 0; i < t.Length; i++) s += t[i] * t[(i + 1) % t.Length];
+            total += s;
+        }
+        return total;
+    }
+
+    /// <summary>A local naming a row of a jagged input: writes through the row change the matrix.</summary>
+    [Differentiable]
+    public static double RowAlias(double[][] m)
+    {
+        for (int i = 0; i < m.Length; i++)
+        {
+            var row = m[i];
+            for (int j = 1; j < row.Length; j++) row[j] = row[j] * row[j - 1] + 0.5;
+        }
+        double s = 0;
+        for (int i = 0; i < m.Length; i++)
+            for (int j = 0; j < m[i].Length; j++) s += m[i][j];
+        return s;
+    }
+
+    /// <summary>Compound assignments on elements: -=, *=, /=, ++, and a chained assignment.</summary>
+    [Differentiable]
+    public static double CompoundElementOps(double[] x)
+    {
+        var y = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = x[i];
+            y[i] -= 0.5 * x[(i + 1) % x.Length];
+            y[i] *= x[i];
+            y[i] /= 1 + x[i] * x[i];
+            y[i]++;
+        }
+        double a, b;
+        a = b = y[0] * y[1];
+        double s = a + 2 * b;
+        for (int i = 0; i < y.Length; i++) s += y[i] * y[i];
+        return s;
+    }
+
     /// <summary>A float rectangular array: Σ_ij a_ij·a_ji·(i+1) - Σ a_ij² over a square float[,].</summary>
     [Differentiable]
     public static float FloatMatrixForm(float[,] a)
@@ -564,6 +640,81 @@ public class ArrayFormTests
             (v, s) => { var g = Flat.Jagged(new double[v.Length], 0, shape); double f = ArrayForms.JaggedRowsInPlace_Primal(Flat.Jagged(v, 0, shape), g, out var r); ArrayForms.JaggedRowsInPlace_Pullback(in r, s); return (f, Flat.Of(g)); },
             (v, dv) => ArrayForms.JaggedRowsInPlace_Jvp(Flat.Jagged(v, 0, shape), Flat.Jagged(dv, 0, shape)),
             Flat.Of(m));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void DoubleBufferingSwapsTwoLocalArrays(int steps)
+    {
+        var x = new[] { 0.5, -1.25, 2.0, 0.75, -0.3 };
+        // Forward mode by hand on the same steps.
+        var closed = new double[5];
+        for (int d = 0; d < 5; d++)
+        {
+            var v = (double[])x.Clone();
+            var t = Check.Unit(5, d);
+            for (int s = 0; s < steps; s++)
+            {
+                var nv = new double[5];
+                var nt = new double[5];
+                for (int i = 0; i < 5; i++)
+                {
+                    int l = i > 0 ? i - 1 : i, r = i + 1 < 5 ? i + 1 : i;
+                    nv[i] = 0.25 * v[l] + 0.5 * v[i] + 0.25 * v[r] + 0.1 * Math.Sin(v[i]);
+                    nt[i] = 0.25 * t[l] + 0.5 * t[i] + 0.25 * t[r] + 0.1 * Math.Cos(v[i]) * t[i];
+                }
+                v = nv;
+                t = nt;
+            }
+            for (int i = 0; i < 5; i++) closed[d] += 2 * (i + 1) * v[i] * t[i];
+        }
+        Check.Gradient(v => ArrayForms.PingPong(v, steps), v => ArrayForms.PingPong_ValueWithGradient(v, steps),
+            (a, s) => Split((p, g) => { double v = ArrayForms.PingPong_Primal(p, steps, g, out var r); ArrayForms.PingPong_Pullback(in r, s); return v; }, a),
+            (v, dv) => ArrayForms.PingPong_Jvp(v, steps, dv), x, closed);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void ScratchArrayAllocatedInEveryIteration(int rounds)
+    {
+        var x = new[] { 0.5, -1.25, 2.0, 0.75 };
+        int n = x.Length;
+        var closed = new double[n];
+        for (int k = 0; k < rounds; k++)
+            for (int i = 0; i < n; i++)
+            {
+                // s_k = Σ_i sin(c x_i)·sin(c x_{i+1}), c = k + 1
+                double c = k + 1;
+                int next = (i + 1) % n, prev = (i + n - 1) % n;
+                closed[i] += c * Math.Cos(c * x[i]) * (Math.Sin(c * x[next]) + Math.Sin(c * x[prev]));
+            }
+        Check.Gradient(v => ArrayForms.ScratchPerIteration(v, rounds), v => ArrayForms.ScratchPerIteration_ValueWithGradient(v, rounds),
+            (a, s) => Split((p, g) => { double v = ArrayForms.ScratchPerIteration_Primal(p, rounds, g, out var r); ArrayForms.ScratchPerIteration_Pullback(in r, s); return v; }, a),
+            (v, dv) => ArrayForms.ScratchPerIteration_Jvp(v, rounds, dv), x, closed);
+    }
+
+    [Fact]
+    public void LocalNamingARowOfAJaggedInput()
+    {
+        var m = new[] { new[] { 0.5, -0.2, 0.1 }, new[] { 0.3 }, new[] { -0.1, 0.8, 0.2, 1.0 } };
+        var shape = Flat.Shape(m);
+        Check.Gradient(v => ArrayForms.RowAlias(Flat.Jagged(v, 0, shape)),
+            v => { var (f, g) = ArrayForms.RowAlias_ValueWithGradient(Flat.Jagged(v, 0, shape)); return (f, Flat.Of(g)); },
+            (v, s) => { var g = Flat.Jagged(new double[v.Length], 0, shape); double f = ArrayForms.RowAlias_Primal(Flat.Jagged(v, 0, shape), g, out var r); ArrayForms.RowAlias_Pullback(in r, s); return (f, Flat.Of(g)); },
+            (v, dv) => ArrayForms.RowAlias_Jvp(Flat.Jagged(v, 0, shape), Flat.Jagged(dv, 0, shape)),
+            Flat.Of(m));
+    }
+
+    [Fact]
+    public void CompoundAssignmentsOnElements()
+    {
+        var x = new[] { 0.5, -1.25, 2.0, 0.75 };
+        Check.Gradient(ArrayForms.CompoundElementOps, ArrayForms.CompoundElementOps_ValueWithGradient,
+            (a, s) => Split((p, g) => { double v = ArrayForms.CompoundElementOps_Primal(p, g, out var r); ArrayForms.CompoundElementOps_Pullback(in r, s); return v; }, a),
+            ArrayForms.CompoundElementOps_Jvp, x);
     }
 
     [Fact]

@@ -270,6 +270,34 @@ public static partial class LoopForms
         return s;
     }
 
+    /// <summary>continue in a do loop jumps to the condition.</summary>
+    [Differentiable]
+    public static double DoWhileWithContinue(double[] x)
+    {
+        double s = 0;
+        int i = -1;
+        do
+        {
+            i++;
+            if (x[i] < 0) continue;
+            s += Math.Log(1 + x[i]) * (i + 1);
+        } while (i + 1 < x.Length);
+        return s;
+    }
+
+    /// <summary>break out of a foreach once a running product passes a bound.</summary>
+    [Differentiable]
+    public static double ForeachWithBreak(double[] x, double bound)
+    {
+        double p = 1;
+        foreach (double v in x)
+        {
+            if (p * v > bound) break;
+            p *= v;
+        }
+        return p + bound * 0.5;
+    }
+
     /// <summary>foreach over the rows of a jagged array, foreach over each row.</summary>
     [Differentiable]
     public static double RowNormsForeach(double[][] m)
@@ -591,6 +619,34 @@ public class LoopFormTests
         Check.Gradient(LoopForms.HalveUntilBelowOne, LoopForms.HalveUntilBelowOne_ValueWithGradient,
             (a, s) => { var g = new double[a.Length]; double v = LoopForms.HalveUntilBelowOne_Primal(a, g, out var r); LoopForms.HalveUntilBelowOne_Pullback(in r, s); return (v, g); },
             LoopForms.HalveUntilBelowOne_Jvp, x, closed);
+    }
+
+    [Fact]
+    public void ContinueInADoLoop()
+    {
+        var x = X;
+        var closed = x.Select((v, i) => v < 0 ? 0 : (i + 1) / (1 + v)).ToArray();
+        Check.Gradient(LoopForms.DoWhileWithContinue, LoopForms.DoWhileWithContinue_ValueWithGradient,
+            (a, s) => { var g = new double[a.Length]; double v = LoopForms.DoWhileWithContinue_Primal(a, g, out var r); LoopForms.DoWhileWithContinue_Pullback(in r, s); return (v, g); },
+            LoopForms.DoWhileWithContinue_Jvp, x, closed);
+    }
+
+    [Theory]
+    [InlineData(100.0)] // no break
+    [InlineData(4.0)]   // p: 1.5, 3, 2.25, then 2.25·3 > 4 breaks
+    public void BreakOutOfAForeach(double bound)
+    {
+        var x = new[] { 1.5, 2.0, 0.75, 3.0, 1.2 };
+        Check.Gradient(v => LoopForms.ForeachWithBreak(v[..^1], v[^1]),
+            v => { var (f, (dx, db)) = LoopForms.ForeachWithBreak_ValueWithGradient(v[..^1], v[^1]); return (f, Flat.Concat(dx, new[] { db })); },
+            (v, s) =>
+            {
+                var dx = new double[v.Length - 1];
+                double f = LoopForms.ForeachWithBreak_Primal(v[..^1], v[^1], dx, out var r);
+                double db = LoopForms.ForeachWithBreak_Pullback(in r, s);
+                return (f, Flat.Concat(dx, new[] { db }));
+            },
+            (v, dv) => LoopForms.ForeachWithBreak_Jvp(v[..^1], v[^1], dv[..^1], dv[^1]), Flat.Concat(x, new[] { bound }));
     }
 
     [Fact]

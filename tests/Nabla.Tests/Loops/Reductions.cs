@@ -235,6 +235,15 @@ public static partial class Reductions
         return s / (x.Length - 1);
     }
 
+    /// <summary>float inputs accumulated in double, the result converted back to float.</summary>
+    [Differentiable]
+    public static float SumOfCubesInDoubleF(float[] x)
+    {
+        double s = 0;
+        foreach (float v in x) s += (double)v * v * v;
+        return (float)s;
+    }
+
     [Differentiable]
     public static float MaxByMathMaxF(float[] x)
     {
@@ -549,6 +558,14 @@ public class ReductionTests
         Check.GradientF(Reductions.VarianceF, Reductions.VarianceF_ValueWithGradient,
             (a, s) => SplitF((p, g) => { float v = Reductions.VarianceF_Primal(p, g, out var r); Reductions.VarianceF_Pullback(in r, s); return v; }, a),
             Reductions.VarianceF_Jvp, XF, VarianceGradient(XD));
+    }
+
+    [Fact]
+    public void FloatInputsAccumulatedInDouble()
+    {
+        Check.GradientF(Reductions.SumOfCubesInDoubleF, Reductions.SumOfCubesInDoubleF_ValueWithGradient,
+            (a, s) => SplitF((p, g) => { float v = Reductions.SumOfCubesInDoubleF_Primal(p, g, out var r); Reductions.SumOfCubesInDoubleF_Pullback(in r, s); return v; }, a),
+            Reductions.SumOfCubesInDoubleF_Jvp, XF, XD.Select(v => 3 * v * v).ToArray());
     }
 
     [Fact]

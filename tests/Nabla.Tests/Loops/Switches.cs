@@ -165,6 +165,34 @@ public static partial class Switches
         return s;
     }
 
+    /// <summary>
+    /// Inside a switch inside a loop: break leaves the switch (not the loop), continue skips to the next
+    /// iteration, return leaves the method.
+    /// </summary>
+    [Differentiable]
+    public static double ControlInsideSwitch(double[] x, int[] codes)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            switch (codes[i])
+            {
+                case 0:
+                    s += x[i] * x[i];
+                    break;
+                case 1:
+                    continue;
+                case 2:
+                    return s * x[i];
+                default:
+                    s = s * 0.5 + Math.Exp(x[i]);
+                    break;
+            }
+            s += 0.1 * x[i];
+        }
+        return s;
+    }
+
     /// <summary>A switch statement whose governing value is computed from an active value (its sign and size).</summary>
     [Differentiable]
     public static double BucketBySize(double[] x)
@@ -301,6 +329,18 @@ public class SwitchTests
         Check.Gradient(v => Switches.ModeSwitch(v, mode), v => Switches.ModeSwitch_ValueWithGradient(v, mode),
             (a, s) => Split((p, g) => { double v = Switches.ModeSwitch_Primal(p, mode, g, out var r); Switches.ModeSwitch_Pullback(in r, s); return v; }, a),
             (v, dv) => Switches.ModeSwitch_Jvp(v, mode, dv), x, closed);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0, 1, 3, 0, 1, 3 })] // no return
+    [InlineData(new[] { 0, 3, 1, 2, 0, 0 })] // returns at the fourth
+    [InlineData(new[] { 2, 0, 0, 0, 0, 0 })] // returns at once
+    public void BreakContinueAndReturnInsideASwitchInsideALoop(int[] codes)
+    {
+        var x = new[] { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1 };
+        Check.Gradient(v => Switches.ControlInsideSwitch(v, codes), v => Switches.ControlInsideSwitch_ValueWithGradient(v, codes),
+            (a, s) => Split((p, g) => { double v = Switches.ControlInsideSwitch_Primal(p, codes, g, out var r); Switches.ControlInsideSwitch_Pullback(in r, s); return v; }, a),
+            (v, dv) => Switches.ControlInsideSwitch_Jvp(v, codes, dv), x);
     }
 
     [Fact]
