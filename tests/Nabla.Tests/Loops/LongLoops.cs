@@ -69,7 +69,7 @@ public class LongLoopTests
         {
             try { result = action(); }
             catch (Exception e) { error = e; }
-        }, 256 * 1024 * 1024);
+        });
         thread.Start();
         thread.Join();
         if (error != null) throw new Exception("on the fresh thread: " + error.Message, error);

@@ -229,6 +229,94 @@ public static partial class Mutation
         return s;
     }
 
+    /// <summary>A helper too large to inline (over 160 IR instructions): called through its own primal and pullback.</summary>
+    [Differentiable]
+    public static double LargeHelper(double[] p, int o, double[] accumulator)
+    {
+        double a = p[o], b = p[o + 1], c = p[o + 2];
+        double t0 = a * b + Math.Sin(c);
+        double t1 = Math.Sin(t0) + c * 0.5;
+        double t2 = t1 / (1 + a * a);
+        double t3 = t2 - 0.1 * c * t1;
+        double t4 = Math.Exp(-0.1 * t3 * t3) + c;
+        double t5 = t4 / (1 + a * a);
+        double t6 = t5 / (1 + a * a);
+        double t7 = Math.Exp(-0.1 * t6 * t6) + b;
+        double t8 = t7 / (1 + a * a);
+        double t9 = Math.Sin(t8) + c * 0.5;
+        double t10 = Math.Exp(-0.1 * t9 * t9) + c;
+        double t11 = t10 / (1 + b * b);
+        double t12 = Math.Exp(-0.1 * t11 * t11) + c;
+        double t13 = Math.Sin(t12) + a * 0.5;
+        double t14 = 0.5 * (t13 + t12) * a;
+        double t15 = t14 / (1 + b * b);
+        double t16 = 0.5 * (t15 + t14) * a;
+        double t17 = 0.5 * (t16 + t15) * a;
+        double t18 = Math.Sin(t17) + c * 0.5;
+        double t19 = t18 * b + 0.25;
+        double t20 = t19 * b + 0.25;
+        double t21 = Math.Exp(-0.1 * t20 * t20) + c;
+        double t22 = 0.5 * (t21 + t20) * b;
+        double t23 = 0.5 * (t22 + t21) * b;
+        double t24 = Math.Exp(-0.1 * t23 * t23) + c;
+        double t25 = t24 / (1 + b * b);
+        double t26 = Math.Sin(t25) + b * 0.5;
+        double t27 = t26 * a + 0.25;
+        double t28 = Math.Sin(t27) + b * 0.5;
+        double t29 = Math.Sin(t28) + b * 0.5;
+        double t30 = 0.5 * (t29 + t28) * b;
+        double t31 = 0.5 * (t30 + t29) * b;
+        double t32 = Math.Exp(-0.1 * t31 * t31) + c;
+        double t33 = Math.Exp(-0.1 * t32 * t32) + c;
+        double t34 = t33 - 0.1 * c * t32;
+        double t35 = t34 / (1 + b * b);
+        double t36 = t35 / (1 + a * a);
+        double t37 = t36 - 0.1 * c * t35;
+        double t38 = t37 * b + 0.25;
+        double t39 = t38 / (1 + c * c);
+        double t40 = 0.5 * (t39 + t38) * a;
+        for (int i = 0; i < 3; i++) accumulator[o + i] += t40 * p[o + i];
+        return t40 + t20 * t30;
+    }
+
+    /// <summary>Calls the large helper once per block of three, in a loop; the helper also accumulates into a local.</summary>
+    [Differentiable]
+    public static double CallsALargeHelperInALoop(double[] x)
+    {
+        var acc = new double[x.Length];
+        double total = 0;
+        for (int k = 0; k + 2 < x.Length; k += 3) total += LargeHelper(x, k, acc);
+        for (int i = 0; i < acc.Length; i++) total += acc[i] * acc[i];
+        return total;
+    }
+
+    /// <summary>a[i] ← a[i]·b[i].</summary>
+    [Differentiable]
+    public static void MultiplyInto(double[] a, double[] b)
+    {
+        for (int i = 0; i < a.Length; i++) a[i] = a[i] * b[i];
+    }
+
+    /// <summary>One array passed for both parameters of a (small, inlined) helper: squares x in place.</summary>
+    [Differentiable]
+    public static double SquareThroughAHelper(double[] x)
+    {
+        MultiplyInto(x, x);
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += x[i] * (i + 1);
+        return s;
+    }
+
+    /// <summary>The large helper with its input as its accumulator: x[o+i] += t·x[o+i] inside the callee.</summary>
+    [Differentiable]
+    public static double LargeHelperAccumulatingIntoItsInput(double[] x)
+    {
+        double total = 0;
+        for (int k = 0; k + 2 < x.Length; k += 3) total += LargeHelper(x, k, x);
+        for (int i = 0; i < x.Length; i++) total += x[i] * x[i];
+        return total;
+    }
+
     /// <summary>A void function whose output is an array argument: residuals of a small nonlinear system.</summary>
     [Differentiable]
     public static void Residuals(double[] p, double[] r)
@@ -528,6 +616,33 @@ public class MutationTests
         Check.Gradient(v => Mutation.IteratedInPlace(v, k), v => Mutation.IteratedInPlace_ValueWithGradient(v, k),
             (a, s) => Split((q, g) => { double v = Mutation.IteratedInPlace_Primal(q, k, g, out var r); Mutation.IteratedInPlace_Pullback(in r, s); return v; }, a),
             (v, dv) => Mutation.IteratedInPlace_Jvp(v, k, dv), x);
+    }
+
+    [Fact]
+    public void LargeHelperCalledInALoopThroughItsPrimalAndPullback()
+    {
+        var x = new[] { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1, 0.2 }; // the seventh element is never used
+        Check.Gradient(Mutation.CallsALargeHelperInALoop, Mutation.CallsALargeHelperInALoop_ValueWithGradient,
+            (a, s) => Split((q, g) => { double v = Mutation.CallsALargeHelperInALoop_Primal(q, g, out var r); Mutation.CallsALargeHelperInALoop_Pullback(in r, s); return v; }, a),
+            Mutation.CallsALargeHelperInALoop_Jvp, x);
+    }
+
+    [Fact]
+    public void OneArrayForBothParametersOfAnInlinedHelper()
+    {
+        var x = X;
+        Check.Gradient(Mutation.SquareThroughAHelper, Mutation.SquareThroughAHelper_ValueWithGradient,
+            (a, s) => Split((q, g) => { double v = Mutation.SquareThroughAHelper_Primal(q, g, out var r); Mutation.SquareThroughAHelper_Pullback(in r, s); return v; }, a),
+            Mutation.SquareThroughAHelper_Jvp, x, x.Select((v, i) => 2 * v * (i + 1)).ToArray());
+    }
+
+    [Fact]
+    public void OneArrayForTheInputAndTheAccumulatorOfALargeHelper()
+    {
+        var x = new[] { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1, 0.2 };
+        Check.Gradient(Mutation.LargeHelperAccumulatingIntoItsInput, Mutation.LargeHelperAccumulatingIntoItsInput_ValueWithGradient,
+            (a, s) => Split((q, g) => { double v = Mutation.LargeHelperAccumulatingIntoItsInput_Primal(q, g, out var r); Mutation.LargeHelperAccumulatingIntoItsInput_Pullback(in r, s); return v; }, a),
+            Mutation.LargeHelperAccumulatingIntoItsInput_Jvp, x);
     }
 
     [Fact]
