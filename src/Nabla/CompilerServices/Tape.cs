@@ -115,6 +115,8 @@ public static class Shadow
     public static float[] CopyOf(float[] x) => (float[])x.Clone();
     public static double[,] CopyOf(double[,] x) => (double[,])x.Clone();
     public static float[,] CopyOf(float[,] x) => (float[,])x.Clone();
+    public static T[] CopyOf<T>(T[] x) => (T[])x.Clone();
+    public static T[,] CopyOf<T>(T[,] x) => (T[,])x.Clone();
     public static T[][] CopyOf<T>(T[][] x)
     {
         var result = new T[x.Length][];
