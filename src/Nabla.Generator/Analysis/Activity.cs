@@ -58,12 +58,10 @@ internal sealed class Activity
             {
                 if (i.Op == Op.ArrayLoad && i.Result!.Type.IsArray) classes.Union(i.Result, i.Operands[0]);
                 if (i.Op == Op.ArrayStore && i.Operands[i.Operands.Count - 1].Type.IsArray) classes.Union(i.Operands[0], i.Operands[i.Operands.Count - 1]);
-                if (i.Op == Op.Call)
+                if (i.Op == Op.Call && i.Result?.Type.IsArray == true)
                 {
-                    // A callee may alias any of its array arguments with its array result.
-                    var arrays = i.AllInputs().Where(v => v.Type.IsArray).ToList();
-                    if (i.Result?.Type.IsArray == true) arrays.Add(i.Result);
-                    for (int k = 1; k < arrays.Count; k++) classes.Union(arrays[0], arrays[k]);
+                    // A callee may return one of its array arguments: its result may be any of them.
+                    foreach (var v in i.AllInputs().Where(v => v.Type.IsArray)) classes.Union(i.Result, v);
                 }
                 if (i.Op is Op.StopGradient or Op.Convert && i.Result?.Type.IsArray == true && i.Op == Op.Convert)
                     classes.Union(i.Result, i.Operands[0]);

@@ -11,7 +11,7 @@ namespace Nabla.Generator.Transforms;
 internal sealed class Inliner : Cloner
 {
     /// <summary>Instructions a callee may have to be inlined, and a caller may grow to.</summary>
-    public const int CalleeBudget = 160;
+    public const int CalleeBudget = 400;
     public const int CallerBudget = 3000;
 
     private Inliner(IrFunction callee, IrFunction caller) : base(callee, caller) { }
@@ -23,7 +23,7 @@ internal sealed class Inliner : Cloner
         var inlined = new Dictionary<Instr, int>();
         int depthGuard = 0;
         bool changed = true;
-        while (changed && depthGuard++ < 8)
+        while (changed && depthGuard++ < 100)
         {
             changed = false;
             foreach (var block in f.Blocks.ToList())
