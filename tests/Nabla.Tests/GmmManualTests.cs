@@ -74,6 +74,41 @@ public class GmmManualTests
                 $"component {i}: manual {manual[i]:R}, Nabla {nabla[i]:R}");
     }
 
+    [Theory]
+    [InlineData(1, 1, 5)]
+    [InlineData(2, 3, 9)]
+    [InlineData(3, 2, 70)]
+    [InlineData(5, 3, 33)]
+    [InlineData(7, 4, 130)]
+    [InlineData(9, 2, 16)]
+    public void ManualMatchesNablaOnSmallShapesWithAPrior(int d, int k, int n)
+    {
+        // Shapes the ADBench files do not have (D not a multiple of four, one component, a few points) and
+        // a Wishart prior that is not the files' γ = 1, m = 0.
+        var random = new Random(d * 100 + k * 10 + n);
+        double Next(double scale) => scale * (2 * random.NextDouble() - 1);
+        var input = new GmmInput { D = d, K = k, N = n, Gamma = 1.7, M = 2 };
+        input.Alphas = new double[k];
+        input.Means = new double[k * d];
+        input.Icf = new double[k * d * (d + 1) / 2];
+        input.X = new double[n * d];
+        for (int i = 0; i < input.Alphas.Length; i++) input.Alphas[i] = Next(1);
+        for (int i = 0; i < input.Means.Length; i++) input.Means[i] = Next(1);
+        for (int i = 0; i < input.Icf.Length; i++) input.Icf[i] = Next(0.5);
+        for (int i = 0; i < input.X.Length; i++) input.X[i] = Next(1.5);
+
+        var nabla = Gmm.Gradient(input);
+        var manual = new double[input.ParameterCount];
+        double value = GmmManual.ObjectiveAndGradient(input, manual);
+        double objective = Gmm.Objective(input);
+        Assert.True(Math.Abs(value - objective) <= 1e-12 * Math.Max(1, Math.Abs(objective)), $"manual {value:R}, objective {objective:R}");
+        double scale = 0;
+        foreach (var r in nabla) scale = Math.Max(scale, Math.Abs(r));
+        for (int i = 0; i < nabla.Length; i++)
+            Assert.True(Math.Abs(manual[i] - nabla[i]) <= 1e-10 * Math.Max(Math.Abs(nabla[i]), scale),
+                $"component {i}: manual {manual[i]:R}, Nabla {nabla[i]:R}");
+    }
+
     [Fact]
     public void RepeatedCallsGiveTheSameGradient()
     {
