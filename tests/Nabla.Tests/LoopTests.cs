@@ -289,3 +289,21 @@ public class InfiniteLoopFormTests
         Assert.Equal(derivative, InfiniteLoopForms.HalveBelowOne_Jvp(x, 1).Tangent, 14);
     }
 }
+
+public class RuleMethodGroupTests
+{
+    [Fact]
+    public void OperatorsWorkOnMethodsThatHaveRules()
+    {
+        Assert.Equal(Math.Cos(0.7), Autodiff.Derivative(Math.Sin, 0.7), 15);
+        Assert.Equal(Math.Exp(1.3), Autodiff.Gradient(Math.Exp, 1.3), 15);
+        var (value, (dy, dx)) = Autodiff.ValueWithGradient(Math.Atan2, 0.5, 2.0);
+        Assert.Equal(Math.Atan2(0.5, 2.0), value, 15);
+        Assert.Equal(2.0 / 4.25, dy, 15);
+        Assert.Equal(-0.5 / 4.25, dx, 15);
+        Assert.Equal(MathF.Cos(0.5f), Autodiff.Derivative(MathF.Sin, 0.5f), 6);
+        var (v, t) = Autodiff.Jvp(Math.Atan2, 0.5, 2.0, 1.0, 0.0);
+        Assert.Equal(2.0 / 4.25, t, 15);
+        Assert.Equal(-0.5 / 4.25 * 3, Autodiff.Vjp(Math.Atan2, 0.5, 2.0, 3.0).Item2, 15);
+    }
+}

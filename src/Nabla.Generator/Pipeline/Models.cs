@@ -6,7 +6,7 @@ using Nabla.Generator.Diagnostics;
 
 /// <summary>A generated file (or none) and the diagnostics found while making it.</summary>
 internal sealed record GeneratedFile(string? HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics,
-    RegistrationInfo? Registration = null, string? RulesType = null);
+    RegistrationInfo? Registration = null, string? RulesType = null, string? RuleRegistration = null);
 
 /// <summary>How to register a method's derivatives with the runtime registry.</summary>
 internal sealed record RegistrationInfo(

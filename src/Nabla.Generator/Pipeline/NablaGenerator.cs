@@ -51,8 +51,9 @@ public sealed class NablaGenerator : IIncrementalGenerator
         var assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName ?? "Assembly");
         var registrations = methods.Select(static (f, _) => f.Registration).Where(static r => r != null).Collect();
         var ruleTypes = rules.Select(static (f, _) => f.RulesType).Where(static t => t != null).Collect();
-        context.RegisterSourceOutput(registrations.Combine(ruleTypes).Combine(assemblyName),
-            static (spc, input) => WriteAssemblyFile(spc, input.Left.Left!, input.Left.Right!, input.Right));
+        var ruleRegistrations = rules.Select(static (f, _) => f.RuleRegistration).Where(static t => t != null).Collect();
+        context.RegisterSourceOutput(registrations.Combine(ruleTypes).Combine(ruleRegistrations).Combine(assemblyName),
+            static (spc, input) => WriteAssemblyFile(spc, input.Left.Left.Left!, input.Left.Left.Right!, input.Left.Right!, input.Right));
     }
 
     private static IncrementalValuesProvider<GeneratedFile> NamedFunctions(IncrementalGeneratorInitializationContext context, string attribute, NamedDerivativeKind kind) =>
@@ -68,7 +69,7 @@ public sealed class NablaGenerator : IIncrementalGenerator
     }
 
     private static void WriteAssemblyFile(SourceProductionContext spc, ImmutableArray<RegistrationInfo?> registrations,
-        ImmutableArray<string?> ruleTypes, string assemblyName)
+        ImmutableArray<string?> ruleTypes, ImmutableArray<string?> ruleRegistrations, string assemblyName)
     {
         if (registrations.IsEmpty && ruleTypes.IsEmpty) return;
         var w = new SourceWriter();
@@ -84,6 +85,8 @@ public sealed class NablaGenerator : IIncrementalGenerator
         w.Open("internal static void RegisterDerivatives()");
         foreach (var r in registrations.OrderBy(r => r!.Owner + "." + r.Stem, System.StringComparer.Ordinal))
             w.Line($"{r!.Owner}.NablaRegister_{r.Stem}();");
+        foreach (var rule in ruleRegistrations.OrderBy(r => r, System.StringComparer.Ordinal))
+            w.Line($"{rule}.NablaRegister();");
         w.Close();
         w.Close();
         w.Close();

@@ -137,10 +137,12 @@ internal static class RuleProcessor
             CSharpEmitter.Emit(primal, w);
             w.Line();
             CSharpEmitter.Emit(backward, w);
+            bool registered = WriteRegistration(w, info);
             w.Close();
             w.Close();
             return new GeneratedFile(Symbols.RuleNamespace + "." + className + ".g.cs", w.ToString(),
-                new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), RulesType: Symbols.TypeName(rule.ContainingType));
+                new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), RulesType: Symbols.TypeName(rule.ContainingType),
+                RuleRegistration: registered ? "global::" + Symbols.RuleSplitMetadataName(rule) : null);
         }
         catch (OperationCanceledException)
         {
@@ -151,6 +153,60 @@ internal static class RuleProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, location, rule.ToDisplayString(), e.GetType().Name + ": " + e.Message));
             return Failed();
         }
+    }
+
+    /// <summary>
+    /// Registers the rule's original method with the runtime registry, so the operators work on it as a
+    /// method group (<c>Autodiff.Derivative(Math.Sin, x)</c>), through the same split form.
+    /// </summary>
+    private static bool WriteRegistration(SourceWriter w, RuleInfo info)
+    {
+        var original = info.Original;
+        int n = original.Parameters.Length;
+        if (n is < 1 or > 4 || original.IsGenericMethod || original.DeclaredAccessibility != Accessibility.Public ||
+            original.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IrTypeOf(p.Type).IsReal))
+            return false;
+        var types = original.Parameters.Select(p => Symbols.TypeName(p.Type)).ToArray();
+        string ret = Symbols.TypeName(original.ReturnType);
+        string one = Symbols.IrTypeOf(original.ReturnType).Kind == TypeKind.Single ? "1f" : "1d";
+        string names = string.Join(", ", Enumerable.Range(0, n).Select(k => "x" + k));
+        string tangents = string.Join(", ", Enumerable.Range(0, n).Select(k => "d" + k));
+        string Func(params string[] parts) => "global::System.Func<" + string.Join(", ", parts) + ">";
+        string gAll = n == 1 ? types[0] : "(" + string.Join(", ", types) + ")";
+        var wrt = info.Wrt;
+        string Partial(string cot, int k) => wrt.Count == 1 ? cot : cot + ".Item" + (wrt.IndexOf(k) + 1);
+        string All(string cot) => n == 1 ? (wrt.Contains(0) ? cot : "default") :
+            "(" + string.Join(", ", Enumerable.Range(0, n).Select(k => wrt.Contains(k) ? $"({types[k]})" + Partial(cot, k) : $"default({types[k]})")) + ")";
+        string dTangents = string.Join(", ", wrt.Select(k => "d" + k));
+        w.Line();
+        w.Line("/// <summary>Registers the original method for the runtime operators.</summary>");
+        w.Open("internal static void NablaRegister()");
+        w.Line("global::Nabla.CompilerServices.DerivativeRegistry.Register(");
+        w.Indent++;
+        w.Line($"({Func(types.Concat(new[] { ret }).ToArray())}){Symbols.TypeName(original.ContainingType)}.{Symbols.Identifier(original.Name)},");
+        w.Line("new global::Nabla.CompilerServices.DerivativeSet(");
+        w.Indent++;
+        if (!info.IsForward)
+        {
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); var c = Pullback(in r, {one}); return (v, {All("c")}); }}),");
+            string jvpSum = string.Join(" + ", wrt.Select(k => $"{Partial("c", k)} * d{k}"));
+            w.Line($"({Func(types.Concat(types).Concat(new[] { $"({ret} Value, {ret} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {{ var v = Primal({names}, out var r); var c = Pullback(in r, {one}); return (v, ({ret})({jvpSum})); }}),");
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {{ var c = Pullback(in r, ct); return {All("c")}; }}); }})));");
+        }
+        else
+        {
+            string Unit(int k) => string.Join(", ", wrt.Select(j => j == k ? one : "default"));
+            string grad = n == 1 ? (wrt.Contains(0) ? $"Differential(in r, {Unit(0)})" : "default")
+                : "(" + string.Join(", ", Enumerable.Range(0, n).Select(k => wrt.Contains(k) ? $"({types[k]})Differential(in r, {Unit(k)})" : $"default({types[k]})")) + ")";
+            string gradCt = n == 1 ? (wrt.Contains(0) ? $"ct * Differential(in r, {Unit(0)})" : "default")
+                : "(" + string.Join(", ", Enumerable.Range(0, n).Select(k => wrt.Contains(k) ? $"({types[k]})(ct * Differential(in r, {Unit(k)}))" : $"default({types[k]})")) + ")";
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, {grad}); }}),");
+            w.Line($"({Func(types.Concat(types).Concat(new[] { $"({ret} Value, {ret} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {{ var v = Primal({names}, out var r); return (v, Differential(in r, {dTangents})); }}),");
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {gradCt}); }})));");
+        }
+        w.Indent -= 2;
+        w.Close();
+        return true;
     }
 
     private static string Describe(RuleInfo info) =>

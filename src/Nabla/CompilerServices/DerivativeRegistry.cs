@@ -53,6 +53,8 @@ public static class DerivativeRegistry
         // The module that declares the method registers its derivatives in its module initializer,
         // which may not have run yet if nothing else in that module has been touched.
         RuntimeHelpers.RunModuleConstructor(method.Module.ModuleHandle);
+        // Nabla's own rules (System.Math, MathF) are registered by Nabla's module.
+        RuntimeHelpers.RunModuleConstructor(typeof(DerivativeRegistry).Module.ModuleHandle);
         if (s_derivatives.TryGetValue(method, out set))
             return set;
         throw new NotDifferentiableException(Describe(method),
