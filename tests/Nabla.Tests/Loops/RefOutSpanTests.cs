@@ -6,7 +6,7 @@
 // below exist, so the tests cannot compile even with Skip (checked: with the symbol defined, the only
 // errors are those diagnostics and the missing generated methods). The file is compiled only with NABLA_REF_OUT_SPAN defined:
 //   dotnet test tests/Nabla.Tests -c Release -p:DefineConstants=NABLA_REF_OUT_SPAN
-// When ref/out lands, define the symbol (or delete the #if) and remove the Skip reasons.
+// The ref/out/in part runs; the Span part waits behind NABLA_SPAN until Span parameters are supported.
 //
 // The intended API:
 // - `ref double x`: the JVP takes `ref double dx` (in: the tangent of x's initial value; out: of its final
@@ -17,7 +17,6 @@
 // - `ReadOnlySpan<double> x`: the JVP takes `ReadOnlySpan<double> dx`; the primal takes a `Span<double>`
 //   shadow, into which the pullback accumulates, as for arrays. `Span<double> x`: the JVP takes
 //   `Span<double> dx` (updated in place, as array tangents are).
-#if NABLA_REF_OUT_SPAN
 using System;
 using System.Linq;
 using Nabla;
@@ -66,6 +65,7 @@ public static partial class RefOutSpan
     [Differentiable]
     public static double InParameter(in double x, double y) => x * y + Math.Exp(x);
 
+#if NABLA_SPAN
     /// <summary>A loop over a ReadOnlySpan.</summary>
     [Differentiable]
     public static double SumOfSquaresSpan(ReadOnlySpan<double> x)
@@ -88,13 +88,13 @@ public static partial class RefOutSpan
     /// <summary>A slice of an array passed as a span to a helper.</summary>
     [Differentiable]
     public static double SumOfSquaresOfSlice(double[] x, int start, int length) => SumOfSquaresSpan(x.AsSpan(start, length));
+#endif
 }
 
 public class RefOutSpanTests
 {
-    private const string NotYet = "ref/out not implemented yet";
 
-    [Theory(Skip = NotYet)]
+    [Theory]
     [InlineData(0.7, 1.3)]
     [InlineData(-0.4, 0.5)]
     public void RefParameterForwardAndReverse(double x0, double k)
@@ -114,7 +114,7 @@ public class RefOutSpanTests
         Assert.Equal(x0, dk, 14);
     }
 
-    [Fact(Skip = NotYet)]
+    [Fact]
     public void RefAccumulatorInALoop()
     {
         var v = new[] { 0.5, -1.0, 2.0 };
@@ -133,7 +133,7 @@ public class RefOutSpanTests
         LoopTests.Close(v.Select(w => (2 + 0.5) * 2 * w).ToArray(), dv, 1e-14, "dv");
     }
 
-    [Theory(Skip = NotYet)]
+    [Theory]
     [InlineData(0.7, 1.3, 5)]
     public void RefHelperCalledInALoop(double x, double k, int n)
     {
@@ -146,7 +146,7 @@ public class RefOutSpanTests
         Assert.Equal(fdk, gk, 6);
     }
 
-    [Fact(Skip = NotYet)]
+    [Fact]
     public void OutParameterForwardAndReverse()
     {
         double x = 0.8;
@@ -157,11 +157,12 @@ public class RefOutSpanTests
         Assert.Equal(2 * x, dsquare, 15);
         RefOutSpan.SinAndSquare_Primal(x, out double sq, out var r);
         Assert.Equal(x * x, sq);
-        double dx = RefOutSpan.SinAndSquare_Pullback(in r, 0.5, 2.0); // cotangents of the result and of square
+        double dsq = 2.0;
+        double dx = RefOutSpan.SinAndSquare_Pullback(in r, 0.5, ref dsq); // cotangents of the result and (by ref) of square
         Assert.Equal(0.5 * Math.Cos(x) + 2.0 * 2 * x, dx, 14);
     }
 
-    [Fact(Skip = NotYet)]
+    [Fact]
     public void CallingAnOutHelper()
     {
         double x = 0.8;
@@ -170,7 +171,7 @@ public class RefOutSpanTests
         Assert.Equal(g, RefOutSpan.UsesOut_Jvp(x, 1).Tangent, 14);
     }
 
-    [Fact(Skip = NotYet)]
+    [Fact]
     public void InParameterIsAValueParameter()
     {
         double x = 0.3;
@@ -179,7 +180,8 @@ public class RefOutSpanTests
         Assert.Equal(0.3, gy, 15);
     }
 
-    [Fact(Skip = NotYet)]
+#if NABLA_SPAN   // Span and ReadOnlySpan parameters are not supported yet (issue 3)
+    [Fact]
     public void ReadOnlySpanParameter()
     {
         var x = new[] { 0.5, -1.0, 2.0 };
@@ -192,7 +194,7 @@ public class RefOutSpanTests
         LoopTests.Close(x.Select(v => 2 * v).ToArray(), shadow, 1e-15, "shadow");
     }
 
-    [Fact(Skip = NotYet)]
+    [Fact]
     public void SpanParameterUpdatedInPlace()
     {
         var x = new[] { 0.5, -1.0, 2.0 };
@@ -204,12 +206,12 @@ public class RefOutSpanTests
         LoopTests.Close(fd, shadow, 1e-6, "span shadow vs finite differences");
     }
 
-    [Fact(Skip = NotYet)]
+    [Fact]
     public void ArraySliceAsASpan()
     {
         var x = new[] { 9.0, 0.5, -1.0, 2.0, 9.0 };
         var (_, g) = RefOutSpan.SumOfSquaresOfSlice_ValueWithGradient(x, 1, 3);
         LoopTests.Close(new[] { 0, 1.0, -2.0, 4.0, 0 }, g, 1e-15, "gradient of a slice");
     }
-}
 #endif
+}
