@@ -1,11 +1,5 @@
 // ref, out and in parameters and Span/ReadOnlySpan parameters (issue 3 §2–§3), written against the intended
-// API. They do NOT compile yet: today a [Differentiable] method with a ref/out/in parameter is rejected with
-// NABLA0002 ("a ref, out or in parameter is not supported in [Differentiable] code yet"; passing a real by
-// ref is NABLA0002 too), and a span parameter is not a differentiable type, so a method whose only input is
-// a span is NABLA0004 ("it has no differentiable parameter"). None of the _Jvp, _Primal, _Pullback methods
-// below exist, so the tests cannot compile even with Skip (checked: with the symbol defined, the only
-// errors are those diagnostics and the missing generated methods). The file is compiled only with NABLA_REF_OUT_SPAN defined:
-//   dotnet test tests/Nabla.Tests -c Release -p:DefineConstants=NABLA_REF_OUT_SPAN
+// API (written before the generator supported them, so they check its conventions independently).
 // The ref/out/in part runs; the Span part waits behind NABLA_SPAN until Span parameters are supported.
 //
 // The intended API:
