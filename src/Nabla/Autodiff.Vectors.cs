@@ -1,5 +1,6 @@
-// Operators for vector-valued functions double[] → double[] (and float): JVPs, VJPs and dense Jacobians.
+// Operators for vector-valued functions T[] → T[] (T double or float): JVPs, VJPs and dense Jacobians.
 using System;
+using System.Numerics;
 using Nabla.CompilerServices;
 
 namespace Nabla;
@@ -7,95 +8,55 @@ namespace Nabla;
 public static partial class Autodiff
 {
     /// <summary>The value of a vector function and its Jacobian-vector product <c>J(x)·dx</c>, by forward mode.</summary>
-    public static (double[] Value, double[] Tangent) Jvp([Differentiable] Func<double[], double[]> f, double[] x, double[] dx) =>
-        JvpOf<Func<double[], double[], (double[] Value, double[] Tangent)>>(f)(x, dx);
-
-    /// <inheritdoc cref="Jvp(Func{double[], double[]}, double[], double[])"/>
-    public static (float[] Value, float[] Tangent) Jvp([Differentiable] Func<float[], float[]> f, float[] x, float[] dx) =>
-        JvpOf<Func<float[], float[], (float[] Value, float[] Tangent)>>(f)(x, dx);
+    public static (T[] Value, T[] Tangent) Jvp<T>([Differentiable] Func<T[], T[]> f, T[] x, T[] dx)
+        where T : IFloatingPointIeee754<T> =>
+        JvpOf<Func<T[], T[], (T[] Value, T[] Tangent)>>(f)(x, dx);
 
     /// <summary>The value of a vector function and its pullback <c>ct ↦ ctᵀ·J(x)</c>, by reverse mode.</summary>
-    public static (double[] Value, Func<double[], double[]> Pullback) ValueWithPullback([Differentiable] Func<double[], double[]> f, double[] x) =>
-        ValueWithPullbackOf<Func<double[], (double[] Value, Func<double[], double[]> Pullback)>>(f)(x);
-
-    /// <inheritdoc cref="ValueWithPullback(Func{double[], double[]}, double[])"/>
-    public static (float[] Value, Func<float[], float[]> Pullback) ValueWithPullback([Differentiable] Func<float[], float[]> f, float[] x) =>
-        ValueWithPullbackOf<Func<float[], (float[] Value, Func<float[], float[]> Pullback)>>(f)(x);
+    public static (T[] Value, Func<T[], T[]> Pullback) ValueWithPullback<T>([Differentiable] Func<T[], T[]> f, T[] x)
+        where T : IFloatingPointIeee754<T> =>
+        ValueWithPullbackOf<Func<T[], (T[] Value, Func<T[], T[]> Pullback)>>(f)(x);
 
     /// <summary>The vector-Jacobian product <c>ctᵀ·J(x)</c> of a vector function, by reverse mode.</summary>
-    public static double[] Vjp([Differentiable] Func<double[], double[]> f, double[] x, double[] cotangent) =>
-        ValueWithPullback(f, x).Pullback(cotangent);
-
-    /// <inheritdoc cref="Vjp(Func{double[], double[]}, double[], double[])"/>
-    public static float[] Vjp([Differentiable] Func<float[], float[]> f, float[] x, float[] cotangent) =>
+    public static T[] Vjp<T>([Differentiable] Func<T[], T[]> f, T[] x, T[] cotangent)
+        where T : IFloatingPointIeee754<T> =>
         ValueWithPullback(f, x).Pullback(cotangent);
 
     /// <summary>
     /// The dense Jacobian <c>J[i, j] = ∂f_i/∂x_j</c>, one forward-mode pass per input (column by column):
-    /// the cheaper way when there are fewer inputs than outputs.
+    /// the cheaper way when there are fewer inputs than outputs. Each pass runs on a copy of x.
     /// </summary>
-    public static double[,] JacobianForward([Differentiable] Func<double[], double[]> f, double[] x)
+    public static T[,] JacobianForward<T>([Differentiable] Func<T[], T[]> f, T[] x)
+        where T : IFloatingPointIeee754<T>
     {
-        var jvp = JvpOf<Func<double[], double[], (double[] Value, double[] Tangent)>>(f);
-        double[,]? jacobian = null;
-        var dx = new double[x.Length];
+        var jvp = JvpOf<Func<T[], T[], (T[] Value, T[] Tangent)>>(f);
+        T[,]? jacobian = null;
+        var dx = new T[x.Length];
         for (int j = 0; j < x.Length; j++)
         {
             Array.Clear(dx);
-            dx[j] = 1;
-            var (value, column) = jvp((double[])x.Clone(), dx);
-            jacobian ??= new double[value.Length, x.Length];
+            dx[j] = T.One;
+            var (value, column) = jvp((T[])x.Clone(), dx);
+            jacobian ??= new T[value.Length, x.Length];
             for (int i = 0; i < column.Length; i++) jacobian[i, j] = column[i];
         }
-        return jacobian ?? new double[f((double[])x.Clone()).Length, 0];
-    }
-
-    /// <inheritdoc cref="JacobianForward(Func{double[], double[]}, double[])"/>
-    public static float[,] JacobianForward([Differentiable] Func<float[], float[]> f, float[] x)
-    {
-        var jvp = JvpOf<Func<float[], float[], (float[] Value, float[] Tangent)>>(f);
-        float[,]? jacobian = null;
-        var dx = new float[x.Length];
-        for (int j = 0; j < x.Length; j++)
-        {
-            Array.Clear(dx);
-            dx[j] = 1;
-            var (value, column) = jvp((float[])x.Clone(), dx);
-            jacobian ??= new float[value.Length, x.Length];
-            for (int i = 0; i < column.Length; i++) jacobian[i, j] = column[i];
-        }
-        return jacobian ?? new float[f((float[])x.Clone()).Length, 0];
+        return jacobian ?? new T[f((T[])x.Clone()).Length, 0];
     }
 
     /// <summary>
     /// The dense Jacobian <c>J[i, j] = ∂f_i/∂x_j</c>, one reverse-mode pass per output (row by row): the
     /// cheaper way when there are fewer outputs than inputs.
     /// </summary>
-    public static double[,] JacobianReverse([Differentiable] Func<double[], double[]> f, double[] x)
+    public static T[,] JacobianReverse<T>([Differentiable] Func<T[], T[]> f, T[] x)
+        where T : IFloatingPointIeee754<T>
     {
-        var (value, pullback) = ValueWithPullback(f, (double[])x.Clone());
-        var jacobian = new double[value.Length, x.Length];
-        var ct = new double[value.Length];
+        var (value, pullback) = ValueWithPullback(f, (T[])x.Clone());
+        var jacobian = new T[value.Length, x.Length];
+        var ct = new T[value.Length];
         for (int i = 0; i < value.Length; i++)
         {
             Array.Clear(ct);
-            ct[i] = 1;
-            var row = pullback(ct);
-            for (int j = 0; j < row.Length; j++) jacobian[i, j] = row[j];
-        }
-        return jacobian;
-    }
-
-    /// <inheritdoc cref="JacobianReverse(Func{double[], double[]}, double[])"/>
-    public static float[,] JacobianReverse([Differentiable] Func<float[], float[]> f, float[] x)
-    {
-        var (value, pullback) = ValueWithPullback(f, (float[])x.Clone());
-        var jacobian = new float[value.Length, x.Length];
-        var ct = new float[value.Length];
-        for (int i = 0; i < value.Length; i++)
-        {
-            Array.Clear(ct);
-            ct[i] = 1;
+            ct[i] = T.One;
             var row = pullback(ct);
             for (int j = 0; j < row.Length; j++) jacobian[i, j] = row[j];
         }
