@@ -15,6 +15,7 @@ internal sealed class CSharpEmitter
     private readonly IrFunction _f;
     private readonly Dictionary<Value, string> _names = new();
     private readonly HashSet<string> _used = new();
+    private readonly Dictionary<string, int> _nextSuffix = new();
     private readonly HashSet<Value> _hoisted = new();
     private readonly HashSet<Block> _labelled = new();
     private readonly HashSet<Value> _folded = new();
@@ -106,7 +107,10 @@ internal sealed class CSharpEmitter
         string baseName = Symbols.Sanitize(hint.TrimStart('@'));
         if (baseName.Length == 0 || char.IsDigit(baseName[0])) baseName = "t" + baseName;
         string name = baseName;
-        for (int k = 1; _used.Contains(name) || _used.Contains("@" + name); k++) name = baseName + "_" + k;
+        // Numbering resumes where this base name left off, so naming stays linear in the method's size.
+        _nextSuffix.TryGetValue(baseName, out int k);
+        while (_used.Contains(name) || _used.Contains("@" + name)) name = baseName + "_" + ++k;
+        _nextSuffix[baseName] = k;
         name = Symbols.Identifier(name);
         _used.Add(name);
         return name;
