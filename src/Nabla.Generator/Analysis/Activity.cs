@@ -63,7 +63,7 @@ internal sealed class Activity
                     // A callee may return one of its array arguments: its result may be any of them.
                     foreach (var v in i.AllInputs().Where(v => v.Type.IsArray)) classes.Union(i.Result, v);
                 }
-                if (i.Op is Op.StopGradient or Op.Convert && i.Result?.Type.IsArray == true && i.Op == Op.Convert)
+                if (i.Op == Op.Convert && i.Result?.Type.IsArray == true)
                     classes.Union(i.Result, i.Operands[0]);
             }
         }

@@ -311,14 +311,20 @@ internal static class MethodProcessor
         // One scalar input: forward mode gives the whole gradient in one pass, cheaper than reverse mode.
         bool forwardGradient = fused != null && scalarResult && lowered.Wrt.Count == 1 &&
                                f.Parameters[lowered.Wrt[0]].Type.IsReal && f.Parameters.All(p => p.Variable is null);
+        string callArgs = string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Name));
+        string self = method.IsStatic ? "" : "this.";
+        // F_ValueWithGradient as a thin wrapper over other generated halves, with the fused method's signature.
+        void OpenGradientWrapper(string summary)
+        {
+            w.Line($"/// <summary>{summary}</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open($"{fused!.Primal.Modifiers} {fused.Primal.ReturnType.Name} {fused.Primal.Name}({string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
+        }
         if (forwardGradient)
         {
             var p0 = f.Parameters[lowered.Wrt[0]];
-            string args = string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Name));
-            w.Line($"/// <summary>The value of {display} and its derivative with respect to {p0.Name}: with one scalar input, forward mode computes the gradient in one pass.</summary>");
-            w.Line(CSharpEmitter.GeneratedCodeAttribute);
-            w.Open($"{fused!.Primal.Modifiers} {fused.Primal.ReturnType.Name} {fused.Primal.Name}({string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
-            w.Line($"var nablaJvp = {(method.IsStatic ? "" : "this.")}{stem}_Jvp({args}, {IrBuilder.RealLiteral(p0.Type, 1)});");
+            OpenGradientWrapper($"The value of {display} and its derivative with respect to {p0.Name}: with one scalar input, forward mode computes the gradient in one pass.");
+            w.Line($"var nablaJvp = {self}{stem}_Jvp({callArgs}, {IrBuilder.RealLiteral(p0.Type, 1)});");
             w.Line($"return (nablaJvp.Value, ({p0.Type.Name})nablaJvp.Tangent);");
             w.Close();
             w.Line();
@@ -330,11 +336,8 @@ internal static class MethodProcessor
         {
             // Scalar inputs and no loop: the two halves, each a small method the JIT optimizes well,
             // measured faster than one fused method (docs/performance.md).
-            string args = string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Name));
-            w.Line($"/// <summary>Reverse mode of {display}: its value and its gradient with respect to ({wrtNames}).</summary>");
-            w.Line(CSharpEmitter.GeneratedCodeAttribute);
-            w.Open($"{fused.Primal.Modifiers} {fused.Primal.ReturnType.Name} {fused.Primal.Name}({string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
-            w.Line($"var nablaValue = {(method.IsStatic ? "" : "this.")}{stem}_Primal({args}, out {residualType} nablaResiduals);");
+            OpenGradientWrapper($"Reverse mode of {display}: its value and its gradient with respect to ({wrtNames}).");
+            w.Line($"var nablaValue = {self}{stem}_Primal({callArgs}, out {residualType} nablaResiduals);");
             w.Line($"return (nablaValue, {stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)}));");
             w.Close();
             w.Line();
