@@ -27,39 +27,14 @@ public static partial class Autodiff
     /// the cheaper way when there are fewer inputs than outputs. Each pass runs on a copy of x.
     /// </summary>
     public static T[,] JacobianForward<T>([Differentiable] Func<T[], T[]> f, T[] x)
-        where T : IFloatingPointIeee754<T>
-    {
-        var jvp = JvpOf<Func<T[], T[], (T[] Value, T[] Tangent)>>(f);
-        T[,]? jacobian = null;
-        var dx = new T[x.Length];
-        for (int j = 0; j < x.Length; j++)
-        {
-            Array.Clear(dx);
-            dx[j] = T.One;
-            var (value, column) = jvp((T[])x.Clone(), dx);
-            jacobian ??= new T[value.Length, x.Length];
-            for (int i = 0; i < column.Length; i++) jacobian[i, j] = column[i];
-        }
-        return jacobian ?? new T[f((T[])x.Clone()).Length, 0];
-    }
+        where T : IFloatingPointIeee754<T> =>
+        Operators.JacobianForward(JvpOf<Func<T[], T[], (T[] Value, T[] Tangent)>>(f), f, x);
 
     /// <summary>
     /// The dense Jacobian <c>J[i, j] = ∂f_i/∂x_j</c>, one reverse-mode pass per output (row by row): the
     /// cheaper way when there are fewer outputs than inputs.
     /// </summary>
     public static T[,] JacobianReverse<T>([Differentiable] Func<T[], T[]> f, T[] x)
-        where T : IFloatingPointIeee754<T>
-    {
-        var (value, pullback) = ValueWithPullback(f, (T[])x.Clone());
-        var jacobian = new T[value.Length, x.Length];
-        var ct = new T[value.Length];
-        for (int i = 0; i < value.Length; i++)
-        {
-            Array.Clear(ct);
-            ct[i] = T.One;
-            var row = pullback(ct);
-            for (int j = 0; j < row.Length; j++) jacobian[i, j] = row[j];
-        }
-        return jacobian;
-    }
+        where T : IFloatingPointIeee754<T> =>
+        Operators.JacobianReverse(ValueWithPullbackOf<Func<T[], (T[] Value, Func<T[], T[]> Pullback)>>(f), x);
 }

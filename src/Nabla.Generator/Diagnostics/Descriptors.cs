@@ -56,6 +56,16 @@ internal static class Descriptors
         "A value that depends on a differentiation input of '{0}' flows into '{1}' (a {2}), whose derivative Nabla does not track: compute with double, float or arrays, or wrap the value in Autodiff.WithoutDerivative(...) if its derivative should not count",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor LambdaNotDifferentiable = Make("NABLA0013",
+        "Lambda cannot be differentiated",
+        "The lambda passed to Autodiff.{0} cannot be differentiated: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor OperatorFunctionHasNoDerivative = Make("NABLA0014",
+        "Function passed to a differential operator has no derivative",
+        "'{0}' is passed to Autodiff.{1} but has no generated derivative: mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
         "Nabla generator failure",
         "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",

@@ -41,7 +41,17 @@ public sealed class NablaGenerator : IIncrementalGenerator
                 static (ctx, ct) => RuleProcessor.Process((IMethodSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel, ct))
             .WithTrackingName("Rules");
 
+        // Operator call sites: inline lambdas and method groups bound to generated code by interceptors.
+        var sites = context.SyntaxProvider.CreateSyntaxProvider(
+                static (node, _) => OperatorSiteProcessor.IsCandidate(node),
+                static (ctx, ct) => OperatorSiteProcessor.Process(ctx, ct))
+            .WithTrackingName("OperatorSites");
+
         context.RegisterSourceOutput(methods, static (spc, file) => Output(spc, file));
+        context.RegisterSourceOutput(sites, static (spc, files) =>
+        {
+            foreach (var file in files) Output(spc, file);
+        });
         context.RegisterSourceOutput(rules, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(named, static (spc, files) =>
         {

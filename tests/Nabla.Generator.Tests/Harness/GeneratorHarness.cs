@@ -81,7 +81,9 @@ internal sealed class GeneratorRun
 
 internal static class Harness
 {
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    // Interceptors in Nabla.Generated are enabled, as the package's build/Nabla.props does for users.
+    public static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Latest)
+        .WithFeatures(new[] { new System.Collections.Generic.KeyValuePair<string, string>("InterceptorsNamespaces", "Nabla.Generated") });
 
     /// <summary>
     /// The framework's reference set: the trusted platform assemblies of this process that live in the

@@ -1,0 +1,105 @@
+// NABLA0013: an inline lambda passed to a differential operator that cannot be differentiated, reported at the
+// lambda (or at the construct inside it); NABLA0014: a method group with no derivative.
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0013Tests
+{
+    [Fact]
+    public void LambdaAssigningACapturedVariable()
+    {
+        var run = Verify(InClass("""
+                public static double G()
+                {
+                    int calls = 0;
+                    return Autodiff.Gradient(x => { {|NABLA0013:calls|}++; return x * x; }, 1.0);
+                }
+            """));
+        Assert.StartsWith("The lambda passed to Autodiff.Gradient cannot be differentiated: it assigns the captured variable 'calls'", run.Message("NABLA0013"));
+    }
+
+    [Fact]
+    public void LambdaWithADataInput()
+    {
+        var run = Verify(InClass("""
+                public static double G() => Autodiff.Gradient<int, double>({|NABLA0013:n => n * 2.0|}, 1);
+            """), allowCompilerErrors: true);
+        Assert.Contains("its parameter 'n' has type 'int'", run.Message("NABLA0013"));
+    }
+
+    [Fact]
+    public void LambdaReadingAPrivateMemberOfATypeThatIsNotPartial()
+    {
+        var run = Verify(Usings + """
+            public static class Host
+            {
+                private static double Scale = 2;
+                public static double G() => Autodiff.Gradient({|NABLA0013:x => Scale * x|}, 1.0);
+            }
+            """);
+        Assert.Contains("inaccessible due to its protection level", run.Message("NABLA0013"));
+        Assert.Contains("make the containing type partial", run.Message("NABLA0013"));
+    }
+
+    [Fact]
+    public void PrivateMemberOfAPartialType_IsReachable()
+    {
+        Verify(InClass("""
+                private static double Scale = 2;
+                public static double G() => Autodiff.Gradient(x => Scale * x * x, 1.0);
+            """));
+    }
+
+    [Fact]
+    public void CallWithoutDerivativeInsideTheLambda_IsReportedAtTheCall()
+    {
+        var run = Verify(InClass("""
+                public static double Opaque(double x) => x;
+                public static double G() => Autodiff.Gradient(x => {|NABLA0001:Opaque(x)|} * 2, 1.0);
+            """));
+        Assert.StartsWith("'C.Opaque' has no derivative", run.Message("NABLA0001"));
+    }
+
+    [Fact]
+    public void MethodGroupWithoutDerivative()
+    {
+        var run = Verify(InClass("""
+                public static double Twice(double x) => 2 * x;
+                public static double G() => Autodiff.Gradient({|NABLA0014:Twice|}, 1.0);
+            """));
+        Assert.Equal("'C.Twice(double)' is passed to Autodiff.Gradient but has no generated derivative: mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code", run.Message("NABLA0014"));
+    }
+
+    [Fact]
+    public void CapturingLambdasAndMethodGroups_Compile()
+    {
+        Verify(InClass("""
+                [Differentiable] public static double Sq(double x) => x * x;
+                public static double G(double[] data, double k)
+                {
+                    double a = k + 1;
+                    var (v, g) = Autodiff.ValueWithGradient(w => { double s = 0; for (int i = 0; i < data.Length; i++) s += a * w[i] * data[i]; return s; }, new double[data.Length]);
+                    return v + g[0] + Autodiff.Derivative(Sq, 2.0) + Autodiff.Jvp((x, y) => Math.Sin(x) * y * a, 1.0, 2.0, 1.0, 0.0).Tangent;
+                }
+            """));
+    }
+}
+
+public class InterceptorsDisabledTests
+{
+    [Fact]
+    public void Lambda_WithoutInterceptorsEnabled_SaysHowToEnableThem()
+    {
+        var parse = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest);
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(InClass("""
+                public static double G() => Autodiff.Gradient(x => x * x, 1.0);
+            """), parse, "Test0.cs");
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("T", new[] { tree }, Harness.Harness.References, Harness.Harness.CompilationOptions);
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(new[] { Microsoft.CodeAnalysis.GeneratorExtensions.AsSourceGenerator(new NablaGenerator()) }, parseOptions: parse);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
+        var d = Assert.Single(diagnostics, x => x.Id == "NABLA0013");
+        Assert.Contains("InterceptorsNamespaces", d.GetMessage());
+    }
+}
