@@ -66,6 +66,11 @@ internal static class Descriptors
         "'{0}' is passed to Autodiff.{1} but has no generated derivative: mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor SecondOrderNotAvailable = Make("NABLA0015",
+        "Second derivatives cannot be generated",
+        "Second derivatives of '{0}' cannot be generated: {1}",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
         "Nabla generator failure",
         "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",

@@ -139,7 +139,12 @@ internal sealed record CalleeDerivative(
     string? DifferentialMethod,
     string ResidualType,
     /// <summary>Indices (in the callee's parameter list, receiver excluded) of the arguments with tangents, in order.</summary>
-    IReadOnlyList<int> Wrt);
+    IReadOnlyList<int> Wrt,
+    /// <summary>
+    /// For a scalar rule: its partial derivatives ∂f/∂x_k (k over <see cref="Wrt"/>) as differentiable callees taking
+    /// the original's arguments, so that forward mode written with them can be differentiated again. Null when absent.
+    /// </summary>
+    IReadOnlyList<Callee>? Partials = null);
 
 /// <summary>What a call instruction calls, as it will be emitted.</summary>
 internal sealed record Callee(

@@ -54,6 +54,9 @@ internal sealed class Lowerer
     private readonly Dictionary<object, IrType> _variableTypes = new();
     private readonly HashSet<BasicBlock> _skipped = new();
     private readonly Dictionary<CaptureId, IOperation> _capturedPlaces = new();
+    /// <summary>Captured array elements (<c>a[i] = c ? x : y</c>): variables holding the array and its indices.</summary>
+    private readonly Dictionary<CaptureId, (object Array, IrType ArrayType, List<object> Indices)> _capturedElements = new();
+    private readonly HashSet<CaptureId> _assignedCaptures = new();
     private readonly Dictionary<CaptureId, (Value Array, object Index)> _foreach = new();
     private Block? _returnBlock;
     private Value? _returnValue;
@@ -89,6 +92,18 @@ internal sealed class Lowerer
         {
             CheckRegions(graph);
             var blocks = graph.Blocks.Where(b => b.IsReachable && !_skipped.Contains(b)).ToList();
+            // Captures that are written through (a[i] = c ? x : y) are places; every other capture is a value.
+            foreach (var bb in blocks)
+                foreach (var op in bb.Operations.SelectMany(o => o.DescendantsAndSelf()))
+                {
+                    var target = op switch
+                    {
+                        IAssignmentOperation a => a.Target,
+                        IIncrementOrDecrementOperation i => i.Target,
+                        _ => null,
+                    };
+                    if (target is IFlowCaptureReferenceOperation reference) _assignedCaptures.Add(reference.Id);
+                }
             // The CFG's entry block maps to the IR entry; every other reachable block gets its own.
             foreach (var bb in blocks)
                 _blockMap[bb] = bb.Kind == BasicBlockKind.Entry ? entryIr : function.NewBlock();
@@ -541,6 +556,26 @@ internal sealed class Lowerer
                 _foreach[capture.Id] = (array, index);
                 return;
             }
+            case IFlowCaptureOperation { Value: IArrayElementReferenceOperation element } capture when _assignedCaptures.Contains(capture.Id):
+            {
+                // An element captured before a branch is assigned (or updated) after it: keep the array and indices,
+                // in variables shared by every block that makes this capture.
+                var array = LowerExpression(element.ArrayReference);
+                if (!_capturedElements.TryGetValue(capture.Id, out var keys))
+                {
+                    keys = (new object(), array.Type, element.Indices.Select(_ => new object()).ToList());
+                    _capturedElements[capture.Id] = keys;
+                    _variableTypes[keys.Array] = array.Type;
+                }
+                Write(keys.Array, array);
+                for (int k = 0; k < element.Indices.Length; k++)
+                {
+                    var value = LowerExpression(element.Indices[k]);
+                    _variableTypes[keys.Indices[k]] = value.Type;
+                    Write(keys.Indices[k], value);
+                }
+                return;
+            }
             case IFlowCaptureOperation capture:
             {
                 // A capture of a variable may later be assigned through: remember what it names.
@@ -606,6 +641,8 @@ internal sealed class Lowerer
                 return Read(local.Local, Symbols.IrTypeOf(local.Local.Type));
             case IParameterReferenceOperation parameter:
                 return Read(parameter.Parameter, Symbols.IrTypeOf(parameter.Parameter.Type));
+            case IFlowCaptureReferenceOperation capture when _capturedElements.TryGetValue(capture.Id, out var element):
+                return _b.ArrayLoad(Read(element.Array, element.ArrayType), element.Indices.Select(k => Read(k, _variableTypes[k])).ToList());
             case IFlowCaptureReferenceOperation capture:
                 return Read(capture.Id, _variableTypes.TryGetValue(capture.Id, out var ct) ? ct : Symbols.IrTypeOf(capture.Type));
             case IConversionOperation conversion:
@@ -941,6 +978,12 @@ internal sealed class Lowerer
                 return;
             case IDiscardOperation:
                 return;
+            case IFlowCaptureReferenceOperation reference when _capturedElements.TryGetValue(reference.Id, out var element):
+            {
+                var array = Read(element.Array, element.ArrayType);
+                _b.ArrayStore(array, element.Indices.Select(k => Read(k, _variableTypes[k])).ToList(), Coerce(value, array.Type.Element));
+                return;
+            }
             case IFlowCaptureReferenceOperation reference when _capturedPlaces.TryGetValue(reference.Id, out var place):
                 Assign(place, value);
                 return;

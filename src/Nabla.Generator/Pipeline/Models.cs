@@ -6,7 +6,8 @@ using Nabla.Generator.Diagnostics;
 
 /// <summary>A generated file (or none) and the diagnostics found while making it.</summary>
 internal sealed record GeneratedFile(string? HintName, string? Source, EquatableArray<DiagnosticInfo> Diagnostics,
-    RegistrationInfo? Registration = null, string? RulesType = null, string? RuleRegistration = null);
+    RegistrationInfo? Registration = null, string? RulesType = null, string? RuleRegistration = null,
+    EquatableArray<GeneratedFile> Extras = default);
 
 /// <summary>How to register a method's derivatives with the runtime registry.</summary>
 internal sealed record RegistrationInfo(

@@ -32,7 +32,8 @@ public sealed class NablaGenerator : IIncrementalGenerator
             .Collect()
             .Combine(NamedFunctions(context, Symbols.ValueWithGradientOfAttribute, NamedDerivativeKind.ValueWithGradient).Collect())
             .Combine(NamedFunctions(context, Symbols.JvpOfAttribute, NamedDerivativeKind.Jvp).Collect())
-            .Select(static (x, _) => x.Left.Left.AddRange(x.Left.Right).AddRange(x.Right))
+            .Combine(NamedFunctions(context, Symbols.HessianOfAttribute, NamedDerivativeKind.Hessian).Collect())
+            .Select(static (x, _) => x.Left.Left.Left.AddRange(x.Left.Left.Right).AddRange(x.Left.Right).AddRange(x.Right))
             .WithTrackingName("NamedDerivatives");
 
         var rules = context.SyntaxProvider.ForAttributeWithMetadataName(
@@ -76,6 +77,7 @@ public sealed class NablaGenerator : IIncrementalGenerator
     {
         foreach (var d in file.Diagnostics) spc.ReportDiagnostic(d.ToDiagnostic());
         if (file.HintName != null && file.Source != null) spc.AddSource(file.HintName, file.Source);
+        foreach (var extra in file.Extras) Output(spc, extra);
     }
 
     private static void WriteAssemblyFile(SourceProductionContext spc, ImmutableArray<RegistrationInfo?> registrations,

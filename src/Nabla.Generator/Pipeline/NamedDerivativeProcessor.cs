@@ -15,7 +15,7 @@ using TypeKind = Nabla.Generator.IR.TypeKind;
 
 namespace Nabla.Generator.Pipeline;
 
-internal enum NamedDerivativeKind { Gradient, ValueWithGradient, Jvp }
+internal enum NamedDerivativeKind { Gradient, ValueWithGradient, Jvp, Hessian }
 
 internal static class NamedDerivativeProcessor
 {
@@ -27,7 +27,7 @@ internal static class NamedDerivativeProcessor
         void Mismatch(string message) => diagnostics.Add(DiagnosticInfo.Create(Descriptors.NamedDerivativeTarget, attributeLocation, message));
         try
         {
-            string attributeName = kind switch { NamedDerivativeKind.Gradient => "GradientOf", NamedDerivativeKind.ValueWithGradient => "ValueWithGradientOf", _ => "JvpOf" };
+            string attributeName = kind switch { NamedDerivativeKind.Gradient => "GradientOf", NamedDerivativeKind.ValueWithGradient => "ValueWithGradientOf", NamedDerivativeKind.Hessian => "HessianOf", _ => "JvpOf" };
             var syntax = declaration.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
             if (syntax is null || !declaration.IsPartialDefinition)
             {
@@ -80,6 +80,7 @@ internal static class NamedDerivativeProcessor
                 return Failed();
             }
             if (!MethodProcessor.Check(target, attributeLocation, diagnostics)) return Failed();
+            if (kind == NamedDerivativeKind.Hessian) return Hessian(declaration, target, syntax, wrtText, attributeLocation, model, diagnostics, ct);
             var lowered = MethodProcessor.Lower(target, model.Compilation, wrtText, names, diagnostics, ct, attributeLocation);
             if (lowered is null) return Failed();
             var f = lowered.Function;
@@ -149,6 +150,30 @@ internal static class NamedDerivativeProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, declaration.Locations.FirstOrDefault(), declaration.ToDisplayString(), e.GetType().Name + ": " + e.Message));
             return Failed();
         }
+    }
+
+    /// <summary>[HessianOf]: the second-order members beside the original, and the partial method calling them.</summary>
+    private static GeneratedFile Hessian(IMethodSymbol declaration, IMethodSymbol target, MethodDeclarationSyntax syntax, string? wrtText,
+        Location? attributeLocation, SemanticModel model, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+    {
+        string prefix = "Nabla_" + declaration.Name;
+        string? members = SecondOrder.Members(target, model.Compilation, prefix, declaration.Name, out var why, out var hint, ct, wrtText);
+        if (members is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.SecondOrderNotAvailable, attributeLocation, target.Name, why ?? "?"));
+            return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+        var w = new SourceWriter();
+        w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+        TypeDeclarations.Open(w, declaration.ContainingType);
+        string parameters = string.Join(", ", declaration.Parameters.Select(p => Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name)));
+        string args = string.Join(", ", declaration.Parameters.Select(p => Symbols.Identifier(p.Name)));
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Line($"{string.Join(" ", syntax.Modifiers.Select(m => m.Text))} {Symbols.TypeName(declaration.ReturnType)} {Symbols.Identifier(declaration.Name)}({parameters}) => {prefix}_Hessian({args});");
+        TypeDeclarations.Close(w, declaration.ContainingType);
+        return new GeneratedFile(MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + ".Nabla.g.cs", w.ToString(),
+            new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()),
+            Extras: new EquatableArray<GeneratedFile>(new[] { new GeneratedFile(hint, members, default) }));
     }
 
     private static bool SameShape(IrType a, IrType b)

@@ -25,8 +25,10 @@ internal static class OperatorSiteProcessor
     private static readonly HashSet<string> Operators = new()
     {
         "Gradient", "ValueWithGradient", "Derivative", "Jvp", "ValueWithDifferential",
-        "ValueWithPullback", "Vjp", "JacobianForward", "JacobianReverse",
+        "ValueWithPullback", "Vjp", "JacobianForward", "JacobianReverse", "Hessian", "HessianVectorProduct",
     };
+
+    private static bool IsSecondOrder(string op) => op is "Hessian" or "HessianVectorProduct";
 
     /// <summary>Cheap syntactic filter: an invocation of an operator name whose first argument is a function.</summary>
     public static bool IsCandidate(SyntaxNode node) =>
@@ -129,8 +131,27 @@ internal static class OperatorSiteProcessor
         string primal = host + "." + Symbols.Identifier(target.Name);
         string stem = host + "." + Symbols.DerivativeStem(target);
         string id = SiteId(inv);
-        var interceptor = Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), primal, stem, Array.Empty<Capture>(), "");
-        return interceptor is null ? Empty : Files(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
+        var files = new List<GeneratedFile>();
+        string secondOrderStem = stem;
+        if (IsSecondOrder(op.Name))
+        {
+            // Second derivatives are written per call site, beside the method (its type is partial).
+            if (target.DeclaringSyntaxReferences.IsEmpty || !SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, model.Compilation.Assembly))
+                return Empty;
+            string prefix = Symbols.DerivativeStem(target) + "_" + id;
+            string? members = SecondOrder.Members(target, model.Compilation, prefix, "Site", out var why, out var hint, ct);
+            if (members is null)
+                return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(Descriptors.SecondOrderNotAvailable, fArg.GetLocation(), target.Name, why ?? "?"),
+                })));
+            files.Add(new GeneratedFile(hint, members, default));
+            secondOrderStem = host + "." + prefix;
+        }
+        var interceptor = Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), primal, stem, secondOrderStem, Array.Empty<Capture>(), "");
+        if (interceptor is null) return Empty;
+        files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
+        return new EquatableArray<GeneratedFile>(files.ToArray());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -290,14 +311,21 @@ internal static class OperatorSiteProcessor
 
         var location = model.GetInterceptableLocation(inv, ct);
         string host = method.ContainingType.ToDisplayString(Symbols.TypeFormat);
+        string stem = host + "." + Symbols.DerivativeStem(method);
         string? interceptor = location is null ? null
-            : Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), host + "." + name, host + "." + Symbols.DerivativeStem(method), captures, op.Parameters[0].Name);
+            : Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), host + "." + name, stem, stem, captures, op.Parameters[0].Name);
         string hostHint = hostIsContaining ? MethodProcessor.HintName(containing) : "NablaLambdas";
         var files = new List<GeneratedFile>
         {
             new(hostHint + "." + name + ".g.cs", text.ToString(), default),
             derivatives with { Diagnostics = new EquatableArray<DiagnosticInfo>(remapped), Registration = null },
         };
+        if (IsSecondOrder(op.Name))
+        {
+            string? members = SecondOrder.Members(method, compilation, Symbols.DerivativeStem(method), "Lambda", out var why, out var hint, ct);
+            if (members is null) return Fail(op.Name, lambda, "its second derivatives cannot be generated: " + why);
+            files.Add(new GeneratedFile(hint, members, default));
+        }
         if (interceptor != null) files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
@@ -393,7 +421,7 @@ internal static class OperatorSiteProcessor
     /// generated derivative (<paramref name="stem"/>_Jvp, _ValueWithGradient, _ValueWithPullback) directly.
     /// </summary>
     private static string? Interceptor(string id, IMethodSymbol op, IMethodSymbol invoke, string attribute, string primal, string stem,
-        IReadOnlyList<Capture> captures, string functionParameter)
+        string secondOrderStem, IReadOnlyList<Capture> captures, string functionParameter)
     {
         int n = invoke.Parameters.Length;
         var ps = op.Parameters;
@@ -435,6 +463,12 @@ internal static class OperatorSiteProcessor
                 break;
             case "JacobianReverse" when n == 1 && ps.Length == 2:
                 body = $"return global::Nabla.CompilerServices.Operators.JacobianReverse(nablaX => {stem}_ValueWithPullback({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
+                break;
+            case "Hessian" when n == 1 && ps.Length == 2:
+                body = $"return {secondOrderStem}_Hessian({Args(Array.Empty<string>())});";
+                break;
+            case "HessianVectorProduct" when n == 1 && ps.Length == 3:
+                body = $"return {secondOrderStem}_HessianVectorProduct({Args(new[] { Param(2) })});";
                 break;
             default:
                 body = null;

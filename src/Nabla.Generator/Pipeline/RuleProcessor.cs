@@ -128,7 +128,7 @@ internal static class RuleProcessor
             w.Line($"/// <summary>Split, allocation-free form of the rule {rule.ContainingType.ToDisplayString()}.{rule.Name} for {info.Original.ContainingType.ToDisplayString()}.{info.Original.Name}.</summary>");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
-            w.Open("public static class " + className);
+            w.Open("public static partial class " + className);
             w.Line("/// <summary>What the rule's lambda captured.</summary>");
             w.Open("public struct " + residualType);
             foreach (var (name, type) in fields) w.Line("public " + type.Name + " " + name + ";");
@@ -140,9 +140,12 @@ internal static class RuleProcessor
             bool registered = WriteRegistration(w, info);
             w.Close();
             w.Close();
+            // Differentiable partial derivatives, for second order, when the rule's shape allows.
+            var partials = diagnostics.Count == 0 ? RulePartialsCompiler.Files(rule, info, model.Compilation, ct) : Array.Empty<GeneratedFile>();
             return new GeneratedFile(Symbols.RuleNamespace + "." + className + ".g.cs", w.ToString(),
                 new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), RulesType: Symbols.TypeName(rule.ContainingType),
-                RuleRegistration: registered ? "global::" + Symbols.RuleSplitMetadataName(rule) : null);
+                RuleRegistration: registered ? "global::" + Symbols.RuleSplitMetadataName(rule) : null,
+                Extras: new EquatableArray<GeneratedFile>(partials));
         }
         catch (OperationCanceledException)
         {

@@ -18,6 +18,7 @@ internal static class Symbols
     public const string GradientOfAttribute = "Nabla.GradientOfAttribute";
     public const string ValueWithGradientOfAttribute = "Nabla.ValueWithGradientOfAttribute";
     public const string JvpOfAttribute = "Nabla.JvpOfAttribute";
+    public const string HessianOfAttribute = "Nabla.HessianOfAttribute";
     public const string DerivativeRulesAttribute = "Nabla.CompilerServices.DerivativeRulesAttribute";
     public const string AutodiffClass = "Nabla.Autodiff";
     public const string RuleNamespace = "Nabla.Generated.Rules";

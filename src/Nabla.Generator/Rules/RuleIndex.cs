@@ -164,6 +164,24 @@ internal sealed class CalleeResolver
             AccessRank: Symbols.AccessRank(method));
     }
 
+    /// <summary>The rule's differentiable partials (second order), when its split class has them.</summary>
+    private IReadOnlyList<Callee>? Partials(RuleInfo rule, string split)
+    {
+        bool available = SymbolEqualityComparer.Default.Equals(rule.Rule.ContainingAssembly, _compilation.Assembly)
+            ? Pipeline.RulePartials.Source(rule.Rule, rule, default) != null
+            : rule.Rule.ContainingAssembly.GetTypeByMetadataName(Symbols.RuleSplitMetadataName(rule.Rule))?.GetMembers(Pipeline.RulePartials.Name(0)).Length > 0;
+        if (!available) return null;
+        var names = rule.Rule.Parameters.Select(p => p.Name).ToList();
+        var data = Enumerable.Range(0, names.Count).Where(k => !rule.Wrt.Contains(k)).ToList();
+        return rule.Wrt.Select((_, k) =>
+        {
+            string stem = split + "." + Pipeline.RulePartials.Name(k);
+            var derivative = new CalleeDerivative(stem + "_Primal", stem + "_Pullback", stem + "_Jvp", null, stem + "_Residuals", rule.Wrt);
+            return new Callee(stem, rule.Original.ContainingType.Name + "." + rule.Original.Name + " (partial " + k + ")", true, derivative,
+                CalleeWrt: rule.Wrt, ParameterNames: names, NoDerivativeParameters: data);
+        }).ToList();
+    }
+
     private CalleeDerivative? DerivativeOf(IMethodSymbol method)
     {
         var rule = _rules.Find(method);
@@ -175,9 +193,10 @@ internal sealed class CalleeResolver
             if (available)
             {
                 string split = rule.SplitClass;
+                var partials = Partials(rule, split);
                 return rule.IsForward
-                    ? new CalleeDerivative(split + ".Primal", null, null, split + ".Differential", split + ".Residuals", rule.Wrt)
-                    : new CalleeDerivative(split + ".Primal", split + ".Pullback", null, null, split + ".Residuals", rule.Wrt);
+                    ? new CalleeDerivative(split + ".Primal", null, null, split + ".Differential", split + ".Residuals", rule.Wrt, partials)
+                    : new CalleeDerivative(split + ".Primal", split + ".Pullback", null, null, split + ".Residuals", rule.Wrt, partials);
             }
         }
         if (Symbols.IsDifferentiable(method) && !method.IsGenericMethod && method.MethodKind == MethodKind.Ordinary)

@@ -37,6 +37,24 @@ internal sealed class JvpTransform : Cloner
         return f;
     }
 
+    /// <summary>
+    /// Forward mode written so that it can be differentiated again (second order): the directional derivative
+    /// <c>R name(primals..., tangents of wrt...)</c> alone, with rules applied through their differentiable partials
+    /// (<c>∂f/∂x_k(x) · dx_k</c>) rather than their split forms. Null, with the reason, when some call on the active
+    /// path has no such form (a differentiable callee that was not inlined, a rule without partials).
+    /// </summary>
+    public static IrFunction? Composable(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name, out string? why)
+    {
+        var f = new IrFunction(name, primal.ReturnType) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
+        var t = new JvpTransform(primal, f, activity) { _composable = true };
+        t.Run(wrt);
+        why = t._notComposable;
+        return why is null ? f : null;
+    }
+
+    private bool _composable;
+    private string? _notComposable;
+
     private void Run(IReadOnlyList<int> wrt)
     {
         CloneParameters();
@@ -78,6 +96,11 @@ internal sealed class JvpTransform : Cloner
             var edges = term.Edges.Select(e => CloneEdge(e, e.Target.Params
                 .Select((p, k) => (p, k)).Where(x => _activity.IsActive(x.p))
                 .Select(x => Tangent(e.Args[x.k], builder)).ToList())).ToList();
+            if (term.Kind == TerminatorKind.Return && term.Value != null && _composable)
+            {
+                builder.Block.Terminator = Terminator.Return(Tangent(term.Value!, builder), term.Source);
+                continue;
+            }
             if (term.Kind == TerminatorKind.Return && term.Value != null)
             {
                 var v = M(term.Value!);
@@ -224,6 +247,29 @@ internal sealed class JvpTransform : Cloner
         var r = i.Result;
         var receiver = i.Operands.Count > 0 ? M(i.Operands[0]) : null;
         var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
+        if (_composable)
+        {
+            // y = f(x...) as in the primal; dy = Σ ∂f/∂x_k(x...) · dx_k, each partial a differentiable call.
+            CloneInstr(i, b);
+            bool writesVariables = i.Arguments!.Any(a => a.Variable != null && a.RefKind != RefKindIr.In);
+            if (!writesVariables && (r is null || !_activity.IsActive(r))) return;
+            if (writesVariables || d.Partials is null || receiver != null || i.Arguments!.Any(a => a.Value is null))
+            {
+                _notComposable ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method too large to inline, or a rule whose closure is not a single expression)";
+                return;
+            }
+            Value? sum = null;
+            for (int k = 0; k < d.Wrt.Count; k++)
+            {
+                var tx = TangentOrNull(i.Arguments![d.Wrt[k]].Value!);
+                if (tx is null) continue;
+                var partialType = d.DifferentialMethod != null ? r!.Type : i.Arguments![d.Wrt[k]].Value!.Type;
+                var partial = b.Call(d.Partials[k], null, args.Select(a => new Argument(a.Value)).ToList(), partialType).Result!;
+                sum = Sum(b, sum, b.Binary(BinaryOp.Mul, b.Convert(partial, r!.Type), b.Convert(tx, r.Type)));
+            }
+            if (sum != null) _tangent[r] = sum;
+            return;
+        }
         if (d.JvpMethod != null)
         {
             // (y, dy) = f_Jvp(x..., dx...)

@@ -1,0 +1,141 @@
+// Second derivatives by composing the IR transforms: forward mode written with differentiable rule
+// partials (JvpTransform.Composable) gives the directional derivative ∇f(x)·v as an ordinary IR function
+// of x; reverse mode of that function (VjpTransform.Fused) gives its gradient ∇(∇f·v) = H·v, the
+// Hessian-vector product, at a small constant times the cost of a gradient (reverse over forward). The
+// Hessian is H·e_j for each unit direction. Tangents of the two passes are distinct variables of
+// distinct transforms, so perturbations cannot be confused.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Nabla.Generator.Analysis;
+using Nabla.Generator.Diagnostics;
+using Nabla.Generator.Emit;
+using Nabla.Generator.IR;
+using Nabla.Generator.Transforms;
+using TypeKind = Nabla.Generator.IR.TypeKind;
+
+namespace Nabla.Generator.Pipeline;
+
+internal static class SecondOrder
+{
+    /// <summary>
+    /// A file adding <c>{prefix}_HessianVectorProduct</c> and <c>{prefix}_Hessian</c> beside <paramref name="method"/>,
+    /// or null with <paramref name="why"/> when its second derivatives cannot be generated.
+    /// Inputs: one real array, or real scalars (several scalars give a matrix Hessian).
+    /// </summary>
+    public static string? Members(IMethodSymbol method, Compilation compilation, string prefix, string hintSuffix, out string? why, out string? hint,
+        CancellationToken ct, string? wrtText = null)
+    {
+        hint = null;
+        var diagnostics = new List<DiagnosticInfo>();
+        var lowered = MethodProcessor.Lower(method, compilation, wrtText, null, diagnostics, ct);
+        if (lowered is null)
+        {
+            why = "its first derivative cannot be generated";
+            return null;
+        }
+        var f = lowered.Function;
+        var wrt = lowered.Wrt;
+        if (!f.ReturnType.IsReal) { why = "its result is not a real scalar"; return null; }
+        var wrtTypes = wrt.Select(k => f.Parameters[k].Type).ToList();
+        if (wrt.Any(k => f.Parameters[k].Value is null)) { why = "its inputs are passed by reference"; return null; }
+        bool arrayInput = wrt.Count == 1 && wrtTypes[0].IsArray && wrtTypes[0].Rank == 1 && wrtTypes[0].Element.IsReal;
+        bool scalarInputs = wrtTypes.All(t => t.IsReal) && wrtTypes.Distinct().Count() == 1;
+        if (!arrayInput && !scalarInputs) { why = "Hessians need one array input or real scalar inputs of one type"; return null; }
+
+        var directional = JvpTransform.Composable(f, wrt, lowered.Activity, prefix + "_DirectionalDerivative", out why);
+        if (directional is null) return null;
+        var inputs = wrt.Select(k => directional.Parameters[k].Value!).ToList();
+        var outputs = directional.Blocks.Where(b => b.Terminator.Kind == TerminatorKind.Return && b.Terminator.Value != null)
+            .Select(b => b.Terminator.Value!).ToList();
+        outputs.AddRange(directional.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!));
+        var activity = Activity.Analyze(directional, inputs, outputs, new List<Var>());
+        foreach (var i in directional.Blocks.SelectMany(b => b.Instrs))
+            if (i.Op == Op.Call && i.Callee!.Derivative is null && !i.Callee.IsStopGradient && activity.IsActive(i.Result))
+            {
+                why = $"'{i.Callee.DisplayName}' in its first derivative has no derivative";
+                return null;
+            }
+        var core = VjpTransform.Fused(directional, wrt, activity, prefix + "_HessianVectorCore", FusedResult.ValueAndGradient).Primal;
+        core.Modifiers = "internal static";
+        core.Summary = $"Reverse over forward mode of {method.ContainingType.Name}.{method.Name}: the directional derivative ∇f·v and its gradient H·v.";
+
+        var w = new SourceWriter();
+        w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+        TypeDeclarations.Open(w, method.ContainingType);
+        CSharpEmitter.Emit(core, w);
+        w.Line();
+
+        string access = Symbols.Accessibility(method.DeclaredAccessibility);
+        var parameters = f.Parameters.Select(p => (Type: p.Type.Name, Name: p.Name)).ToList();
+        string primalList = string.Join(", ", parameters.Select(p => p.Type + " " + p.Name));
+        string T = (arrayInput ? wrtTypes[0].Element : wrtTypes[0]).Name;
+        string one = T == "float" ? "1f" : "1d";
+        string display = method.ContainingType.Name + "." + method.Name;
+        if (arrayInput)
+        {
+            string x = parameters[wrt[0]].Name;
+            string ArgsWith(string array) => string.Join(", ", parameters.Select((p, k) => k == wrt[0] ? array : p.Name));
+            w.Line($"/// <summary>The Hessian-vector product H·v of {display} at its inputs (reverse over forward mode).</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open($"{access} static {T}[] {prefix}_HessianVectorProduct({primalList}, {T}[] nablaDirection)");
+            w.Line($"return {prefix}_HessianVectorCore({ArgsWith($"({T}[]){x}.Clone()")}, nablaDirection).Gradient;");
+            w.Close();
+            w.Line();
+            w.Line($"/// <summary>The Hessian of {display} with respect to {x}: one Hessian-vector product per column.</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open($"{access} static {T}[,] {prefix}_Hessian({primalList})");
+            w.Line($"int nablaN = {x}.Length;");
+            w.Line($"var nablaHessian = new {T}[nablaN, nablaN];");
+            w.Line($"var nablaDirection = new {T}[nablaN];");
+            w.Open("for (int nablaJ = 0; nablaJ < nablaN; nablaJ++)");
+            w.Line($"nablaDirection[nablaJ] = {one};");
+            w.Line($"var nablaColumn = {prefix}_HessianVectorCore({ArgsWith($"({T}[]){x}.Clone()")}, nablaDirection).Gradient;");
+            w.Line("nablaDirection[nablaJ] = default;");
+            w.Line("for (int nablaI = 0; nablaI < nablaN; nablaI++) nablaHessian[nablaI, nablaJ] = nablaColumn[nablaI];");
+            w.Close();
+            w.Line("return nablaHessian;");
+            w.Close();
+        }
+        else
+        {
+            int n = wrt.Count;
+            string args = string.Join(", ", parameters.Select(p => p.Name));
+            var vNames = wrt.Select(k => "nablaDirection_" + parameters[k].Name.TrimStart('@')).ToList();
+            string vector = n == 1 ? T : "(" + string.Join(", ", Enumerable.Repeat(T, n)) + ")";
+            w.Line($"/// <summary>The Hessian-vector product H·v of {display} at its inputs (reverse over forward mode).</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open($"{access} static {vector} {prefix}_HessianVectorProduct({primalList}, {string.Join(", ", vNames.Select(v => T + " " + v))})");
+            w.Line($"return {prefix}_HessianVectorCore({args}, {string.Join(", ", vNames)}).Gradient;");
+            w.Close();
+            w.Line();
+            w.Line($"/// <summary>The Hessian of {display}: the second derivative" + (n == 1 ? "" : "s, one Hessian-vector product per column") + ".</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            if (n == 1)
+            {
+                w.Open($"{access} static {T} {prefix}_Hessian({primalList})");
+                w.Line($"return {prefix}_HessianVectorCore({args}, {one}).Gradient;");
+                w.Close();
+            }
+            else
+            {
+                w.Open($"{access} static {T}[,] {prefix}_Hessian({primalList})");
+                w.Line($"var nablaHessian = new {T}[{n}, {n}];");
+                for (int j = 0; j < n; j++)
+                {
+                    string unit = string.Join(", ", Enumerable.Range(0, n).Select(k => k == j ? one : "default"));
+                    w.Line($"var nablaColumn{j} = {prefix}_HessianVectorCore({args}, {unit}).Gradient;");
+                    for (int i = 0; i < n; i++) w.Line($"nablaHessian[{i}, {j}] = nablaColumn{j}.Item{i + 1};");
+                }
+                w.Line("return nablaHessian;");
+                w.Close();
+            }
+        }
+        TypeDeclarations.Close(w, method.ContainingType);
+        hint = MethodProcessor.HintName(method.ContainingType) + "." + prefix + "." + hintSuffix + ".Hessian.g.cs";
+        why = null;
+        return w.ToString();
+    }
+}
