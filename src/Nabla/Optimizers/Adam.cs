@@ -1,6 +1,7 @@
 // Adam (Kingma & Ba 2015, Algorithm 1) with bias correction, and AdamW's decoupled weight decay (Loshchilov & Hutter 2019).
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Nabla;
 
@@ -116,7 +117,36 @@ public class Adam : FirstOrderOptimizer
         double keep = targetIsParameters ? 1 - rate * WeightDecay : 0;
         Span<double> m = _m.AsSpan(0, n), v = _v.AsSpan(0, n);
         target = target[..n];
-        for (int i = 0; i < n; i++)
+        int i = 0;
+        if (typeof(T) == typeof(double) && Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            // The same operations in the same order, lane by lane: bit for bit the scalar loop's results.
+            var gv = MemoryMarshal.Cast<T, Vector<double>>(gradient);
+            var tv = MemoryMarshal.Cast<T, Vector<double>>(target);
+            var mv = MemoryMarshal.Cast<double, Vector<double>>(m);
+            var vv = MemoryMarshal.Cast<double, Vector<double>>(v);
+            var b1v = new Vector<double>(b1);
+            var b2v = new Vector<double>(b2);
+            var a1v = new Vector<double>(1 - b1);
+            var a2v = new Vector<double>(1 - b2);
+            var c1v = new Vector<double>(correction1);
+            var c2v = new Vector<double>(correction2);
+            var epsv = new Vector<double>(eps);
+            var ratev = new Vector<double>(-rate);
+            var keepv = new Vector<double>(keep);
+            for (int k = 0; k < gv.Length; k++)
+            {
+                var g = gv[k];
+                var mi = b1v * mv[k] + a1v * g;
+                var vi = b2v * vv[k] + a2v * (g * g);
+                mv[k] = mi;
+                vv[k] = vi;
+                var step = ratev * (mi / c1v) / (Vector.SquareRoot(vi / c2v) + epsv);
+                tv[k] = targetIsParameters ? keepv * tv[k] + step : step;
+            }
+            i = gv.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++)
         {
             double g = double.CreateTruncating(gradient[i]);
             double mi = b1 * m[i] + (1 - b1) * g;
