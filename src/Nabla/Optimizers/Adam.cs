@@ -1,6 +1,7 @@
 // Adam (Kingma & Ba 2015, Algorithm 1) with bias correction, and AdamW's decoupled weight decay (Loshchilov & Hutter 2019).
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Nabla;
@@ -118,33 +119,34 @@ public class Adam : FirstOrderOptimizer
         Span<double> m = _m.AsSpan(0, n), v = _v.AsSpan(0, n);
         target = target[..n];
         int i = 0;
-        if (typeof(T) == typeof(double) && Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count && (typeof(T) == typeof(double) || typeof(T) == typeof(float)))
         {
-            // The same operations in the same order, lane by lane: bit for bit the scalar loop's results.
-            var gv = MemoryMarshal.Cast<T, Vector<double>>(gradient);
-            var tv = MemoryMarshal.Cast<T, Vector<double>>(target);
+            // The scalar loop's operations in the same order, lane by lane: bit for bit its results. Floats are widened
+            // to double exactly and narrowed once, rounding to nearest as the scalar cast does.
+            var lanes = new Lanes(b1, b2, correction1, correction2, eps, rate, keep);
             var mv = MemoryMarshal.Cast<double, Vector<double>>(m);
             var vv = MemoryMarshal.Cast<double, Vector<double>>(v);
-            var b1v = new Vector<double>(b1);
-            var b2v = new Vector<double>(b2);
-            var a1v = new Vector<double>(1 - b1);
-            var a2v = new Vector<double>(1 - b2);
-            var c1v = new Vector<double>(correction1);
-            var c2v = new Vector<double>(correction2);
-            var epsv = new Vector<double>(eps);
-            var ratev = new Vector<double>(-rate);
-            var keepv = new Vector<double>(keep);
-            for (int k = 0; k < gv.Length; k++)
+            if (typeof(T) == typeof(double))
             {
-                var g = gv[k];
-                var mi = b1v * mv[k] + a1v * g;
-                var vi = b2v * vv[k] + a2v * (g * g);
-                mv[k] = mi;
-                vv[k] = vi;
-                var step = ratev * (mi / c1v) / (Vector.SquareRoot(vi / c2v) + epsv);
-                tv[k] = targetIsParameters ? keepv * tv[k] + step : step;
+                var gv = MemoryMarshal.Cast<T, Vector<double>>(gradient);
+                var tv = MemoryMarshal.Cast<T, Vector<double>>(target);
+                for (int k = 0; k < gv.Length; k++)
+                    tv[k] = lanes.Step(gv[k], ref mv[k], ref vv[k], tv[k], targetIsParameters);
+                i = gv.Length * Vector<double>.Count;
             }
-            i = gv.Length * Vector<double>.Count;
+            else
+            {
+                var gv = MemoryMarshal.Cast<T, Vector<float>>(gradient);
+                var tv = MemoryMarshal.Cast<T, Vector<float>>(target);
+                for (int k = 0; k < gv.Length; k++)
+                {
+                    Vector.Widen(gv[k], out var gLow, out var gHigh);
+                    Vector.Widen(tv[k], out var xLow, out var xHigh);
+                    tv[k] = Vector.Narrow(lanes.Step(gLow, ref mv[2 * k], ref vv[2 * k], xLow, targetIsParameters),
+                                          lanes.Step(gHigh, ref mv[2 * k + 1], ref vv[2 * k + 1], xHigh, targetIsParameters));
+                }
+                i = gv.Length * Vector<float>.Count;
+            }
         }
         for (; i < n; i++)
         {
@@ -155,6 +157,25 @@ public class Adam : FirstOrderOptimizer
             v[i] = vi;
             double step = -rate * (mi / correction1) / (Math.Sqrt(vi / correction2) + eps);
             target[i] = T.CreateTruncating(targetIsParameters ? keep * double.CreateTruncating(target[i]) + step : step);
+        }
+    }
+
+    /// <summary>The update of <see cref="Kernel{T}"/> on <see cref="Vector{T}.Count"/> elements at once.</summary>
+    private readonly struct Lanes(double b1, double b2, double correction1, double correction2, double eps, double rate, double keep)
+    {
+        private readonly Vector<double> _b1 = new(b1), _b2 = new(b2), _a1 = new(1 - b1), _a2 = new(1 - b2);
+        private readonly Vector<double> _c1 = new(correction1), _c2 = new(correction2), _eps = new(eps);
+        private readonly Vector<double> _rate = new(-rate), _keep = new(keep);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<double> Step(Vector<double> g, ref Vector<double> m, ref Vector<double> v, Vector<double> x, bool xIsParameter)
+        {
+            var mi = _b1 * m + _a1 * g;
+            var vi = _b2 * v + _a2 * (g * g);
+            m = mi;
+            v = vi;
+            var step = _rate * (mi / _c1) / (Vector.SquareRoot(vi / _c2) + _eps);
+            return xIsParameter ? _keep * x + step : step;
         }
     }
 }

@@ -105,6 +105,35 @@ public class FirstOrderTests
     }
 
     [Fact]
+    public void AdamOnALongFloatArrayIsElementwiseAdamBitForBit()
+    {
+        const int n = 1003;
+        var x = new float[n];
+        var xs = new float[n];
+        var adam = new Adam(learningRate: 0.01, weightDecay: 0.01);
+        var singles = new Adam[n];
+        for (int i = 0; i < n; i++)
+        {
+            singles[i] = new Adam(learningRate: 0.01, weightDecay: 0.01);
+            x[i] = xs[i] = MathF.Cos(i);
+        }
+        var g = new float[n];
+        for (int step = 0; step < 5; step++)
+        {
+            for (int i = 0; i < n; i++)
+                g[i] = MathF.Sin(i * (step + 1)) + 0.5f * x[i];
+            adam.Update(x, g);
+            for (int i = 0; i < n; i++)
+            {
+                var one = new[] { xs[i] };
+                singles[i].Update(one, new[] { g[i] });
+                xs[i] = one[0];
+            }
+            Assert.Equal(xs, x);
+        }
+    }
+
+    [Fact]
     public void FloatArraysAreUpdatedInDoubleAndRoundedOnce()
     {
         var theta = new[] { 1f, -3f };
