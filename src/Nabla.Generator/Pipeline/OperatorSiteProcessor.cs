@@ -16,6 +16,7 @@ using Microsoft.CodeAnalysis.Text;
 using Nabla.Generator.Diagnostics;
 using Nabla.Generator.Emit;
 using Nabla.Generator.Rules;
+using Nabla.Generator.Transforms;
 
 namespace Nabla.Generator.Pipeline;
 
@@ -241,31 +242,50 @@ internal static class OperatorSiteProcessor
         string name = "Nabla_Lambda_" + id;
 
         var body = lambda.Body;
-        string bodyText = ApplyEdits(body.ToString(), body.SpanStart, edits);
-        var text = new StringBuilder();
-        text.Append(TypeDeclarations.FileHeader);
-        text.Append("// The inline lambda at ").Append(Path(inv)).Append(", as a method the Nabla compiler pass can differentiate.\n");
-        foreach (var u in inv.SyntaxTree.GetCompilationUnitRoot(ct).Usings.Where(u => u.GlobalKeyword.IsKind(SyntaxKind.None)))
-            text.Append(u.ToString()).Append('\n');
+        var chain = TypeDeclarations.Chain(containing);
         var ns = containing.ContainingNamespace;
         bool hasNamespace = ns != null && !ns.IsGlobalNamespace;
-        if (hasNamespace) text.Append("namespace ").Append(ns!.ToDisplayString()).Append("\n{\n");
-        foreach (var nsDecl in inv.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse())
-            foreach (var u in nsDecl.Usings) text.Append(u.ToString()).Append('\n');
-        var chain = TypeDeclarations.Chain(containing);
-        if (hostIsContaining)
+        // The synthesized file: the user's usings, the namespace, the host, then the members.
+        string Wrap(string members, out int membersStart)
         {
-            foreach (var t in chain)
-                text.Append("partial ").Append(t.TypeKind == TypeKind.Struct ? (t.IsRecord ? "record struct" : "struct") : t.IsRecord ? "record" : "class")
-                    .Append(' ').Append(Symbols.Identifier(t.Name)).Append(" {\n");
+            var t = new StringBuilder();
+            t.Append(TypeDeclarations.FileHeader);
+            t.Append("// The inline lambda at ").Append(Path(inv)).Append(", as a method the Nabla compiler pass can differentiate.\n");
+            foreach (var u in inv.SyntaxTree.GetCompilationUnitRoot(ct).Usings.Where(u => u.GlobalKeyword.IsKind(SyntaxKind.None)))
+                t.Append(u.ToString()).Append('\n');
+            if (hasNamespace) t.Append("namespace ").Append(ns!.ToDisplayString()).Append("\n{\n");
+            foreach (var nsDecl in inv.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse())
+                foreach (var u in nsDecl.Usings) t.Append(u.ToString()).Append('\n');
+            if (hostIsContaining)
+            {
+                foreach (var type in chain)
+                    t.Append("partial ").Append(type.TypeKind == TypeKind.Struct ? (type.IsRecord ? "record struct" : "struct") : type.IsRecord ? "record" : "class")
+                        .Append(' ').Append(Symbols.Identifier(type.Name)).Append(" {\n");
+            }
+            else
+            {
+                foreach (var type in chain.Where(type => TypeDeclarations.IsReachableFromAssembly(type) && !type.IsImplicitlyDeclared))
+                    t.Append("using static ").Append(type.ToDisplayString(Symbols.TypeFormat)).Append(";\n");
+                t.Append("internal static partial class NablaLambdas_").Append(id).Append(" {\n");
+            }
+            membersStart = t.Length;
+            t.Append(members);
+            foreach (var _ in hostIsContaining ? chain : new List<INamedTypeSymbol> { containing }) t.Append("}\n");
+            if (hasNamespace) t.Append("}\n");
+            return t.ToString();
         }
-        else
-        {
-            foreach (var t in chain.Where(t => TypeDeclarations.IsReachableFromAssembly(t) && !t.IsImplicitlyDeclared))
-                text.Append("using static ").Append(t.ToDisplayString(Symbols.TypeFormat)).Append(";\n");
-            text.Append("internal static partial class NablaLambdas_").Append(id).Append(" {\n");
-        }
-        text.Append("[global::Nabla.Differentiable]\n");
+
+        // Derivatives taken inside the lambda (Derivative(y => ..., a), Derivative(f, a)) become calls to
+        // differentiable first derivatives written beside it, so that the lambda can be differentiated again.
+        var nested = new StringBuilder();
+        var nestedMethods = new List<string>();
+        string? nestedError = NestedDerivatives(lambda, model, id, edits, Wrap, nested, nestedMethods, ct);
+        if (nestedError != null) return Fail(op.Name, lambda, nestedError);
+
+        string bodyText = ApplyEdits(body.ToString(), body.SpanStart, edits);
+        var members = new StringBuilder();
+        members.Append(nested);
+        members.Append("[global::Nabla.Differentiable]\n");
         string returnType = lambdaSymbol.ReturnType.ToDisplayString(Symbols.TypeFormat);
         var parameters = new List<string>();
         for (int k = 0; k < lambdaSymbol.Parameters.Length; k++)
@@ -275,21 +295,21 @@ internal static class OperatorSiteProcessor
         }
         foreach (var c in captures)
             parameters.Add((c.Differentiable ? "[global::Nabla.NoDerivative] " : "") + c.Type + " " + c.ParameterName);
-        text.Append("internal static ").Append(returnType).Append(' ').Append(name).Append('(').Append(string.Join(", ", parameters)).Append(")\n");
-        int bodyStartInText;
+        members.Append("internal static ").Append(returnType).Append(' ').Append(name).Append('(').Append(string.Join(", ", parameters)).Append(")\n");
+        int bodyStartInMembers;
         if (body is BlockSyntax)
         {
-            bodyStartInText = text.Length;
-            text.Append(bodyText).Append('\n');
+            bodyStartInMembers = members.Length;
+            members.Append(bodyText).Append('\n');
         }
         else
         {
-            text.Append("=> ");
-            bodyStartInText = text.Length;
-            text.Append(bodyText).Append(";\n");
+            members.Append("=> ");
+            bodyStartInMembers = members.Length;
+            members.Append(bodyText).Append(";\n");
         }
-        foreach (var _ in hostIsContaining ? chain : new List<INamedTypeSymbol> { containing }) text.Append("}\n");
-        if (hasNamespace) text.Append("}\n");
+        var text = new StringBuilder(Wrap(members.ToString(), out int membersStartInText));
+        int bodyStartInText = membersStartInText + bodyStartInMembers;
 
         // Bind the synthesized method in the user's compilation, as if the user had written it.
         string path = (inv.SyntaxTree.FilePath ?? "") + ".nabla-lambda-" + id + ".cs";
@@ -304,10 +324,19 @@ internal static class OperatorSiteProcessor
         if (synthesizedModel.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol method) return Empty;
 
         var derivatives = MethodProcessor.Process(method, synthesizedModel, ct);
-        var remapped = derivatives.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, body.SpanStart, bodyStartInText, bodyText.Length, edits) : d).ToArray();
+        var remapped = derivatives.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, body.SpanStart, bodyStartInText, bodyText.Length, edits) : d).ToList();
+        var nestedFiles = new List<GeneratedFile>();
+        foreach (var nestedName in nestedMethods)
+        {
+            var nestedDeclaration = tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == nestedName);
+            if (synthesizedModel.GetDeclaredSymbol(nestedDeclaration, ct) is not IMethodSymbol nestedMethod) return Empty;
+            var file = MethodProcessor.Process(nestedMethod, synthesizedModel, ct);
+            remapped.AddRange(file.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, 0, -1, 0, edits) : d));
+            nestedFiles.Add(file with { Diagnostics = default, Registration = null });
+        }
         // Every Nabla diagnostic is an error: the lambda then gets no interceptor.
-        if (derivatives.Source is null || remapped.Length > 0)
-            return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(remapped)));
+        if (derivatives.Source is null || remapped.Count > 0)
+            return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(remapped.ToArray())));
 
         var location = model.GetInterceptableLocation(inv, ct);
         string host = method.ContainingType.ToDisplayString(Symbols.TypeFormat);
@@ -318,17 +347,111 @@ internal static class OperatorSiteProcessor
         var files = new List<GeneratedFile>
         {
             new(hostHint + "." + name + ".g.cs", text.ToString(), default),
-            derivatives with { Diagnostics = new EquatableArray<DiagnosticInfo>(remapped), Registration = null },
+            derivatives with { Diagnostics = default, Registration = null },
         };
+        files.AddRange(nestedFiles);
         if (IsSecondOrder(op.Name))
         {
-            string? members = SecondOrder.Members(method, compilation, Symbols.DerivativeStem(method), "Lambda", out var why, out var hint, ct);
-            if (members is null) return Fail(op.Name, lambda, "its second derivatives cannot be generated: " + why);
-            files.Add(new GeneratedFile(hint, members, default));
+            string? secondOrder = SecondOrder.Members(method, compilation, Symbols.DerivativeStem(method), "Lambda", out var why, out var hint, ct);
+            if (secondOrder is null) return Fail(op.Name, lambda, "its second derivatives cannot be generated: " + why);
+            files.Add(new GeneratedFile(hint, secondOrder, default));
         }
         if (interceptor != null) files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
+
+    /// <summary>
+    /// Rewrites each <c>Autodiff.Derivative(g, a)</c> (or <c>Gradient</c> of a scalar) inside <paramref name="lambda"/> into a
+    /// call of a differentiable method written here: g's forward mode in composable form, seeded with 1. An inner lambda's
+    /// captured variables become ordinary (differentiable) parameters, so an outer derivative sees through them and inner
+    /// and outer perturbations stay apart. Returns why not, or null.
+    /// </summary>
+    private static string? NestedDerivatives(AnonymousFunctionExpressionSyntax lambda, SemanticModel model, string id, List<Edit> edits,
+        WrapMembers wrap, StringBuilder output, List<string> methods, CancellationToken ct)
+    {
+        int k = 0;
+        var handled = new List<TextSpan>();
+        foreach (var call in lambda.Body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+        {
+            if (handled.Any(h => h.Contains(call.Span))) continue;
+            if (model.GetSymbolInfo(call, ct).Symbol is not IMethodSymbol op || op.ContainingType?.ToDisplayString() != Symbols.AutodiffClass) continue;
+            if (op.Name is not ("Derivative" or "Gradient") || op.Parameters.Length != 2 || !Symbols.IrTypeOf(op.Parameters[1].Type).IsReal ||
+                !Symbols.IrTypeOf(op.ReturnType).IsReal)
+            {
+                if (IsSecondOrder(op.Name) || Operators.Contains(op.Name))
+                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative and Gradient of a scalar function of a scalar are)";
+                continue;
+            }
+            if (edits.Any(e => call.Span.Contains(e.Offset)))
+                return "a derivative taken inside it reads 'this'; copy the value into a local first";
+            handled.Add(call.Span);
+            var g = call.ArgumentList.Arguments[0].Expression;
+            var at = call.ArgumentList.Arguments[1].Expression;
+            string dName = "Nabla_D_" + id + "_" + k++;
+            IMethodSymbol? inner;
+            Compilation compilation = model.Compilation;
+            var extraArguments = new List<string>();
+            if (g is AnonymousFunctionExpressionSyntax innerLambda)
+            {
+                if (model.GetSymbolInfo(innerLambda, ct).Symbol is not IMethodSymbol innerSymbol || innerSymbol.Parameters.Length != 1 ||
+                    model.GetOperation(innerLambda, ct) is not IAnonymousFunctionOperation innerOp)
+                    return "a nested derivative's lambda must take one input";
+                var parameters = new List<string> { Symbols.TypeName(innerSymbol.Parameters[0].Type) + " " + Symbols.Identifier(innerSymbol.Parameters[0].Name) };
+                var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                foreach (var o in innerOp.Body.DescendantsAndSelf())
+                {
+                    ISymbol? captured = o switch
+                    {
+                        ILocalReferenceOperation l when !Declared(l.Local, innerLambda) => l.Local,
+                        IParameterReferenceOperation p when !Declared(p.Parameter, innerLambda) => p.Parameter,
+                        _ => null,
+                    };
+                    if (o is IInstanceReferenceOperation) return "a nested derivative's lambda reads 'this'; copy the value into a local first";
+                    if (captured is null || !seen.Add(captured)) continue;
+                    if (IsWritten(o)) return $"a nested derivative's lambda assigns '{captured.Name}'";
+                    var type = captured is ILocalSymbol ls ? ls.Type : ((IParameterSymbol)captured).Type;
+                    parameters.Add(Symbols.TypeName(type) + " " + Symbols.Identifier(captured.Name));
+                    extraArguments.Add(Symbols.Identifier(captured.Name));
+                }
+                string innerName = "Nabla_Inner_" + id + "_" + (k - 1);
+                string innerText = "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
+                    (innerLambda.Body is BlockSyntax ? innerLambda.Body.ToString() + "\n" : "=> " + innerLambda.Body + ";\n");
+                var innerTree = CSharpSyntaxTree.ParseText(wrap(innerText, out _), (CSharpParseOptions)lambda.SyntaxTree.Options,
+                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", Encoding.UTF8, ct);
+                compilation = compilation.AddSyntaxTrees(innerTree);
+                var innerModel = compilation.GetSemanticModel(innerTree);
+                var error = innerModel.GetDiagnostics(cancellationToken: ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
+                if (error != null) return "a nested derivative's lambda cannot be compiled outside its method (" + error.GetMessage() + ")";
+                inner = innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(), ct) as IMethodSymbol;
+                output.Append(innerText);
+            }
+            else
+            {
+                inner = model.GetSymbolInfo(g, ct).Symbol as IMethodSymbol;
+                if (inner is null || !Symbols.IsDifferentiable(inner) || !inner.IsStatic || inner.Parameters.Length != 1)
+                    return $"the function of a nested Autodiff.{op.Name} must be an inline lambda or a static [Differentiable] method of one input";
+            }
+            if (inner is null) return "a nested derivative's function could not be bound";
+            var diagnostics = new List<DiagnosticInfo>();
+            var lowered = MethodProcessor.Lower(inner, compilation, inner.Parameters[0].Name, null, diagnostics, ct);
+            if (lowered is null) return "the function of a nested derivative cannot be differentiated";
+            var derivative = JvpTransform.Composable(lowered.Function, lowered.Wrt, lowered.Activity, dName, out var why);
+            if (derivative is null) return "the first derivative taken inside it cannot be differentiated again: " + why;
+            derivative.Modifiers = "internal static";
+            derivative.Summary = null;
+            derivative.Attributes.Add("[global::Nabla.Differentiable]");
+            var w = new SourceWriter();
+            CSharpEmitter.Emit(derivative, w);
+            output.Append(w.ToString());
+            methods.Add(dName);
+            string one = Symbols.IrTypeOf(inner.Parameters[0].Type).Kind == IR.TypeKind.Single ? "1f" : "1d";
+            string arguments = string.Join(", ", new[] { "(" + Symbols.TypeName(inner.Parameters[0].Type) + ")(" + at + ")" }.Concat(extraArguments).Concat(new[] { one }));
+            edits.Add(new Edit(call.SpanStart, call.Span.Length, dName + "(" + arguments + ")"));
+        }
+        return null;
+    }
+
+    private delegate string WrapMembers(string members, out int membersStart);
 
     private static bool Declared(ISymbol symbol, AnonymousFunctionExpressionSyntax lambda) =>
         symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == lambda.SyntaxTree && lambda.Span.Contains(r.Span)) ||

@@ -1,0 +1,58 @@
+// Derivatives of derivatives (issue 5 §3): Derivative and Gradient taken inside a differentiated lambda, with inner
+// lambdas that capture the outer variable, against closed forms; and the perturbation-confusion example.
+using System;
+using Xunit;
+using static Nabla.Autodiff;
+
+namespace Nabla.Tests.SecondOrder;
+
+public static partial class NestedFunctions
+{
+    [Differentiable]
+    public static double Cube(double x) => x * x * x;
+}
+
+public class NestedDerivativeTests
+{
+    static void Close(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-13 * Math.Max(1, Math.Abs(expected)), $"expected {expected:R}, got {actual:R}");
+
+    [Theory]
+    [InlineData(-1.5)]
+    [InlineData(0.0)]
+    [InlineData(2.0)]
+    public void PerturbationConfusion_IsAvoided(double at)
+    {
+        // d/dx [x · d/dy (x + y)] = d/dx [x · 1] = 1, not 2.
+        Assert.Equal(1.0, Derivative(x => x * Derivative(y => x + y, 1.0), at));
+    }
+
+    [Fact]
+    public void SecondDerivativeOfAMethod()
+    {
+        Close(6 * 2.0, Derivative(x => Derivative(NestedFunctions.Cube, x), 2.0));
+        Close(6 * -0.5, Gradient(x => Gradient(NestedFunctions.Cube, x), -0.5));
+    }
+
+    [Fact]
+    public void InnerLambdaCapturingTheOuterVariable()
+    {
+        double x0 = 0.7, y0 = 1.5;
+        // d/dx [ d/dy sin(xy) at y0 ] = d/dx [x cos(x y0)] = cos(x y0) − x y0 sin(x y0)
+        Close(Math.Cos(x0 * y0) - x0 * y0 * Math.Sin(x0 * y0), Derivative(x => Derivative(y => Math.Sin(x * y), y0), x0));
+        // inner evaluated at the outer variable: d/dy (y² x) at y = x is 2x², whose derivative is 4x.
+        Close(4 * 3.0, Gradient(x => Derivative(y => y * y * x, x), 3.0));
+    }
+
+    [Fact]
+    public void NestedDerivativeInsideABlockWithACapture()
+    {
+        double k = 2.5;
+        double g = Derivative(x =>
+        {
+            double slope = Derivative(t => k * t * t * x, x);   // 2 k x · x = 2 k x²
+            return slope + x;
+        }, 1.2);
+        Close(4 * k * 1.2 + 1, g);
+    }
+}
