@@ -1,0 +1,181 @@
+// A hand-written gradient of the building simulation's loss (BuildingSimulation.Loss and LossF): the adjoint a
+// careful person writes, the practical lower bound for Nabla's generated one.
+//
+// Forward sweep: the loop-invariant quantities once (tube conductance G, the fluid's flow·ρ and flow·dt·ρ, the tank's
+// and the slab's thermal masses), then the steps, storing the state (slabT, tankT, qT) at the start of each — three
+// values per step, nothing else. Reverse sweep: from the stored state, each step's intermediates are recomputed in
+// the forward's exact operation order (so they are bitwise the forward's values) and the step's adjoint applied.
+// The adjoints of the invariants are summed over the steps and carried back to the parameters once at the end.
+// Generic over double and float; the JIT compiles each separately, with no generic overhead.
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static Nabla.Workloads.BuildingSimulation;
+
+namespace Nabla.Workloads;
+
+public static class BuildingSimulationManual
+{
+    /// <summary>Per-thread storage for the states of the forward sweep, grown as needed and kept.</summary>
+    private static class States<T>
+    {
+        [ThreadStatic] private static T[]? t_buffer;
+
+        public static T[] Get(int length)
+        {
+            var b = t_buffer;
+            if (b == null || b.Length < length) t_buffer = b = new T[Math.Max(length, 3 * 64)];
+            return b;
+        }
+    }
+
+    /// <summary>The loss in double and its gradient, written into <paramref name="gradient"/> (25 entries).</summary>
+    public static double LossAndGradient(double[] parameters, int steps, double[] gradient) =>
+        LossAndGradient<double>(parameters, steps, gradient);
+
+    /// <summary>The loss in float and its gradient, written into <paramref name="gradient"/> (25 entries).</summary>
+    public static float LossAndGradient(float[] parameters, int steps, float[] gradient) =>
+        LossAndGradient<float>(parameters, steps, gradient);
+
+    public static T LossAndGradient<T>(T[] p, int steps, T[] gradient) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (p.Length < ParameterCount || gradient.Length < ParameterCount)
+            throw new ArgumentException($"Parameters and gradient need {ParameterCount} entries each.");
+        T dt = T.CreateTruncating(Dt), pi = T.CreateTruncating(Pi), geometry = T.CreateTruncating(GeometryCoeff);
+        T target = T.CreateTruncating(Target);
+
+        T tubeSpacing = p[TubeSpacing], diameter = p[TubeDiameter], tubeThickness = p[TubeThickness], resistivity = p[TubeResistivity];
+        T slabArea = p[SlabArea], slabCp = p[SlabCp], slabDensity = p[SlabDensity], slabThickness = p[SlabThickness];
+        T flow = p[QuantaFlow], quantaDensity = p[QuantaDensity], quantaCp = p[QuantaCp];
+        T tankVolume = p[TankVolume], tankCp = p[TankCp], tankDensity = p[TankDensity];
+
+        // Invariants, each bracketed as the loop body computes it.
+        T flowRho = flow * quantaDensity;                     // c1
+        T flowDt = flow * dt;
+        T flowDtRho = flowDt * quantaDensity;                  // c2
+        T tankMass = tankVolume * tankDensity;                 // m_t
+        T areaOverSpacing = slabArea / tubeSpacing;
+        T areaPi = areaOverSpacing * pi;
+        T tubeArea = areaPi * diameter;                        // A
+        T rt = resistivity * tubeThickness;
+        T rtOverA = rt / tubeArea;
+        T resistance = rtOverA * geometry;                     // R
+        T conductance = T.One / resistance;                    // G
+        T slabVolume = slabArea * slabThickness;
+        T slabMass = slabVolume * slabDensity;                 // m_s
+
+        // Forward sweep, storing the state at the start of every step.
+        T[] states = States<T>.Get(3 * steps);
+        ref T s0 = ref MemoryMarshal.GetArrayDataReference(states);
+        T slabT = p[StartingTemp], tankT = p[TankTemp], qT = p[QuantaTemp];
+        for (int k = 0; k < steps; k++)
+        {
+            ref T s = ref Unsafe.Add(ref s0, 3 * k);
+            s = slabT; Unsafe.Add(ref s, 1) = tankT; Unsafe.Add(ref s, 2) = qT;
+            T sourcePower = ((tankT - qT) * flowRho) * quantaCp;
+            T sourceDt = sourcePower * dt;
+            tankT = tankT + ((sourceDt / tankCp) / tankMass);
+            qT = qT + ((sourceDt / quantaCp) / flowDtRho);
+            T loadPower = (slabT - qT) * conductance;
+            qT = qT + (((loadPower * dt) / quantaCp) / flowDtRho);
+            slabT = slabT + (((-loadPower * dt) / slabCp) / slabMass);
+        }
+        T difference = slabT - target;
+        T loss = T.Abs(difference);
+
+        // Reverse sweep. bX is the adjoint of X.
+        T bSlabT = difference > T.Zero ? T.One : difference < T.Zero ? -T.One : T.Zero;
+        T bTankT = T.Zero, bQT = T.Zero;
+        T bFlowRho = T.Zero, bFlowDtRho = T.Zero, bTankMass = T.Zero, bConductance = T.Zero, bSlabMass = T.Zero;
+        T bQuantaCp = T.Zero, bTankCp = T.Zero, bSlabCp = T.Zero;
+        for (int k = steps - 1; k >= 0; k--)
+        {
+            ref T s = ref Unsafe.Add(ref s0, 3 * k);
+            T slab = s, tank = Unsafe.Add(ref s, 1), q = Unsafe.Add(ref s, 2);
+            // Recompute the step's intermediates.
+            T dTq = tank - q;
+            T dTqRho = dTq * flowRho;
+            T sourcePower = dTqRho * quantaCp;
+            T sourceDt = sourcePower * dt;
+            T tankHeat = sourceDt / tankCp;
+            T fluidHeat = sourceDt / quantaCp;
+            T fluidRise = fluidHeat / flowDtRho;
+            T q1 = q + fluidRise;
+            T dSq = slab - q1;
+            T loadPower = dSq * conductance;
+            T loadHeat = (loadPower * dt) / quantaCp;
+            T loadRise = loadHeat / flowDtRho;
+            T slabHeat = (-loadPower * dt) / slabCp;
+
+            // 5. slabT' = slab + slabHeat / m_s
+            T bSlabHeat = bSlabT / slabMass;
+            bSlabMass -= bSlabHeat * (slabHeat / slabMass);
+            T bNegLoadDt = bSlabHeat / slabCp;
+            bSlabCp -= bNegLoadDt * slabHeat;
+            T bLoadPower = -(bNegLoadDt * dt);
+            // 4. qT'' = q1 + loadHeat / c2
+            T bLoadHeat = bQT / flowDtRho;
+            bFlowDtRho -= bLoadHeat * loadRise;
+            T bLoadDt = bLoadHeat / quantaCp;
+            bQuantaCp -= bLoadDt * loadHeat;
+            bLoadPower += bLoadDt * dt;
+            // 3. loadPower = (slab − q1)·G
+            bConductance += bLoadPower * dSq;
+            T bDSq = bLoadPower * conductance;
+            T bSlab = bSlabT + bDSq;
+            T bQ1 = bQT - bDSq;
+            // 2. q1 = q + fluidHeat / c2
+            T bFluidHeat = bQ1 / flowDtRho;
+            bFlowDtRho -= bFluidHeat * fluidRise;
+            T bSourceDtFluid = bFluidHeat / quantaCp;
+            bQuantaCp -= bSourceDtFluid * fluidHeat;
+            // 1. tankT' = tank + tankHeat / m_t, and the source power
+            T bTankHeat = bTankT / tankMass;
+            bTankMass -= bTankHeat * (tankHeat / tankMass);
+            T bSourceDtTank = bTankHeat / tankCp;
+            bTankCp -= bSourceDtTank * tankHeat;
+            T bSourcePower = (bSourceDtFluid + bSourceDtTank) * dt;
+            bQuantaCp += bSourcePower * dTqRho;
+            T bDTqRho = bSourcePower * quantaCp;
+            bFlowRho += bDTqRho * dTq;
+            T bDTq = bDTqRho * flowRho;
+            bTankT = bTankT + bDTq;
+            bQT = bQ1 - bDTq;
+            bSlabT = bSlab;
+        }
+
+        // The invariants, back to the parameters.
+        Array.Clear(gradient, 0, ParameterCount);
+        // G = 1 / R, R = ((ρ_tube·t_tube) / A)·10, A = ((area / spacing)·π)·d
+        T bResistance = -(bConductance * conductance / resistance);
+        T bRtOverA = bResistance * geometry;
+        T bRt = bRtOverA / tubeArea;
+        T bTubeArea = -(bRt * rtOverA);
+        gradient[TubeResistivity] = bRt * tubeThickness;
+        gradient[TubeThickness] = bRt * resistivity;
+        gradient[TubeDiameter] = bTubeArea * areaPi;
+        T bAreaOverSpacing = bTubeArea * diameter * pi;
+        T bSlabAreaTube = bAreaOverSpacing / tubeSpacing;
+        gradient[TubeSpacing] = -(bAreaOverSpacing * (areaOverSpacing / tubeSpacing));
+        // m_s = (area·thickness)·ρ_slab
+        gradient[SlabDensity] = bSlabMass * slabVolume;
+        T bSlabVolume = bSlabMass * slabDensity;
+        gradient[SlabArea] = bSlabAreaTube + bSlabVolume * slabThickness;
+        gradient[SlabThickness] = bSlabVolume * slabArea;
+        gradient[SlabCp] = bSlabCp;
+        // c1 = flow·ρ_q, c2 = (flow·dt)·ρ_q
+        gradient[QuantaFlow] = bFlowRho * quantaDensity + bFlowDtRho * quantaDensity * dt;
+        gradient[QuantaDensity] = bFlowRho * flow + bFlowDtRho * flowDt;
+        gradient[QuantaCp] = bQuantaCp;
+        // m_t = volume·ρ_tank
+        gradient[TankVolume] = bTankMass * tankDensity;
+        gradient[TankDensity] = bTankMass * tankVolume;
+        gradient[TankCp] = bTankCp;
+        // The initial state.
+        gradient[StartingTemp] = bSlabT;
+        gradient[TankTemp] = bTankT;
+        gradient[QuantaTemp] = bQT;
+        return loss;
+    }
+}
