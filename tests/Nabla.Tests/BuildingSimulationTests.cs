@@ -6,6 +6,7 @@ using Nabla.Workloads;
 using Xunit;
 using Xunit.Abstractions;
 using B = Nabla.Workloads.BuildingSimulation;
+using R = Nabla.Workloads.BuildingSimulationReference;
 
 namespace Nabla.Tests;
 
@@ -15,28 +16,9 @@ public class BuildingSimulationTests
 
     public BuildingSimulationTests(ITestOutputHelper output) => _output = output;
 
-    /// <summary>The slots whose gradient is zero by construction: slab.temp, quanta.power, tank.mass and the padding.</summary>
-    private static readonly int[] ZeroSlots = { 4, B.SlabTemp, B.QuantaPower, B.TankMass, 21, 22, 23, 24 };
-
-    /// <summary>dLoss/dθ at the default parameters and 20 steps, PyTorch float64 (the spec's §3 table), in the 5×5 layout.</summary>
-    private static readonly double[] ReferenceGradient64 =
-    {
-        -8.722791744e+00, 2.308877065e+02, -2.762510343e+03, -1.805294825e+00, 0,
-        0, 3.842512279e-05, -2.191511956e+01, -1.954455989e-03, -4.339627635e+01,
-        0, -1.013382559e-04, 1.612087077e+00, 1.017065737e-06, 2.433171620e-07,
-        1.275871352e-01, -6.418826516e-02, -1.162578473e-06, -4.859578016e-06, 0,
-        8.725142031e-01, 0, 0, 0, 0,
-    };
-
-    /// <summary>The same in float32 (the published precision).</summary>
-    private static readonly double[] ReferenceGradient32 =
-    {
-        -8.722795486e+00, 2.308878021e+02, -2.762511963e+03, -1.805295587e+00, 0,
-        0, 3.842473961e-05, -2.191512871e+01, -1.954456558e-03, -4.339628983e+01,
-        0, -1.013386063e-04, 1.612022400e+00, 1.017055183e-06, 2.433089321e-07,
-        1.275871396e-01, -6.418827921e-02, -1.162578883e-06, -4.859579349e-06, 0,
-        8.725142479e-01, 0, 0, 0, 0,
-    };
+    private static readonly int[] ZeroSlots = R.ZeroSlots;
+    private static readonly double[] ReferenceGradient64 = R.Gradient64;
+    private static readonly double[] ReferenceGradient32 = R.Gradient32;
 
     [Fact]
     public void Float64LossAndPredictionMatchTheSpecification()
