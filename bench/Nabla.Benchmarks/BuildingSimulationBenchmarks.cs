@@ -62,10 +62,17 @@ public class BuildingSimulationBenchmarks
         ? B.Loss_ValueWithGradient(_p, Steps, _gradient) + _gradient[0]
         : B.LossF_ValueWithGradient(_pf, Steps, _gradientF) + _gradientF[0];
 
+    /// <summary>The hand-written adjoint that computes each operation's adjoint as the program does (Nabla's 1e-12 reference).</summary>
     [Benchmark(Description = "hand-written gradient")]
     public double ManualGradient() => Type == Precision.Double
         ? BuildingSimulationManual.LossAndGradient(_p, Steps, _gradient) + _gradient[0]
         : BuildingSimulationManual.LossAndGradient(_pf, Steps, _gradientF) + _gradientF[0];
+
+    /// <summary>The same with multiplications by reciprocals of the invariants in the reverse sweep: the lower bound.</summary>
+    [Benchmark(Description = "hand-written, reciprocals")]
+    public double ManualGradientReciprocal() => Type == Precision.Double
+        ? BuildingSimulationManual.LossAndGradientReciprocal(_p, Steps, _gradient) + _gradient[0]
+        : BuildingSimulationManual.LossAndGradientReciprocal(_pf, Steps, _gradientF) + _gradientF[0];
 
     /// <summary>
     /// --verify: the loss and prediction against the spec's PyTorch values (double and float bit for bit), the gradient
@@ -119,8 +126,11 @@ public class BuildingSimulationBenchmarks
                 Close(where + ", Nabla into a buffer vs hand-written", buffer[i], manual[i], 1e-12);
                 Close(where + ", [GradientOf] vs hand-written", named[i], manual[i], 1e-12);
             }
+            var reciprocal = new double[B.ParameterCount];
+            Close($"loss at {steps} steps, hand-written with reciprocals vs forward",
+                BuildingSimulationManual.LossAndGradientReciprocal(p, steps, reciprocal), B.Loss(p, steps), 0);
             foreach (int i in BuildingSimulationReference.ZeroSlots)
-                if (fused[i] != 0 || buffer[i] != 0 || named[i] != 0 || manual[i] != 0)
+                if (fused[i] != 0 || buffer[i] != 0 || named[i] != 0 || manual[i] != 0 || reciprocal[i] != 0)
                     Fail($"slot [{i / 5},{i % 5}] at {steps} steps has a nonzero gradient");
 
             // float: Nabla and the hand-written adjoint sum the same terms in different orders; in float the
@@ -134,6 +144,10 @@ public class BuildingSimulationBenchmarks
                 if (fusedF[i] != 0 || manualF[i] != 0)
                     Fail($"slot [{i / 5},{i % 5}] at {steps} steps has a nonzero float gradient");
         }
+        var reciprocal64 = new double[B.ParameterCount];
+        Close("loss (double), hand-written with reciprocals", BuildingSimulationManual.LossAndGradientReciprocal(p, n, reciprocal64), BuildingSimulationReference.Loss64, 0);
+        for (int i = 0; i < B.ParameterCount; i++)
+            Close($"dLoss/dθ[{i / 5},{i % 5}] (double, 20 steps), hand-written with reciprocals", reciprocal64[i], BuildingSimulationReference.Gradient64[i], 1e-9);
         var manual32 = new float[B.ParameterCount];
         BuildingSimulationManual.LossAndGradient(pf, n, manual32);
         for (int i = 0; i < B.ParameterCount; i++)
@@ -199,8 +213,8 @@ public class BuildingSimulationBenchmarks
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine("Building simulation (flat array): mean time per call; ratios within one run");
-        text.AppendLine("| type | steps | forward | Nabla gradient | into a buffer | hand-written | Nabla ÷ forward | Nabla ÷ hand-written | hand-written ÷ forward | allocated per Nabla call | tape pushed per step | tape held per step |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| type | steps | forward | Nabla gradient | into a buffer | hand-written | hand-written, reciprocals | Nabla ÷ forward | Nabla ÷ hand-written | hand-written ÷ forward | reciprocals ÷ forward | allocated per Nabla call | tape pushed per step | tape held per step |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var group in reports.GroupBy(r => ((Precision)r.BenchmarkCase.Parameters["Type"], (int)r.BenchmarkCase.Parameters["Steps"]))
                      .OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2))
         {
@@ -212,15 +226,15 @@ public class BuildingSimulationBenchmarks
             }
             var (type, steps) = group.Key;
             double forward = Mean(nameof(Forward)), nabla = Mean(nameof(NablaGradient)), buffer = Mean(nameof(NablaGradientIntoBuffer)),
-                manual = Mean(nameof(ManualGradient));
+                manual = Mean(nameof(ManualGradient)), reciprocal = Mean(nameof(ManualGradientReciprocal));
             long allocated = Allocated(nameof(NablaGradient));
             var (tape, pushed) = TapeBytes(type, steps);
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {type} | {steps:N0} | {Time(forward)} | {Time(nabla)} | {Time(buffer)} | {Time(manual)} | {nabla / forward:F2} | {nabla / manual:F2} | {manual / forward:F2} | {allocated} B | {(double)pushed / steps:F1} B | {(double)tape / steps:F1} B |"));
+                $"| {type} | {steps:N0} | {Time(forward)} | {Time(nabla)} | {Time(buffer)} | {Time(manual)} | {Time(reciprocal)} | {nabla / forward:F2} | {nabla / manual:F2} | {manual / forward:F2} | {reciprocal / forward:F2} | {allocated} B | {(double)pushed / steps:F1} B | {(double)tape / steps:F1} B |"));
             rows.Add(new Dictionary<string, object>
             {
                 ["type"] = type.ToString().ToLowerInvariant(), ["steps"] = steps, ["forward_ns"] = forward, ["nabla_ns"] = nabla,
-                ["nabla_buffer_ns"] = buffer, ["manual_ns"] = manual, ["nabla_allocated_bytes"] = allocated,
+                ["nabla_buffer_ns"] = buffer, ["manual_ns"] = manual, ["manual_reciprocal_ns"] = reciprocal, ["nabla_allocated_bytes"] = allocated,
                 ["tape_capacity_bytes"] = tape, ["tape_pushed_bytes"] = pushed,
             });
         }
