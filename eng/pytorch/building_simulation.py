@@ -14,7 +14,7 @@ gradient is torch.autograd.grad of the loss with respect to the 5x5 tensor. What
 Install: Debian's package (PyTorch 1.13.1), `apt install python3-torch`; or `pip install torch`.
 Run:     python3 eng/pytorch/building_simulation.py [--steps 20 1000 10000] [--dtype float32|float64] [--json FILE]
 
-Before timing, the loss at 20 steps is checked against the spec's expected value for the dtype.
+Before timing, the loss and gradient at 20 steps are checked against the spec's expected values for the dtype.
 """
 import argparse
 import json
@@ -45,6 +45,19 @@ DEFAULTS = [
 ]
 
 EXPECTED_LOSS = {torch.float32: 10.634977340698242, torch.float64: 10.634975130093931}
+# dLoss/dparams at 20 steps, the spec's §3 columns (ten significant digits), nonzero entries by flat index.
+EXPECTED_GRADIENT = {
+    torch.float32: {0: -8.722795486e+00, 1: 2.308878021e+02, 2: -2.762511963e+03, 3: -1.805295587e+00,
+                    6: 3.842473961e-05, 7: -2.191512871e+01, 8: -1.954456558e-03, 9: -4.339628983e+01,
+                    11: -1.013386063e-04, 12: 1.612022400e+00, 13: 1.017055183e-06, 14: 2.433089321e-07,
+                    15: 1.275871396e-01, 16: -6.418827921e-02, 17: -1.162578883e-06, 18: -4.859579349e-06,
+                    20: 8.725142479e-01},
+    torch.float64: {0: -8.722791744e+00, 1: 2.308877065e+02, 2: -2.762510343e+03, 3: -1.805294825e+00,
+                    6: 3.842512279e-05, 7: -2.191511956e+01, 8: -1.954455989e-03, 9: -4.339627635e+01,
+                    11: -1.013382559e-04, 12: 1.612087077e+00, 13: 1.017065737e-06, 14: 2.433171620e-07,
+                    15: 1.275871352e-01, 16: -6.418826516e-02, 17: -1.162578473e-06, 18: -4.859578016e-06,
+                    20: 8.725142031e-01},
+}
 
 
 def loss_of(params, steps, dtype):
@@ -126,10 +139,16 @@ def main():
     torch.set_num_threads(args.threads)
 
     params = torch.tensor(DEFAULTS, dtype=dtype, requires_grad=True)
-    loss = float(loss_of(params, 20, dtype))
-    if loss != EXPECTED_LOSS[dtype]:
-        print(f"loss at 20 steps is {loss!r}, the spec expects {EXPECTED_LOSS[dtype]!r}", file=sys.stderr)
+    loss = loss_of(params, 20, dtype)
+    if float(loss) != EXPECTED_LOSS[dtype]:
+        print(f"loss at 20 steps is {float(loss)!r}, the spec expects {EXPECTED_LOSS[dtype]!r}", file=sys.stderr)
         return 1
+    (gradient,) = torch.autograd.grad(loss, params)
+    for i, g in enumerate(gradient.flatten().tolist()):
+        expected = EXPECTED_GRADIENT[dtype].get(i, 0.0)
+        if abs(g - expected) > 1e-8 * abs(expected):
+            print(f"gradient[{i}] at 20 steps is {g!r}, the spec expects {expected!r}", file=sys.stderr)
+            return 1
 
     print(f"PyTorch {torch.__version__}, {args.dtype}, {torch.get_num_threads()} thread(s); median per iteration")
     print("| steps | trials | forward (records the graph) | backward | forward + backward | forward under no_grad |")
