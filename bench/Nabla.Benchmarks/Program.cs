@@ -30,6 +30,7 @@ public static class Program
             bdnArgs.AddRange(new[] { "--filter", "*" }); // never prompt: CI has no standard input
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(bdnArgs.ToArray(), config);
+        BuildingSimulationBenchmarks.Report(summaries);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
 
@@ -117,6 +118,7 @@ public static class Program
         Console.WriteLine(failures == 0
             ? "Checked: every Nabla gradient, and Adam's step, agrees with the hand-written one (relative 1e-12)."
             : $"{failures} gradients disagree with the hand-written ones; not benchmarking.");
+        failures += BuildingSimulationBenchmarks.Verify();
         return failures == 0;
     }
 }
