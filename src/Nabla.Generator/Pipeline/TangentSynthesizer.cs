@@ -131,7 +131,8 @@ internal static class TangentSynthesizer
                 default:
                     continue;
             }
-            if (HasNoDerivative(member, compilation)) continue;
+            // A member whose type does not resolve already has the compiler's error.
+            if (HasNoDerivative(member, compilation) || memberType.TypeKind == TypeKind.Error) continue;
             var where = member.Locations.FirstOrDefault();
             var shape = TangentShapes.Of(memberType);
             if (shape is null)
