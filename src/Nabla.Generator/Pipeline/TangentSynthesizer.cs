@@ -32,9 +32,20 @@ internal static class TangentSynthesizer
         {
             if (!CheckType(type, location, diagnostics))
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            if (!CheckGeneratedNames(type, diagnostics))
+                return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
             var own = Members(type, compilation, diagnostics, ct);
             var baseType = DifferentiableBase(type);
             var inherited = baseType is null ? new List<TangentMember>() : BaseMembers(baseType, compilation, ct);
+            // A member hiding a base class member of the same name would give the Tangent two fields of that name.
+            var inheritedNames = new HashSet<string>(inherited.Select(m => m.Name), StringComparer.Ordinal);
+            foreach (var clash in own.Where(m => inheritedNames.Contains(m.Name)).ToList())
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotDifferentiable,
+                    type.GetMembers(clash.Name).FirstOrDefault()?.Locations.FirstOrDefault() ?? location, type.ToDisplayString(),
+                    $"its member '{clash.Name}' hides a differentiable member of its base class, and the Tangent would have two members '{clash.Name}': rename it, or mark it [NoDerivative]"));
+                own.Remove(clash);
+            }
             string source = Emit(type, baseType, inherited, own);
             return new GeneratedFile(MethodProcessor.HintName(type) + ".DifferentiableType.g.cs", source,
                 new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -69,6 +80,28 @@ internal static class TangentSynthesizer
         if (why is null) return true;
         diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotDifferentiable, location, type.ToDisplayString(), why));
         return false;
+    }
+
+    /// <summary>Members of the type itself whose names the generated Tangent, Move and ZeroTangent take.</summary>
+    private static bool CheckGeneratedNames(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics)
+    {
+        bool ok = true;
+        foreach (var member in type.GetMembers())
+        {
+            bool clash = member.Name switch
+            {
+                "Move" => member is not IMethodSymbol,
+                "ZeroTangent" => member is not IMethodSymbol { Parameters.Length: > 0 },
+                "Tangent" => member is not INamedTypeSymbol { TypeKind: TypeKind.Struct } nested ||
+                             !nested.DeclaringSyntaxReferences.All(r => r.GetSyntax() is StructDeclarationSyntax d && d.Modifiers.Any(m => m.Text == "partial")),
+                _ => false,
+            };
+            if (!clash || member.IsImplicitlyDeclared) continue;
+            ok = false;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotDifferentiable, member.Locations.FirstOrDefault(), type.ToDisplayString(),
+                    $"its member '{member.Name}' takes a name Nabla generates (the nested struct Tangent and the methods Move and ZeroTangent; a 'partial struct Tangent' may add members): rename it"));
+        }
+        return ok;
     }
 
     /// <summary>The nearest base class marked [Differentiable], whose tangent members come first.</summary>
@@ -332,16 +365,16 @@ internal static class TangentSynthesizer
         w.Line("}");
         w.Line();
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-        w.Line("internal static TElement[] NablaNewArray<TElement>(int length) => length == 0 ? global::System.Array.Empty<TElement>() : new TElement[length];");
+        w.Line("internal static TNablaElement[] NablaNewArray<TNablaElement>(int length) => length == 0 ? global::System.Array.Empty<TNablaElement>() : new TNablaElement[length];");
         foreach (string real in new[] { "double", "float" })
         {
             w.Line();
-            w.Open($"private static int NablaWrite<TTangent>(TTangent tangent, global::System.Span<{real}> destination) where TTangent : global::Nabla.ITangent<TTangent>");
+            w.Open($"private static int NablaWrite<TNablaTangent>(TNablaTangent tangent, global::System.Span<{real}> destination) where TNablaTangent : global::Nabla.ITangent<TNablaTangent>");
             w.Line("tangent.CopyTo(destination);");
             w.Line("return tangent.Count;");
             w.Close();
             w.Line();
-            w.Open($"private static TTangent NablaRead<TTangent>(TTangent shape, global::System.ReadOnlySpan<{real}> source, ref int offset) where TTangent : global::Nabla.ITangent<TTangent>");
+            w.Open($"private static TNablaTangent NablaRead<TNablaTangent>(TNablaTangent shape, global::System.ReadOnlySpan<{real}> source, ref int offset) where TNablaTangent : global::Nabla.ITangent<TNablaTangent>");
             w.Line("int count = shape.Count;");
             w.Line("var result = shape.FromSpan(source.Slice(offset, count));");
             w.Line("offset += count;");

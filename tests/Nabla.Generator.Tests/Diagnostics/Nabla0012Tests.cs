@@ -101,4 +101,57 @@ public class Nabla0012Tests
         Assert.Contains("holds a 'Node' directly", run.Message("NABLA0012"));
         Assert.Contains("public global::Node.Tangent[] Children;", run.Source("DifferentiableType"));
     }
+
+    [Fact]
+    public void MembersTakingGeneratedNames_AreReported()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial class Walker
+            {
+                public double X;
+                public int {|NABLA0012:Move|};
+                public double {|NABLA0012:ZeroTangent|}() => 0;
+            }
+            """);
+        Assert.Empty(run.Generated);
+    }
+
+    [Fact]
+    public void APartialTangentMayAddMembers_AndMoveMayHaveOverloads()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial class Walker
+            {
+                public double X;
+                public void Move(double by) => X += by;
+
+                public partial struct Tangent
+                {
+                    public double Norm => System.Math.Sqrt(Dot(this, this));
+                }
+            }
+            """);
+        Assert.Contains("public double X;", run.Source("DifferentiableType"));
+    }
+
+    [Fact]
+    public void MemberHidingADifferentiableBaseMember_IsReportedAtTheMember()
+    {
+        Verify(Usings + """
+            [Differentiable]
+            public partial class Base
+            {
+                public double X;
+            }
+
+            [Differentiable]
+            public partial class Derived : Base
+            {
+                public new double {|NABLA0012:X|};
+                public double Y;
+            }
+            """);
+    }
 }
