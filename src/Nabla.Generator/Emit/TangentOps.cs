@@ -48,7 +48,7 @@ internal sealed class TangentOps
         ScalarShape { Kind: ScalarKind.Double } => $"({k} * {a})",
         ScalarShape { Kind: ScalarKind.Single } => $"(float)({k} * {a})",
         ScalarShape g => $"({g.Name}.CreateTruncating({k}) * {a})",
-        VectorShape => $"((float){k} * {a})",
+        VectorShape v => $"new {v.Tangent}({string.Join(", ", VectorShape.Components.Take(v.N).Select(c => $"(float)({k} * {a}.{c})"))})",
         TupleShape t => TupleOf(t, e => Scale(t.Elements[e], k, Item(a, e))),
         ArrayShape r => Call(r, "Scale", $"{k}, {a}"),
         _ => $"({k} * {a})",
@@ -288,7 +288,7 @@ internal sealed class TangentOps
     private string WriteTangentHelper(ArrayShape r, string op, string name)
     {
         var w = new SourceWriter();
-        string T = r.Tangent, e = r.Element.Tangent;
+        string T = r.Tangent;
         var (_, ix) = Loop(r, "a");
         string Empty(string x) => $"{x} is null || {x}.Length == 0";
         switch (op)
@@ -401,7 +401,6 @@ internal sealed class TangentOps
                 throw new System.InvalidOperationException(op);
         }
         w.Close();
-        _ = e;
         return w.ToString();
     }
 

@@ -88,6 +88,7 @@ public class TangentTests
         Assert.Equal(0.25 + 1 + 0.0625, Perceptron.Tangent.Dot(g, g));
         // Scaling by a double rounds each product to float once.
         Assert.Equal((float)(0.1 * 0.25f), (0.1 * g).Bias);
+        Assert.Equal(new Vector2((float)(0.1 * 0.5f), (float)(0.1 * -1f)), (0.1 * g).Weight);
         var model = new Perceptron { Weight = new(1, 2), Bias = 3, Seed = 42 };
         model.Move(-2 * g);
         Assert.Equal(new Vector2(0, 4), model.Weight);
