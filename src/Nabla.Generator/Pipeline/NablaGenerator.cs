@@ -33,7 +33,7 @@ public sealed class NablaGenerator : IIncrementalGenerator
         var types = context.SyntaxProvider.ForAttributeWithMetadataName(
                 Symbols.DifferentiableAttribute,
                 static (node, _) => IsTypeDeclaration(node),
-                static (ctx, ct) => TangentSynthesizer.Process((INamedTypeSymbol)ctx.TargetSymbol, ctx.SemanticModel.Compilation, ct))
+                static (ctx, ct) => TangentSynthesizer.Process((INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.SemanticModel.Compilation, ct))
             .WithTrackingName("DifferentiableTypes");
 
         var named = NamedFunctions(context, Symbols.GradientOfAttribute, NamedDerivativeKind.Gradient)

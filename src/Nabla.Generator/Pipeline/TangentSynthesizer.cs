@@ -24,12 +24,16 @@ internal static class TangentSynthesizer
     };
 
     /// <summary>The whole synthesis for one [Differentiable] type; never throws (NABLA0999 instead).</summary>
-    public static GeneratedFile Process(INamedTypeSymbol type, Compilation compilation, CancellationToken ct)
+    public static GeneratedFile Process(INamedTypeSymbol type, SyntaxNode declaration, Compilation compilation, CancellationToken ct)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var location = type.Locations.FirstOrDefault();
         try
         {
+            // The attribute on several partial declarations (CS0579) must not write the type twice.
+            var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference;
+            if (first != null && (first.SyntaxTree != declaration.SyntaxTree || !declaration.Span.Contains(first.Span)))
+                return new GeneratedFile(null, null, default);
             if (!CheckType(type, location, diagnostics))
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
             if (!CheckGeneratedNames(type, diagnostics))

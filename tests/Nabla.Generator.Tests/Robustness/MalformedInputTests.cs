@@ -74,6 +74,7 @@ public class MalformedInputTests
         ["attribute on a parameter"] = Members("public static double F([Differentiable] double x) => x;"),
         ["differentiable type with a syntax error"] = Usings + "[Differentiable] public partial struct P { public double X public double Y; }",
         ["differentiable type with a member of a missing type"] = Usings + "[Differentiable] public partial struct P { public Missing M; public double X; }",
+        ["differentiable attribute on two partial declarations"] = Usings + "[Differentiable] public partial struct P { public double X; } [Differentiable] public partial struct P { public double Y; }",
         ["differentiable interface"] = Usings + "[Differentiable] public partial interface IP { double X { get; } }",
         ["differentiable enum"] = Usings + "[Differentiable] public enum E { A }",
         ["differentiable class deriving from itself"] = Usings + "[Differentiable] public partial class P : P { public double X; }",
