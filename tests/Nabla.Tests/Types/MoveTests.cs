@@ -115,6 +115,33 @@ public class MoveTests
         Assert.Equal(1, cloud.Outline.Area);
     }
 
+    [Fact]
+    public void NullClassMembersAndNullArrays_HaveZeroTangents_AndStayNull()
+    {
+        var cloud = new Cloud { Xs = null!, Outline = null! };
+        var zero = cloud.ZeroTangent();
+        Assert.Null(zero.Xs);
+        Assert.Equal(Shape.Tangent.Zero, zero.Outline);
+        cloud.Move(new Cloud.Tangent { Outline = new Shape.Tangent { Area = 1 } });
+        Assert.Null(cloud.Outline);
+        Assert.Throws<ArgumentException>(() => cloud.Move(new Cloud.Tangent { Xs = new double[] { 1 } }));
+    }
+
+    [Fact]
+    public void DerivedRecord_MovesBaseAndOwnMembers()
+    {
+        var r = new LabeledSegment { Start = 1, Weights = new double[] { 1 }, Offset = 2, Label = "x" };
+        var t = r.ZeroTangent();
+        Assert.Equal(new[] { "Start", "Direction", "Weights", "Offset" }, Array.ConvertAll(typeof(LabeledSegment.Tangent).GetFields(), f => f.Name));
+        Assert.Equal(1 + 3 + 1 + 1, t.Count);
+        r.Move(t.FromSpan(new double[] { 1, 2, 3, 4, 5, 6 }));
+        Assert.Equal(2, r.Start);
+        Assert.Equal(new Vector3(2, 3, 4), r.Direction);
+        Assert.Equal(new double[] { 6 }, r.Weights);
+        Assert.Equal(8, r.Offset);
+        Assert.Equal("x", r.Label);
+    }
+
     static double[] Enumerable(int n, double value)
     {
         var a = new double[n];

@@ -48,6 +48,13 @@ public partial record class Segment
 }
 
 [Differentiable]
+public partial record class LabeledSegment : Segment
+{
+    public double Offset;
+    public string Label = "";
+}
+
+[Differentiable]
 public partial struct Pendulum
 {
     public Particle Bob;
