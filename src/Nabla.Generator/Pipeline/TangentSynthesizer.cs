@@ -329,7 +329,9 @@ internal static class TangentSynthesizer
             primal.Line($"base.Move(new {Symbols.TypeName(baseType)}.Tangent {{ {string.Join(", ", inherited.Select(m => Symbols.Identifier(m.Name) + " = " + F("direction", m)))} }});");
         foreach (var m in own)
         {
-            if (m.IsProperty)
+            // A property's struct value (a nested struct, a tuple) is moved in a copy written back;
+            // reals, vectors, arrays and objects are moved through the property directly.
+            if (m.IsProperty && m.Shape is TupleShape or NestedShape { PrimalIsClass: false })
             {
                 primal.Line("{");
                 primal.Indent++;

@@ -75,6 +75,7 @@ public class MalformedInputTests
         ["differentiable type with a syntax error"] = Usings + "[Differentiable] public partial struct P { public double X public double Y; }",
         ["differentiable type with a member of a missing type"] = Usings + "[Differentiable] public partial struct P { public Missing M; public double X; }",
         ["differentiable attribute on two partial declarations"] = Usings + "[Differentiable] public partial struct P { public double X; } [Differentiable] public partial struct P { public double Y; }",
+        ["differentiable type with tuple, struct and array properties"] = Usings + "[Differentiable] public partial struct Q { public (double A, (float, double[]) B) T { get; set; } public P Inner { get; set; } public P[] Many { get; set; } public System.Numerics.Vector3 V { get; private set; } } [Differentiable] public partial struct P { public double X; }",
         ["differentiable interface"] = Usings + "[Differentiable] public partial interface IP { double X { get; } }",
         ["differentiable enum"] = Usings + "[Differentiable] public enum E { A }",
         ["differentiable class deriving from itself"] = Usings + "[Differentiable] public partial class P : P { public double X; }",
@@ -217,6 +218,7 @@ public class MalformedInputTests
     [InlineData("differentiable type with members named like generated locals")]
     [InlineData("differentiable type with keyword member names")]
     [InlineData("generic differentiable class and its derived class")]
+    [InlineData("differentiable type with tuple, struct and array properties")]
     public void ValidPrograms_GetCodeThatCompiles(string name)
     {
         CheckValidProgram(name);
