@@ -153,6 +153,7 @@ internal static class TangentSynthesizer
             ct.ThrowIfCancellationRequested();
             ITypeSymbol memberType;
             bool writable, isProperty;
+            IFieldSymbol? backingField = null;
             switch (member)
             {
                 case IFieldSymbol f when !f.IsStatic && !f.IsConst && !f.IsImplicitlyDeclared && !f.IsFixedSizeBuffer:
@@ -161,6 +162,7 @@ internal static class TangentSynthesizer
                     isProperty = false;
                     break;
                 case IPropertySymbol p when !p.IsStatic && backing.TryGetValue(p, out var field):
+                    backingField = field;
                     memberType = p.Type;
                     writable = !field.IsReadOnly && p.SetMethod is { IsInitOnly: false };
                     isProperty = true;
@@ -169,7 +171,8 @@ internal static class TangentSynthesizer
                     continue;
             }
             // A member whose type does not resolve already has the compiler's error.
-            if (HasNoDerivative(member, compilation) || memberType.TypeKind == TypeKind.Error) continue;
+            if (HasNoDerivative(member, compilation) || (backingField != null && Symbols.HasAttribute(backingField, Symbols.NoDerivativeAttribute)) ||
+                memberType.TypeKind == TypeKind.Error) continue;
             var where = member.Locations.FirstOrDefault();
             var shape = TangentShapes.Of(memberType);
             if (shape is null)
@@ -193,7 +196,7 @@ internal static class TangentSynthesizer
             if (ContainsItself(memberType, type))
             {
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotDifferentiable, where, type.ToDisplayString(),
-                    $"its member '{member.Name}' holds a '{type.Name}' directly, so its Tangent would contain itself: hold an array of them, or mark it [NoDerivative]"));
+                    $"its member '{member.Name}' holds a '{type.Name}' directly (or through other differentiable types), so its Tangent would contain itself: hold an array of them, or mark it [NoDerivative]"));
                 continue;
             }
             result.Add(new TangentMember(member.Name, shape, isProperty));
@@ -213,13 +216,34 @@ internal static class TangentSynthesizer
         return false;
     }
 
-    /// <summary>True when a value of <paramref name="memberType"/> holds a <paramref name="self"/> inline (not through an array).</summary>
-    private static bool ContainsItself(ITypeSymbol memberType, INamedTypeSymbol self) => memberType switch
+    /// <summary>
+    /// True when the tangent of <paramref name="memberType"/> holds <paramref name="self"/>'s tangent inline (not
+    /// through an array), directly or through other differentiable types of this compilation: the Tangent
+    /// struct would contain itself.
+    /// </summary>
+    private static bool ContainsItself(ITypeSymbol memberType, INamedTypeSymbol self, HashSet<ISymbol>? visited = null)
     {
-        INamedTypeSymbol { IsTupleType: true } t => t.TupleElements.Any(e => ContainsItself(e.Type, self)),
-        INamedTypeSymbol n => SymbolEqualityComparer.Default.Equals(n.OriginalDefinition, self.OriginalDefinition),
-        _ => false,
-    };
+        switch (memberType)
+        {
+            case INamedTypeSymbol { IsTupleType: true } t:
+                return t.TupleElements.Any(e => ContainsItself(e.Type, self, visited));
+            case INamedTypeSymbol n when TangentShapes.IsDifferentiableType(n):
+                if (SymbolEqualityComparer.Default.Equals(n.OriginalDefinition, self.OriginalDefinition)) return true;
+                // Types from metadata cannot refer back to this compilation's types.
+                if (n.DeclaringSyntaxReferences.IsEmpty) return false;
+                visited ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                if (!visited.Add(n.OriginalDefinition)) return false;
+                for (var t = n; t != null; t = DifferentiableBase(t))
+                    foreach (var f in t.GetMembers().OfType<IFieldSymbol>())
+                        if (!f.IsStatic && !Symbols.HasAttribute(f, Symbols.NoDerivativeAttribute) &&
+                            !(f.AssociatedSymbol is { } p && Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)) &&
+                            ContainsItself(f.Type, self, visited))
+                            return true;
+                return false;
+            default:
+                return false;
+        }
+    }
 
     private static string Emit(INamedTypeSymbol type, INamedTypeSymbol? baseType, List<TangentMember> inherited, List<TangentMember> own)
     {

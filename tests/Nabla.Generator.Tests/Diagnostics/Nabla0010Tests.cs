@@ -84,6 +84,7 @@ public class Nabla0010Tests
                 public (int, string) Pair;
                 [NoDerivative] public Holder Held = new();
                 [NoDerivative] public List<double> History { get; set; } = new();
+                [field: NoDerivative] public List<double> Field { get; set; } = new();
                 public double Value { get; set; }
                 public static List<double> Shared = new();
                 public double Computed => Value * 2;

@@ -154,4 +154,25 @@ public class Nabla0012Tests
             }
             """);
     }
+
+    [Fact]
+    public void ClassesHoldingEachOther_AreReportedAtTheMembersThatCloseTheCycle()
+    {
+        Verify(Usings + """
+            [Differentiable]
+            public partial class Parent
+            {
+                public double Value;
+                public Child {|NABLA0012:First|};
+            }
+
+            [Differentiable]
+            public partial class Child
+            {
+                public double Weight;
+                public (double, Parent) {|NABLA0012:Owner|};
+                [NoDerivative] public Parent Cached;
+            }
+            """);
+    }
 }
