@@ -79,6 +79,7 @@ internal static class TangentSynthesizer
             type.IsStatic ? "a static class has no values to move" :
             type.IsRefLikeType ? "a ref struct cannot be a type argument of IDifferentiable<TSelf, TTangent>" :
             type.TypeKind == TypeKind.Struct && type.IsReadOnly ? "Move changes the value's members in place, which a readonly struct forbids: remove 'readonly'" :
+            type.Name == "Tangent" ? "the nested struct Tangent it gets cannot have the name of the type that contains it: rename the type" :
             type.IsFileLocal ? "its type is file-local ('file'), and generated code in another file cannot extend it: remove 'file'" :
             null;
         if (why is null) return true;

@@ -175,4 +175,16 @@ public class Nabla0012Tests
             }
             """);
     }
+
+    [Fact]
+    public void TypeNamedTangent()
+    {
+        Verify(Usings + """
+            [Differentiable]
+            public partial struct {|NABLA0012:Tangent|}
+            {
+                public double X;
+            }
+            """);
+    }
 }
