@@ -11,7 +11,7 @@ using Nabla.Generator.Emit;
 
 namespace Nabla.Generator.Pipeline;
 
-/// <summary>A member that has a tangent: its name, shape, and whether it is a property (moved through a local).</summary>
+/// <summary>A member that has a tangent: its name, its shape, and whether it is a property (Move cannot take a ref to it).</summary>
 internal sealed record TangentMember(string Name, TangentShape Shape, bool IsProperty);
 
 internal static class TangentSynthesizer
@@ -135,7 +135,9 @@ internal static class TangentSynthesizer
         var quiet = new List<DiagnosticInfo>();
         var further = DifferentiableBase(baseType);
         var members = further is null ? new List<TangentMember>() : BaseMembers(further, compilation, ct);
-        members.AddRange(Members(baseType, compilation, quiet, ct));
+        // As Process does for the type itself: a member hiding an inherited tangent member is left out.
+        var names = new HashSet<string>(members.Select(m => m.Name), StringComparer.Ordinal);
+        members.AddRange(Members(baseType, compilation, quiet, ct).Where(m => !names.Contains(m.Name)));
         return members;
     }
 

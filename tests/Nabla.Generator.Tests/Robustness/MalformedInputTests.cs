@@ -76,6 +76,7 @@ public class MalformedInputTests
         ["differentiable type with a member of a missing type"] = Usings + "[Differentiable] public partial struct P { public Missing M; public double X; }",
         ["differentiable attribute on two partial declarations"] = Usings + "[Differentiable] public partial struct P { public double X; } [Differentiable] public partial struct P { public double Y; }",
         ["differentiable type with tuple, struct and array properties"] = Usings + "[Differentiable] public partial struct Q { public (double A, (float, double[]) B) T { get; set; } public P Inner { get; set; } public P[] Many { get; set; } public System.Numerics.Vector3 V { get; private set; } } [Differentiable] public partial struct P { public double X; }",
+        ["differentiable type with no tangent members"] = Usings + "[Differentiable] public partial class Empty { public int N; [NoDerivative] public double Frozen; public static double Shared; }",
         ["differentiable interface"] = Usings + "[Differentiable] public partial interface IP { double X { get; } }",
         ["differentiable enum"] = Usings + "[Differentiable] public enum E { A }",
         ["differentiable class deriving from itself"] = Usings + "[Differentiable] public partial class P : P { public double X; }",
@@ -219,6 +220,7 @@ public class MalformedInputTests
     [InlineData("differentiable type with keyword member names")]
     [InlineData("generic differentiable class and its derived class")]
     [InlineData("differentiable type with tuple, struct and array properties")]
+    [InlineData("differentiable type with no tangent members")]
     public void ValidPrograms_GetCodeThatCompiles(string name)
     {
         CheckValidProgram(name);
