@@ -56,6 +56,19 @@ internal static class Descriptors
         "A value that depends on a differentiation input of '{0}' flows into '{1}' (a {2}), whose derivative Nabla does not track: compute with double, float or arrays, or wrap the value in Autodiff.WithoutDerivative(...) if its derivative should not count",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor MemberNotDifferentiable = Make("NABLA0010",
+        "Member of a differentiable type has no tangent",
+        "'{0}' of differentiable type '{1}' has type '{2}', which is neither differentiable nor data: mark it [NoDerivative], or give it a differentiable type (double, float, Vector2/3/4, a [Differentiable] type, or arrays and tuples of them)",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MemberNotMovable = Make("NABLA0011",
+        "Differentiable member cannot be moved",
+        "'{0}' of differentiable type '{1}' is {2}, which Move cannot change: it is left out of '{1}.Tangent'; make it mutable to differentiate it, or mark it [NoDerivative] to say so",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor TypeNotDifferentiable = Make("NABLA0012",
+        "Type cannot be differentiable",
+        "'{0}' cannot be a differentiable type: {1}",
     public static readonly DiagnosticDescriptor LambdaNotDifferentiable = Make("NABLA0013",
         "Lambda cannot be differentiated",
         "The lambda passed to Autodiff.{0} cannot be differentiated: {1}",

@@ -83,7 +83,7 @@ internal static class MethodProcessor
     public static GeneratedFile NotYetDifferentiable(ISymbol symbol)
     {
         string why = symbol is INamedTypeSymbol
-            ? "differentiable types (a synthesized Tangent, Move) are not supported yet; differentiate methods over double, float and arrays"
+            ? "only classes, structs and records can be differentiable types"
             : "only ordinary methods can be [Differentiable] for now (properties, operators, constructors and local functions are planned); move the computation into a [Differentiable] method";
         var d = DiagnosticInfo.Create(Descriptors.UnsupportedSignature, symbol.Locations.FirstOrDefault(), symbol.ToDisplayString(), why);
         return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[] { d }));

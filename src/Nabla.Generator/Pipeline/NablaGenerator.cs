@@ -20,13 +20,21 @@ public sealed class NablaGenerator : IIncrementalGenerator
         // records (text, diagnostics as data), so unchanged methods stay cached in the IDE.
         var methods = context.SyntaxProvider.ForAttributeWithMetadataName(
                 Symbols.DifferentiableAttribute,
-                static (node, _) => node is not ParameterSyntax,
+                static (node, _) => node is not ParameterSyntax && !IsTypeDeclaration(node),
                 static (ctx, ct) => ctx.TargetSymbol switch
                 {
                     IMethodSymbol method => MethodProcessor.Process(method, ctx.SemanticModel, ct),
                     _ => MethodProcessor.NotYetDifferentiable(ctx.TargetSymbol),
                 })
             .WithTrackingName("DifferentiableMethods");
+
+        // [Differentiable] structs, classes and records: a synthesized Tangent, Move and ZeroTangent.
+        // The transform reads the type's members and returns generated text and diagnostics only.
+        var types = context.SyntaxProvider.ForAttributeWithMetadataName(
+                Symbols.DifferentiableAttribute,
+                static (node, _) => IsTypeDeclaration(node),
+                static (ctx, ct) => TangentSynthesizer.Process((INamedTypeSymbol)ctx.TargetSymbol, ctx.TargetNode, ctx.SemanticModel.Compilation, ct))
+            .WithTrackingName("DifferentiableTypes");
 
         var named = NamedFunctions(context, Symbols.GradientOfAttribute, NamedDerivativeKind.Gradient)
             .Collect()
@@ -53,6 +61,7 @@ public sealed class NablaGenerator : IIncrementalGenerator
         {
             foreach (var file in files) Output(spc, file);
         });
+        context.RegisterSourceOutput(types, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(rules, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(named, static (spc, files) =>
         {
@@ -66,6 +75,10 @@ public sealed class NablaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(registrations.Combine(ruleTypes).Combine(ruleRegistrations).Combine(assemblyName),
             static (spc, input) => WriteAssemblyFile(spc, input.Left.Left.Left!, input.Left.Left.Right!, input.Left.Right!, input.Right));
     }
+
+    /// <summary>A class, struct or record declaration (what a differentiable type can be).</summary>
+    private static bool IsTypeDeclaration(SyntaxNode node) =>
+        node is ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax;
 
     private static IncrementalValuesProvider<GeneratedFile> NamedFunctions(IncrementalGeneratorInitializationContext context, string attribute, NamedDerivativeKind kind) =>
         context.SyntaxProvider.ForAttributeWithMetadataName(

@@ -34,12 +34,14 @@ internal static class TypeDeclarations
     public static bool IsReachableFromAssembly(INamedTypeSymbol type) =>
         Chain(type).All(t => t.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal);
 
-    public static void Open(SourceWriter w, INamedTypeSymbol type)
+    /// <summary>Opens the namespace and the partial declarations down to <paramref name="type"/>, which gets <paramref name="baseList"/> (" : I").</summary>
+    public static void Open(SourceWriter w, INamedTypeSymbol type, string baseList = "")
     {
         var ns = type.ContainingNamespace;
         if (ns != null && !ns.IsGlobalNamespace) w.Open("namespace " + ns.ToDisplayString());
         foreach (var t in Chain(type))
-            w.Open((t.TypeKind == TypeKind.Struct && t.IsRefLikeType ? "ref " : "") + "partial " + Keyword(t) + " " + Symbols.Identifier(t.Name) + TypeParameters(t));
+            w.Open((t.TypeKind == TypeKind.Struct && t.IsRefLikeType ? "ref " : "") + "partial " + Keyword(t) + " " + Symbols.Identifier(t.Name) + TypeParameters(t) +
+                (SymbolEqualityComparer.Default.Equals(t, type) ? baseList : ""));
     }
 
     public static void Close(SourceWriter w, INamedTypeSymbol type)

@@ -88,4 +88,34 @@ public class Nabla0003Tests
             """, allowCompilerErrors: true);
         Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage().Contains("derivatives of 'CubedGradient'"));
     }
+
+    [Fact]
+    public void DifferentiableTypeNotPartial_IsReportedAtItsName()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public struct {|NABLA0003:Particle|}
+            {
+                public double X;
+            }
+            """);
+        Assert.Equal("'Particle' must be declared partial so that Nabla can write the derivatives of 'Particle' beside it", run.Message("NABLA0003"));
+        Assert.Empty(run.Generated);
+    }
+
+    [Fact]
+    public void DifferentiableTypeInNonPartialType_NamesTheOuterType()
+    {
+        var run = Verify(Usings + """
+            public class Outer
+            {
+                [Differentiable]
+                public partial record class {|NABLA0003:Inner|}
+                {
+                    public double X { get; set; }
+                }
+            }
+            """);
+        Assert.StartsWith("'Outer' must be declared partial", run.Message("NABLA0003"));
+    }
 }

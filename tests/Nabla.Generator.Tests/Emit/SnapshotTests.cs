@@ -140,4 +140,24 @@ public class SnapshotTests
                      Normalize("a  \r\n\r\nb [GeneratedCode(\"Nabla\", \"" + version + "\")]"));
         Assert.NotEqual(Normalize("double x = 1;"), Normalize("double  x = 1;"));
     }
+
+    [Fact]
+    public void DifferentiableStructWithAVectorAFloatAndAnArray()
+    {
+        Verify("Perceptron", """
+            using System.Numerics;
+            using Nabla;
+
+            namespace Samples;
+
+            [Differentiable]
+            public partial struct Perceptron
+            {
+                public Vector2 Weight;
+                public float Bias;
+                public double[] History { get; set; }
+                [NoDerivative] public int Seed;
+            }
+            """, "Samples.Perceptron.DifferentiableType.g.cs");
+    }
 }

@@ -37,6 +37,13 @@ public class IncrementalTests
             [DerivativeOf(typeof(Physics), nameof(Twice))]
             public static (double Value, Func<double, double> Pullback) TwiceRule(double x) => (2 * x, dy => 2 * dy);
         }
+
+        [Differentiable]
+        public partial struct Body
+        {
+            public double X;
+            public double[] Velocities;
+        }
         """;
 
     private const string Other = """
@@ -46,7 +53,7 @@ public class IncrementalTests
         }
         """;
 
-    private static readonly string[] Steps = { "DifferentiableMethods", "NamedDerivatives", "Rules" };
+    private static readonly string[] Steps = { "DifferentiableMethods", "NamedDerivatives", "Rules", "DifferentiableTypes" };
 
     /// <summary>Runs the generator, applies <paramref name="edit"/>, runs it again; returns the second run.</summary>
     private GeneratorRunResult RunTwice(Func<CSharpCompilation, CSharpCompilation> edit)
@@ -114,6 +121,13 @@ public class IncrementalTests
         // Cubed changed; Energy did not.
         Assert.Equal(1, reasons.Count(r => r == IncrementalStepRunReason.Modified));
         Assert.Equal(1, reasons.Count(r => r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+    }
+
+    [Fact]
+    public void EditInsideADifferentiableType_RegeneratesIt()
+    {
+        var run = RunTwice(c => Replace(c, 0, Methods.Replace("public double X;", "public double X, Y;")));
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Reasons(run, "DifferentiableTypes")));
     }
 
     /// <summary>

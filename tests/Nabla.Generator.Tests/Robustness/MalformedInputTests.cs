@@ -72,6 +72,19 @@ public class MalformedInputTests
         ["attribute on a field"] = Members("[Differentiable] public static double Field;"),
         ["attribute on a property"] = Members("[Differentiable] public static double P => 1;"),
         ["attribute on a parameter"] = Members("public static double F([Differentiable] double x) => x;"),
+        ["differentiable type with a syntax error"] = Usings + "[Differentiable] public partial struct P { public double X public double Y; }",
+        ["differentiable type with a member of a missing type"] = Usings + "[Differentiable] public partial struct P { public Missing M; public double X; }",
+        ["differentiable attribute on two partial declarations"] = Usings + "[Differentiable] public partial struct P { public double X; } [Differentiable] public partial struct P { public double Y; }",
+        ["differentiable type with tuple, struct and array properties"] = Usings + "[Differentiable] public partial struct Q { public (double A, (float, double[]) B) T { get; set; } public P Inner { get; set; } public P[] Many { get; set; } public System.Numerics.Vector3 V { get; private set; } } [Differentiable] public partial struct P { public double X; }",
+        ["differentiable type with no tangent members"] = Usings + "[Differentiable] public partial class Empty { public int N; [NoDerivative] public double Frozen; public static double Shared; }",
+        ["differentiable interface"] = Usings + "[Differentiable] public partial interface IP { double X { get; } }",
+        ["differentiable enum"] = Usings + "[Differentiable] public enum E { A }",
+        ["differentiable class deriving from itself"] = Usings + "[Differentiable] public partial class P : P { public double X; }",
+        ["differentiable classes deriving from each other"] = Usings + "[Differentiable] public partial class P : Q { public double X; } [Differentiable] public partial class Q : P { public double Y; }",
+        ["differentiable type with members named like generated locals"] = Usings + "[Differentiable] public partial struct P { public double left, right, value, scale, d, s, o, sb, h, count, other, obj, destination, source, direction, nablaValue, nablaBase; public double[] a, b, c, i, j, k, p, t; }",
+        ["differentiable type with keyword member names"] = Usings + "[Differentiable] public partial class @class { public double @double; public (double @int, float @in) @return; }",
+        ["generic differentiable class and its derived class"] = Usings + "[Differentiable] public partial class G<T> where T : System.Numerics.IFloatingPointIeee754<T> { public T X = T.Zero; public T[] Xs = Array.Empty<T>(); } [Differentiable] public partial class H : G<float> { public double Y { get; set; } }",
+        ["nested differentiable types in a generic type"] = Usings + "public partial class O<U> { [Differentiable] public partial struct S { public double X; public U Data; } }",
         ["attribute on a constructor"] = Usings + "public partial class P { [Differentiable] public P(double x) { } }",
         ["attribute on an operator"] = Usings + "public partial struct P { public double V; [Differentiable] public static P operator +(P a, P b) => a; }",
         ["attribute on an enum"] = Usings + "[Differentiable] public enum E { A }",
@@ -203,6 +216,11 @@ public class MalformedInputTests
     [InlineData("recursion")]
     [InlineData("partial method, attribute on the declaration")]
     [InlineData("struct instance method")]
+    [InlineData("differentiable type with members named like generated locals")]
+    [InlineData("differentiable type with keyword member names")]
+    [InlineData("generic differentiable class and its derived class")]
+    [InlineData("differentiable type with tuple, struct and array properties")]
+    [InlineData("differentiable type with no tangent members")]
     public void ValidPrograms_GetCodeThatCompiles(string name)
     {
         CheckValidProgram(name);
