@@ -69,6 +69,8 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TypeNotDifferentiable = Make("NABLA0012",
         "Type cannot be differentiable",
         "'{0}' cannot be a differentiable type: {1}",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor LambdaNotDifferentiable = Make("NABLA0013",
         "Lambda cannot be differentiated",
         "The lambda passed to Autodiff.{0} cannot be differentiated: {1}",
