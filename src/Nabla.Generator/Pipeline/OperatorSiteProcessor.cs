@@ -105,6 +105,13 @@ internal static class OperatorSiteProcessor
         var target = (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
         if (target is null || model.GetOperation(fArg, ct) is not IMethodReferenceOperation && model.GetOperation(fArg, ct)?.Parent is not IDelegateCreationOperation)
             return Empty;
+        return BindDirectly(inv, op, invoke, fArg, target, model, ct);
+    }
+
+    /// <summary>Binds the call site straight to <paramref name="target"/>'s generated derivatives (a method group, or a lambda that only forwards to one).</summary>
+    private static EquatableArray<GeneratedFile> BindDirectly(InvocationExpressionSyntax inv, IMethodSymbol op, IMethodSymbol invoke,
+        ExpressionSyntax fArg, IMethodSymbol target, SemanticModel model, CancellationToken ct)
+    {
         if (!Symbols.IsDifferentiable(target))
         {
             // A method of this compilation with neither [Differentiable] nor a rule can never work.
@@ -176,6 +183,19 @@ internal static class OperatorSiteProcessor
             return Fail(op.Name, lambda, "an async lambda cannot be differentiated");
         if (lambdaSymbol.Parameters.Length != invoke.Parameters.Length)
             return Empty;
+        // x => M(x): the lambda only forwards its inputs, in order, to a [Differentiable] method; bind to M's derivatives.
+        var forwarded = lambda.ExpressionBody as InvocationExpressionSyntax ??
+            (lambda.Block is { Statements.Count: 1 } single && single.Statements[0] is ReturnStatementSyntax { Expression: InvocationExpressionSyntax r } ? r : null);
+        if (forwarded != null && model.GetSymbolInfo(forwarded, ct).Symbol is IMethodSymbol callee && Symbols.IsDifferentiable(callee) && callee.IsStatic &&
+            callee.Parameters.Length == lambdaSymbol.Parameters.Length &&
+            forwarded.ArgumentList.Arguments.Select((a, k) => a.NameColon is null && a.RefKindKeyword.IsKind(SyntaxKind.None) &&
+                model.GetSymbolInfo(a.Expression, ct).Symbol is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p, lambdaSymbol.Parameters[k]) &&
+                SymbolEqualityComparer.Default.Equals(p.Type, callee.Parameters[k].Type)).All(ok => ok) &&
+            SymbolEqualityComparer.Default.Equals(callee.ReturnType, lambdaSymbol.ReturnType))
+        {
+            var bound = BindDirectly(inv, op, invoke, lambda, callee, model, ct);
+            if (bound.Length > 0) return bound;
+        }
         foreach (var p in lambdaSymbol.Parameters)
         {
             if (p.RefKind != RefKind.None)

@@ -74,14 +74,18 @@ internal static class SecondOrder
         string T = (arrayInput ? wrtTypes[0].Element : wrtTypes[0]).Name;
         string one = T == "float" ? "1f" : "1d";
         string display = method.ContainingType.Name + "." + method.Name;
+        // Each product reruns the function: copy the input only if the function may write into an array.
+        bool writesArrays = f.Blocks.SelectMany(b => b.Instrs).Any(i => i.Op is Op.ArrayStore or Op.ArrayAdd ||
+            i.Op == Op.Call && i.Arguments != null && i.Arguments.Any(a => a.Value != null && a.Value.Type.IsArray));
         if (arrayInput)
         {
             string x = parameters[wrt[0]].Name;
+            string copy = writesArrays ? $"({T}[]){x}.Clone()" : x;
             string ArgsWith(string array) => string.Join(", ", parameters.Select((p, k) => k == wrt[0] ? array : p.Name));
             w.Line($"/// <summary>The Hessian-vector product H·v of {display} at its inputs (reverse over forward mode).</summary>");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{access} static {T}[] {prefix}_HessianVectorProduct({primalList}, {T}[] nablaDirection)");
-            w.Line($"return {prefix}_HessianVectorCore({ArgsWith($"({T}[]){x}.Clone()")}, nablaDirection).Gradient;");
+            w.Line($"return {prefix}_HessianVectorCore({ArgsWith(copy)}, nablaDirection).Gradient;");
             w.Close();
             w.Line();
             w.Line($"/// <summary>The Hessian of {display} with respect to {x}: one Hessian-vector product per column.</summary>");
@@ -92,7 +96,7 @@ internal static class SecondOrder
             w.Line($"var nablaDirection = new {T}[nablaN];");
             w.Open("for (int nablaJ = 0; nablaJ < nablaN; nablaJ++)");
             w.Line($"nablaDirection[nablaJ] = {one};");
-            w.Line($"var nablaColumn = {prefix}_HessianVectorCore({ArgsWith($"({T}[]){x}.Clone()")}, nablaDirection).Gradient;");
+            w.Line($"var nablaColumn = {prefix}_HessianVectorCore({ArgsWith(copy)}, nablaDirection).Gradient;");
             w.Line("nablaDirection[nablaJ] = default;");
             w.Line("for (int nablaI = 0; nablaI < nablaN; nablaI++) nablaHessian[nablaI, nablaJ] = nablaColumn[nablaI];");
             w.Close();
