@@ -194,6 +194,8 @@ internal sealed class Instr
     public List<Argument>? Arguments { get; set; }
     /// <summary>Checked arithmetic or conversion.</summary>
     public bool Checked { get; set; }
+    /// <summary>Moved where it runs even when the source would not have run it (out of a loop): its pullback guards zero adjoints.</summary>
+    public bool Speculated { get; set; }
 
     public IEnumerable<Value> AllInputs()
     {

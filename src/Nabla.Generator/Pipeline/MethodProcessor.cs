@@ -163,6 +163,7 @@ internal static class MethodProcessor
             return quiet.Count == 0 ? lowered : null;
         }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
         LocalValueNumbering.Run(function);
+        LoopInvariantMotion.Run(function);
         // A ref parameter's input is its value read at the entry.
         var inputs = wrt.Select(k => function.Parameters[k].Value ??
             function.Entry.Instrs.First(i => i.Op == Op.LoadVar && i.Var == function.Parameters[k].Variable).Result!).ToList();

@@ -74,6 +74,7 @@ internal class Cloner
             Var = i.Var is null ? null : MapVar(i.Var),
             Callee = i.Callee,
             Checked = i.Checked,
+            Speculated = i.Speculated,
             Arguments = i.Arguments?.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind,
                 a.Variable is null ? null : MapVar(a.Variable))).ToList(),
         };

@@ -688,6 +688,10 @@ internal sealed class VjpTransform : Cloner
         return v;
     }
 
+    /// <summary>g · p; for a speculated instruction, exactly 0 when g is 0 (p may be infinite where the source never computed it).</summary>
+    private static Value Scale(Value g, Value p, bool speculated, IrBuilder b) =>
+        speculated ? b.CallHelper("global::Nabla.CompilerServices.Adjoints.MultiplyOrZero", g.Type, g, p)! : b.Binary(BinaryOp.Mul, g, p);
+
     private void AddTo(Value operand, Value contribution, IrBuilder b)
     {
         if (!_activity.IsActive(operand) || !operand.Type.IsReal) return;
@@ -877,17 +881,19 @@ internal sealed class VjpTransform : Cloner
                         if (_activity.IsActive(x1)) AddTo(x1, b.Unary(UnaryOp.Neg, g), b);
                         break;
                     case BinaryOp.Mul:
-                        if (_activity.IsActive(x0)) AddTo(x0, b.Binary(BinaryOp.Mul, g, PrimalValue(x1, b)), b);
-                        if (_activity.IsActive(x1)) AddTo(x1, b.Binary(BinaryOp.Mul, g, PrimalValue(x0, b)), b);
+                        if (_activity.IsActive(x0)) AddTo(x0, Scale(g, PrimalValue(x1, b), i.Speculated, b), b);
+                        if (_activity.IsActive(x1)) AddTo(x1, Scale(g, PrimalValue(x0, b), i.Speculated, b), b);
                         break;
                     case BinaryOp.Div:
                     {
                         // a / b: da += g / b; db -= g * y / b
                         if (!_activity.IsActive(x0) && !_activity.IsActive(x1)) break;
-                        var ga = b.Binary(BinaryOp.Div, g, PrimalValue(x1, b));
+                        var ga = i.Speculated
+                            ? b.CallHelper("global::Nabla.CompilerServices.Adjoints.DivideOrZero", g.Type, g, PrimalValue(x1, b))!
+                            : b.Binary(BinaryOp.Div, g, PrimalValue(x1, b));
                         AddTo(x0, ga, b);
                         if (_activity.IsActive(x1))
-                            AddTo(x1, b.Unary(UnaryOp.Neg, b.Binary(BinaryOp.Mul, ga, PrimalValue(r, b))), b);
+                            AddTo(x1, b.Unary(UnaryOp.Neg, Scale(ga, PrimalValue(r, b), i.Speculated, b)), b);
                         break;
                     }
                     case BinaryOp.Rem:
