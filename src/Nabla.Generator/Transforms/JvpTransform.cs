@@ -267,7 +267,7 @@ internal sealed class JvpTransform : Cloner
                 var partial = b.Call(d.Partials[k], null, args.Select(a => new Argument(a.Value)).ToList(), partialType).Result!;
                 sum = Sum(b, sum, b.Binary(BinaryOp.Mul, b.Convert(partial, r!.Type), b.Convert(tx, r.Type)));
             }
-            if (sum != null) _tangent[r] = sum;
+            if (sum != null) _tangent[r!] = sum;
             return;
         }
         if (d.JvpMethod != null)
