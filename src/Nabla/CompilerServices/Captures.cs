@@ -51,6 +51,8 @@ public static class Captures
         };
     }
 
+    private static readonly object ClosedOver = new();
+
     private static bool Find(Type type, string name, List<FieldInfo> path, int depth)
     {
         const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
@@ -75,14 +77,16 @@ public static class Captures
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only called when RuntimeFeature.IsDynamicCodeCompiled.")]
     private static Func<object, T> Compile<T>(Type closureType, List<FieldInfo> path)
     {
-        var method = new DynamicMethod("NablaReadCapture", typeof(T), new[] { typeof(object) }, closureType.Module, skipVisibility: true);
+        // The first parameter is a dummy the delegate is closed over: a closed delegate calls straight in,
+        // an open static one goes through a shuffle thunk on every call.
+        var method = new DynamicMethod("NablaReadCapture", typeof(T), new[] { typeof(object), typeof(object) }, closureType.Module, skipVisibility: true);
         var il = method.GetILGenerator();
-        il.Emit(OpCodes.Ldarg_0);
+        il.Emit(OpCodes.Ldarg_1);
         il.Emit(OpCodes.Castclass, closureType);
         foreach (var f in path) il.Emit(OpCodes.Ldfld, f);
         var last = path[path.Count - 1].FieldType;
         if (last.IsValueType && !typeof(T).IsValueType) il.Emit(OpCodes.Box, last);
         il.Emit(OpCodes.Ret);
-        return (Func<object, T>)method.CreateDelegate(typeof(Func<object, T>));
+        return (Func<object, T>)method.CreateDelegate(typeof(Func<object, T>), ClosedOver);
     }
 }
