@@ -395,11 +395,14 @@ internal static class OperatorSiteProcessor
         {
             if (handled.Any(h => h.Contains(call.Span))) continue;
             if (model.GetSymbolInfo(call, ct).Symbol is not IMethodSymbol op || op.ContainingType?.ToDisplayString() != Symbols.AutodiffClass) continue;
-            if (op.Name is not ("Derivative" or "Gradient") || op.Parameters.Length != 2 || !Symbols.IrTypeOf(op.Parameters[1].Type).IsReal ||
-                !Symbols.IrTypeOf(op.ReturnType).IsReal)
+            var inputType = op.Parameters.Length == 2 ? Symbols.IrTypeOf(op.Parameters[1].Type) : null;
+            // Gradient of a scalar function of a vector: one directional derivative per component.
+            bool vectorGradient = op.Name == "Gradient" && inputType is { IsArray: true, Rank: 1 } && inputType.Element.IsReal &&
+                                  op.Parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } gradientOf } && Symbols.IrTypeOf(gradientOf.ReturnType).IsReal;
+            if (op.Name is not ("Derivative" or "Gradient") || inputType is null || !(inputType.IsReal && Symbols.IrTypeOf(op.ReturnType).IsReal || vectorGradient))
             {
                 if (IsSecondOrder(op.Name) || Operators.Contains(op.Name))
-                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative and Gradient of a scalar function of a scalar are)";
+                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative, and Gradient of a scalar function of a scalar or of an array, are)";
                 continue;
             }
             if (edits.Any(e => call.Span.Contains(e.Offset)))
@@ -464,8 +467,32 @@ internal static class OperatorSiteProcessor
             CSharpEmitter.Emit(derivative, w);
             output.Append(w.ToString());
             methods.Add(dName);
-            string one = Symbols.IrTypeOf(inner.Parameters[0].Type).Kind == IR.TypeKind.Single ? "1f" : "1d";
-            string arguments = string.Join(", ", new[] { "(" + Symbols.TypeName(inner.Parameters[0].Type) + ")(" + at + ")" }.Concat(extraArguments).Concat(new[] { one }));
+            var inputIr = Symbols.IrTypeOf(inner.Parameters[0].Type);
+            string one = (vectorGradient ? inputIr.Element : inputIr).Kind == IR.TypeKind.Single ? "1f" : "1d";
+            string inputTypeName = Symbols.TypeName(inner.Parameters[0].Type);
+            if (vectorGradient)
+            {
+                // g[i] = D(x, e_i): a differentiable array function of x whose forward mode is forward over forward.
+                string gName = "Nabla_G_" + id + "_" + (k - 1);
+                string element = inputIr.Element.Name;
+                var captureParameters = inner.Parameters.Skip(1).Select(p => Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name)).ToList();
+                var captureNames = inner.Parameters.Skip(1).Select(p => Symbols.Identifier(p.Name)).ToList();
+                output.Append("[global::Nabla.Differentiable]\n");
+                output.Append("internal static ").Append(inputTypeName).Append(' ').Append(gName).Append('(')
+                    .Append(string.Join(", ", new[] { inputTypeName + " nablaX" }.Concat(captureParameters))).Append(")\n{\n");
+                output.Append("    var nablaGradient = new ").Append(element).Append("[nablaX.Length];\n");
+                output.Append("    var nablaDirection = new ").Append(element).Append("[nablaX.Length];\n");
+                output.Append("    for (int nablaI = 0; nablaI < nablaX.Length; nablaI++)\n    {\n");
+                output.Append("        nablaDirection[nablaI] = ").Append(one).Append(";\n");
+                output.Append("        nablaGradient[nablaI] = ").Append(dName).Append('(')
+                    .Append(string.Join(", ", new[] { "nablaX" }.Concat(captureNames).Concat(new[] { "nablaDirection" }))).Append(");\n");
+                output.Append("        nablaDirection[nablaI] = 0;\n    }\n    return nablaGradient;\n}\n");
+                methods.Add(gName);
+                string gArguments = string.Join(", ", new[] { "(" + inputTypeName + ")(" + at + ")" }.Concat(extraArguments));
+                edits.Add(new Edit(call.SpanStart, call.Span.Length, gName + "(" + gArguments + ")"));
+                continue;
+            }
+            string arguments = string.Join(", ", new[] { "(" + inputTypeName + ")(" + at + ")" }.Concat(extraArguments).Concat(new[] { one }));
             edits.Add(new Edit(call.SpanStart, call.Span.Length, dName + "(" + arguments + ")"));
         }
         return null;

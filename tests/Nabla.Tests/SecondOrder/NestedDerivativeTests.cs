@@ -55,4 +55,24 @@ public class NestedDerivativeTests
         }, 1.2);
         Close(4 * k * 1.2 + 1, g);
     }
+
+    [Fact]
+    public void JacobiansOfGradients_AreTheHessian()
+    {
+        var x0 = new[] { 0.3, -0.7, 1.1, 0.4 };
+        var expected = SecondOrderFunctions.RosenbrockHessian(x0);
+        var forward = JacobianForward(x => Gradient(SecondOrderFunctions.Rosenbrock, x), x0);
+        var reverse = JacobianReverse(x => Gradient(v => SecondOrderFunctions.Rosenbrock(v), x), x0);
+        for (int i = 0; i < x0.Length; i++)
+            for (int j = 0; j < x0.Length; j++)
+            {
+                Close(expected[i, j], forward[i, j]);
+                Close(expected[i, j], reverse[i, j]);
+            }
+        // Through a loop and a branch: a row of the Hessian as the gradient of a gradient's component.
+        var y0 = new[] { 0.7, -0.4, 1.3, -1.1, 0.2 };
+        var h = SecondOrderFunctions.LoopAndBranchHessian(y0);
+        var row = Gradient(y => Gradient(SecondOrderFunctions.LoopAndBranch, y)[2], y0);
+        for (int j = 0; j < y0.Length; j++) Close(h[2, j], row[j]);
+    }
 }
