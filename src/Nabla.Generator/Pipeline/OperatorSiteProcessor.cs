@@ -34,7 +34,7 @@ internal static class OperatorSiteProcessor
     /// <summary>Cheap syntactic filter: an invocation of an operator name whose first argument is a function.</summary>
     public static bool IsCandidate(SyntaxNode node) =>
         node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: >= 2 } inv &&
-        OperatorName(inv.Expression) is { } name && Operators.Contains(name) &&
+        OperatorName(inv.Expression) is { } name && (Operators.Contains(name) || name is "Check" or "Assert") &&
         inv.ArgumentList.Arguments[0].Expression is AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax;
 
     private static string? OperatorName(ExpressionSyntax e) => e switch
@@ -49,7 +49,9 @@ internal static class OperatorSiteProcessor
     {
         var inv = (InvocationExpressionSyntax)ctx.Node;
         var model = ctx.SemanticModel;
-        if (model.GetSymbolInfo(inv, ct).Symbol is not IMethodSymbol op || op.ContainingType?.ToDisplayString() != Symbols.AutodiffClass)
+        if (model.GetSymbolInfo(inv, ct).Symbol is not IMethodSymbol op ||
+            op.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck") ||
+            op.ContainingType.Name == "GradCheck" && inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax)
             return Empty;
         if (op.Parameters.Length < 2 || op.Parameters[0].Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
             return Empty;
@@ -600,6 +602,7 @@ internal static class OperatorSiteProcessor
         var capturedArgs = captures.Select((c, k) => "nablaCapture" + k).ToList();
         string Args(IEnumerable<string> extra) => string.Join(", ", primals.Concat(capturedArgs).Concat(extra));
         string? body;
+        bool captureReadsAtCall = true;
         switch (op.Name)
         {
             case "Gradient" when ps.Length == n + 1:
@@ -627,6 +630,36 @@ internal static class OperatorSiteProcessor
             case "Vjp" when ps.Length == n + 2:
                 body = $"return {stem}_ValueWithPullback({Args(Array.Empty<string>())}).Pullback({Param(n + 1)});";
                 break;
+            case "Check" or "Assert" when op.ContainingType.Name == "GradCheck":
+            {
+                // GradCheck takes the delegate on to the operators: register the lambda's derivatives, bound to
+                // the closure it is given, then call GradCheck itself.
+                string T(int k) => invoke.Parameters[k].Type.ToDisplayString(Symbols.TypeFormat);
+                var types = Enumerable.Range(0, n).Select(T).ToList();
+                string result = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
+                string gradient = n == 1 ? types[0] : "(" + string.Join(", ", types) + ")";
+                string Func(IEnumerable<string> parts) => "global::System.Func<" + string.Join(", ", parts) + ">";
+                var a = Enumerable.Range(0, n).Select(k => "nablaA" + k).ToList();
+                var d = Enumerable.Range(0, n).Select(k => "nablaD" + k).ToList();
+                string Call(string member, IEnumerable<string> extra) => $"{stem}_{member}({string.Join(", ", a.Concat(capturedArgs).Concat(extra))})";
+                var lines = new List<string> { $"global::Nabla.CompilerServices.DerivativeRegistry.RegisterClosure({Symbols.Identifier(functionParameter.Length == 0 ? ps[0].Name : functionParameter)}.Method, static nablaTarget =>", "{" };
+                if (captures.Count > 0)
+                {
+                    lines.Add("    var nablaBinding = s_binding;");
+                    lines.Add("    if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget!.GetType()) s_binding = nablaBinding = new Binding(nablaTarget!.GetType());");
+                    for (int k = 0; k < captures.Count; k++)
+                        lines.Add($"    {captures[k].Type} nablaCapture{k} = nablaBinding.Read{k}(nablaTarget!);");
+                }
+                lines.Add("    return new global::Nabla.CompilerServices.DerivativeSet(");
+                lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {gradient} Gradient)" }))})(({string.Join(", ", a)}) => {Call("ValueWithGradient", Array.Empty<string>())}),");
+                lines.Add($"        ({Func(types.Concat(types).Concat(new[] { $"({result} Value, {result} Tangent)" }))})(({string.Join(", ", a.Concat(d))}) => {Call("Jvp", d)}),");
+                lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {Func(new[] { result, gradient })} Pullback)" }))})(({string.Join(", ", a)}) => {Call("ValueWithPullback", Array.Empty<string>())}));");
+                lines.Add("});");
+                lines.Add($"return global::Nabla.GradCheck.{op.Name}({string.Join(", ", ps.Select(p => Symbols.Identifier(p.Name)))});");
+                body = string.Join("\n", lines);
+                captureReadsAtCall = false;
+                break;
+            }
             case "JacobianForward" when n == 1 && ps.Length == 2:
                 body = $"return global::Nabla.CompilerServices.Operators.JacobianForward((nablaX, nablaDx) => {stem}_Jvp({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs).Concat(new[] { "nablaDx" }))}), " +
                        $"nablaX => {primal}({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
@@ -645,6 +678,7 @@ internal static class OperatorSiteProcessor
                 break;
         }
         if (body is null) return null;
+        captureReadsAtCall &= captures.Count > 0;
 
         var w = new SourceWriter();
         w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
@@ -661,7 +695,7 @@ internal static class OperatorSiteProcessor
         w.Line(attribute);
         string parameters = string.Join(", ", ps.Select(p => p.Type.ToDisplayString(Symbols.TypeFormat) + " " + Symbols.Identifier(p.Name)));
         w.Open($"public static {op.ReturnType.ToDisplayString(Symbols.TypeFormat)} {op.Name}({parameters})");
-        if (captures.Count > 0)
+        if (captureReadsAtCall)
         {
             string f = Symbols.Identifier(functionParameter);
             w.Line($"object nablaTarget = {f}.Target ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");

@@ -44,12 +44,23 @@ public static class DerivativeRegistry
     public static void Register(Delegate original, DerivativeSet derivatives) =>
         s_derivatives[original.Method] = derivatives;
 
+    private static readonly ConcurrentDictionary<MethodInfo, Func<object?, DerivativeSet>> s_closures = new();
+
+    /// <summary>
+    /// Registers the derivatives of an inline lambda the generator compiled, as a factory that binds them to a
+    /// closure (the lambda's captured values, read when the derivatives are looked up). Called by generated
+    /// interceptors, so that the lambda can be passed on to code that takes a delegate (GradCheck).
+    /// </summary>
+    public static void RegisterClosure(MethodInfo lambda, Func<object?, DerivativeSet> bind) => s_closures.TryAdd(lambda, bind);
+
     /// <summary>Finds the derivatives of <paramref name="function"/>'s method, or throws <see cref="NotDifferentiableException"/>.</summary>
     public static DerivativeSet Get(Delegate function)
     {
         MethodInfo method = function.Method;
         if (s_derivatives.TryGetValue(method, out DerivativeSet? set))
             return set;
+        if (s_closures.TryGetValue(method, out var bind))
+            return bind(function.Target);
         // The module that declares the method registers its derivatives in its module initializer,
         // which may not have run yet if nothing else in that module has been touched.
         RuntimeHelpers.RunModuleConstructor(method.Module.ModuleHandle);

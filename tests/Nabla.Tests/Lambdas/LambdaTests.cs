@@ -211,6 +211,23 @@ public class LambdaTests
     }
 
     [Fact]
+    public void GradCheck_OnInlineLambdas()
+    {
+        double k = 1.5;
+        var scalar = GradCheck.Check(x => k * Math.Sin(x) * x, 0.8);
+        Assert.True(scalar.Passed, scalar.ToString());
+        var two = GradCheck.Check((x, y) => Math.Exp(x * y) / (1 + y * y) * k, 0.3, -0.4);
+        Assert.True(two.Passed, two.ToString());
+        double[] weights = { 1, 2, 3 };
+        var array = GradCheck.Check(v => LambdaModels.Energy(v, weights) + k * v[0] * v[0], new[] { 0.1, 0.5, 0.2 });
+        Assert.True(array.Passed, array.ToString());
+        GradCheck.Assert(x => Math.Tanh(k * x), 0.25);
+        // Captures are read when the check runs.
+        k = -2;
+        Assert.True(GradCheck.Check(x => k * x * x * x, 1.1).Passed);
+    }
+
+    [Fact]
     public void NonCapturingLambda_DoesNotAllocate()
     {
         static double Run() => Gradient(x => x * x * x + Math.Sin(x), 0.3) + ValueWithGradient((x, y) => x * y, 1.0, 2.0).Gradient.Item1;
