@@ -166,16 +166,21 @@ public static partial class BundleAdjustment
     }
 
     /// <summary>
-    /// The Jacobian by Nabla's split reverse mode, the cheapest form the generator offers today: per
-    /// observation and row, <c>ObservationResidual_Primal</c> (which takes the input's shadow from the
-    /// caller and returns the result's) and <c>ObservationResidual_Pullback</c>, which adds the row's
-    /// cotangent times the Jacobian into the shadow.
+    /// The Jacobian by Nabla's split reverse mode on <see cref="ReprojectionError"/> itself, the cheapest
+    /// form the generator offers today: per observation and row, <c>ReprojectionError_Primal</c> on the
+    /// packed inputs (camera at 0, point at 11, both in one array, so their shadows are one array too),
+    /// with the caller's shadows of the inputs and of the result, then <c>ReprojectionError_Pullback</c>,
+    /// which adds the row's cotangent times the Jacobian into the input shadow and returns ∂/∂w. Nothing
+    /// is allocated. The primal runs once per row: the generated API does not promise that a pullback
+    /// can run twice on the same residuals (ValueWithPullback reruns the primal for a second call).
     /// </summary>
     public static void JacobianBySplitReverse(BaInput input, BaJacobian jacobian)
     {
         jacobian.FillStructure(input);
         var v = new double[15];
         var dv = new double[15];
+        var err = new double[2];
+        var dErr = new double[2];
         double[] values = jacobian.Values;
         for (int i = 0; i < input.P; i++)
         {
@@ -184,10 +189,13 @@ public static partial class BundleAdjustment
             for (int r = 0; r < 2; r++)
             {
                 Array.Clear(dv);
-                ObservationResidual_Primal(v, fx, fy, dv, out var dResult, out var residuals);
-                dResult[r] = 1;
-                ObservationResidual_Pullback(in residuals);
-                Array.Copy(dv, 0, values, 30 * i + 15 * r, 15);
+                dErr[0] = 0;
+                dErr[1] = 0;
+                ReprojectionError_Primal(v, 0, v, 11, v[14], fx, fy, err, 0, dv, dv, dErr, out var residuals);
+                dErr[r] = 1;
+                double dw = ReprojectionError_Pullback(in residuals);
+                Array.Copy(dv, 0, values, 30 * i + 15 * r, 14);
+                values[30 * i + 15 * r + 14] = dw;
             }
         }
         WeightErrorDerivatives(input, values);
