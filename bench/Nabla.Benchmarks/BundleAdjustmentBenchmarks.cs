@@ -94,12 +94,12 @@ public class BundleAdjustmentBenchmarks
             {
                 int row = (int)entry[0], col = (int)entry[1];
                 double expected = entry[2], actual = jacobian[row, col];
-                if (!(Math.Abs(actual - expected) <= 1e-10 * Math.Max(Math.Abs(expected), 1)))
+                if (!(Math.Abs(actual - expected) <= 1e-12 * Math.Max(Math.Abs(expected), 1)))
                     Fail($"{form} ({row}, {col}): {actual:R}, reference {expected:R}");
             }
         }
         Console.WriteLine(failures == 0
-            ? "Checked: BA residuals (1e-12) and the Jacobian entries of observation 0 by JacobianReverse, split reverse and by hand (1e-10) against ADBench's ba1 reference."
+            ? "Checked: BA residuals (1e-12) and the Jacobian entries of observation 0 by JacobianReverse, split reverse and by hand (1e-12) against ADBench's ba1 reference."
             : $"{failures} BA checks failed.");
         return failures;
 
