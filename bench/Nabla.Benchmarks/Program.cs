@@ -188,6 +188,8 @@ public static class Program
             ? "Checked: every Nabla gradient, and Adam's step, agrees with the hand-written one (relative 1e-12); Rosenbrock's HVPs with the closed-form Hessian times v (1e-10)."
             : $"{failures} gradients disagree with the hand-written ones; not benchmarking.");
         failures += BuildingSimulationBenchmarks.Verify();
+        failures += LstmBenchmarks.Verify();
+        failures += BundleAdjustmentBenchmarks.Verify();
         return failures == 0;
     }
 }
