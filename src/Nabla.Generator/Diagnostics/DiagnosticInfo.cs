@@ -35,6 +35,9 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, int Start, int
         return Diagnostic.Create(descriptor, location, Args.ToArray());
     }
 
+    /// <summary>Whether this is an error (warnings, such as NABLA0016, leave the method's derivatives generated).</summary>
+    public bool IsError => DescriptorsById[Id].DefaultSeverity == DiagnosticSeverity.Error;
+
     private static readonly Dictionary<string, DiagnosticDescriptor> DescriptorsById =
         typeof(Descriptors).GetFields()
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)

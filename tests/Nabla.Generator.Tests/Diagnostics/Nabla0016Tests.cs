@@ -1,0 +1,107 @@
+// NABLA0016 (warning): nothing a [Differentiable] method returns or writes depends on a differentiation
+// input, so its derivative is always zero. Reported at every returned expression (at the name of a void
+// method); silenced by Autodiff.WithoutDerivative(...) around the returned value. Derivatives are still generated.
+using Microsoft.CodeAnalysis;
+using Nabla.Generator.Tests.Harness;
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0016Tests
+{
+    [Fact]
+    public void ConstantResult_IsReportedAtTheReturnedExpression_AndStillDifferentiatedToZero()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x) => {|NABLA0016:2.5 * Math.PI|};
+            """));
+        var d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+        string message = run.Message("NABLA0016");
+        Assert.Contains("'F' does not depend on any differentiation input (x)", message);
+        Assert.Contains("always zero", message);
+        Assert.Contains("Autodiff.WithoutDerivative(...)", message);
+        // A warning: the derivatives are generated, and they are zero.
+        using var asm = new EmittedAssembly(run.Output);
+        var vg = ((double Value, double Gradient))asm.Call("C", "F_ValueWithGradient", 3.0)!;
+        Assert.Equal(2.5 * System.Math.PI, vg.Value);
+        Assert.Equal(0.0, vg.Gradient);
+    }
+
+    [Fact]
+    public void EveryReturnedExpression_IsReported_WhenNoneDependsOnAnInput()
+    {
+        // A comparison only picks the branch: each branch returns a constant, so the derivative is zero everywhere.
+        Verify(InClass("""
+                [Differentiable]
+                public static double Sign(double x, double y)
+                {
+                    if (x > y)
+                        return {|NABLA0016:1|};
+                    double k = 3;
+                    return {|NABLA0016:-k|};
+                }
+            """));
+    }
+
+    [Fact]
+    public void ResultDependingOnlyOnAParameterOutsideWrt_IsReported()
+    {
+        var run = Verify(InClass("""
+                [Differentiable(Wrt = "x")]
+                public static double F(double x, double y) => {|NABLA0016:y * y|};
+            """));
+        Assert.Contains("differentiation input (x)", run.Message("NABLA0016"));
+    }
+
+    [Fact]
+    public void VoidMethodWritingNoVariedValue_IsReportedAtItsName()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static void {|NABLA0016:Fill|}(double[] a, double x)
+                {
+                    for (int i = 0; i < a.Length; i++) a[i] = i;
+                }
+            """));
+    }
+
+    [Fact]
+    public void ResultWrappedInWithoutDerivative_IsNotReported()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static double F(double x) => Autodiff.WithoutDerivative(x * x);
+
+                [Differentiable]
+                public static double G(double x)
+                {
+                    if (x > 0) return (Autodiff.WithoutDerivative(1.0));
+                    return Autodiff.WithoutDerivative(-1.0);
+                }
+            """));
+    }
+
+    [Fact]
+    public void ResultsThatDependOnAnInput_AreNotReported()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static double F(double x) { if (x > 0) return 1; return x * x; }
+
+                [Differentiable]
+                public static double Floor(double x) => Math.Floor(x);   // a rule says its derivative is zero: intended
+
+                [Differentiable]
+                public static void Scale(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = a[i] * x; }
+
+                [Differentiable]
+                public static double Identity(double[] a) => a[0];
+
+                [Differentiable]
+                public static void Out(double x, out double y) { y = 2 * x; }
+            """));
+    }
+}
