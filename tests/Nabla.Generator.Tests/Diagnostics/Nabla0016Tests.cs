@@ -104,4 +104,16 @@ public class Nabla0016Tests
                 public static void Out(double x, out double y) { y = 2 * x; }
             """));
     }
+
+    [Fact]
+    public void DocExamples_AreReportedWhereTheDocsSay()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static double Step(double x) => {|NABLA0016:x > 0 ? 1 : 0|};
+
+                [Differentiable(Wrt = "x")]
+                public static double Area(double x, double r) => {|NABLA0016:Math.PI * r * r|};
+            """));
+    }
 }
