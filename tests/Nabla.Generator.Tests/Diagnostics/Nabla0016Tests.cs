@@ -1,6 +1,7 @@
 // NABLA0016 (warning): nothing a [Differentiable] method returns or writes depends on a differentiation
 // input, so its derivative is always zero. Reported at every returned expression (at the name of a void
 // method); silenced by Autodiff.WithoutDerivative(...) around the returned value. Derivatives are still generated.
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Nabla.Generator.Tests.Harness;
 using Xunit;
@@ -115,5 +116,24 @@ public class Nabla0016Tests
                 [Differentiable(Wrt = "x")]
                 public static double Area(double x, double r) => {|NABLA0016:Math.PI * r * r|};
             """));
+    }
+
+    [Fact]
+    public void IsLocatedInTheSyntaxTree_SoThatPragmasApply()
+    {
+        // The generator's diagnostics are located in the compilation's syntax tree, so that the compiler's filter
+        // sees pragmas around them (a path-only location is in no tree). The generator still reports both; csc
+        // drops the one under the pragma: ConsumerBuildTests builds a pragma'd constant method with the real SDK.
+        var run = Harness.Harness.Run(InClass("""
+                [Differentiable]
+            #pragma warning disable NABLA0016
+                public static double Quiet(double x) => 1;
+            #pragma warning restore NABLA0016
+
+                [Differentiable]
+                public static double Loud(double x) => 2;
+            """));
+        Assert.Equal(2, run.GeneratorDiagnostics.Count(d => d.Id == "NABLA0016"));
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Same(run.Input.SyntaxTrees[0], d.Location.SourceTree));
     }
 }
