@@ -221,9 +221,11 @@ internal static class MethodProcessor
         if (diagnostics.Count > before) return null;
         if (reportWarnings)
         {
-            foreach (var loss in losses.Where(l => l.Kind == LostDerivatives.LossKind.Number))
+            var converted = losses.Where(l => l.Kind == LostDerivatives.LossKind.Number).ToList();
+            foreach (var loss in converted)
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeLostInConversion, loss.Instr.Source, method.Name, loss.Target));
-            if (!LostDerivatives.AnyOutputVaried(function, activity))
+            // A result that depends on an input only through such conversions does depend on it: NABLA0017 says where it is lost.
+            if (converted.Count == 0 && !LostDerivatives.AnyOutputVaried(function, activity))
                 ReportZeroDerivative(method, compilation, wrt, diagnostics, ct);
         }
         return new LoweredMethod(function, wrt, activity);

@@ -136,4 +136,17 @@ public class Nabla0016Tests
         Assert.Equal(2, run.GeneratorDiagnostics.Count(d => d.Id == "NABLA0016"));
         Assert.All(run.GeneratorDiagnostics, d => Assert.Same(run.Input.SyntaxTrees[0], d.Location.SourceTree));
     }
+
+    [Fact]
+    public void ConstantLambda_IsReportedInsideIt_AndStillIntercepted()
+    {
+        var run = Verify(InClass("""
+                public static double G(double x0) => Autodiff.Gradient(x => {|NABLA0016:1.5|}, x0);
+            """));
+        Assert.Contains("The result of 'the lambda' does not depend", run.Message("NABLA0016"));
+        // A warning does not cost the lambda its interceptor: the gradient is computed, and it is zero.
+        Assert.Contains(run.Generated.Keys, k => k.StartsWith("Nabla.Interceptors.", System.StringComparison.Ordinal));
+        using var asm = new EmittedAssembly(run.Output);
+        Assert.Equal(0.0, (double)asm.Call("C", "G", 2.0)!);
+    }
 }

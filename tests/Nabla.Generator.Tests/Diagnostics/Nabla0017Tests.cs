@@ -1,6 +1,7 @@
 // NABLA0017 (warning): a varied real converted to an integer, decimal or string whose converted value still
 // reaches the result: the result depends on the input there, but no derivative flows through the conversion.
 // Reported at the conversion; comparisons, array indices, explicit rounding and WithoutDerivative are not.
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Nabla.Generator.Tests.Harness;
 using Xunit;
@@ -105,5 +106,26 @@ public class Nabla0017Tests
                 [Differentiable]
                 public static double F(double x) => H(x) * 2;
             """));
+    }
+
+    [Fact]
+    public void ResultDependingOnlyThroughConversions_IsNABLA0017Only_NamingTheConversion()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x) => double.Parse({|NABLA0017:x.ToString()|}) + {|NABLA0017:Convert.ToInt32(x)|};
+            """));
+        var messages = run.GeneratorDiagnostics.Select(d => d.GetMessage()).ToList();
+        Assert.Contains(messages, m => m.Contains("converted to 'string' by 'double.ToString'"));
+        Assert.Contains(messages, m => m.Contains("converted to 'int' by 'System.Convert.ToInt32'"));
+    }
+
+    [Fact]
+    public void CastInsideAnOperatorLambda_IsReported()
+    {
+        var run = Verify(InClass("""
+                public static double G(double x0) => Autodiff.Gradient(x => {|NABLA0017:(int)x|} * x, x0);
+            """));
+        Assert.Contains("input of 'the lambda'", run.Message("NABLA0017"));
     }
 }
