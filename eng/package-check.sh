@@ -25,10 +25,10 @@ if command -v unzip >/dev/null; then
 else
   entries=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$nupkg")
 fi
-for entry in analyzers/dotnet/cs/Nabla.Generator.dll lib/net8.0/Nabla.dll lib/net10.0/Nabla.dll build/Nabla.props buildTransitive/Nabla.props; do
+for entry in analyzers/dotnet/cs/Nabla.Generator.dll analyzers/dotnet/cs/Nabla.CodeFixes.dll lib/net8.0/Nabla.dll lib/net10.0/Nabla.dll build/Nabla.props buildTransitive/Nabla.props; do
   grep -qxF "$entry" <<<"$entries" || fail "$nupkg has no $entry"
 done
-echo "package-check: the package has lib/net8.0, lib/net10.0 and analyzers/dotnet/cs/Nabla.Generator.dll"
+echo "package-check: the package has lib/net8.0, lib/net10.0 and analyzers/dotnet/cs/Nabla.Generator.dll and Nabla.CodeFixes.dll"
 
 # A user's first project: outside the repository (no Directory.Build.props reaches it), its own
 # nuget.config adding the packed folder to the machine's default sources.

@@ -86,6 +86,21 @@ internal static class Descriptors
         "Second derivatives of '{0}' cannot be generated: {1}",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor ZeroDerivative = Make("NABLA0016",
+        "Result does not depend on a differentiation input",
+        "The result of '{0}' does not depend on any differentiation input ({1}), so its derivative is always zero: if that is intended, wrap the returned value in Autodiff.WithoutDerivative(...)",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DerivativeLostInConversion = Make("NABLA0017",
+        "Derivative lost through a conversion",
+        "A value that depends on a differentiation input of '{0}' is converted to {1} here, and the result of '{0}' depends on what the conversion returns, but no derivative flows through it: use Math.Floor, Math.Truncate or Math.Round before converting, or wrap the operand in Autodiff.WithoutDerivative(...), to say the derivative through it is zero",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor DerivativeLostInBoxing = Make("NABLA0019",
+        "Derivative lost in a boxed value",
+        "A value that depends on a differentiation input of '{0}' is converted to '{1}' here, and the result of '{0}' depends on what is read back from it, but Nabla does not track derivatives through '{1}': keep the value a double or float, or wrap it in Autodiff.WithoutDerivative(...) if its derivative should not count",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
         "Nabla generator failure",
         "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",

@@ -25,15 +25,24 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, int Start, int
             source.EndLine, source.EndColumn,
             new EquatableArray<string>(args.Select(a => a?.ToString() ?? "").ToArray()));
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>
+    /// The diagnostic, located in <paramref name="tree"/> (the compilation's tree at <see cref="FilePath"/>) when
+    /// given and the span fits in it, so that pragmas and per-file severities apply; otherwise at the path and span.
+    /// </summary>
+    public Diagnostic ToDiagnostic(SyntaxTree? tree = null)
     {
         var descriptor = DescriptorsById[Id];
         var location = FilePath.Length == 0
             ? Location.None
-            : Location.Create(FilePath, new TextSpan(Start, Length),
-                new LinePositionSpan(new LinePosition(Line, Column), new LinePosition(EndLine, EndColumn)));
+            : tree != null && Start + Length <= tree.Length
+                ? Location.Create(tree, new TextSpan(Start, Length))
+                : Location.Create(FilePath, new TextSpan(Start, Length),
+                    new LinePositionSpan(new LinePosition(Line, Column), new LinePosition(EndLine, EndColumn)));
         return Diagnostic.Create(descriptor, location, Args.ToArray());
     }
+
+    /// <summary>Whether this is an error (warnings, such as NABLA0016, leave the method's derivatives generated).</summary>
+    public bool IsError => DescriptorsById[Id].DefaultSeverity == DiagnosticSeverity.Error;
 
     private static readonly Dictionary<string, DiagnosticDescriptor> DescriptorsById =
         typeof(Descriptors).GetFields()

@@ -750,7 +750,11 @@ internal sealed class Lowerer
         var operand = LowerExpression(conversion.Operand);
         var to = Symbols.IrTypeOf(conversion.Type);
         if (operand.Type.Equals(to) || conversion.Conversion.IsIdentity) return operand;
+        // The conversion's own span, for diagnostics about it (NABLA0017, NABLA0019); the comment text stays the statement's.
+        var saved = _b.Source;
+        _b.Source = SourceOf(conversion.Syntax, statement: false) with { Text = saved.Text };
         var v = _b.Emit(Op.Convert, to, new List<Value> { operand });
+        _b.Source = saved;
         v.Definition!.Checked = conversion.IsChecked;
         return v;
     }
@@ -986,6 +990,11 @@ internal sealed class Lowerer
             }
             case IFlowCaptureReferenceOperation reference when _capturedPlaces.TryGetValue(reference.Id, out var place):
                 Assign(place, value);
+                return;
+            case IFieldReferenceOperation { Field.IsStatic: true }:
+            case IPropertyReferenceOperation { Property.IsStatic: true }:
+                // Not planned: a value kept past the call in static state would leave its derivative behind.
+                Unsupported(target.Syntax, "writing a static field or property", "; it would keep a value past the call without its derivative: return the value, or write it into an array parameter.");
                 return;
             case IFieldReferenceOperation:
             case IPropertyReferenceOperation:

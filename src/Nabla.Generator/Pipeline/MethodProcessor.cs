@@ -49,7 +49,7 @@ internal static class MethodProcessor
                 Check(method, null, diagnostics);
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
             }
-            var lowered = Check(method, null, diagnostics) ? Lower(method, model.Compilation, null, null, diagnostics, ct) : null;
+            var lowered = Check(method, null, diagnostics) ? Lower(method, model.Compilation, null, null, diagnostics, ct, reportWarnings: true) : null;
             if (lowered is null)
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
             return Emit(method, lowered, diagnostics);
@@ -132,7 +132,7 @@ internal static class MethodProcessor
     /// (<paramref name="wrtText"/>, or the method's own Wrt, or every differentiable parameter).
     /// </summary>
     public static LoweredMethod? Lower(IMethodSymbol method, Compilation compilation, string? wrtText, IReadOnlyList<string>? parameterNames,
-        List<DiagnosticInfo> diagnostics, CancellationToken ct, Location? wrtLocation = null)
+        List<DiagnosticInfo> diagnostics, CancellationToken ct, Location? wrtLocation = null, bool reportWarnings = false)
     {
         var attr = Symbols.GetAttribute(method, Symbols.DifferentiableAttribute);
         wrtText ??= attr is null ? null : Symbols.NamedString(attr, "Wrt");
@@ -202,6 +202,16 @@ internal static class MethodProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeLostInObject, i.Source, method.Name, what,
                 i.Op == Op.New ? "constructor" : "method returning " + i.Result.Type.Name.Replace("global::", "")));
         }
+        // A value on the active path must not vanish into a boxed object (NABLA0019); converted to an integer or a
+        // string, it goes on with a zero derivative, which is worth a warning (NABLA0017). Only the method's own code
+        // counts: an inlined callee is checked as a method of its own.
+        var declaration = method.DeclaringSyntaxReferences[0];
+        string ownPath = declaration.SyntaxTree.FilePath;
+        var ownSpan = declaration.Span;
+        bool Own(SourceInfo s) => s.FilePath == ownPath && s.Length > 0 && s.Start >= ownSpan.Start && s.Start + s.Length <= ownSpan.End;
+        var losses = LostDerivatives.Find(function, activity, Own);
+        foreach (var loss in losses.Where(l => l.Kind == LostDerivatives.LossKind.Boxed))
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeLostInBoxing, loss.Instr.Source, method.Name, loss.Target));
         // A call on the active path needs a derivative.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
         {
@@ -210,7 +220,50 @@ internal static class MethodProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name));
         }
         if (diagnostics.Count > before) return null;
+        if (reportWarnings)
+        {
+            var converted = losses.Where(l => l.Kind == LostDerivatives.LossKind.Number).ToList();
+            foreach (var loss in converted)
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeLostInConversion, loss.Instr.Source, method.Name, loss.Target));
+            // A result that depends on an input only through such conversions does depend on it: NABLA0017 says where it is lost.
+            if (converted.Count == 0 && !LostDerivatives.AnyOutputVaried(function, activity))
+                ReportZeroDerivative(method, compilation, wrt, diagnostics, ct);
+        }
         return new LoweredMethod(function, wrt, activity);
+    }
+
+    /// <summary>
+    /// NABLA0016: nothing the method returns or writes depends on a differentiation input. Reported at every
+    /// returned expression that is not already <c>Autodiff.WithoutDerivative(...)</c> (none when all are: the
+    /// author said so), or at the method's name when it returns nothing.
+    /// </summary>
+    private static void ReportZeroDerivative(IMethodSymbol method, Compilation compilation, List<int> wrt, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+    {
+        if (method.DeclaringSyntaxReferences[0].GetSyntax(ct) is not MethodDeclarationSyntax declaration) return;
+        string inputs = string.Join(", ", wrt.Select(k => method.Parameters[k].Name));
+        if (method.ReturnsVoid)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.ZeroDerivative, declaration.Identifier.GetLocation(), method.Name, inputs));
+            return;
+        }
+        var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+        var returned = declaration.ExpressionBody is { } arrow
+            ? new[] { arrow.Expression }
+            : declaration.Body!.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+                .OfType<ReturnStatementSyntax>().Select(r => r.Expression).OfType<ExpressionSyntax>().ToArray();
+        foreach (var expression in returned)
+        {
+            if (IsWithoutDerivative(expression, model, ct)) continue;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.ZeroDerivative, expression.GetLocation(), method.Name, inputs));
+        }
+    }
+
+    private static bool IsWithoutDerivative(ExpressionSyntax expression, SemanticModel model, CancellationToken ct)
+    {
+        while (expression is ParenthesizedExpressionSyntax p) expression = p.Expression;
+        return expression is InvocationExpressionSyntax invocation &&
+               model.GetSymbolInfo(invocation, ct).Symbol is IMethodSymbol { Name: "WithoutDerivative" } m &&
+               m.ContainingType.ToDisplayString() == "Nabla.Autodiff";
     }
 
     /// <summary>Lowers a method's body to IR (no analysis); null when it cannot be lowered (diagnostics say why).</summary>

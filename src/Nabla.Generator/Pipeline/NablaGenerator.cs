@@ -1,11 +1,13 @@
 // The incremental generator: finds [Differentiable] methods, named derivative declarations and
 // [DerivativeOf] rules, runs the compiler pass on each, and writes the module initializer that
 // registers derivatives for the runtime operators.
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Nabla.Generator.Diagnostics;
 using Nabla.Generator.Emit;
 using Nabla.Generator.Pipeline;
 
@@ -68,6 +70,19 @@ public sealed class NablaGenerator : IIncrementalGenerator
             foreach (var file in files) Output(spc, file);
         });
 
+        // Diagnostics are reported apart from the sources, located in the compilation's own syntax trees, so
+        // that #pragma warning disable and per-file .editorconfig severities apply to them (a path-only location
+        // is outside every tree: the compiler would not see the pragmas around it). The processors' outputs
+        // stay symbol- and tree-free; only this last step, which reruns with every compilation and does no
+        // more than map paths to trees, sees the compilation.
+        var diagnostics = methods.Select(static (f, _) => DiagnosticsOf(new[] { f })).Collect()
+            .Combine(sites.Select(static (fs, _) => DiagnosticsOf(fs)).Collect())
+            .Combine(types.Select(static (f, _) => DiagnosticsOf(new[] { f })).Collect())
+            .Combine(rules.Select(static (f, _) => DiagnosticsOf(new[] { f })).Collect())
+            .Combine(named.Select(static (fs, _) => DiagnosticsOf(fs)))
+            .Select(static (x, _) => x.Left.Left.Left.Left.AddRange(x.Left.Left.Left.Right).AddRange(x.Left.Left.Right).AddRange(x.Left.Right).Add(x.Right));
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, input) => Report(spc, input.Left, input.Right));
+
         var assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName ?? "Assembly");
         var registrations = methods.Select(static (f, _) => f.Registration).Where(static r => r != null).Collect();
         var ruleTypes = rules.Select(static (f, _) => f.RulesType).Where(static t => t != null).Collect();
@@ -88,9 +103,32 @@ public sealed class NablaGenerator : IIncrementalGenerator
 
     private static void Output(SourceProductionContext spc, GeneratedFile file)
     {
-        foreach (var d in file.Diagnostics) spc.ReportDiagnostic(d.ToDiagnostic());
         if (file.HintName != null && file.Source != null) spc.AddSource(file.HintName, file.Source);
         foreach (var extra in file.Extras) Output(spc, extra);
+    }
+
+    /// <summary>The diagnostics of some generated files and of their extra files.</summary>
+    private static EquatableArray<DiagnosticInfo> DiagnosticsOf(IEnumerable<GeneratedFile> files)
+    {
+        var all = new List<DiagnosticInfo>();
+        void Add(GeneratedFile f)
+        {
+            all.AddRange(f.Diagnostics);
+            foreach (var extra in f.Extras) Add(extra);
+        }
+        foreach (var f in files) Add(f);
+        return new EquatableArray<DiagnosticInfo>(all.ToArray());
+    }
+
+    private static void Report(SourceProductionContext spc, ImmutableArray<EquatableArray<DiagnosticInfo>> diagnostics, Compilation compilation)
+    {
+        Dictionary<string, SyntaxTree>? trees = null;
+        foreach (var group in diagnostics)
+            foreach (var d in group)
+            {
+                trees ??= compilation.SyntaxTrees.GroupBy(t => t.FilePath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+                spc.ReportDiagnostic(d.ToDiagnostic(trees.TryGetValue(d.FilePath, out var tree) ? tree : null));
+            }
     }
 
     private static void WriteAssemblyFile(SourceProductionContext spc, ImmutableArray<RegistrationInfo?> registrations,

@@ -346,18 +346,21 @@ internal static class OperatorSiteProcessor
         if (synthesizedModel.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol method) return Empty;
 
         var derivatives = MethodProcessor.Process(method, synthesizedModel, ct);
-        var remapped = derivatives.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, body.SpanStart, bodyStartInText, bodyText.Length, edits) : d).ToList();
+        // The synthesized method's name means nothing to the user: messages name "the lambda".
+        var remapped = derivatives.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, body.SpanStart, bodyStartInText, bodyText.Length, edits) : d)
+            .Select(d => d with { Args = new EquatableArray<string>(d.Args.Select(a => a == name ? "the lambda" : a).ToArray()) }).ToList();
         var nestedFiles = new List<GeneratedFile>();
         foreach (var nestedName in nestedMethods)
         {
             var nestedDeclaration = tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == nestedName);
             if (synthesizedModel.GetDeclaredSymbol(nestedDeclaration, ct) is not IMethodSymbol nestedMethod) return Empty;
             var file = MethodProcessor.Process(nestedMethod, synthesizedModel, ct);
-            remapped.AddRange(file.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, 0, -1, 0, edits) : d));
+            // A nested method is a derivative Nabla wrote (of a linear function it is a constant): only its errors concern the user.
+            remapped.AddRange(file.Diagnostics.Where(d => d.IsError).Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, 0, -1, 0, edits) : d));
             nestedFiles.Add(file with { Diagnostics = default, Registration = null });
         }
-        // Every Nabla diagnostic is an error: the lambda then gets no interceptor.
-        if (derivatives.Source is null || remapped.Count > 0)
+        // An error means no derivative: the lambda then gets no interceptor. Warnings (NABLA0016, NABLA0017) leave it generated.
+        if (derivatives.Source is null || remapped.Any(d => d.IsError))
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(remapped.ToArray())));
 
         var location = model.GetInterceptableLocation(inv, ct);
@@ -368,7 +371,7 @@ internal static class OperatorSiteProcessor
         string hostHint = hostIsContaining ? MethodProcessor.HintName(containing) : "NablaLambdas";
         var files = new List<GeneratedFile>
         {
-            new(hostHint + "." + name + ".g.cs", text.ToString(), default),
+            new(hostHint + "." + name + ".g.cs", text.ToString(), new EquatableArray<DiagnosticInfo>(remapped.ToArray())),
             derivatives with { Diagnostics = default, Registration = null },
         };
         files.AddRange(nestedFiles);

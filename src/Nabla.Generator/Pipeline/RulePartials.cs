@@ -153,8 +153,10 @@ internal static class RulePartialsCompiler
         {
             if (model.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol partial) return Array.Empty<GeneratedFile>();
             var file = MethodProcessor.Process(partial, model, ct);
-            if (file.Source is null || file.Diagnostics.Length > 0) return Array.Empty<GeneratedFile>();
-            files.Add(file with { Registration = null });
+            // A partial may be a constant (the rule of a linear function): its zero-derivative warning is no
+            // concern of the user's, whose rule this is, so only errors make the rule stay first-order.
+            if (file.Source is null || file.Diagnostics.Any(d => d.IsError)) return Array.Empty<GeneratedFile>();
+            files.Add(file with { Registration = null, Diagnostics = default });
         }
         return files.ToArray();
     }

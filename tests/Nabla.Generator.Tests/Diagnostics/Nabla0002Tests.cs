@@ -125,7 +125,8 @@ public class Nabla0002Tests
                     return x * x;
                 }
             """));
-        Assert.StartsWith("writing a field or property is not supported", run.Message("NABLA0002"));
+        Assert.StartsWith("writing a static field or property is not supported", run.Message("NABLA0002"));
+        Assert.Contains("return the value, or write it into an array parameter", run.Message("NABLA0002"));
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 // Builds a real consumer project with the SDK on this machine, referencing the runtime and the generator
 // the way tests/Nabla.Tests does. A generator built against a newer Roslyn than this SDK's compiler is
 // skipped with only warning CS9057, and the build then fails on missing generated members: this test
-// fails on CS9057, on any error, and when the generated members are missing at run time.
+// fails on CS9057, on any error or warning (a #pragma must silence the generator's warnings), and when the
+// generated members are missing at run time.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -40,6 +41,12 @@ public class ConsumerBuildTests
 
             [GradientOf(nameof(Cubed))]
             public static partial double CubedGradient(double x);
+
+            // A constant on purpose: the pragma must silence the generator's NABLA0016 in a real build.
+            [Differentiable]
+        #pragma warning disable NABLA0016
+            public static double Constant(double x) => 42.0;
+        #pragma warning restore NABLA0016
 
             public static int Main()
             {
