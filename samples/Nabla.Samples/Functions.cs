@@ -75,4 +75,39 @@ public static partial class Functions
 
     [GradientOf(nameof(MathMix))]
     public static partial double MathMixGradient(double x);
+
+    /// <summary>
+    /// A damped oscillator x″ = −k·x − c·x′ from x = 1 at rest, stepped with semi-implicit Euler; the squared distance of
+    /// its trajectory to an observed one. Differentiated with respect to the parameters p = (k, c).
+    /// </summary>
+    [Differentiable]
+    public static double OscillatorMisfit(double[] p, [NoDerivative] double[] observed, double dt)
+    {
+        double k = p[0], c = p[1];
+        double x = 1, v = 0, misfit = 0;
+        for (int i = 0; i < observed.Length; i++)
+        {
+            double a = -k * x - c * v;
+            v += a * dt;
+            x += v * dt;
+            double d = x - observed[i];
+            misfit += d * d;
+        }
+        return misfit;
+    }
+
+    /// <summary>The trajectory <see cref="OscillatorMisfit"/> compares with (the "observation").</summary>
+    public static double[] Oscillate(double k, double c, int steps, double dt)
+    {
+        var trajectory = new double[steps];
+        double x = 1, v = 0;
+        for (int i = 0; i < steps; i++)
+        {
+            double a = -k * x - c * v;
+            v += a * dt;
+            x += v * dt;
+            trajectory[i] = x;
+        }
+        return trajectory;
+    }
 }

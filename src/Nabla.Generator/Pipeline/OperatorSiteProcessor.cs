@@ -168,7 +168,8 @@ internal static class OperatorSiteProcessor
     // Lambdas
     // ---------------------------------------------------------------------------------------------
 
-    private sealed record Capture(string Name, string ParameterName, string Type, bool Differentiable);
+    /// <summary>A captured variable; a <c>const</c> local is not in the closure: its value is passed as a literal.</summary>
+    private sealed record Capture(string Name, string ParameterName, string Type, bool Differentiable, string? Constant = null);
 
     /// <summary>A text edit of the lambda body: at original offset, remove Length characters, insert Text.</summary>
     private sealed record Edit(int Offset, int Length, string Text);
@@ -230,7 +231,8 @@ internal static class OperatorSiteProcessor
                     if (IsWritten(local))
                         return Fail(op.Name, local.Syntax, $"it assigns the captured variable '{local.Local.Name}'; a differentiated lambda may read captured variables but not write them");
                     if (seen.Add(local.Local))
-                        captures.Add(new Capture(local.Local.Name, Symbols.Identifier(local.Local.Name), local.Local.Type.ToDisplayString(Symbols.TypeFormat), Symbols.IsDifferentiableType(local.Local.Type)));
+                        captures.Add(new Capture(local.Local.Name, Symbols.Identifier(local.Local.Name), local.Local.Type.ToDisplayString(Symbols.TypeFormat), Symbols.IsDifferentiableType(local.Local.Type),
+                            local.Local.IsConst && local.Local.HasConstantValue ? SymbolDisplay.FormatPrimitive(local.Local.ConstantValue!, quoteStrings: true, useHexadecimalNumbers: false) : null));
                     break;
                 case IParameterReferenceOperation parameter when !Declared(parameter.Parameter, lambda):
                     if (IsWritten(parameter))
@@ -646,13 +648,13 @@ internal static class OperatorSiteProcessor
                 var d = Enumerable.Range(0, n).Select(k => "nablaD" + k).ToList();
                 string Call(string member, IEnumerable<string> extra) => $"{stem}_{member}({string.Join(", ", a.Concat(capturedArgs).Concat(extra))})";
                 var lines = new List<string> { $"global::Nabla.CompilerServices.DerivativeRegistry.RegisterClosure({Symbols.Identifier(functionParameter.Length == 0 ? ps[0].Name : functionParameter)}.Method, static nablaTarget =>", "{" };
-                if (captures.Count > 0)
+                if (captures.Any(c => c.Constant is null))
                 {
                     lines.Add("    var nablaBinding = s_binding;");
                     lines.Add("    if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget!.GetType()) s_binding = nablaBinding = new Binding(nablaTarget!.GetType());");
-                    for (int k = 0; k < captures.Count; k++)
-                        lines.Add($"    {captures[k].Type} nablaCapture{k} = nablaBinding.Read{k}(nablaTarget!);");
                 }
+                for (int k = 0; k < captures.Count; k++)
+                    lines.Add($"    {captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});" : $"nablaBinding.Read{k}(nablaTarget!);"));
                 lines.Add("    return new global::Nabla.CompilerServices.DerivativeSet(");
                 lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {gradient} Gradient)" }))})(({string.Join(", ", a)}) => {Call("ValueWithGradient", Array.Empty<string>())}),");
                 lines.Add($"        ({Func(types.Concat(types).Concat(new[] { $"({result} Value, {result} Tangent)" }))})(({string.Join(", ", a.Concat(d))}) => {Call("Jvp", d)}),");
@@ -681,6 +683,7 @@ internal static class OperatorSiteProcessor
                 break;
         }
         if (body is null) return null;
+        bool closureRead = captures.Any(c => c.Constant is null);
         captureReadsAtCall &= captures.Count > 0;
 
         var w = new SourceWriter();
@@ -701,26 +704,29 @@ internal static class OperatorSiteProcessor
         if (captureReadsAtCall)
         {
             string f = Symbols.Identifier(functionParameter);
-            w.Line($"object nablaTarget = {f}.Target ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");
-            w.Line("var nablaBinding = s_binding;");
-            w.Line("if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget.GetType()) s_binding = nablaBinding = new Binding(nablaTarget.GetType());");
+            if (closureRead)
+            {
+                w.Line($"object nablaTarget = {f}.Target ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");
+                w.Line("var nablaBinding = s_binding;");
+                w.Line("if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget.GetType()) s_binding = nablaBinding = new Binding(nablaTarget.GetType());");
+            }
             for (int k = 0; k < captures.Count; k++)
-                w.Line($"{captures[k].Type} nablaCapture{k} = nablaBinding.Read{k}(nablaTarget);");
+                w.Line($"{captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});" : $"nablaBinding.Read{k}(nablaTarget);"));
         }
         foreach (var line in body.Split('\n')) w.Line(line);
         w.Close();
-        if (captures.Count > 0)
+        if (closureRead)
         {
             w.Line("private static Binding? s_binding;");
             w.Line("/// <summary>Readers of the captured variables, resolved once per closure type.</summary>");
             w.Open("private sealed class Binding");
             w.Line("public readonly global::System.Type ClosureType;");
             for (int k = 0; k < captures.Count; k++)
-                w.Line($"public readonly global::System.Func<object, {captures[k].Type}> Read{k};");
+                if (captures[k].Constant is null) w.Line($"public readonly global::System.Func<object, {captures[k].Type}> Read{k};");
             w.Open("public Binding(global::System.Type closureType)");
             w.Line("ClosureType = closureType;");
             for (int k = 0; k < captures.Count; k++)
-                w.Line($"Read{k} = global::Nabla.CompilerServices.Captures.Reader<{captures[k].Type}>(closureType, \"{captures[k].Name}\");");
+                if (captures[k].Constant is null) w.Line($"Read{k} = global::Nabla.CompilerServices.Captures.Reader<{captures[k].Type}>(closureType, \"{captures[k].Name}\");");
             w.Close();
             w.Close();
         }

@@ -175,6 +175,17 @@ public class LambdaTests
     }
 
     [Fact]
+    public void ConstantLocals_AreNotInTheClosure()
+    {
+        const double scale = 2.5;
+        const float half = 0.5f;
+        double k = 3;
+        Close(2 * scale * 1.5, Gradient(x => scale * x * x, 1.5));
+        Close(scale * k, Gradient(x => scale * k * x, 0.1));
+        Assert.Equal(half, Gradient((float x) => half * x, 2f));
+    }
+
+    [Fact]
     public void CapturesFromNestedScopes()
     {
         double outer = 2;
