@@ -57,6 +57,9 @@ internal sealed class Lowerer
     /// <summary>Captured array elements (<c>a[i] = c ? x : y</c>): variables holding the array and its indices.</summary>
     private readonly Dictionary<CaptureId, (object Array, IrType ArrayType, List<object> Indices)> _capturedElements = new();
     private readonly HashSet<CaptureId> _assignedCaptures = new();
+    private readonly HashSet<CaptureId> _readBeforeWrite = new();
+    /// <summary>The value of a captured element read where C# reads it (a compound assignment's left operand).</summary>
+    private readonly Dictionary<CaptureId, object> _capturedElementValues = new();
     private readonly Dictionary<CaptureId, (Value Array, object Index)> _foreach = new();
     private Block? _returnBlock;
     private Value? _returnValue;
@@ -102,7 +105,12 @@ internal sealed class Lowerer
                         IIncrementOrDecrementOperation i => i.Target,
                         _ => null,
                     };
-                    if (target is IFlowCaptureReferenceOperation reference) _assignedCaptures.Add(reference.Id);
+                    if (target is IFlowCaptureReferenceOperation reference)
+                    {
+                        _assignedCaptures.Add(reference.Id);
+                        // x op= y reads x before it evaluates y.
+                        if (op is ICompoundAssignmentOperation or IIncrementOrDecrementOperation) _readBeforeWrite.Add(reference.Id);
+                    }
                 }
             // The CFG's entry block maps to the IR entry; every other reachable block gets its own.
             foreach (var bb in blocks)
@@ -260,6 +268,18 @@ internal sealed class Lowerer
 
         if (bb.ConditionKind != ControlFlowConditionKind.None)
         {
+            // A constant condition (if (0.25 > 1.0) …): the compiler marks the branch never taken unreachable.
+            bool Reachable(ControlFlowBranch branch) =>
+                branch.Destination is null || branch.Destination.Kind == BasicBlockKind.Exit || _blockMap.ContainsKey(branch.Destination);
+            if (!Reachable(bb.ConditionalSuccessor!) || !Reachable(bb.FallThroughSuccessor!))
+            {
+                var taken = Reachable(bb.ConditionalSuccessor!) ? bb.ConditionalSuccessor! : bb.FallThroughSuccessor!;
+                if (taken.Semantics == ControlFlowBranchSemantics.Regular && taken.Destination!.Kind != BasicBlockKind.Exit)
+                {
+                    _b.Block.Terminator = Terminator.Jump(EdgeTo(block, taken), _b.Source);
+                    return;
+                }
+            }
             var cond = LowerExpression(bb.BranchValue!);
             var conditional = EdgeTo(block, bb.ConditionalSuccessor!);
             var fallThrough = EdgeTo(block, bb.FallThroughSuccessor!);
@@ -568,11 +588,22 @@ internal sealed class Lowerer
                     _variableTypes[keys.Array] = array.Type;
                 }
                 Write(keys.Array, array);
+                var indexValues = new List<Value>();
                 for (int k = 0; k < element.Indices.Length; k++)
                 {
                     var value = LowerExpression(element.Indices[k]);
                     _variableTypes[keys.Indices[k]] = value.Type;
                     Write(keys.Indices[k], value);
+                    indexValues.Add(value);
+                }
+                if (_readBeforeWrite.Contains(capture.Id))
+                {
+                    if (!_capturedElementValues.TryGetValue(capture.Id, out var valueKey))
+                    {
+                        _capturedElementValues[capture.Id] = valueKey = new object();
+                        _variableTypes[valueKey] = array.Type.Element;
+                    }
+                    Write(valueKey, _b.ArrayLoad(array, indexValues));
                 }
                 return;
             }
@@ -641,6 +672,8 @@ internal sealed class Lowerer
                 return Read(local.Local, Symbols.IrTypeOf(local.Local.Type));
             case IParameterReferenceOperation parameter:
                 return Read(parameter.Parameter, Symbols.IrTypeOf(parameter.Parameter.Type));
+            case IFlowCaptureReferenceOperation capture when _capturedElementValues.TryGetValue(capture.Id, out var valueKey):
+                return Read(valueKey, _variableTypes[valueKey]);
             case IFlowCaptureReferenceOperation capture when _capturedElements.TryGetValue(capture.Id, out var element):
                 return _b.ArrayLoad(Read(element.Array, element.ArrayType), element.Indices.Select(k => Read(k, _variableTypes[k])).ToList());
             case IFlowCaptureReferenceOperation capture:
