@@ -138,7 +138,7 @@ internal sealed class ProgramGenerator
     private Code Body()
     {
         var sb = new Code("", "");
-        int count = 2 + _rng.Next(5);
+        int count = 2 + _rng.Next(4);
         for (int i = 0; i < count; i++)
             sb += Statement(0);
         sb += Code.Same(Indent(0)) + "return " + Expr(3) + ";\n";
@@ -164,7 +164,7 @@ internal sealed class ProgramGenerator
         _statements++;
         _cost += Multiplier;
         string ind = Indent(depth);
-        bool nestable = depth < 3 && _statements < 30;
+        bool nestable = depth < 3 && _statements < 16;
         double r = _rng.NextDouble();
         if (r < 0.18)
         {
@@ -214,9 +214,9 @@ internal sealed class ProgramGenerator
         }
         if (r < 0.70 && nestable)
         {
-            var c = Code.Same($"{ind}if (") + Cond() + ")\n" + Code.Same($"{ind}{{\n") + Block(depth + 1, 3) + Code.Same($"{ind}}}\n");
+            var c = Code.Same($"{ind}if (") + Cond() + ")\n" + Code.Same($"{ind}{{\n") + Block(depth + 1, 2) + Code.Same($"{ind}}}\n");
             if (P(0.5))
-                c += Code.Same($"{ind}else\n{ind}{{\n") + Block(depth + 1, 3) + Code.Same($"{ind}}}\n");
+                c += Code.Same($"{ind}else\n{ind}{{\n") + Block(depth + 1, 2) + Code.Same($"{ind}}}\n");
             return c;
         }
         if (r < 0.84 && nestable && _loopDepth < 2)
@@ -256,7 +256,7 @@ internal sealed class ProgramGenerator
         }
         _loopDepth++;
         _ints.Add(i);
-        Code body = Block(depth + 1, 4);
+        Code body = Block(depth + 1, 3);
         _ints.Remove(i);
         _loopDepth--;
         return head + body + Code.Same($"{ind}}}\n") + tail;
