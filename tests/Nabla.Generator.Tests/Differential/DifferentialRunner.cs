@@ -44,6 +44,8 @@ internal sealed class FuzzReport
     /// <summary>Methods not checked because a method they call was rejected or failed.</summary>
     public int DroppedWithCallee;
     public List<string> Failures = new();
+    /// <summary>The index of the program of each entry of <see cref="Failures"/> (-1 when a whole batch failed).</summary>
+    public List<int> FailedPrograms = new();
     public Stopwatch Generate = new(), Compile = new(), Emit = new(), Check = new();
     /// <summary>Phase times summed over the batches (over threads too: with 2 threads they add up to about twice the wall time).</summary>
     public TimeSpan GenerateTime, CompileTime, EmitTime, CheckTime;
@@ -60,6 +62,7 @@ internal sealed class FuzzReport
         GeneratorExceptions += r.GeneratorExceptions; GeneratedCodeErrors += r.GeneratedCodeErrors;
         Disagreements += r.Disagreements; DroppedWithCallee += r.DroppedWithCallee;
         Failures.AddRange(r.Failures);
+        FailedPrograms.AddRange(r.FailedPrograms);
         GenerateTime += r.Generate.Elapsed; CompileTime += r.Compile.Elapsed; EmitTime += r.Emit.Elapsed; CheckTime += r.Check.Elapsed;
     }
 
@@ -167,12 +170,14 @@ internal static class DifferentialRunner
             {
                 report.GeneratorExceptions++;
                 report.Failures.Add(Describe(seed, "generator exception (thrown into the driver)", live, byName, e.ToString()));
+                report.FailedPrograms.Add(-1);
                 bad.UnionWith(live.Select(m => m.Name));
             }
             foreach (var d in run.GeneratorFailures)
             {
                 report.GeneratorExceptions++;
                 report.Failures.Add(Describe(seed, "generator failure " + d.Id, live, byName, d.ToString()));
+                report.FailedPrograms.Add(-1);
                 bad.UnionWith(live.Select(m => m.Name));
             }
             foreach (var d in run.GeneratorDiagnostics)
@@ -182,6 +187,7 @@ internal static class DifferentialRunner
                 {
                     report.GeneratorExceptions++;
                     report.Failures.Add(Describe(seed, "generator exception (NABLA0999)", m is null ? live : [m], byName, d.ToString()));
+                    report.FailedPrograms.Add(m?.Index ?? -1);
                     if (m is not null) bad.Add(m.Name); else bad.UnionWith(live.Select(x => x.Name));
                 }
                 else if (d.Severity == DiagnosticSeverity.Error)
@@ -189,6 +195,7 @@ internal static class DifferentialRunner
                     if (m is null || !DocumentedRejections.Contains(d.Id))
                     {
                         report.Failures.Add(Describe(seed, "undocumented or unlocated error diagnostic", m is null ? live : [m], byName, d.ToString()));
+                        report.FailedPrograms.Add(m?.Index ?? -1);
                         if (m is not null) bad.Add(m.Name); else bad.UnionWith(live.Select(x => x.Name));
                     }
                     else
@@ -216,6 +223,7 @@ internal static class DifferentialRunner
                     {
                         report.GeneratedCodeErrors++;
                         report.Failures.Add(Describe(seed, "C# compile error in generated code", [byName[name]], byName, text));
+                        report.FailedPrograms.Add(byName[name].Index);
                         bad.Add(name);
                     }
                     else
@@ -397,6 +405,7 @@ internal static class DifferentialRunner
             _failed = true;
             _report.Disagreements++;
             _report.Failures.Add(Describe(_seed, what + " in " + _m.Name, [_m], _byName, _at + "\n" + details));
+            _report.FailedPrograms.Add(_m.Index);
         }
 
         private void SameValue(double expected, double actual, string form)
