@@ -33,8 +33,7 @@ public class FoundByDifferentialTests
     // constants, which the compiler folds, makes Roslyn's control-flow graph mark the branch not taken unreachable; the
     // lowering skips unreachable blocks but still makes an edge to it (Lowerer.EdgeTo: KeyNotFoundException, NABLA0999).
     // The program generator writes no constant comparisons while this is open (ProgramGenerator.Compare).
-    [Fact(Skip = "generator bug found by the differential tester: a constant condition crashes the lowering (NABLA0999, KeyNotFoundException in Lowerer.EdgeTo)")]
-    [Trait("Category", "KnownGeneratorBug")]
+    [Fact]
     public void ConstantConditionsLowerToTheBranchTaken()
     {
         using var asm = Build("""
