@@ -596,9 +596,15 @@ internal sealed class VjpTransform : Cloner
                     foreach (var (l, at) in _backEdgeCases.Where(c => c.Loop == loop))
                     {
                         var jump = at.Terminator;
+                        int before = at.Instrs.Count;
                         var b = new IrBuilder(_pb, at) { Source = new SourceInfo("the previous iteration's " + mapped.Name, "", 0, 0, 0, 0, 0, 0) };
                         b.Store(variable, b.Binary(BinaryOp.Sub, b.Load(variable), b.Const(mapped.Type, step)));
                         at.Terminator = jump;
+                        // Stepping back to the previous iteration comes first: values an inner loop takes from
+                        // this iteration (entering it backwards, in this same block) are computed from the stepped value.
+                        var stepped = at.Instrs.GetRange(before, at.Instrs.Count - before);
+                        at.Instrs.RemoveRange(before, stepped.Count);
+                        at.Instrs.InsertRange(0, stepped);
                     }
                 }
             }

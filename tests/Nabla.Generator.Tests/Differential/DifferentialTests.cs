@@ -60,10 +60,8 @@ public class DifferentialTests
     /// <summary>Programs of the CI seed that show an open generator bug, with the bug (the regression test that is skipped).</summary>
     private static readonly Dictionary<int, string> KnownFailures = new()
     {
-        // Reverse mode wrong after a loop nest with a break that updates the array in place (Nabla.Tests,
-        // DifferentialRegressionTests.LoopWithBreakCalledTwiceAgreesInBothModes, minimized from 1671).
-        [541] = "forward and reverse mode disagree (float; same shape as 1671: callees with loop nests, breaks, in-place updates)",
-        [1671] = "reverse mode wrong: DifferentialRegressionTests.LoopWithBreakCalledTwiceAgreesInBothModes",
+        // Empty: 541 and 1671 (reverse mode wrong after a loop nest whose outer back edge also enters the inner loop
+        // backwards; DifferentialRegressionTests.LoopWithBreakCalledTwiceAgreesInBothModes) pass since the fix.
     };
 
     private static int? Env(string name) =>
