@@ -275,11 +275,9 @@ internal static class OperatorSiteProcessor
             var t = new StringBuilder();
             t.Append(TypeDeclarations.FileHeader);
             t.Append("// The inline lambda at ").Append(Path(inv)).Append(", as a method the Nabla compiler pass can differentiate.\n");
-            foreach (var u in inv.SyntaxTree.GetCompilationUnitRoot(ct).Usings.Where(u => u.GlobalKeyword.IsKind(SyntaxKind.None)))
-                t.Append(u.ToString()).Append('\n');
+            SynthesizedSource.AppendFileUsings(t, inv, ct);
             if (hasNamespace) t.Append("namespace ").Append(ns!.ToDisplayString()).Append("\n{\n");
-            foreach (var nsDecl in inv.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse())
-                foreach (var u in nsDecl.Usings) t.Append(u.ToString()).Append('\n');
+            SynthesizedSource.AppendNamespaceUsings(t, inv);
             if (hostIsContaining)
             {
                 foreach (var type in chain)
@@ -337,10 +335,8 @@ internal static class OperatorSiteProcessor
 
         // Bind the synthesized method in the user's compilation, as if the user had written it.
         string path = (inv.SyntaxTree.FilePath ?? "") + ".nabla-lambda-" + id + ".cs";
-        var tree = CSharpSyntaxTree.ParseText(text.ToString(), (CSharpParseOptions)inv.SyntaxTree.Options, path, Encoding.UTF8, ct);
-        var compilation = model.Compilation.AddSyntaxTrees(tree);
-        var synthesizedModel = compilation.GetSemanticModel(tree);
-        var error = synthesizedModel.GetDiagnostics(cancellationToken: ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
+        var (tree, synthesizedModel, error) = SynthesizedSource.Bind(model.Compilation, text.ToString(), inv.SyntaxTree, path, ct);
+        var compilation = synthesizedModel.Compilation;
         if (error != null)
             return Fail(op.Name, lambda, "generated code cannot compile it outside its method (" + error.GetMessage() + ")" +
                 (hostIsContaining ? "" : "; make the containing type partial so that generated code can reach its private members"));
@@ -446,11 +442,9 @@ internal static class OperatorSiteProcessor
                 string innerName = "Nabla_Inner_" + id + "_" + (k - 1);
                 string innerText = "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
                     (innerLambda.Body is BlockSyntax ? innerLambda.Body.ToString() + "\n" : "=> " + innerLambda.Body + ";\n");
-                var innerTree = CSharpSyntaxTree.ParseText(wrap(innerText, out _), (CSharpParseOptions)lambda.SyntaxTree.Options,
-                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", Encoding.UTF8, ct);
-                compilation = compilation.AddSyntaxTrees(innerTree);
-                var innerModel = compilation.GetSemanticModel(innerTree);
-                var error = innerModel.GetDiagnostics(cancellationToken: ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
+                var (innerTree, innerModel, error) = SynthesizedSource.Bind(compilation, wrap(innerText, out _), lambda.SyntaxTree,
+                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
+                compilation = innerModel.Compilation;
                 if (error != null) return "a nested derivative's lambda cannot be compiled outside its method (" + error.GetMessage() + ")";
                 inner = innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(), ct) as IMethodSymbol;
                 output.Append(innerText);
@@ -504,6 +498,10 @@ internal static class OperatorSiteProcessor
         }
         return null;
     }
+
+    /// <summary>The statement giving captured variable <paramref name="k"/> its value: a literal for a constant, else read from the closure.</summary>
+    private static string ReadCapture(IReadOnlyList<Capture> captures, int k, string target) =>
+        $"{captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});" : $"nablaBinding.Read{k}({target});");
 
     private delegate string WrapMembers(string members, out int membersStart);
 
@@ -654,7 +652,7 @@ internal static class OperatorSiteProcessor
                     lines.Add("    if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget!.GetType()) s_binding = nablaBinding = new Binding(nablaTarget!.GetType());");
                 }
                 for (int k = 0; k < captures.Count; k++)
-                    lines.Add($"    {captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});" : $"nablaBinding.Read{k}(nablaTarget!);"));
+                    lines.Add("    " + ReadCapture(captures, k, "nablaTarget!"));
                 lines.Add("    return new global::Nabla.CompilerServices.DerivativeSet(");
                 lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {gradient} Gradient)" }))})(({string.Join(", ", a)}) => {Call("ValueWithGradient", Array.Empty<string>())}),");
                 lines.Add($"        ({Func(types.Concat(types).Concat(new[] { $"({result} Value, {result} Tangent)" }))})(({string.Join(", ", a.Concat(d))}) => {Call("Jvp", d)}),");
@@ -711,7 +709,7 @@ internal static class OperatorSiteProcessor
                 w.Line("if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget.GetType()) s_binding = nablaBinding = new Binding(nablaTarget.GetType());");
             }
             for (int k = 0; k < captures.Count; k++)
-                w.Line($"{captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});" : $"nablaBinding.Read{k}(nablaTarget);"));
+                w.Line(ReadCapture(captures, k, "nablaTarget"));
         }
         foreach (var line in body.Split('\n')) w.Line(line);
         w.Close();

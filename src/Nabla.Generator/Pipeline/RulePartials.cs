@@ -115,12 +115,10 @@ internal static class RulePartials
 
         var text = new StringBuilder();
         text.Append(TypeDeclarations.FileHeader);
-        var root = decl.SyntaxTree.GetCompilationUnitRoot(ct);
-        foreach (var u in root.Usings.Where(u => u.GlobalKeyword.IsKind(SyntaxKind.None))) text.Append(u.ToString()).Append('\n');
+        SynthesizedSource.AppendFileUsings(text, decl, ct);
         text.Append("using static ").Append(Symbols.TypeName(rule.ContainingType)).Append(";\n");
         text.Append("namespace ").Append(Symbols.RuleNamespace).Append("\n{\n");
-        foreach (var ns in decl.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse())
-            foreach (var u in ns.Usings) text.Append(u.ToString()).Append('\n');
+        SynthesizedSource.AppendNamespaceUsings(text, decl);
         // Names the rule finds through its own namespace.
         var ruleNamespace = rule.ContainingNamespace;
         for (var n = ruleNamespace; n != null && !n.IsGlobalNamespace; n = n.ContainingNamespace)
@@ -142,11 +140,9 @@ internal static class RulePartialsCompiler
     {
         string? source = RulePartials.Source(rule, info, ct);
         if (source is null) return Array.Empty<GeneratedFile>();
-        var tree = CSharpSyntaxTree.ParseText(source, (CSharpParseOptions)rule.DeclaringSyntaxReferences[0].SyntaxTree.Options,
-            "Nabla.RulePartials." + Symbols.RuleSplitClassName(rule) + ".cs", Encoding.UTF8, ct);
-        var extended = compilation.AddSyntaxTrees(tree);
-        var model = extended.GetSemanticModel(tree);
-        if (model.GetDiagnostics(cancellationToken: ct).Any(d => d.Severity == DiagnosticSeverity.Error))
+        var (tree, model, error) = SynthesizedSource.Bind(compilation, source, rule.DeclaringSyntaxReferences[0].SyntaxTree,
+            "Nabla.RulePartials." + Symbols.RuleSplitClassName(rule) + ".cs", ct);
+        if (error != null)
             return Array.Empty<GeneratedFile>();
         var files = new List<GeneratedFile> { new(Symbols.RuleNamespace + "." + Symbols.RuleSplitClassName(rule) + ".Partials.g.cs", source, default) };
         foreach (var declaration in tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>())
