@@ -188,7 +188,25 @@ internal sealed class CSharpEmitter
         }
     }
 
-    private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple or Op.ArrayLoad;
+    private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple or Op.ArrayLoad or Op.MakeStruct ||
+                                           (i.Op == Op.Member && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct);
+
+    /// <summary>A struct value from its leaves (consumed from <paramref name="next"/> on), nested members built in place.</summary>
+    private string Construct(IrType type, IReadOnlyList<Value> leaves, ref int next)
+    {
+        var members = new List<string>();
+        foreach (var field in type.Fields)
+        {
+            if (field.Type.IsStruct) members.Add(Construct(field.Type, leaves, ref next));
+            else members.Add(O(leaves[next++]));
+        }
+        return type.Construction switch
+        {
+            StructConstruction.Positional => "new " + type.Name + "(" + string.Join(", ", members) + ")",
+            StructConstruction.Factory => type.Name + ".NablaConstruct(" + string.Join(", ", members) + ")",
+            _ => "new " + type.Name + " { " + string.Join(", ", type.Fields.Select((f, k) => f.Name + " = " + members[k])) + " }",
+        };
+    }
 
     private static bool Writes(List<Instr> instrs, int from, int to, Var? v)
     {
@@ -298,6 +316,12 @@ internal sealed class CSharpEmitter
             case Op.New:
                 e = "new " + i.Text + "(" + Args(i.Arguments!) + ")";
                 break;
+            case Op.MakeStruct:
+            {
+                int next = 0;
+                e = Construct(i.Result!.Type, i.Operands, ref next);
+                break;
+            }
             case Op.MakeTuple:
                 e = "(" + string.Join(", ", i.Operands.Select(O)) + ")";
                 break;

@@ -101,6 +101,7 @@ internal enum Op
     ArrayStore,     // Operands[0][Operands[1..n-1]] = Operands[n-1]; no result
     ArrayAdd,       // Operands[0][Operands[1..n-1]] += Operands[n-1]; no result (adjoint accumulation)
     NewArray,       // new T[Operands...] of the result's array type
+    MakeStruct,     // a struct (IrType.Kind Struct) from its leaves, in IrType.Leaves order
 }
 
 internal enum BinaryOp { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor, Shl, Shr, ConditionalAnd, ConditionalOr }

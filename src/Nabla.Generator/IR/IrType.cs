@@ -1,6 +1,7 @@
 // Types in Nabla IR: a C# type name (fully qualified, as emitted) and what differentiation makes of it.
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Nabla.Generator.IR;
 
@@ -14,6 +15,8 @@ internal enum TypeKind
     Tuple,
     /// <summary>A C# array (<see cref="IrType.Rank"/> dimensions) of <see cref="IrType.Element"/>.</summary>
     Array,
+    /// <summary>A struct lowered member by member (Vector2/3/4, a [Differentiable] struct): see <see cref="IrType.Fields"/>.</summary>
+    Struct,
     Void,
     Other,
 }
@@ -73,7 +76,86 @@ internal sealed class IrType : IEquatable<IrType>
 
     /// <summary>A tuple of real scalars and of such tuples also carries a tangent (of its own shape).</summary>
     public bool IsDifferentiable => IsReal || (Kind == TypeKind.Array && Element.IsDifferentiable) ||
-                                    (Kind == TypeKind.Tuple && Elements.Count > 0 && AllDifferentiable());
+                                    (Kind == TypeKind.Tuple && Elements.Count > 0 && AllDifferentiable()) ||
+                                    (Kind == TypeKind.Struct && Leaves.Any(l => l.Differentiable));
+
+    public bool IsStruct => Kind == TypeKind.Struct;
+
+    /// <summary>A struct's members, in declaration order: name, type, and whether it carries a tangent.</summary>
+    public IReadOnlyList<StructField> Fields { get; private set; } = System.Array.Empty<StructField>();
+
+    /// <summary>How C# builds a value of this struct from its members.</summary>
+    public StructConstruction Construction { get; private set; }
+
+    /// <summary>The tangent type (for a differentiable struct): Vector3 for Vector3, T.Tangent for T.</summary>
+    public IrType Tangent => Kind == TypeKind.Struct ? _tangent ?? this : this;
+    private IrType? _tangent;
+
+    /// <summary>
+    /// A struct whose value is its members: lowering keeps one SSA value per leaf (a member of a
+    /// non-struct type, reached through nested structs) and builds whole values only where one is needed.
+    /// </summary>
+    public static IrType Struct(string name, IReadOnlyList<StructField> fields, StructConstruction construction, IrType? tangent)
+        => new(name, TypeKind.Struct) { Fields = fields, Construction = construction, _tangent = tangent };
+
+    private List<StructLeaf>? _leaves;
+
+    /// <summary>The struct's leaves in order: paths like <c>Weight.X</c>, their types, whether they carry a tangent.</summary>
+    public IReadOnlyList<StructLeaf> Leaves
+    {
+        get
+        {
+            if (_leaves != null) return _leaves;
+            var list = new List<StructLeaf>();
+            foreach (var f in Fields)
+            {
+                if (f.Type.Kind == TypeKind.Struct)
+                    foreach (var inner in f.Type.Leaves)
+                        list.Add(new StructLeaf(f.Name + "." + inner.Path, inner.Type, f.Differentiable && inner.Differentiable));
+                else
+                    list.Add(new StructLeaf(f.Name, f.Type, f.Differentiable && f.Type.IsDifferentiable));
+            }
+            return _leaves = list;
+        }
+    }
+
+    /// <summary>The leaf at <paramref name="path"/>, or null.</summary>
+    public StructLeaf? Leaf(string path) => Leaves.FirstOrDefault(l => l.Path == path);
+
+    /// <summary>The position of the leaf at <paramref name="path"/> in <see cref="Leaves"/>, or -1.</summary>
+    public int LeafIndex(string path)
+    {
+        var leaves = Leaves;
+        for (int k = 0; k < leaves.Count; k++)
+            if (leaves[k].Path == path) return k;
+        return -1;
+    }
+
+    /// <summary>Whether the member at <paramref name="path"/> carries a tangent (every member on the way does).</summary>
+    public bool IsDifferentiablePath(string path)
+    {
+        IrType current = this;
+        foreach (var part in path.Split('.'))
+        {
+            var field = current.Fields.FirstOrDefault(f => f.Name == part);
+            if (field is null || !field.Differentiable) return false;
+            current = field.Type;
+        }
+        return current.IsDifferentiable;
+    }
+
+    /// <summary>The type of the member (leaf or nested struct) at <paramref name="path"/>, or null.</summary>
+    public IrType? MemberType(string path)
+    {
+        IrType current = this;
+        foreach (var part in path.Split('.'))
+        {
+            var field = current.Fields.FirstOrDefault(f => f.Name == part);
+            if (field is null) return null;
+            current = field.Type;
+        }
+        return current;
+    }
 
     private bool AllDifferentiable()
     {
@@ -97,4 +179,20 @@ internal sealed class IrType : IEquatable<IrType>
     public override bool Equals(object? obj) => Equals(obj as IrType);
     public override int GetHashCode() => Name.GetHashCode();
     public override string ToString() => Name;
+}
+
+/// <summary>A member of a struct lowered member by member.</summary>
+internal sealed record StructField(string Name, IrType Type, bool Differentiable);
+
+/// <summary>A leaf of a struct: a dotted path (of C# identifiers) to a member that is not itself such a struct.</summary>
+internal sealed record StructLeaf(string Path, IrType Type, bool Differentiable);
+
+internal enum StructConstruction
+{
+    /// <summary><c>new Vector3(x, y, z)</c>: the constructor takes the fields in order.</summary>
+    Positional,
+    /// <summary><c>T.NablaConstruct(members...)</c>, written into a [Differentiable] struct by the generator.</summary>
+    Factory,
+    /// <summary><c>new T.Tangent { A = a, B = b }</c>: public fields (synthesized tangents).</summary>
+    Initializer,
 }

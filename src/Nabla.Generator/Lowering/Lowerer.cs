@@ -63,6 +63,11 @@ internal sealed class Lowerer
     private readonly Dictionary<CaptureId, (Value Array, object Index)> _foreach = new();
     private Block? _returnBlock;
     private Value? _returnValue;
+    /// <summary>A struct result: one return-block parameter per leaf.</summary>
+    private List<Value>? _returnLeaves;
+    /// <summary>Captures of struct values: the root whose leaves hold them (the captured local itself, or the capture).</summary>
+    private readonly Dictionary<CaptureId, object> _structCaptures = new();
+    private readonly Dictionary<CaptureId, int> _captureCount = new();
     private bool _invalid;
 
     /// <summary>Rule mode: the final return must be <c>(value, lambda)</c>; the lambda is recorded here.</summary>
@@ -120,7 +125,26 @@ internal sealed class Lowerer
                 _preds[block] = new List<(Block, Edge)>();
                 _defs[block] = new Dictionary<object, Value>();
             }
-            if (function.ReturnType.Kind != TypeKind.Void)
+            foreach (var bb in blocks)
+                foreach (var op in bb.Operations)
+                    if (op is IFlowCaptureOperation c)
+                        _captureCount[c.Id] = _captureCount.TryGetValue(c.Id, out var n) ? n + 1 : 1;
+            if (function.ReturnType.IsStruct)
+            {
+                // A struct result travels to the return block leaf by leaf, and is built there.
+                _returnBlock = function.NewBlock();
+                _returnLeaves = new List<Value>();
+                foreach (var leaf in function.ReturnType.Leaves)
+                {
+                    var p = function.NewValue(leaf.Type, "result_" + leaf.Path.Replace('.', '_').Replace("@", ""));
+                    p.ParameterOf = _returnBlock;
+                    _returnBlock.Params.Add(p);
+                    _returnLeaves.Add(p);
+                }
+                var build = new IrBuilder(function, _returnBlock);
+                _returnValue = build.Emit(Op.MakeStruct, function.ReturnType, _returnLeaves.ToList(), "result");
+            }
+            else if (function.ReturnType.Kind != TypeKind.Void)
             {
                 _returnBlock = function.NewBlock();
                 _returnValue = function.NewValue(function.ReturnType, "result");
@@ -136,7 +160,19 @@ internal sealed class Lowerer
             _returnBlock.Terminator = Terminator.Return(_returnValue);
 
             foreach (var (symbol, value) in initial)
-                WriteVariable(symbol, entryIr, value);
+            {
+                if (value.Type.IsStruct)
+                {
+                    // A struct parameter: its leaves are read once, at the entry.
+                    _variableTypes[symbol] = value.Type;
+                    foreach (var leaf in value.Type.Leaves)
+                        WriteVariable(new LeafKey(symbol, leaf.Path), entryIr, Extract(value, leaf.Path));
+                }
+                else
+                {
+                    WriteVariable(symbol, entryIr, value);
+                }
+            }
             Seal(entryIr);
 
             foreach (var bb in blocks)
@@ -311,7 +347,8 @@ internal sealed class Lowerer
                 else if (bb.BranchValue != null)
                 {
                     var v = LowerExpression(bb.BranchValue);
-                    if (_returnValue != null) args.Add(Coerce(v, _returnValue.Type));
+                    if (_returnLeaves != null) args.AddRange(_f.ReturnType.Leaves.Select(l => Extract(v, l.Path)));
+                    else if (_returnValue != null) args.Add(Coerce(v, _returnValue.Type));
                 }
                 else if (_returnValue != null)
                 {
@@ -551,6 +588,7 @@ internal sealed class Lowerer
     {
         ILocalSymbol l => l.Name,
         IParameterSymbol p => p.Name,
+        LeafKey k => VariableName(k.Root) is { } root ? root + "_" + k.Path.Replace('.', '_').Replace("@", "") : null,
         _ => null,
     };
 
@@ -605,6 +643,23 @@ internal sealed class Lowerer
                     }
                     Write(valueKey, _b.ArrayLoad(array, indexValues));
                 }
+                return;
+            }
+            case IFlowCaptureOperation capture when Symbols.IrTypeOf(capture.Value.Type).IsStruct:
+            {
+                // A struct captured once from a variable is that variable (an initializer or a compound
+                // assignment works on it in place); any other struct capture holds its own leaves.
+                var type = Symbols.IrTypeOf(capture.Value.Type);
+                var inner = capture.Value;
+                while (inner is IConversionOperation { Conversion.IsIdentity: true } c) inner = c.Operand;
+                if (_captureCount[capture.Id] == 1 && TryStructRoot(inner, out var alias, out _))
+                {
+                    _structCaptures[capture.Id] = alias;
+                    return;
+                }
+                _structCaptures[capture.Id] = capture.Id;
+                _variableTypes[capture.Id] = type;
+                WriteStruct(capture.Id, "", LowerExpression(capture.Value));
                 return;
             }
             case IFlowCaptureOperation capture:
@@ -668,6 +723,22 @@ internal sealed class Lowerer
             case IInvalidOperation:
                 _invalid = true;
                 throw new LoweringFailed();
+            case ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation or IInstanceReferenceOperation
+                when TryStructRoot(op, out var structRoot, out var structType):
+                return ReadStruct(structRoot, structType, "");
+            case IFieldReferenceOperation or IPropertyReferenceOperation when TryStructPlace(op, out var placeRoot, out var placePath, out var placeType):
+                return placeType.IsStruct ? ReadStruct(placeRoot, placeType, placePath + ".") : Read(new LeafKey(placeRoot, placePath), placeType);
+            case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance } field when Symbols.IrTypeOf(instance.Type).IsStruct:
+                return ExtractMember(instance, field.Field.Name, op);
+            case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance } property when Symbols.IrTypeOf(instance.Type).IsStruct:
+                return ExtractMember(instance, property.Property.Name, op);
+            case IDefaultValueOperation when Symbols.IrTypeOf(op.Type).IsStruct:
+            {
+                var type = Symbols.IrTypeOf(op.Type);
+                return MakeStruct(type, type.Leaves.Select(l => _b.Zero(l.Type)).ToList());
+            }
+            case IObjectCreationOperation creation when Symbols.IrTypeOf(op.Type).IsStruct:
+                return LowerStructCreation(creation);
             case ILocalReferenceOperation local:
                 return Read(local.Local, Symbols.IrTypeOf(local.Local.Type));
             case IParameterReferenceOperation parameter:
@@ -794,6 +865,9 @@ internal sealed class Lowerer
 
     private Value LowerBinary(IBinaryOperation binary)
     {
+        if (binary.OperatorMethod != null && VectorDimension(binary.OperatorMethod.ContainingType) > 0 &&
+            binary.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide)
+            return VectorArithmetic(binary.OperatorKind, LowerExpression(binary.LeftOperand), LowerExpression(binary.RightOperand), Symbols.IrTypeOf(binary.Type), binary.Syntax);
         var left = LowerExpression(binary.LeftOperand);
         var right = LowerExpression(binary.RightOperand);
         BinaryOp op = binary.OperatorKind switch
@@ -828,6 +902,9 @@ internal sealed class Lowerer
     private Value LowerUnary(IUnaryOperation unary)
     {
         var operand = LowerExpression(unary.Operand);
+        if (operand.Type.IsStruct && unary.OperatorKind is UnaryOperatorKind.Minus or UnaryOperatorKind.Plus)
+            return unary.OperatorKind == UnaryOperatorKind.Plus ? operand
+                : MakeStruct(operand.Type, operand.Type.Leaves.Select(l => _b.Unary(UnaryOp.Neg, Extract(operand, l.Path))).ToList());
         UnaryOp op = unary.OperatorKind switch
         {
             UnaryOperatorKind.Minus => UnaryOp.Neg,
@@ -845,6 +922,8 @@ internal sealed class Lowerer
     private Value LowerInvocation(IInvocationOperation invocation, bool valueUsed)
     {
         var method = invocation.TargetMethod;
+        if (VectorDimension(method.ContainingType) > 0 && TryLowerVectorMethod(invocation, out var vectorResult))
+            return vectorResult;
         if (method.MethodKind == MethodKind.LocalFunction)
             Unsupported(invocation.Syntax, "a call to a local function", "; make it a [Differentiable] method of the type.");
         if (method.MethodKind == MethodKind.DelegateInvoke)
@@ -955,6 +1034,12 @@ internal sealed class Lowerer
         var opType = compound.InConversion.Exists && !compound.InConversion.IsIdentity ? value.Type : targetType;
         if (compound.OperatorMethod != null && targetType.IsReal)
             Unsupported(compound.Syntax, "a user-defined operator with a real result", ".");
+        if (compound.OperatorMethod != null && VectorDimension(compound.OperatorMethod.ContainingType) > 0)
+        {
+            var vector = VectorArithmetic(compound.OperatorKind, current, value, targetType, compound.Syntax);
+            WritePlace(place, vector);
+            return vector;
+        }
         var left = Coerce(current, opType);
         var right = Coerce(value, opType);
         BinaryOp op = compound.OperatorKind switch
@@ -999,6 +1084,17 @@ internal sealed class Lowerer
 
     private void Assign(IOperation target, Value value)
     {
+        if (TryStructRoot(target, out var root, out _))
+        {
+            WriteStruct(root, "", value);
+            return;
+        }
+        if (TryStructPlace(target, out var placeRoot, out var path, out var placeType))
+        {
+            if (placeType.IsStruct) WriteStruct(placeRoot, path + ".", value);
+            else Write(new LeafKey(placeRoot, path), Coerce(value, placeType));
+            return;
+        }
         switch (target)
         {
             case ILocalReferenceOperation local:
@@ -1031,7 +1127,8 @@ internal sealed class Lowerer
                 return;
             case IFieldReferenceOperation:
             case IPropertyReferenceOperation:
-                Unsupported(target.Syntax, "writing a field or property", " (differentiable types come with struct and class support).");
+                Unsupported(target.Syntax, "writing a field or property of this object",
+                    "; members of a local, parameter or nested member of a differentiable struct (or Vector2/3/4) can be written, members of classes and array elements not yet.");
                 return;
             default:
                 Unsupported(target.Syntax, "assigning to " + target.Kind, ".");
@@ -1098,6 +1195,339 @@ internal sealed class Lowerer
         }
         Unsupported(pattern.Syntax, "this pattern", "; constant, relational, and/or/not, discard and var patterns are supported.");
         return null!;
+    }
+
+    // ---------------------------------------------------------------- structs, member by member
+
+    /// <summary>A leaf of a struct variable: the variable (local, parameter, capture, this) and the member path.</summary>
+    private sealed record LeafKey(object Root, string Path);
+
+    /// <summary>The variable that <c>this</c> is in an instance method of a struct lowered member by member.</summary>
+    public object? ThisRoot { get; set; }
+
+    /// <summary>A local, parameter, struct capture or <c>this</c> whose value is a struct kept leaf by leaf.</summary>
+    private bool TryStructRoot(IOperation op, out object root, out IrType type)
+    {
+        root = null!;
+        type = Symbols.IrTypeOf(op.Type);
+        if (!type.IsStruct) return false;
+        switch (op)
+        {
+            case ILocalReferenceOperation local when local.Local.RefKind == RefKind.None:
+                root = local.Local;
+                break;
+            case IParameterReferenceOperation parameter when parameter.Parameter.RefKind is RefKind.None or RefKind.In:
+                root = parameter.Parameter;
+                break;
+            case IFlowCaptureReferenceOperation capture when _structCaptures.TryGetValue(capture.Id, out var captured):
+                root = captured;
+                break;
+            case IInstanceReferenceOperation when ThisRoot != null:
+                root = ThisRoot;
+                break;
+            default:
+                return false;
+        }
+        _variableTypes[root] = type;
+        return true;
+    }
+
+    /// <summary>A member (through nested members) of a struct variable: its root and dotted path.</summary>
+    private bool TryStructPlace(IOperation op, out object root, out string path, out IrType type)
+    {
+        root = null!;
+        path = "";
+        type = null!;
+        string name;
+        IOperation? instance;
+        switch (op)
+        {
+            case IFieldReferenceOperation { Field.IsStatic: false } f:
+                name = f.Field.Name;
+                instance = f.Instance;
+                break;
+            case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0 } p:
+                name = p.Property.Name;
+                instance = p.Instance;
+                break;
+            default:
+                return false;
+        }
+        if (instance is null) return false;
+        string prefix;
+        IrType instanceType;
+        if (TryStructRoot(instance, out root, out instanceType)) prefix = "";
+        else if (TryStructPlace(instance, out root, out var inner, out instanceType) && instanceType.IsStruct) prefix = inner + ".";
+        else return false;
+        string identifier = Symbols.Identifier(name);
+        var field = instanceType.Fields.FirstOrDefault(f => f.Name == identifier);
+        if (field is null) return false;
+        path = prefix + field.Name;
+        type = field.Type;
+        return true;
+    }
+
+    private Value MakeStruct(IrType type, List<Value> leaves) =>
+        _b.Emit(Op.MakeStruct, type, leaves.Select((v, k) => Coerce(v, type.Leaves[k].Type)).ToList());
+
+    /// <summary>The whole value of a struct variable (or of its nested member at <paramref name="prefix"/>).</summary>
+    private Value ReadStruct(object root, IrType type, string prefix) =>
+        MakeStruct(type, type.Leaves.Select(l => Read(new LeafKey(root, prefix + l.Path), l.Type)).ToList());
+
+    /// <summary>Writes a struct value into the leaves of a variable (or of its nested member at <paramref name="prefix"/>).</summary>
+    private void WriteStruct(object root, string prefix, Value value)
+    {
+        foreach (var leaf in value.Type.Leaves)
+            Write(new LeafKey(root, prefix + leaf.Path), Extract(value, leaf.Path));
+    }
+
+    /// <summary>The member of a struct value at a path: an operand of the instruction that built it, or a member read.</summary>
+    private Value Extract(Value value, string path)
+    {
+        var type = value.Type.MemberType(path) ?? throw new InvalidOperationException("no member " + path + " in " + value.Type);
+        if (value.Definition is { Op: Op.MakeStruct } make)
+        {
+            int k = value.Type.LeafIndex(path);
+            if (k >= 0) return make.Operands[k];
+            return MakeStruct(type, type.Leaves.Select(l => make.Operands[value.Type.LeafIndex(path + "." + l.Path)]).ToList());
+        }
+        var i = _b.EmitInstr(Op.Member, type, new List<Value> { value });
+        i.Text = path;
+        return i.Result!;
+    }
+
+    /// <summary><c>e.M</c> on a struct value that is not a variable (a call's result, an array element).</summary>
+    private Value ExtractMember(IOperation instance, string name, IOperation op)
+    {
+        var type = Symbols.IrTypeOf(instance.Type);
+        string identifier = Symbols.Identifier(name);
+        if (!type.Fields.Any(f => f.Name == identifier))
+        {
+            // A computed property: its body is not lowered, so a derivative through it would be lost.
+            if (Symbols.IrTypeOf(op.Type).IsDifferentiable)
+                Unsupported(op.Syntax, "the computed property '" + name + "' of " + instance.Type!.Name,
+                    "; only fields and auto-properties of differentiable structs are differentiated: compute it in a [Differentiable] method.");
+            return LowerMember(op, false, instance, name, (INamedTypeSymbol)instance.Type!, op.Type);
+        }
+        return Extract(LowerExpression(instance), identifier);
+    }
+
+    /// <summary><c>new T(...)</c> and <c>new T { ... }</c> of a struct lowered member by member.</summary>
+    private Value LowerStructCreation(IObjectCreationOperation creation)
+    {
+        var type = Symbols.IrTypeOf(creation.Type);
+        var ctor = creation.Constructor;
+        var args = creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
+        Value result;
+        if (ctor is null || (args.Count == 0 && ctor.IsImplicitlyDeclared && !HasMemberInitializers(creation.Type!)))
+        {
+            result = MakeStruct(type, type.Leaves.Select(l => _b.Zero(l.Type)).ToList());
+        }
+        else if (VectorDimension(creation.Type) > 0)
+        {
+            // Vector2/3/4 constructors: the components in order, a vector's components first, or one value for all.
+            var leaves = new List<Value>();
+            foreach (var a in args)
+            {
+                var v = LowerExpression(a);
+                if (v.Type.IsStruct) leaves.AddRange(v.Type.Leaves.Select(l => Extract(v, l.Path)));
+                else leaves.Add(v);
+            }
+            if (leaves.Count == 1) leaves = Enumerable.Repeat(leaves[0], type.Leaves.Count).ToList();
+            if (leaves.Count != type.Leaves.Count)
+                Unsupported(creation.Syntax, "this Vector constructor", "; use the one taking each component.");
+            result = MakeStruct(type, leaves);
+        }
+        else if (IsPositionalRecordConstructor(ctor, out var names))
+        {
+            var values = args.Select(a => LowerExpression(a)).ToList();
+            var leaves = new List<Value>();
+            foreach (var field in type.Fields)
+            {
+                int k = names.IndexOf(field.Name);
+                var value = k >= 0 ? values[k] : null;
+                if (field.Type.IsStruct)
+                {
+                    var v = value ?? MakeStruct(field.Type, field.Type.Leaves.Select(l => _b.Zero(l.Type)).ToList());
+                    leaves.AddRange(field.Type.Leaves.Select(l => Extract(v, l.Path)));
+                }
+                else
+                {
+                    leaves.Add(value is null ? _b.Zero(field.Type) : Coerce(value, field.Type));
+                }
+            }
+            result = MakeStruct(type, leaves);
+        }
+        else
+        {
+            Unsupported(creation.Syntax, "a call of a constructor of the differentiable struct " + creation.Type!.Name,
+                "; build the value with an object initializer (new " + creation.Type.Name + " { A = a, ... }) or a positional record, or set its members after 'default'.");
+            return null!;
+        }
+        if (creation.Initializer != null)
+        {
+            // Outside a control-flow graph's rewriting (an initializer kept on the creation): set members in order.
+            var root = new object();
+            _variableTypes[root] = type;
+            WriteStruct(root, "", result);
+            foreach (var init in creation.Initializer.Initializers)
+            {
+                if (init is not ISimpleAssignmentOperation { Target: IMemberReferenceOperation member } assignment)
+                {
+                    Unsupported(init.Syntax, "this initializer", ".");
+                    return null!;
+                }
+                var identifier = Symbols.Identifier(member.Member.Name);
+                var fieldType = type.MemberType(identifier)!;
+                var value = LowerExpression(assignment.Value);
+                if (fieldType.IsStruct) WriteStruct(root, identifier + ".", value);
+                else Write(new LeafKey(root, identifier), Coerce(value, fieldType));
+            }
+            result = ReadStruct(root, type, "");
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- System.Numerics vectors
+
+    /// <summary>
+    /// Vector2/3/4 arithmetic, component by component: a vector operand gives its components, a float
+    /// operand is used for every component. Derivatives then come from the scalar operations.
+    /// </summary>
+    private Value VectorArithmetic(BinaryOperatorKind kind, Value left, Value right, IrType result, SyntaxNode syntax)
+    {
+        BinaryOp op = kind switch
+        {
+            BinaryOperatorKind.Add => BinaryOp.Add,
+            BinaryOperatorKind.Subtract => BinaryOp.Sub,
+            BinaryOperatorKind.Multiply => BinaryOp.Mul,
+            BinaryOperatorKind.Divide => BinaryOp.Div,
+            _ => Fail<BinaryOp>(syntax, "the vector operator " + kind),
+        };
+        if (!result.IsStruct) Unsupported(syntax, "this vector operator", ".");
+        return MakeStruct(result, result.Fields.Select(f => _b.Binary(op, Component(left, f.Name), Component(right, f.Name), IrType.Single)).ToList());
+    }
+
+    private Value Component(Value v, string name) => v.Type.IsStruct ? Extract(v, name) : Coerce(v, IrType.Single);
+
+    private Value Dot(Value a, Value b)
+    {
+        Value? sum = null;
+        foreach (var f in a.Type.Fields)
+        {
+            var term = _b.Binary(BinaryOp.Mul, Extract(a, f.Name), Component(b, f.Name), IrType.Single);
+            sum = sum is null ? term : _b.Binary(BinaryOp.Add, sum, term, IrType.Single);
+        }
+        return sum!;
+    }
+
+    private Value CallMathF(string name, params Value[] args)
+    {
+        var method = _resolver.Compilation.GetTypeByMetadataName("System.MathF")?.GetMembers(name).OfType<IMethodSymbol>()
+            .FirstOrDefault(m => m.Parameters.Length == args.Length && m.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Single));
+        if (method is null) Unsupported(null, "MathF." + name, ".");
+        return _b.Call(_resolver.Resolve(method!), null, args.Select(a => new Argument(Coerce(a, IrType.Single))).ToList(), IrType.Single).Result!;
+    }
+
+    private Value Componentwise(IrType type, Func<string, Value> component) =>
+        MakeStruct(type, type.Fields.Select(f => component(f.Name)).ToList());
+
+    /// <summary>
+    /// The System.Numerics vector methods written out over components (Dot, Cross, Length, Normalize, Lerp, ...);
+    /// false for the others, which then need a rule like any call.
+    /// </summary>
+    private bool TryLowerVectorMethod(IInvocationOperation invocation, out Value result)
+    {
+        result = null!;
+        var method = invocation.TargetMethod;
+        var type = Symbols.IrTypeOf(method.ContainingType);
+        if (!type.IsStruct) return false;
+        var parameters = method.Parameters;
+        if (parameters.Any(p => p.RefKind != RefKind.None && p.RefKind != RefKind.In)) return false;
+        if (!method.IsStatic && (method.Name is not ("Length" or "LengthSquared") || invocation.Instance is null)) return false;
+        if (method.IsStatic && method.Name is not ("Dot" or "Cross" or "Distance" or "DistanceSquared" or "Normalize" or "Lerp" or "Add" or "Subtract"
+            or "Multiply" or "Divide" or "Negate" or "Min" or "Max" or "Abs" or "SquareRoot" or "Clamp")) return false;
+        if (method.Name == "Cross" && type.Fields.Count != 3) return false;
+        var args = new List<Value>();
+        if (!method.IsStatic) args.Add(LowerExpression(invocation.Instance!));
+        foreach (var a in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0)) args.Add(LowerExpression(a.Value));
+        var resultType = Symbols.IrTypeOf(method.ReturnType);
+        switch (method.Name)
+        {
+            case "Dot": result = Dot(args[0], args[1]); return true;
+            case "LengthSquared": result = Dot(args[0], args[0]); return true;
+            case "Length": result = CallMathF("Sqrt", Dot(args[0], args[0])); return true;
+            case "DistanceSquared":
+            case "Distance":
+            {
+                var d = VectorArithmetic(BinaryOperatorKind.Subtract, args[0], args[1], type, invocation.Syntax);
+                var squared = Dot(d, d);
+                result = method.Name == "Distance" ? CallMathF("Sqrt", squared) : squared;
+                return true;
+            }
+            case "Normalize":
+            {
+                var length = CallMathF("Sqrt", Dot(args[0], args[0]));
+                result = Componentwise(type, n => _b.Binary(BinaryOp.Div, Extract(args[0], n), length, IrType.Single));
+                return true;
+            }
+            case "Cross":
+            {
+                Value C(Value v, string n) => Extract(v, n);
+                Value Term(string p, string q) => _b.Binary(BinaryOp.Sub,
+                    _b.Binary(BinaryOp.Mul, C(args[0], p), C(args[1], q), IrType.Single),
+                    _b.Binary(BinaryOp.Mul, C(args[0], q), C(args[1], p), IrType.Single), IrType.Single);
+                result = MakeStruct(type, new List<Value> { Term("Y", "Z"), Term("Z", "X"), Term("X", "Y") });
+                return true;
+            }
+            case "Lerp":
+            {
+                // a + (b - a) * t, as System.Numerics computes it.
+                var d = VectorArithmetic(BinaryOperatorKind.Subtract, args[1], args[0], type, invocation.Syntax);
+                result = VectorArithmetic(BinaryOperatorKind.Add, args[0], VectorArithmetic(BinaryOperatorKind.Multiply, d, args[2], type, invocation.Syntax), type, invocation.Syntax);
+                return true;
+            }
+            case "Add": result = VectorArithmetic(BinaryOperatorKind.Add, args[0], args[1], type, invocation.Syntax); return true;
+            case "Subtract": result = VectorArithmetic(BinaryOperatorKind.Subtract, args[0], args[1], type, invocation.Syntax); return true;
+            case "Multiply": result = VectorArithmetic(BinaryOperatorKind.Multiply, args[0], args[1], type, invocation.Syntax); return true;
+            case "Divide": result = VectorArithmetic(BinaryOperatorKind.Divide, args[0], args[1], type, invocation.Syntax); return true;
+            case "Negate": result = Componentwise(type, n => _b.Unary(UnaryOp.Neg, Extract(args[0], n))); return true;
+            case "Min":
+            case "Max":
+                result = Componentwise(type, n => CallMathF(method.Name, Component(args[0], n), Component(args[1], n)));
+                return true;
+            case "Abs": result = Componentwise(type, n => CallMathF("Abs", Extract(args[0], n))); return true;
+            case "SquareRoot": result = Componentwise(type, n => CallMathF("Sqrt", Extract(args[0], n))); return true;
+            case "Clamp":
+                // Min(Max(v, min), max), as System.Numerics defines it.
+                result = Componentwise(type, n => CallMathF("Min", CallMathF("Max", Component(args[0], n), Component(args[1], n)), Component(args[2], n)));
+                return true;
+        }
+        _ = resultType;
+        return false;
+    }
+
+    private static int VectorDimension(ITypeSymbol? type) => type?.OriginalDefinition.ToDisplayString() switch
+    {
+        "System.Numerics.Vector2" => 2,
+        "System.Numerics.Vector3" => 3,
+        "System.Numerics.Vector4" => 4,
+        _ => 0,
+    };
+
+    /// <summary>Field or property initializers, or an explicit parameterless constructor: <c>new T()</c> is then not all zeros.</summary>
+    private static bool HasMemberInitializers(ITypeSymbol type) =>
+        type.GetMembers().OfType<IMethodSymbol>().Any(m => m.MethodKind == MethodKind.Constructor && m.Parameters.Length == 0 && !m.IsImplicitlyDeclared) ||
+        type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().Any(d => d.Members.Any(m =>
+            m is FieldDeclarationSyntax f ? f.Declaration.Variables.Any(v => v.Initializer != null) && !f.Modifiers.Any(t => t.Text is "static" or "const")
+            : m is PropertyDeclarationSyntax p && p.Initializer != null && !p.Modifiers.Any(t => t.Text == "static")));
+
+    /// <summary>The primary constructor of a positional record: it sets the properties of the same names.</summary>
+    private static bool IsPositionalRecordConstructor(IMethodSymbol ctor, out List<string> names)
+    {
+        names = ctor.Parameters.Select(p => Symbols.Identifier(p.Name)).ToList();
+        if (!ctor.ContainingType.IsRecord) return false;
+        return ctor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is RecordDeclarationSyntax { ParameterList: not null });
     }
 
     // ---------------------------------------------------------------- rules

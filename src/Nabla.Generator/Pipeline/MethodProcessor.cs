@@ -116,6 +116,13 @@ internal static class MethodProcessor
         if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
+            if (p.RefKind is RefKind.Ref or RefKind.Out && Symbols.IrTypeOf(p.Type).IsStruct)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "a struct passed by ref or out",
+                    "; pass it by value (or 'in') and return the new value."));
+                return false;
+            }
+        foreach (var p in method.Parameters)
             if (p.RefKind is RefKind.Ref or RefKind.Out && Symbols.IrTypeOf(p.Type).IsArray)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "an array passed by ref or out", "; pass the array by value (its elements can still be written) and return a new array if it must be replaced."));
@@ -162,6 +169,7 @@ internal static class MethodProcessor
             var lowered = LowerBody(callee, compilation, null, quiet, ct);
             return quiet.Count == 0 ? lowered : null;
         }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
+        StructFolding.Run(function);
         LocalValueNumbering.Run(function);
         LoopInvariantMotion.Run(function);
         // A ref parameter's input is its value read at the entry.
@@ -406,7 +414,9 @@ internal static class MethodProcessor
         }
 
         RegistrationInfo? registration = null;
-        if (!voidResult && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
+        // The runtime operators take and return tangents typed like the inputs: no registration for struct inputs or results.
+        if (!voidResult && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
+            !f.ReturnType.IsStruct && f.Parameters.All(p => !p.Type.IsStruct) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
                 Symbols.TypeName(method.ReturnType),
@@ -430,6 +440,7 @@ internal static class MethodProcessor
         var f = lowered.Function;
         var types = f.Parameters.Select(p => p.Type).ToList();
         string ret = f.ReturnType.Name;
+        string cot = f.ReturnType.Tangent.Name;
         string grad = VjpTransform.GradientType(f, lowered.Wrt).Name;
         var arrayWrt = VjpConvention.ArrayWrt(types, lowered.Wrt);
         var scalarWrt = VjpConvention.ScalarWrt(types, lowered.Wrt);
@@ -451,7 +462,7 @@ internal static class MethodProcessor
 
         w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of ({string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name))}).</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{ret}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
+        w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{cot}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
         // A lambda in a struct cannot capture 'this': it captures a copy.
         if (!method.IsStatic) w.Line("var nablaSelf = this;");
         foreach (int k in arrayParams)
@@ -471,7 +482,7 @@ internal static class MethodProcessor
         w.Indent--;
         w.Line("});");
         w.Line();
-        w.Open($"static {grad} NablaPull({ret} nablaCotangent, {stem}_Residuals nablaResiduals" + string.Concat(arrayWrt.Select(k => $", {types[k].Name} {Shadow(k)}")) + (arrayResult ? $", {ret} nablaShadowResult" : "") + ")");
+        w.Open($"static {grad} NablaPull({cot} nablaCotangent, {stem}_Residuals nablaResiduals" + string.Concat(arrayWrt.Select(k => $", {types[k].Name} {Shadow(k)}")) + (arrayResult ? $", {ret} nablaShadowResult" : "") + ")");
         if (arrayResult) w.Line("global::Nabla.CompilerServices.Shadow.AddInto(nablaShadowResult, nablaCotangent);");
         string call = $"{stem}_Pullback(in nablaResiduals{(arrayResult ? "" : ", nablaCotangent")})";
         w.Line(scalarWrt.Count == 0 ? call + ";" : $"var nablaScalars = {call};");

@@ -62,7 +62,84 @@ internal static class Symbols
             var names = tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : null).ToList();
             return IR.IrType.Tuple(elements, names);
         }
+        if (t is INamedTypeSymbol named && StructTypeOf(named) is { } structType)
+            return structType;
         return new IrType(TypeName(t), TypeKind.Other);
+    }
+
+    /// <summary>A member that holds part of a struct's value: an instance field or an auto-property.</summary>
+    internal sealed record StateMember(ISymbol Symbol, string Name, ITypeSymbol Type, bool NoDerivative, bool Accessible);
+
+    /// <summary>The instance fields and auto-properties of a type, in declaration order: its value.</summary>
+    public static List<StateMember> StateMembers(INamedTypeSymbol type)
+    {
+        var result = new List<StateMember>();
+        var backing = type.GetMembers().OfType<IFieldSymbol>()
+            .Where(f => f.IsImplicitlyDeclared && f.AssociatedSymbol is IPropertySymbol)
+            .ToDictionary(f => (IPropertySymbol)f.AssociatedSymbol!, f => f, SymbolEqualityComparer.Default);
+        static bool Visible(ISymbol s) => s.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Public
+            or Microsoft.CodeAnalysis.Accessibility.Internal or Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal;
+        foreach (var member in type.GetMembers())
+        {
+            switch (member)
+            {
+                case IFieldSymbol f when !f.IsStatic && !f.IsConst && !f.IsImplicitlyDeclared:
+                    result.Add(new StateMember(f, f.Name, f.Type, HasNoDerivative(f), Visible(f) && !f.IsFixedSizeBuffer && f.RefKind == RefKind.None));
+                    break;
+                case IPropertySymbol p when !p.IsStatic && backing.TryGetValue(p, out var field):
+                    result.Add(new StateMember(p, p.Name, p.Type, HasNoDerivative(p) || HasAttribute(field, NoDerivativeAttribute),
+                        Visible(p) && p.GetMethod is { } g && Visible(g)));
+                    break;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>[NoDerivative] on a member, or, for a positional record property, on its parameter.</summary>
+    public static bool HasNoDerivative(ISymbol member)
+    {
+        if (HasAttribute(member, NoDerivativeAttribute)) return true;
+        foreach (var reference in member.DeclaringSyntaxReferences)
+            if (reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.ParameterSyntax parameter &&
+                parameter.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString() is "NoDerivative" or "NoDerivativeAttribute" or "Nabla.NoDerivative" or "global::Nabla.NoDerivative"))
+                return true;
+        return false;
+    }
+
+    private static readonly string[] VectorComponents = { "X", "Y", "Z", "W" };
+
+    /// <summary>
+    /// Structs lowered member by member: System.Numerics.Vector2/3/4, and [Differentiable] structs whose
+    /// members are all visible (public or internal) and are reals, data, or such structs. Null for others.
+    /// </summary>
+    public static IrType? StructTypeOf(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Struct || type.IsTupleType) return null;
+        string name = type.OriginalDefinition.ToDisplayString();
+        if (name is "System.Numerics.Vector2" or "System.Numerics.Vector3" or "System.Numerics.Vector4")
+        {
+            int n = name[name.Length - 1] - '0';
+            var fields = VectorComponents.Take(n).Select(c => new StructField(c, IR.IrType.Single, true)).ToList();
+            return IR.IrType.Struct(TypeName(type), fields, StructConstruction.Positional, null);
+        }
+        if (!HasAttribute(type.OriginalDefinition, DifferentiableAttribute) || type.IsGenericType || type.IsRefLikeType) return null;
+        // A primary constructor's parameters captured by a plain struct are hidden state.
+        if (type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.StructDeclarationSyntax { ParameterList: not null })) return null;
+        var members = StateMembers(type);
+        var primal = new List<StructField>();
+        var tangent = new List<StructField>();
+        foreach (var m in members)
+        {
+            if (!m.Accessible || m.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Error) return null;
+            var ir = IrTypeOf(m.Type);
+            bool differentiable = !m.NoDerivative && ir.IsDifferentiable;
+            // Arrays and tuples inside a struct are not lowered member by member (yet).
+            if (differentiable && ir.Kind is not (TypeKind.Double or TypeKind.Single or TypeKind.Struct)) return null;
+            primal.Add(new StructField(Identifier(m.Name), ir, differentiable));
+            if (differentiable) tangent.Add(new StructField(Identifier(m.Name), ir.Tangent, true));
+        }
+        var tangentType = IR.IrType.Struct(TypeName(type) + ".Tangent", tangent, StructConstruction.Initializer, null);
+        return IR.IrType.Struct(TypeName(type), primal, StructConstruction.Factory, tangentType);
     }
 
     /// <summary>A C# identifier made from any text.</summary>
@@ -112,7 +189,7 @@ internal static class Symbols
     public static bool IsDifferentiableType(ITypeSymbol t)
     {
         var ir = IrTypeOf(t);
-        return ir.IsReal || (ir.IsArray && ir.Scalar != null);
+        return ir.IsReal || (ir.IsArray && ir.Scalar != null) || (ir.IsStruct && ir.IsDifferentiable);
     }
 
     /// <summary>

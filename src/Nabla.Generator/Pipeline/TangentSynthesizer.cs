@@ -383,6 +383,8 @@ internal static class TangentSynthesizer
             primal.Line($"return {Init(m => inheritedNames.Contains(m) ? F("nablaBase", m) : ops.ZeroOf(m.Shape, F("this", m)))};");
             primal.Close();
         }
+        if (Symbols.StructTypeOf(type) is { } lowered)
+            WriteConstruction(primal, type, lowered);
         foreach (var helper in ops.PrimalHelpers.Values)
         {
             primal.Line();
@@ -423,6 +425,36 @@ internal static class TangentSynthesizer
         foreach (var line in primal.ToString().TrimEnd('\n').Split('\n')) w.Line(line);
         TypeDeclarations.Close(w, type);
         return w.ToString();
+    }
+
+    /// <summary>
+    /// A struct lowered member by member is rebuilt from its members by <c>NablaConstruct</c>: a constructor
+    /// can set every member, readonly and init-only ones too. A positional record's members go through its
+    /// primary constructor, which every other constructor must call.
+    /// </summary>
+    private static void WriteConstruction(SourceWriter w, INamedTypeSymbol type, IR.IrType lowered)
+    {
+        var members = lowered.Fields;
+        var positional = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<RecordDeclarationSyntax>()
+            .FirstOrDefault(r => r.ParameterList != null)?.ParameterList!.Parameters.Select(p => p.Identifier.ValueText).ToList();
+        string Parameter(int k) => "nablaMember" + k;
+        var parameters = string.Join(", ", members.Select((m, k) => m.Type.Name + " " + Parameter(k)));
+        string chain = positional is null ? " : this()"
+            : " : this(" + string.Join(", ", positional.Select(name =>
+            {
+                int k = members.ToList().FindIndex(m => m.Name == Symbols.Identifier(name));
+                return k >= 0 ? Parameter(k) : "default";
+            })) + ")";
+        w.Line();
+        w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        w.Open($"private {Symbols.Identifier(type.Name)}(global::Nabla.CompilerServices.ConstructionTag nablaTag{(members.Count == 0 ? "" : ", " + parameters)}){chain}");
+        for (int k = 0; k < members.Count; k++)
+            w.Line($"this.{Symbols.Identifier(members[k].Name)} = {Parameter(k)};");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The value with these members, in declaration order (derivative code rebuilds values with it).</summary>");
+        w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        w.Line($"public static {Symbols.TypeName(type)} NablaConstruct({parameters}) => new {Symbols.TypeName(type)}(default(global::Nabla.CompilerServices.ConstructionTag){(members.Count == 0 ? "" : ", " + string.Join(", ", members.Select((_, k) => Parameter(k))))});");
     }
 
     private static string Cref(INamedTypeSymbol type) =>

@@ -140,6 +140,8 @@ internal sealed class CalleeResolver
         _rules = RuleIndex.For(compilation);
     }
 
+    public Compilation Compilation => _compilation;
+
     public static bool IsStopGradient(IMethodSymbol m) =>
         m.Name == "WithoutDerivative" && m.ContainingType?.ToDisplayString() == Symbols.AutodiffClass;
 

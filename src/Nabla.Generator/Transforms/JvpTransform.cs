@@ -30,7 +30,7 @@ internal sealed class JvpTransform : Cloner
     public static IrFunction Transform(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name)
     {
         var returnType = primal.ReturnType.Kind == TypeKind.Void ? IrType.Void
-            : IrType.Tuple(new[] { primal.ReturnType, primal.ReturnType }, new[] { "Value", "Tangent" });
+            : IrType.Tuple(new[] { primal.ReturnType, primal.ReturnType.Tangent }, new[] { "Value", "Tangent" });
         var f = new IrFunction(name, returnType) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
         var t = new JvpTransform(primal, f, activity);
         t.Run(wrt);
@@ -45,7 +45,7 @@ internal sealed class JvpTransform : Cloner
     /// </summary>
     public static IrFunction? Composable(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name, out string? why)
     {
-        var f = new IrFunction(name, primal.ReturnType) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
+        var f = new IrFunction(name, primal.ReturnType.Tangent) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
         var t = new JvpTransform(primal, f, activity) { _composable = true };
         t.Run(wrt);
         why = t._notComposable;
@@ -64,7 +64,7 @@ internal sealed class JvpTransform : Cloner
             if (p.Variable != null)
                 _tangentVar[p.Variable] = Target.AddRefParameter(TangentName(p.Name), p.Type, RefKindIr.Ref);
             else
-                _tangent[p.Value!] = Target.AddParameter(TangentName(p.Name), p.Type, p.RefKind);
+                _tangent[p.Value!] = Target.AddParameter(TangentName(p.Name), p.Type.Tangent, p.RefKind);
         }
         // An out parameter's tangent is an output too.
         foreach (var p in Source.Parameters.Where(p => p.RefKind == RefKindIr.Out && p.Type.IsReal))
@@ -75,7 +75,7 @@ internal sealed class JvpTransform : Cloner
             foreach (var p in b.Params)
                 if (_activity.IsActive(p))
                 {
-                    var tp = Target.NewValue(p.Type, TangentName(p.Name));
+                    var tp = Target.NewValue(p.Type.Tangent, TangentName(p.Name));
                     tp.ParameterOf = BlockMap[b];
                     BlockMap[b].Params.Add(tp);
                     _tangent[p] = tp;
@@ -125,7 +125,7 @@ internal sealed class JvpTransform : Cloner
     private Value Tangent(Value primal, IrBuilder b) =>
         _tangent.TryGetValue(primal, out var t) ? t
         : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, M(primal))!
-        : b.Zero(primal.Type);
+        : b.Zero(primal.Type.Tangent);
 
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
 
@@ -208,6 +208,29 @@ internal sealed class JvpTransform : Cloner
                 if (t0 != null && r.Type.IsReal) _tangent[r] = b.Convert(t0, r.Type);
                 return;
             }
+            case Op.Member when i.Operands.Count == 1 && i.Operands[0].Type.IsStruct:
+            {
+                // A member's tangent is the same member of the struct's tangent.
+                CloneInstr(i, b);
+                if (_tangent.TryGetValue(i.Operands[0], out var ts) && i.Operands[0].Type.IsDifferentiablePath(i.Text!))
+                {
+                    var member = b.EmitInstr(Op.Member, r.Type.Tangent, new List<Value> { ts }, TangentName(r.Name));
+                    member.Text = i.Text;
+                    _tangent[r] = member.Result!;
+                }
+                return;
+            }
+            case Op.MakeStruct:
+            {
+                // The tangent of a struct built from its leaves: the tangent struct built from theirs.
+                CloneInstr(i, b);
+                var leaves = r.Type.Leaves;
+                var tangents = new List<Value>();
+                for (int k = 0; k < leaves.Count; k++)
+                    if (leaves[k].Differentiable) tangents.Add(Tangent(i.Operands[k], b));
+                _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, tangents, TangentName(r.Name));
+                return;
+            }
             case Op.MakeTuple:
             case Op.TupleGet:
                 // Tuples of reals: not produced by issue-2 code paths except rule returns; data.
@@ -279,7 +302,7 @@ internal sealed class JvpTransform : Cloner
                 .Concat(i.Arguments!.Where(a => a.RefKind == RefKindIr.Out && a.Variable!.Type.IsReal)
                     .Select(a => new Argument(null, RefKindIr.Out, TangentVar(a.Variable!))))
                 .ToList();
-            var type = r is null ? IrType.Void : IrType.Tuple(new[] { r.Type, r.Type });
+            var type = r is null ? IrType.Void : IrType.Tuple(new[] { r.Type, r.Type.Tangent });
             var call = b.Call(new Callee(d.JvpMethod, i.Callee.DisplayName + " (JVP)", i.Callee.IsStatic, null), receiver, jvpArgs, type);
             if (r is null) return;
             Map[r] = b.TupleGet(call.Result!, 0, r.Name);

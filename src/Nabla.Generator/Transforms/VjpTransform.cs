@@ -54,15 +54,15 @@ internal enum FusedResult
 internal static class VjpConvention
 {
     public static List<int> ScalarWrt(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt) =>
-        wrt.Where(k => parameterTypes[k].IsReal).ToList();
+        wrt.Where(k => parameterTypes[k].IsReal || parameterTypes[k].IsStruct).ToList();
 
     /// <summary>By-value scalar inputs (returned by the pullback); ref ones travel through ref adjoint parameters.</summary>
     public static List<int> ScalarWrt(IReadOnlyList<Parameter> parameters, IReadOnlyList<int> wrt) =>
-        wrt.Where(k => parameters[k].Type.IsReal && parameters[k].Variable is null).ToList();
+        wrt.Where(k => (parameters[k].Type.IsReal || parameters[k].Type.IsStruct) && parameters[k].Variable is null).ToList();
 
     public static IrType PullbackResult(IReadOnlyList<Parameter> parameters, IReadOnlyList<int> wrt)
     {
-        var scalars = ScalarWrt(parameters, wrt).Select(k => parameters[k].Type).ToList();
+        var scalars = ScalarWrt(parameters, wrt).Select(k => parameters[k].Type.Tangent).ToList();
         return scalars.Count switch { 0 => IrType.Void, 1 => scalars[0], _ => IrType.Tuple(scalars) };
     }
 
@@ -71,7 +71,7 @@ internal static class VjpConvention
 
     public static IrType PullbackResult(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt)
     {
-        var scalars = ScalarWrt(parameterTypes, wrt).Select(k => parameterTypes[k]).ToList();
+        var scalars = ScalarWrt(parameterTypes, wrt).Select(k => parameterTypes[k].Tangent).ToList();
         return scalars.Count switch { 0 => IrType.Void, 1 => scalars[0], _ => IrType.Tuple(scalars) };
     }
 }
@@ -173,7 +173,7 @@ internal sealed class VjpTransform : Cloner
         };
         t._pb = pullback;
         t._residualsIn = pullback.AddRefParameter(t._residualsName, new IrType(residualType, TypeKind.Other), RefKindIr.In);
-        Value? seed = source.ReturnType.IsReal ? pullback.AddParameter(t._seedName, source.ReturnType) : null;
+        Value? seed = source.ReturnType.IsReal || source.ReturnType.IsStruct ? pullback.AddParameter(t._seedName, source.ReturnType.Tangent) : null;
         // ref and out parameters: in, the cotangent of the value at the return; out, of the value at the entry.
         foreach (var p in source.Parameters.Where(p => p.Variable != null && p.Type.IsReal))
             t._varAdjoint[p.Variable!] = pullback.AddRefParameter("d" + p.Name, p.Type, RefKindIr.Ref);
@@ -203,7 +203,7 @@ internal sealed class VjpTransform : Cloner
         var f = new IrFunction(name, returnType) { IsStatic = source.IsStatic, Modifiers = source.Modifiers };
         var t = new VjpTransform(source, f, activity, wrt, split: false);
         t.BuildPrimal(null, allocateShadows: true);
-        Value? cotangent = result == FusedResult.ValueAndVjp ? f.AddParameter(t._seedName, source.ReturnType) : null;
+        Value? cotangent = result == FusedResult.ValueAndVjp ? f.AddParameter(t._seedName, source.ReturnType.Tangent) : null;
         t._pb = f;
         var entry = f.NewBlock();
         entry.Comment = "Pullback: adjoints flow from the result back to the inputs.";
@@ -221,6 +221,10 @@ internal sealed class VjpTransform : Cloner
         if (source.ReturnType.IsReal)
         {
             seed = cotangent ?? seedBuilder.One(source.ReturnType);
+        }
+        else if (source.ReturnType.IsStruct)
+        {
+            seed = cotangent;
         }
         else
         {
@@ -242,7 +246,7 @@ internal sealed class VjpTransform : Cloner
 
     public static IrType GradientType(IrFunction source, IReadOnlyList<int> wrt)
     {
-        var types = wrt.Select(k => source.Parameters[k].Type).ToList();
+        var types = wrt.Select(k => source.Parameters[k].Type.Tangent).ToList();
         return types.Count == 1 ? types[0] : IrType.Tuple(types);
     }
 
@@ -700,8 +704,47 @@ internal sealed class VjpTransform : Cloner
 
     private void AddTo(Value operand, Value contribution, IrBuilder b)
     {
-        if (!_activity.IsActive(operand) || !operand.Type.IsReal) return;
+        if (!_activity.IsActive(operand)) return;
+        if (operand.Type.IsStruct)
+        {
+            // A struct's adjoint is kept leaf by leaf: each takes its member of the contribution (a tangent struct).
+            foreach (var leaf in operand.Type.Leaves.Where(l => l.Differentiable))
+            {
+                var member = b.EmitInstr(Op.Member, leaf.Type.Tangent, new List<Value> { contribution });
+                member.Text = leaf.Path;
+                b.AddTo(LeafAdjoint(operand, leaf.Path, leaf.Type), member.Result!);
+            }
+            return;
+        }
+        if (!operand.Type.IsReal) return;
         b.AddTo(Adjoint(operand), contribution);
+    }
+
+    private readonly Dictionary<(Value, string), Var> _leafAdjoints = new();
+
+    /// <summary>The adjoint of one leaf of a struct value.</summary>
+    private Var LeafAdjoint(Value primal, string path, IrType leafType)
+    {
+        if (_leafAdjoints.TryGetValue((primal, path), out var v)) return v;
+        v = _pb.NewLocal("d" + (primal.Name ?? "t" + primal.Id) + "_" + path.Replace('.', '_').Replace("@", ""), leafType.Tangent);
+        _leafAdjoints[(primal, path)] = v;
+        return v;
+    }
+
+    /// <summary>The adjoint of a struct value as a tangent struct, built from its leaves' adjoints (which restart at zero in loops).</summary>
+    private Value StructAdjoint(Value primal, IrBuilder b)
+    {
+        var leaves = new List<Value>();
+        foreach (var leaf in primal.Type.Leaves.Where(l => l.Differentiable))
+        {
+            if (_leafAdjoints.TryGetValue((primal, leaf.Path), out var v))
+            {
+                leaves.Add(b.Load(v));
+                if (_zeroAfterRead) b.Store(v, b.Zero(leaf.Type.Tangent));
+            }
+            else leaves.Add(b.Zero(leaf.Type.Tangent));
+        }
+        return b.Emit(Op.MakeStruct, primal.Type.Tangent, leaves);
     }
 
     private void BuildPullback(Block entry, Value? seed, System.Func<IrBuilder, List<Value>, Terminator> finish)
@@ -795,6 +838,7 @@ internal sealed class VjpTransform : Cloner
                 return _varAdjoint.TryGetValue(parameter.Variable, out var va) ? fb.Load(va, "d" + parameter.Name) : fb.Zero(parameter.Type);
             if (p.Type.IsArray)
                 return _shadow.TryGetValue(p, out var s) ? AugmentedValue(s, fb) : ZerosLike(fb, M(p));
+            if (p.Type.IsStruct) return StructAdjoint(p, fb);
             return _adjoints.TryGetValue(p, out var v) ? fb.Load(v, "d" + p.Name) : fb.Zero(p.Type);
         }).ToList();
         final.Terminator = finish(fb, gradients);
@@ -865,6 +909,43 @@ internal sealed class VjpTransform : Cloner
                 if (_callResiduals.ContainsKey(i)) BackwardCall(i, null, b);
                 return;
         }
+        if (_activity.IsActive(i.Result) && i.Result!.Type.IsStruct)
+        {
+            var r0 = i.Result!;
+            switch (i.Op)
+            {
+                case Op.MakeStruct:
+                {
+                    // Each leaf's adjoint goes to the value it was built from.
+                    var leaves = r0.Type.Leaves;
+                    for (int k = 0; k < leaves.Count; k++)
+                    {
+                        if (!leaves[k].Differentiable || !_leafAdjoints.TryGetValue((r0, leaves[k].Path), out var la)) continue;
+                        var g0 = b.Load(la);
+                        if (_zeroAfterRead) b.Store(la, b.Zero(leaves[k].Type.Tangent));
+                        AddTo(i.Operands[k], g0, b);
+                    }
+                    return;
+                }
+                case Op.Call:
+                    BackwardCall(i, StructAdjoint(r0, b), b);
+                    return;
+                case Op.Member when i.Operands[0].Type.IsStruct:
+                {
+                    // A nested struct member: its leaves' adjoints go to the same leaves of the outer struct.
+                    foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable))
+                    {
+                        if (!_leafAdjoints.TryGetValue((r0, leaf.Path), out var la)) continue;
+                        var g0 = b.Load(la);
+                        if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
+                        if (_activity.IsActive(i.Operands[0]))
+                            b.AddTo(LeafAdjoint(i.Operands[0], i.Text + "." + leaf.Path, leaf.Type), g0);
+                    }
+                    return;
+                }
+            }
+            return;
+        }
         if (!_activity.IsActive(i.Result) || !i.Result!.Type.IsReal) return;
         var r = i.Result!;
         var adj = Adjoint(r);
@@ -929,6 +1010,11 @@ internal sealed class VjpTransform : Cloner
             case Op.Call:
                 BackwardCall(i, g, b);
                 return;
+            case Op.Member when i.Operands.Count == 1 && i.Operands[0].Type.IsStruct:
+                // y = s.path: the struct's adjoint at that leaf accumulates y's.
+                if (_activity.IsActive(i.Operands[0]))
+                    b.AddTo(LeafAdjoint(i.Operands[0], i.Text!, r.Type), g);
+                return;
         }
     }
 
@@ -937,7 +1023,7 @@ internal sealed class VjpTransform : Cloner
         var d = i.Callee!.Derivative;
         if (d is null || !_callResiduals.TryGetValue(i, out var residual)) return;
         var wrtArgs = d.Wrt.Where(k => i.Arguments![k].Value != null).Select(k => i.Arguments![k].Value!).ToList();
-        var scalarArgs = wrtArgs.Where(a => a.Type.IsReal).ToList();
+        var scalarArgs = wrtArgs.Where(a => a.Type.IsReal || a.Type.IsStruct).ToList();
         // Real ref and out arguments: their adjoints go in by ref and come back as the adjoints before the call.
         var refArgs = i.Arguments!.Where(a => a.Variable != null && a.Variable.Type.IsReal)
             .Select(a => new Argument(null, RefKindIr.Ref, VarAdjoint(a.Variable!))).ToList();
@@ -946,9 +1032,9 @@ internal sealed class VjpTransform : Cloner
             : new Argument(null, RefKindIr.In, residual.Slot);
         if (d.PullbackMethod != null)
         {
-            var resultType = scalarArgs.Count switch { 0 => IrType.Void, 1 => scalarArgs[0].Type, _ => IrType.Tuple(scalarArgs.Select(a => a.Type).ToList()) };
+            var resultType = scalarArgs.Count switch { 0 => IrType.Void, 1 => scalarArgs[0].Type.Tangent, _ => IrType.Tuple(scalarArgs.Select(a => a.Type.Tangent).ToList()) };
             var args = new List<Argument> { slotArgument };
-            if (i.Result != null && i.Result.Type.IsReal) args.Add(new Argument(g ?? b.Zero(i.Result.Type)));
+            if (i.Result != null && (i.Result.Type.IsReal || i.Result.Type.IsStruct)) args.Add(new Argument(g ?? b.Zero(i.Result.Type.Tangent)));
             args.AddRange(refArgs);
             var cot = b.Call(new Callee(d.PullbackMethod, i.Callee.DisplayName + " (pullback)", true, null), null, args, resultType).Result;
             for (int k = 0; k < scalarArgs.Count; k++)

@@ -1,0 +1,45 @@
+// Checks a function of one differentiable struct (its other inputs fixed by a closure) three ways: the reverse-mode
+// gradient against central finite differences taken along the tangent's flat view (Move by a unit tangent), forward
+// mode along each unit tangent against the gradient, and the value against the original method.
+using System;
+using Xunit;
+
+namespace Nabla.Tests.StructCode;
+
+public static class StructCheck
+{
+    public static void Scalar<T, TT>(Func<T, double> f, Func<T, (double Value, TT Gradient)> valueWithGradient,
+        Func<T, TT, (double Value, double Tangent)> jvp, T x, double h = 1e-6, double tolerance = 1e-6)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT>
+    {
+        var (value, gradient) = valueWithGradient(x);
+        Assert.Equal(f(x), value, 10);
+        var zero = x.ZeroTangent();
+        int n = zero.Count;
+        Assert.True(n > 0);
+        var flat = new double[n];
+        gradient.CopyTo(flat);
+        for (int i = 0; i < n; i++)
+        {
+            var unit = new double[n];
+            unit[i] = 1;
+            var direction = zero.FromSpan(unit);
+            var plus = x;
+            plus.Move(h * direction);
+            var minus = x;
+            minus.Move(-h * direction);
+            double fd = (f(plus) - f(minus)) / (2 * h);
+            Close(fd, flat[i], tolerance, $"gradient[{i}] against finite differences");
+            var (v, tangent) = jvp(x, direction);
+            Assert.Equal(value, v, 10);
+            Close(flat[i], tangent, 1e-12, $"forward mode along unit {i} against reverse mode");
+        }
+    }
+
+    public static void Close(double expected, double actual, double tolerance, string what)
+    {
+        double scale = Math.Max(1, Math.Abs(expected));
+        if (!(Math.Abs(expected - actual) <= tolerance * scale))
+            throw new Xunit.Sdk.XunitException($"{what}: expected {expected:R}, got {actual:R}");
+    }
+}

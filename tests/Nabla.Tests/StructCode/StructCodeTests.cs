@@ -1,0 +1,156 @@
+using System;
+using System.Numerics;
+using Nabla.Tests.Types;
+using Xunit;
+using static Nabla.Tests.StructCode.StructFunctions;
+
+namespace Nabla.Tests.StructCode;
+
+public class StructCodeTests
+{
+    private static readonly Body SomeBody = new() { Mass = 1.3, Height = 0.7, Id = 4 };
+
+    [Fact]
+    public void FieldReads() =>
+        StructCheck.Scalar<Body, Body.Tangent>(PotentialEnergy, b => PotentialEnergy_ValueWithGradient(b), (b, d) => PotentialEnergy_Jvp(b, d), SomeBody);
+
+    [Fact]
+    public void FieldReads_ClosedForm()
+    {
+        var (_, g) = PotentialEnergy_ValueWithGradient(SomeBody);
+        Assert.Equal(9.81 * 0.7, g.Mass, 12);
+        Assert.Equal(1.3 * 9.81, g.Height, 12);
+    }
+
+    [Fact]
+    public void DataMembersFlowThrough() =>
+        StructCheck.Scalar<Particle, Particle.Tangent>(ParticleEnergy, p => ParticleEnergy_ValueWithGradient(p), (p, d) => ParticleEnergy_Jvp(p, d),
+            new Particle { X = 0.4, V = -1.2, Id = 3, Label = "p" });
+
+    [Fact]
+    public void StructAndScalar()
+    {
+        StructCheck.Scalar<Body, Body.Tangent>(b => Mixed(b, 0.8), b => { var r = Mixed_ValueWithGradient(b, 0.8); return (r.Value, r.Gradient.Item1); },
+            (b, d) => Mixed_Jvp(b, 0.8, d, 0), SomeBody);
+        var (_, (_, dg)) = Mixed_ValueWithGradient(SomeBody, 0.8);
+        Assert.Equal(SomeBody.Mass * Math.Sin(SomeBody.Height), dg, 12);
+    }
+
+    [Fact]
+    public void LocalCopiesAndFieldWrites() =>
+        StructCheck.Scalar<Body, Body.Tangent>(LocalCopy, b => LocalCopy_ValueWithGradient(b), (b, d) => LocalCopy_Jvp(b, d), SomeBody);
+
+    [Fact]
+    public void StructResult_ForwardAgainstReverse()
+    {
+        var s = new State { Position = 0.3, Velocity = -0.8 };
+        var p = new Params(2.0, 0.3);
+        var ds = new State.Tangent { Position = 0.7, Velocity = -0.2 };
+        var dp = new Params.Tangent { Stiffness = 0.4, Damping = 1.1 };
+        var (value, tangent) = Step_Jvp(s, p, 0.1, ds, dp, 0.5);
+        Assert.Equal(Step(s, p, 0.1), value);
+        var cot = new State.Tangent { Position = 1.5, Velocity = 0.25 };
+        var (v2, (gs, gp, gdt)) = Step_Vjp(s, p, 0.1, cot);
+        Assert.Equal(value, v2);
+        double left = State.Tangent.Dot(cot, tangent);
+        double right = State.Tangent.Dot(gs, ds) + Params.Tangent.Dot(gp, dp) + gdt * 0.5;
+        StructCheck.Close(left, right, 1e-12, "<cot, J dx> = <J^T cot, dx>");
+        // Finite differences of <cot, Step> along the same direction.
+        double h = 1e-6;
+        State Shift(State x, double e) { x.Move(e * ds); return x; }
+        Params ShiftP(Params x, double e) { x.Move(e * dp); return x; }
+        double F(double e) { var r = Step(Shift(s, e), ShiftP(p, e), 0.1 + 0.5 * e); return cot.Position * r.Position + cot.Velocity * r.Velocity; }
+        StructCheck.Close((F(h) - F(-h)) / (2 * h), left, 1e-6, "finite differences");
+        var (v3, pullback) = Step_ValueWithPullback(s, p, 0.1);
+        var (gs2, gp2, gdt2) = pullback(cot);
+        Assert.Equal(gs, gs2);
+        Assert.Equal(gp, gp2);
+        Assert.Equal(gdt, gdt2);
+    }
+
+    [Fact]
+    public void TimeSteppingThroughStructCalls() =>
+        StructCheck.Scalar<Params, Params.Tangent>(p => Simulate(p, 0.9), p => { var r = Simulate_ValueWithGradient(p, 0.9); return (r.Value, r.Gradient.Item1); },
+            (p, d) => Simulate_Jvp(p, 0.9, d, 0), new Params(3.0, 0.4));
+
+    [Fact]
+    public void WithExpressions() =>
+        StructCheck.Scalar<State, State.Tangent>(WithExpression, s => WithExpression_ValueWithGradient(s), (s, d) => WithExpression_Jvp(s, d),
+            new State { Position = 1.1, Velocity = 0.6 });
+
+    [Fact]
+    public void PositionalRecords()
+    {
+        var (v, (dk, dc)) = Positional_ValueWithGradient(1.5, 0.5);
+        Assert.Equal(1.5 * 0.5 * 1.5, v, 12);
+        Assert.Equal(2 * 1.5 * 0.5, dk, 12);
+        Assert.Equal(1.5 * 1.5, dc, 12);
+        var (_, t) = Positional_Jvp(1.5, 0.5, 0.3, -0.7);
+        StructCheck.Close(dk * 0.3 - dc * 0.7, t, 1e-12, "forward against reverse");
+    }
+
+    [Theory]
+    [InlineData(0.8, 0.4)]
+    [InlineData(-0.8, 0.4)]
+    public void BranchesOverStructLocals(double position, double velocity) =>
+        StructCheck.Scalar<State, State.Tangent>(Branchy, s => Branchy_ValueWithGradient(s), (s, d) => Branchy_Jvp(s, d),
+            new State { Position = position, Velocity = velocity });
+
+    [Fact]
+    public void NestedStructsAndRecordProperties()
+    {
+        var p = new Pendulum { Bob = new Particle { X = 0.3, V = 1.7, Id = 2 }, Length = 2.5, Range = new Interval(-0.4, 0.9) };
+        StructCheck.Scalar<Pendulum, Pendulum.Tangent>(Nested, x => Nested_ValueWithGradient(x), (x, d) => Nested_Jvp(x, d), p);
+    }
+
+    private static Vector3 A = new(0.3f, -1.2f, 0.8f), B = new(1.1f, 0.4f, -0.5f);
+
+    private static float Component(Vector3 v, int k) => k == 0 ? v.X : k == 1 ? v.Y : v.Z;
+    private static Vector3 Unit(int k) => k == 0 ? Vector3.UnitX : k == 1 ? Vector3.UnitY : Vector3.UnitZ;
+
+    [Fact]
+    public void Vector3Methods_AgainstFiniteDifferences()
+    {
+        var (value, (ga, gb)) = VectorMath_ValueWithGradient(A, B);
+        Assert.Equal(VectorMath(A, B), value, 5);
+        for (int k = 0; k < 3; k++)
+        {
+            // Central differences in double of the float function, with a float-sized step.
+            float h = 1e-2f;
+            double fa = (VectorMath(A + h * Unit(k), B) - (double)VectorMath(A - h * Unit(k), B)) / (2 * h);
+            double fb = (VectorMath(A, B + h * Unit(k)) - (double)VectorMath(A, B - h * Unit(k))) / (2 * h);
+            StructCheck.Close(fa, Component(ga, k), 2e-3, "d/da" + k);
+            StructCheck.Close(fb, Component(gb, k), 2e-3, "d/db" + k);
+            var (_, ta) = VectorMath_Jvp(A, B, Unit(k), Vector3.Zero);
+            var (_, tb) = VectorMath_Jvp(A, B, Vector3.Zero, Unit(k));
+            StructCheck.Close(Component(ga, k), ta, 1e-5, "forward a" + k);
+            StructCheck.Close(Component(gb, k), tb, 1e-5, "forward b" + k);
+        }
+    }
+
+    [Fact]
+    public void Vector3Operators_ClosedForm()
+    {
+        // f(a, b, s) = a s + b / 2 - a * b: J_a = diag(s - b), J_b = diag(1/2 - a), J_s = a.
+        var cot = new Vector3(0.5f, -1f, 2f);
+        var (value, (ga, gb, gs)) = VectorOps_Vjp(A, B, 1.5f, cot);
+        Assert.Equal(VectorOps(A, B, 1.5f), value);
+        Assert.Equal(cot * (new Vector3(1.5f) - B), ga);
+        Assert.Equal(cot * (new Vector3(0.5f) - A), gb);
+        Assert.Equal(Vector3.Dot(cot, A), gs, 5);
+        var (_, t) = VectorOps_Jvp(A, B, 1.5f, Vector3.UnitY, Vector3.Zero, 0f);
+        Assert.Equal(new Vector3(0, 1.5f - B.Y, 0), t);
+    }
+
+    [Fact]
+    public void PerceptronPredict()
+    {
+        var m = new Perceptron { Weight = new Vector2(0.5f, -0.25f), Bias = 0.1f, Seed = 7 };
+        var x = new Vector2(2f, 3f);
+        var (v, (gm, gx)) = Predict_ValueWithGradient(m, x);
+        Assert.Equal(m.Predict(x), v, 6);
+        Assert.Equal(x, gm.Weight);
+        Assert.Equal(1f, gm.Bias);
+        Assert.Equal(m.Weight, gx);
+    }
+}

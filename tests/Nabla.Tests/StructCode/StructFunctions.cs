@@ -1,0 +1,100 @@
+// Code over differentiable structs and System.Numerics vectors (issue 4 §2, §3): field reads and writes,
+// struct locals, object initializers, `with`, positional records, struct results, calls passing structs.
+using System;
+using System.Numerics;
+using Nabla.Tests.Types;
+
+namespace Nabla.Tests.StructCode;
+
+[Differentiable]
+public partial struct Body
+{
+    public double Mass;
+    public double Height;
+    [NoDerivative] public int Id;
+}
+
+[Differentiable]
+public partial struct State
+{
+    public double Position;
+    public double Velocity;
+}
+
+[Differentiable]
+public partial record struct Params(double Stiffness, double Damping);
+
+public static partial class StructFunctions
+{
+    [Differentiable]
+    public static double PotentialEnergy(Body b) => b.Mass * 9.81 * b.Height;
+
+    [Differentiable]
+    public static double ParticleEnergy(Particle p) => 0.5 * p.V * p.V + p.X * p.Id;
+
+    [Differentiable]
+    public static double Mixed(Body b, double g) => b.Mass * g * Math.Sin(b.Height);
+
+    [Differentiable]
+    public static double LocalCopy(Body b)
+    {
+        var c = b;
+        c.Mass = c.Mass * 2;
+        c.Height += b.Mass;
+        return c.Mass * c.Height;
+    }
+
+    [Differentiable]
+    public static State Step(State s, Params p, double dt)
+    {
+        double a = -p.Stiffness * s.Position - p.Damping * s.Velocity;
+        return new State { Position = s.Position + dt * s.Velocity, Velocity = s.Velocity + dt * a };
+    }
+
+    [Differentiable]
+    public static double Simulate(Params p, double x0)
+    {
+        var s = new State { Position = x0, Velocity = 0 };
+        for (int k = 0; k < 20; k++)
+            s = Step(s, p, 0.05);
+        return s.Position * s.Position + s.Velocity;
+    }
+
+    [Differentiable]
+    public static double WithExpression(State s)
+    {
+        var t = s with { Velocity = s.Velocity * 3 };
+        return t.Position * t.Velocity;
+    }
+
+    [Differentiable]
+    public static double Positional(double k, double c)
+    {
+        var p = new Params(k, c);
+        var q = p with { Damping = p.Damping * k };
+        return q.Stiffness * q.Damping;
+    }
+
+    [Differentiable]
+    public static double Branchy(State s)
+    {
+        State t = default;
+        if (s.Position > 0) t.Position = s.Position * s.Velocity;
+        else t = s;
+        t.Velocity += 1;
+        return t.Position + t.Velocity * t.Velocity;
+    }
+
+    [Differentiable]
+    public static double Nested(Pendulum p) => p.Bob.X * p.Length + p.Bob.V * p.Range.Hi - p.Range.Lo;
+
+    [Differentiable]
+    public static Vector3 VectorOps(Vector3 a, Vector3 b, float s) => a * s + b / 2f - a * b;
+
+    [Differentiable]
+    public static float VectorMath(Vector3 a, Vector3 b) =>
+        Vector3.Dot(a, b) + a.Length() + Vector3.Distance(a, b) + Vector3.Cross(a, b).Y + Vector3.Normalize(a).X + Vector3.Lerp(a, b, 0.25f).Z;
+
+    [Differentiable]
+    public static float Predict(Perceptron m, Vector2 input) => Vector2.Dot(m.Weight, input) + m.Bias;
+}
