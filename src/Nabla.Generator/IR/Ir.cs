@@ -166,7 +166,12 @@ internal sealed record Callee(
     IReadOnlyList<string>? ParameterNames = null,
     IReadOnlyList<int>? NoDerivativeParameters = null,
     /// <summary>How widely the callee (with its containing types) is visible: 3 public, 2 internal, 1 less.</summary>
-    int AccessRank = 3);
+    int AccessRank = 3,
+    /// <summary>
+    /// An instance method of a differentiable struct: its receiver is its first argument (the derivatives are static
+    /// members taking it first); the original is still called as <c>args[0].Method(rest)</c>.
+    /// </summary>
+    bool ReceiverAsArgument = false);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

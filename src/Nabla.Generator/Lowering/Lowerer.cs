@@ -588,6 +588,7 @@ internal sealed class Lowerer
     {
         ILocalSymbol l => l.Name,
         IParameterSymbol p => p.Name,
+        IMethodSymbol => "self",
         LeafKey k => VariableName(k.Root) is { } root ? root + "_" + k.Path.Replace('.', '_').Replace("@", "") : null,
         _ => null,
     };
@@ -933,6 +934,12 @@ internal sealed class Lowerer
         if (invocation.Instance != null && !method.IsStatic)
             receiver = LowerExpression(invocation.Instance);
         var args = LowerArguments(invocation.Arguments, method);
+        if (callee.ReceiverAsArgument && receiver != null)
+        {
+            // A differentiable struct's instance method: the receiver is the derivatives' first input.
+            args.Insert(0, new Argument(receiver));
+            receiver = null;
+        }
         var resultType = Symbols.IrTypeOf(method.ReturnType);
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
             Unsupported(invocation.Syntax, "a call that returns by reference", ".");
@@ -1084,6 +1091,9 @@ internal sealed class Lowerer
 
     private void Assign(IOperation target, Value value)
     {
+        if (ThisRoot != null && (TryStructRoot(target, out var written, out _) || TryStructPlace(target, out written, out _, out _)) && written == ThisRoot)
+            Unsupported(target.Syntax, "changing 'this' in a [Differentiable] method of a struct",
+                "; copy 'this' to a local and change that, or write a static method that takes the struct and returns the new value.");
         if (TryStructRoot(target, out var root, out _))
         {
             WriteStruct(root, "", value);

@@ -144,6 +144,10 @@ internal static class MethodProcessor
         var attr = Symbols.GetAttribute(method, Symbols.DifferentiableAttribute);
         wrtText ??= attr is null ? null : Symbols.NamedString(attr, "Wrt");
         var wrt = Symbols.ParseWrt(method, wrtText, out var unknown);
+        // A differentiable struct's 'this' is an input too, unless a Wrt list leaves it out ("this" names it).
+        bool selfInWrt = wrtText is null || wrtText.Split(',').Any(w => w.Trim() == "this");
+        if (unknown == "this" && Symbols.HasDifferentiableSelf(method)) unknown = null;
+        wrt = Symbols.WithSelf(method, wrt, selfInWrt);
         if (unknown != null)
         {
             var where = wrtLocation ?? attr?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? method.Locations.FirstOrDefault();
@@ -283,15 +287,23 @@ internal static class MethodProcessor
         if (model.GetOperation(syntax, ct) is not IMethodBodyOperation body)
             return null;
         var graph = ControlFlowGraph.Create(body, ct);
+        bool self = Symbols.HasDifferentiableSelf(method);
         var function = new IrFunction(method.Name, Symbols.IrTypeOf(method.ReturnType))
         {
-            IsStatic = method.IsStatic,
-            Modifiers = Symbols.Accessibility(method.DeclaredAccessibility) + (method.IsStatic ? " static" : ""),
+            IsStatic = method.IsStatic || self,
+            Modifiers = Symbols.Accessibility(method.DeclaredAccessibility) + (method.IsStatic || self ? " static" : ""),
         };
         var bindings = new List<(ISymbol, Value)>();
         var writeBack = new List<(ISymbol, Var)>();
         var entry = function.NewBlock();
         var entryBuilder = new IrBuilder(function, entry);
+        if (self)
+        {
+            // 'this' of a differentiable struct is the first input; the method symbol stands for it in lowering.
+            string selfName = "self";
+            for (int n = 1; method.Parameters.Any(p => p.Name == selfName || "d" + p.Name == selfName); n++) selfName = "self" + n;
+            bindings.Add((method, function.AddParameter(selfName, Symbols.IrTypeOf(method.ContainingType))));
+        }
         for (int k = 0; k < method.Parameters.Length; k++)
         {
             var p = method.Parameters[k];
@@ -312,7 +324,7 @@ internal static class MethodProcessor
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
         }
         var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct)
-        { OuterGraph = graph, WriteBack = writeBack, FallbackLocation = method.Locations.FirstOrDefault() };
+        { OuterGraph = graph, WriteBack = writeBack, FallbackLocation = method.Locations.FirstOrDefault(), ThisRoot = self ? method : null };
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
@@ -374,7 +386,7 @@ internal static class MethodProcessor
         bool forwardGradient = fused != null && scalarResult && lowered.Wrt.Count == 1 &&
                                f.Parameters[lowered.Wrt[0]].Type.IsReal && f.Parameters.All(p => p.Variable is null);
         string callArgs = string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Name));
-        string self = method.IsStatic ? "" : "this.";
+        string self = method.IsStatic || Symbols.HasDifferentiableSelf(method) ? "" : "this.";
         // F_ValueWithGradient as a thin wrapper over other generated halves, with the fused method's signature.
         void OpenGradientWrapper(string summary)
         {
@@ -455,16 +467,16 @@ internal static class MethodProcessor
             ? $"global::Nabla.CompilerServices.Shadow.CopyOf({Input(k)})" : f.Parameters[k].Name;
         string RunPrimal(string value, bool again = false) =>
             string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
-            $"{value} = {(method.IsStatic ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
+            $"{value} = {((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
             : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "nablaScalars" : "nablaScalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
 
         w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of ({string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name))}).</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open($"{access}{(method.IsStatic ? " static" : "")} ({ret} Value, global::System.Func<{cot}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
+        w.Open($"{access}{((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? " static" : "")} ({ret} Value, global::System.Func<{cot}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
         // A lambda in a struct cannot capture 'this': it captures a copy.
-        if (!method.IsStatic) w.Line("var nablaSelf = this;");
+        if (!(method.IsStatic || Symbols.HasDifferentiableSelf(method))) w.Line("var nablaSelf = this;");
         foreach (int k in arrayParams)
             w.Line($"var {Input(k)} = global::Nabla.CompilerServices.Shadow.CopyOf({f.Parameters[k].Name});");
         w.Line(RunPrimal($"{ret} nablaValue"));
@@ -505,7 +517,7 @@ internal static class MethodProcessor
         string args = string.Join(", ", f.Parameters.Select(p => p.Name).Concat(lowered.Wrt.Select(k => "gradient_" + f.Parameters[k].Name.TrimStart('@'))));
         w.Line($"/// <summary>Reverse mode of {display}: returns its value and writes its gradient into the given arrays (same shapes as the inputs), allocating nothing in steady state.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open($"{access}{(method.IsStatic ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
+        w.Open($"{access}{((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
         foreach (int k in lowered.Wrt)
             w.Line($"global::Nabla.CompilerServices.Shadow.Clear(gradient_{f.Parameters[k].Name.TrimStart('@')});");
         w.Line($"{ret} nablaValue = {stem}_Primal({args}, out {stem}_Residuals nablaResiduals);");

@@ -131,6 +131,8 @@ internal static class Symbols
         foreach (var m in members)
         {
             if (!m.Accessible || m.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Error) return null;
+            // A member that is neither differentiable nor data has NABLA0010: the type is not lowered member by member.
+            if (!m.NoDerivative && Pipeline.TangentShapes.Of(m.Type) is null && !Pipeline.TangentShapes.IsData(m.Type)) return null;
             var ir = IrTypeOf(m.Type);
             bool differentiable = !m.NoDerivative && ir.IsDifferentiable;
             // Arrays and tuples inside a struct are not lowered member by member (yet).
@@ -202,6 +204,17 @@ internal static class Symbols
         string? wrt = attr is null ? null : NamedString(attr, "Wrt");
         return ParseWrt(method, wrt, out _);
     }
+
+    /// <summary>
+    /// An instance method of a struct lowered member by member: 'this' is a differentiation input. Its derivatives are
+    /// static members whose first parameter is the receiver (the convention of rules for instance methods).
+    /// </summary>
+    public static bool HasDifferentiableSelf(IMethodSymbol method) =>
+        !method.IsStatic && method.MethodKind == MethodKind.Ordinary && IrTypeOf(method.ContainingType) is { IsStruct: true, IsDifferentiable: true };
+
+    /// <summary>The inputs of the derivatives: with a differentiable receiver, it comes first (index 0) and the parameters after.</summary>
+    public static List<int> WithSelf(IMethodSymbol method, List<int> wrt, bool includeSelf = true) =>
+        HasDifferentiableSelf(method) ? (includeSelf ? new[] { 0 } : new int[0]).Concat(wrt.Select(k => k + 1)).ToList() : wrt;
 
     public static List<int> ParseWrt(IMethodSymbol method, string? wrt, out string? unknown)
     {

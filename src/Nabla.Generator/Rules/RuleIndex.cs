@@ -160,10 +160,12 @@ internal sealed class CalleeResolver
         if (derivative?.JvpMethod != null && method.IsStatic && !method.IsGenericMethod &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
             inlineId = method.OriginalDefinition.GetDocumentationCommentId();
+        bool self = derivative != null && Symbols.HasDifferentiableSelf(method);
+        int shift = self ? 1 : 0;
         return new Callee(expression, display, method.IsStatic, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt,
-            ParameterNames: method.Parameters.Select(p => p.Name).ToList(),
-            NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal).ToList(),
-            AccessRank: Symbols.AccessRank(method));
+            ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
+            NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
+            AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self);
     }
 
     /// <summary>The rule's differentiable partials (second order), when its split class has them.</summary>
@@ -206,9 +208,11 @@ internal sealed class CalleeResolver
             var original = method.OriginalDefinition;
             string owner = Symbols.TypeName(method.ContainingType);
             string stem = Symbols.DerivativeStem(original);
-            string prefix = method.IsStatic ? owner + "." : "";
+            bool self = Symbols.HasDifferentiableSelf(method);
+            string prefix = method.IsStatic || self ? owner + "." : "";
             var wrt = Symbols.DefaultWrt(original);
-            if (wrt.Count == 0 || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
+            if (wrt.Count == 0 && !self || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
+            wrt = Symbols.WithSelf(method, wrt);
             return new CalleeDerivative(prefix + stem + "_Primal", owner + "." + stem + "_Pullback", prefix + stem + "_Jvp",
                 null, owner + "." + stem + "_Residuals", wrt);
         }

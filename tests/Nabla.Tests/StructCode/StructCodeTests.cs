@@ -153,4 +153,52 @@ public class StructCodeTests
         Assert.Equal(1f, gm.Bias);
         Assert.Equal(m.Weight, gx);
     }
+
+    private static readonly Spring SomeSpring = new() { K = 2.5, Rest = 0.4 };
+
+    [Fact]
+    public void InstanceMethods_ThisIsAnInput()
+    {
+        StructCheck.Scalar<Spring, Spring.Tangent>(s => s.Energy(1.3), s => { var r = Spring.Energy_ValueWithGradient(s, 1.3); return (r.Value, r.Gradient.Item1); },
+            (s, d) => Spring.Energy_Jvp(s, 1.3, d, 0), SomeSpring);
+        var (_, (ds, dx)) = Spring.Energy_ValueWithGradient(SomeSpring, 1.3);
+        Assert.Equal(0.5 * 0.9 * 0.9, ds.K, 12);
+        Assert.Equal(-2.5 * 0.9, ds.Rest, 12);
+        Assert.Equal(2.5 * 0.9, dx, 12);
+    }
+
+    [Fact]
+    public void InstanceMethods_CallsOnThis() =>
+        StructCheck.Scalar<Spring, Spring.Tangent>(s => s.Total(1.3), s => { var r = Spring.Total_ValueWithGradient(s, 1.3); return (r.Value, r.Gradient.Item1); },
+            (s, d) => Spring.Total_Jvp(s, 1.3, d, 0), SomeSpring);
+
+    [Fact]
+    public void InstanceMethods_WrtLeavesThisOut()
+    {
+        var (v, dx) = Spring.EnergyInX_ValueWithGradient(SomeSpring, 1.3);
+        Assert.Equal(SomeSpring.Energy(1.3), v, 12);
+        Assert.Equal(2.5 * 0.9, dx, 12);
+    }
+
+    [Fact]
+    public void InstanceMethods_CalledFromOtherCode() =>
+        StructCheck.Scalar<Spring, Spring.Tangent>(s => UseSpring(s, 0.7), s => { var r = UseSpring_ValueWithGradient(s, 0.7); return (r.Value, r.Gradient.Item1); },
+            (s, d) => UseSpring_Jvp(s, 0.7, d, 0), SomeSpring);
+
+    [Fact]
+    public void PerceptronPredict_InstanceMethod()
+    {
+        var m = new Perceptron { Weight = new Vector2(0.5f, -0.25f), Bias = 0.1f, Seed = 7 };
+        var x = new Vector2(2f, 3f);
+        var (v, (gm, gx)) = PredictThroughMethod_ValueWithGradient(m, x);
+        float p = m.Predict(x);
+        Assert.Equal(p * p, v, 5);
+        Assert.Equal(2 * p * x, gm.Weight);
+        Assert.Equal(2 * p, gm.Bias, 5);
+        Assert.Equal(2 * p * m.Weight, gx);
+        var (v2, (gm2, gx2)) = Perceptron.Predict_ValueWithGradient(m, x);
+        Assert.Equal(p, v2);
+        Assert.Equal(x, gm2.Weight);
+        Assert.Equal(m.Weight, gx2);
+    }
 }

@@ -24,8 +24,38 @@ public partial struct State
 [Differentiable]
 public partial record struct Params(double Stiffness, double Damping);
 
+[Differentiable]
+public partial struct Spring
+{
+    public double K;
+    public double Rest;
+
+    [Differentiable]
+    public double Energy(double x)
+    {
+        var d = x - Rest;
+        return 0.5 * K * d * d;
+    }
+
+    [Differentiable]
+    public double Force(double x) => -K * (x - Rest);
+
+    /// <summary>Calls on 'this', implicit and explicit.</summary>
+    [Differentiable]
+    public double Total(double x) => Energy(x) + this.Force(x) * 0.1;
+
+    [Differentiable(Wrt = "x")]
+    public double EnergyInX(double x) => Energy(x);
+}
+
 public static partial class StructFunctions
 {
+    [Differentiable]
+    public static double UseSpring(Spring s, double x) => s.Energy(x) * s.K + s.Total(x * 2);
+
+    [Differentiable]
+    public static float PredictThroughMethod(Perceptron m, Vector2 input) => m.Predict(input) * m.Predict(input);
+
     [Differentiable]
     public static double PotentialEnergy(Body b) => b.Mass * 9.81 * b.Height;
 

@@ -89,7 +89,7 @@ public partial struct Tupled
     public (int, string) Data;   // all data: silent
 }
 
-/// <summary>API.md §4's Perceptron; Predict is plain here: [Differentiable] instance methods over differentiable types come later.</summary>
+/// <summary>API.md §4's Perceptron.</summary>
 [Differentiable]
 public partial struct Perceptron
 {
@@ -97,6 +97,7 @@ public partial struct Perceptron
     public float Bias;
     [NoDerivative] public int Seed;
 
+    [Differentiable]
     public float Predict(Vector2 input) => Vector2.Dot(Weight, input) + Bias;
 }
 
