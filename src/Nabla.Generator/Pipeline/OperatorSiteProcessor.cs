@@ -56,6 +56,8 @@ internal static class OperatorSiteProcessor
         if (op.Parameters.Length < 2 || op.Parameters[0].Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
             return Empty;
         var fArg = inv.ArgumentList.Arguments[0].Expression;
+        if (BoxedInput(op) is { } boxed && ((CSharpParseOptions)inv.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp13)
+            return Fail(op.Name, fArg, $"its input is the differentiable type '{boxed.Name}', whose gradient is a '{boxed.Name}.Tangent': the operator overloads for differentiable types need C# 13 or later (set LangVersion), or call the generated F_ValueWithGradient member directly");
         if (!InterceptorsEnabled(inv.SyntaxTree.Options))
         {
             // Without interceptors a method group still works through the registry; a lambda cannot.
@@ -80,6 +82,18 @@ internal static class OperatorSiteProcessor
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[] { d })));
         }
     }
+
+    /// <summary>
+    /// A single input of a [Differentiable] type of this compilation: its IDifferentiable&lt;T, T.Tangent&gt; is generated,
+    /// so the generator sees the general overload bound, while the compiler binds the one for differentiable types
+    /// (overload resolution priority) once the generated code is there. The interceptor must have that one's signature.
+    /// </summary>
+    private static INamedTypeSymbol? BoxedInput(IMethodSymbol op) =>
+        op.ContainingType.ToDisplayString() == Symbols.AutodiffClass && op.TypeParameters.Length == 2 &&
+        op.Name is "Gradient" or "ValueWithGradient" or "ValueWithPullback" or "Vjp" &&
+        op.Parameters[1].Type is INamedTypeSymbol input && TangentShapes.IsDifferentiableType(input) &&
+        !input.AllInterfaces.Any(i => i.OriginalDefinition.ToDisplayString() == "Nabla.IDifferentiable<TSelf, TTangent>")
+            ? input : null;
 
     private static bool InterceptorsEnabled(ParseOptions options) =>
         options.Features.Where(f => f.Key is "InterceptorsNamespaces" or "InterceptorsPreviewNamespaces")
@@ -601,7 +615,12 @@ internal static class OperatorSiteProcessor
         int n = invoke.Parameters.Length;
         var ps = op.Parameters;
         string Param(int k) => Symbols.Identifier(ps[k].Name);
-        var primals = Enumerable.Range(1, n).Select(Param).ToList();
+        // An input of a differentiable type arrives as IDifferentiable<T, TT> (so that C# infers TT): unbox it.
+        string Primal(int k) => ps[k].Type is INamedTypeSymbol { Name: "IDifferentiable", TypeArguments.Length: 2 } boxed &&
+                                boxed.ContainingNamespace.ToDisplayString() == "Nabla"
+            ? "((" + boxed.TypeArguments[0].ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
+            : k == 1 && BoxedInput(op) is { } generated ? "((" + generated.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")" : Param(k);
+        var primals = Enumerable.Range(1, n).Select(Primal).ToList();
         var capturedArgs = captures.Select((c, k) => "nablaCapture" + k).ToList();
         string Args(IEnumerable<string> extra) => string.Join(", ", primals.Concat(capturedArgs).Concat(extra));
         string? body;
@@ -698,7 +717,19 @@ internal static class OperatorSiteProcessor
         w.Open("file static class NablaInterceptor_" + id);
         w.Line(attribute);
         string parameters = string.Join(", ", ps.Select(p => p.Type.ToDisplayString(Symbols.TypeFormat) + " " + Symbols.Identifier(p.Name)));
-        w.Open($"public static {op.ReturnType.ToDisplayString(Symbols.TypeFormat)} {op.Name}({parameters})");
+        string returnType = op.ReturnType.ToDisplayString(Symbols.TypeFormat);
+        if (BoxedInput(op) is { } boxed)
+        {
+            string t = boxed.ToDisplayString(Symbols.TypeFormat), tt = t + ".Tangent", tr = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
+            parameters = $"global::System.Func<{t}, {tr}> {Param(0)}, global::Nabla.IDifferentiable<{t}, {tt}> {Param(1)}" + (ps.Length > 2 ? $", {tr} {Param(2)}" : "");
+            returnType = op.Name switch
+            {
+                "ValueWithGradient" => $"({tr} Value, {tt} Gradient)",
+                "ValueWithPullback" => $"({tr} Value, global::System.Func<{tr}, {tt}> Pullback)",
+                _ => tt,
+            };
+        }
+        w.Open($"public static {returnType} {op.Name}({parameters})");
         if (captureReadsAtCall)
         {
             string f = Symbols.Identifier(functionParameter);

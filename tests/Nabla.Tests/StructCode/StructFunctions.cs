@@ -51,6 +51,9 @@ public partial struct Spring
 public static partial class StructFunctions
 {
     [Differentiable]
+    public static double PotentialEnergyOfSpring(Spring s) => s.Energy(1.0) + s.K;
+
+    [Differentiable]
     public static double UseSpring(Spring s, double x) => s.Energy(x) * s.K + s.Total(x * 2);
 
     [Differentiable]

@@ -1,0 +1,60 @@
+// The operators of API.md §3 on a function of one [Differentiable] type (API.md §4): gradients come back as the
+// type's Tangent. The input is taken as IDifferentiable<T, TT> so that C# infers the tangent type TT from it;
+// overload resolution priority makes these win over the general overloads (which would type the gradient as T).
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Nabla;
+
+public static partial class Autodiff
+{
+    /// <summary>The gradient of a scalar-valued function of a differentiable type, as the type's tangent.</summary>
+    /// <param name="f">A differentiable function of one input.</param>
+    /// <param name="x">The point (a [Differentiable] struct or class value).</param>
+    /// <returns><c>∂f/∂x</c> at <paramref name="x"/>: a <c>T.Tangent</c>.</returns>
+    /// <remarks>A struct input is boxed to pass it as <see cref="IDifferentiable{TSelf, TTangent}"/>; the generated
+    /// <c>F_ValueWithGradient</c> members take it unboxed.</remarks>
+    [OverloadResolutionPriority(1)]
+    public static TT Gradient<T, TT, TR>([Differentiable] Func<T, TR> f, IDifferentiable<T, TT> x)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradient(f, x).Gradient;
+
+    /// <summary>The value and gradient of a scalar-valued function of a differentiable type.</summary>
+    /// <param name="f">A differentiable function of one input.</param>
+    /// <param name="x">The point (a [Differentiable] struct or class value).</param>
+    /// <returns><c>(f(x), ∂f/∂x)</c>, the gradient a <c>T.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, TT Gradient) ValueWithGradient<T, TT, TR>([Differentiable] Func<T, TR> f, IDifferentiable<T, TT> x)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradientOf<Func<T, (TR Value, TT Gradient)>>(f)((T)x);
+
+    /// <summary>The value and the pullback of a scalar-valued function of a differentiable type.</summary>
+    /// <param name="f">A differentiable function of one input.</param>
+    /// <param name="x">The point (a [Differentiable] struct or class value).</param>
+    /// <returns><c>f(x)</c> and a function from a cotangent of the result to a <c>T.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<TR, TT> Pullback) ValueWithPullback<T, TT, TR>([Differentiable] Func<T, TR> f, IDifferentiable<T, TT> x)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR>
+        => ValueWithPullbackOf<Func<T, (TR Value, Func<TR, TT> Pullback)>>(f)((T)x);
+
+    /// <summary>One vector–Jacobian product of a scalar-valued function of a differentiable type.</summary>
+    /// <param name="f">A differentiable function of one input.</param>
+    /// <param name="x">The point (a [Differentiable] struct or class value).</param>
+    /// <param name="cotangent">The cotangent of the result.</param>
+    /// <returns><c>cotangent · ∂f/∂x</c>: a <c>T.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static TT Vjp<T, TT, TR>([Differentiable] Func<T, TR> f, IDifferentiable<T, TT> x, TR cotangent)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR>
+        => ValueWithPullback(f, x).Pullback(cotangent);
+
+    /// <summary>The value and directional derivative of a scalar-valued function of a differentiable type along a tangent.</summary>
+    /// <param name="f">A differentiable function of one input.</param>
+    /// <param name="x">The point (a [Differentiable] struct or class value).</param>
+    /// <param name="dx">The direction: a <c>T.Tangent</c>.</param>
+    /// <returns><c>(f(x), ∂f/∂x · dx)</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, TR Tangent) Jvp<T, TT, TR>([Differentiable] Func<T, TR> f, IDifferentiable<T, TT> x, TT dx)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR>
+        => JvpOf<Func<T, TT, (TR Value, TR Tangent)>>(f)((T)x, dx);
+}

@@ -1,0 +1,75 @@
+// The runtime operators on functions of differentiable types (API.md §3-4): the gradient comes back as T.Tangent.
+using System.Numerics;
+using Nabla.Tests.Types;
+using Xunit;
+using static Nabla.Autodiff;
+
+namespace Nabla.Tests.StructCode;
+
+public partial class OperatorsOnStructsTests
+{
+    private static readonly Vector2[] Inputs = { new(0, 0), new(0, 1), new(1, 0), new(1, 1) };
+    private static readonly float[] AndGate = { 0, 0, 0, 1 };
+
+    /// <summary>The seed's perceptron: an AND gate learned with valueWithGradient in a loop of 100 steps.</summary>
+    [Fact]
+    public void Perceptron_LearnsTheAndGate()
+    {
+        var xs = Inputs;
+        var ys = AndGate;
+        var model = new Perceptron { Weight = new Vector2(0.3f, -0.6f), Bias = 0 };
+        float first = 0, last = 0;
+        for (int step = 0; step < 100; step++)
+        {
+            var (loss, gradient) = ValueWithGradient(m =>
+            {
+                float total = 0;
+                for (int i = 0; i < xs.Length; i++)
+                {
+                    float error = ys[i] - m.Predict(xs[i]);
+                    total += error * error / 2;
+                }
+                return total;
+            }, model);
+            if (step == 0) first = loss;
+            last = loss;
+            Perceptron.Tangent g = gradient;
+            model.Weight -= g.Weight * 0.1f;
+            model.Bias -= g.Bias * 0.1f;
+        }
+        Assert.True(last < 0.5f * first, $"loss {first} -> {last}");
+        Assert.True(last < 0.15f, $"final loss {last}");
+    }
+
+    [Fact]
+    public void Gradient_IsTheTangent_AndMatchesTheClosedForm()
+    {
+        var m = new Perceptron { Weight = new Vector2(0.5f, -0.25f), Bias = 0.1f };
+        var x = new Vector2(2f, 3f);
+        Perceptron.Tangent g = Gradient(p => p.Predict(x) * 2f, m);
+        Assert.Equal(2f * x, g.Weight);
+        Assert.Equal(2f, g.Bias);
+        var (v, pullback) = ValueWithPullback(p => p.Predict(x), m);
+        Assert.Equal(m.Predict(x), v);
+        Assert.Equal(3f * x, pullback(3f).Weight);
+        Assert.Equal(0.5f * x, Vjp(p => p.Predict(x), m, 0.5f).Weight);
+        var (v2, t) = Perceptron.Predict_Jvp(m, x, new Perceptron.Tangent { Weight = Vector2.UnitY, Bias = 1f }, Vector2.Zero);
+        Assert.Equal(v, v2);
+        Assert.Equal(x.Y + 1f, t);
+    }
+
+    [Differentiable]
+    private static double Energy(StructCode.Spring s) => s.Energy(1.0) + s.K;
+
+    [Fact]
+    public void MethodGroups_AndStaticLambdas()
+    {
+        var s = new StructCode.Spring { K = 2, Rest = 0.5 };
+        var (v, g) = ValueWithGradient(StructCode.StructFunctions.PotentialEnergyOfSpring, s);
+        Assert.Equal(s.Energy(1.0) + s.K, v, 12);
+        Assert.Equal(0.5 * 0.25 + 1, g.K, 12);
+        Assert.Equal(-2 * 0.5, g.Rest, 12);
+        var g2 = Gradient(x => Energy(x), s);
+        Assert.Equal(g, g2);
+    }
+}
