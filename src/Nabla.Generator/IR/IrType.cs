@@ -81,6 +81,9 @@ internal sealed class IrType : IEquatable<IrType>
 
     public bool IsStruct => Kind == TypeKind.Struct;
 
+    /// <summary>A struct with differentiable array members: in reverse mode, their shadows travel in a tangent struct.</summary>
+    public bool HasArrayLeaves => Kind == TypeKind.Struct && Leaves.Any(l => l.Differentiable && l.Type.IsArray);
+
     /// <summary>A struct's members, in declaration order: name, type, and whether it carries a tangent.</summary>
     public IReadOnlyList<StructField> Fields { get; private set; } = System.Array.Empty<StructField>();
 

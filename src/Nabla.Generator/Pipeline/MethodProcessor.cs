@@ -466,7 +466,9 @@ internal static class MethodProcessor
         string Argument(int k, bool again) => again && types[k].IsArray
             ? $"global::Nabla.CompilerServices.Shadow.CopyOf({Input(k)})" : f.Parameters[k].Name;
         string RunPrimal(string value, bool again = false) =>
-            string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
+            string.Concat(arrayWrt.Select(k => types[k].IsStruct
+                ? $"var {Shadow(k)} = {f.Parameters[k].Name}.ZeroTangent(); "
+                : $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
             $"{value} = {((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
@@ -494,7 +496,7 @@ internal static class MethodProcessor
         w.Indent--;
         w.Line("});");
         w.Line();
-        w.Open($"static {grad} NablaPull({cot} nablaCotangent, {stem}_Residuals nablaResiduals" + string.Concat(arrayWrt.Select(k => $", {types[k].Name} {Shadow(k)}")) + (arrayResult ? $", {ret} nablaShadowResult" : "") + ")");
+        w.Open($"static {grad} NablaPull({cot} nablaCotangent, {stem}_Residuals nablaResiduals" + string.Concat(arrayWrt.Select(k => $", {types[k].Tangent.Name} {Shadow(k)}")) + (arrayResult ? $", {ret} nablaShadowResult" : "") + ")");
         if (arrayResult) w.Line("global::Nabla.CompilerServices.Shadow.AddInto(nablaShadowResult, nablaCotangent);");
         string call = $"{stem}_Pullback(in nablaResiduals{(arrayResult ? "" : ", nablaCotangent")})";
         w.Line(scalarWrt.Count == 0 ? call + ";" : $"var nablaScalars = {call};");

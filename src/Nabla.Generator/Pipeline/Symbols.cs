@@ -135,8 +135,8 @@ internal static class Symbols
             if (!m.NoDerivative && Pipeline.TangentShapes.Of(m.Type) is null && !Pipeline.TangentShapes.IsData(m.Type)) return null;
             var ir = IrTypeOf(m.Type);
             bool differentiable = !m.NoDerivative && ir.IsDifferentiable;
-            // Arrays and tuples inside a struct are not lowered member by member (yet).
-            if (differentiable && ir.Kind is not (TypeKind.Double or TypeKind.Single or TypeKind.Struct)) return null;
+            // Tuples inside a struct are not lowered member by member (yet); arrays are leaves, shared by reference.
+            if (differentiable && ir.Kind is not (TypeKind.Double or TypeKind.Single or TypeKind.Struct) && !(ir.IsArray && ir.Scalar != null)) return null;
             primal.Add(new StructField(Identifier(m.Name), ir, differentiable));
             if (differentiable) tangent.Add(new StructField(Identifier(m.Name), ir.Tangent, true));
         }

@@ -66,8 +66,9 @@ internal static class VjpConvention
         return scalars.Count switch { 0 => IrType.Void, 1 => scalars[0], _ => IrType.Tuple(scalars) };
     }
 
+    /// <summary>Inputs whose cotangents accumulate in shadows given to the primal: arrays, and structs with array members (a tangent struct holding the shadows).</summary>
     public static List<int> ArrayWrt(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt) =>
-        wrt.Where(k => parameterTypes[k].IsArray).ToList();
+        wrt.Where(k => parameterTypes[k].IsArray || parameterTypes[k].HasArrayLeaves).ToList();
 
     public static IrType PullbackResult(IReadOnlyList<IrType> parameterTypes, IReadOnlyList<int> wrt)
     {
@@ -267,6 +268,12 @@ internal sealed class VjpTransform : Cloner
         foreach (int k in VjpConvention.ArrayWrt(types, _wrt))
         {
             var p = Source.Parameters[k];
+            if (p.Type.IsStruct)
+            {
+                // The shadows of a struct's array members: the caller's tangent struct (split), or fresh zeros where they are read (fused).
+                if (!allocateShadows) _structShadows[p.Value!] = Target.AddParameter("d" + p.Name, p.Type.Tangent);
+                continue;
+            }
             if (allocateShadows)
             {
                 // The gradient of an array input: a zero array of its shape (shared when two inputs are one array).
@@ -368,8 +375,13 @@ internal sealed class VjpTransform : Cloner
             var slot = NewResidualSlot(block, new IrType(d.ResidualType, TypeKind.Other), "r" + (i.Result?.Name ?? "call"), builder);
             var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
             foreach (int k in d.Wrt)
-                if (i.Arguments![k].Value?.Type.IsArray == true)
-                    args.Add(new Argument(ShadowOf(i.Arguments[k].Value!, builder)));
+            {
+                var arg = i.Arguments![k].Value;
+                if (arg?.Type.IsArray == true)
+                    args.Add(new Argument(ShadowOf(arg, builder)));
+                else if (arg?.Type.HasArrayLeaves == true)
+                    args.Add(new Argument(StructShadows(arg, builder)));
+            }
             Var? shadowResult = null;
             if (i.Result?.Type.IsArray == true)
             {
@@ -389,6 +401,17 @@ internal sealed class VjpTransform : Cloner
         CloneInstr(i, builder);
         switch (i.Op)
         {
+            case Op.Member when IsActiveArray(i.Result!) && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct:
+            {
+                // An array member of a struct: its shadow is the same member of the struct's shadows, or fresh zeros.
+                var shadow = _structShadows.TryGetValue(i.Operands[0], out var shadows)
+                    ? MemberOf(shadows, i.Text!, i.Result!.Type, builder)
+                    : ZerosLike(builder, M(i.Result!));
+                shadow.Name = "d" + (i.Result!.Name ?? "member");
+                _shadow[i.Result!] = shadow;
+                _leafShadows[(i.Operands[0], i.Text!)] = shadow;
+                break;
+            }
             case Op.NewArray when IsActiveArray(i.Result!):
                 _shadow[i.Result!] = builder.NewArray(i.Result!.Type, i.Operands.Select(M), "d" + i.Result.Name);
                 break;
@@ -403,6 +426,31 @@ internal sealed class VjpTransform : Cloner
             case Op.StopGradient when i.Result!.Type.IsArray:
                 break;
         }
+    }
+
+    private readonly Dictionary<Value, Value> _structShadows = new();
+    private readonly Dictionary<(Value, string), Value> _leafShadows = new();
+
+    private static Value MemberOf(Value value, string path, IrType type, IrBuilder b)
+    {
+        var member = b.EmitInstr(Op.Member, type, new List<Value> { value });
+        member.Text = path;
+        return member.Result!;
+    }
+
+    /// <summary>The tangent struct a callee's primal takes for a struct argument with array members: the shadows of those members.</summary>
+    private Value StructShadows(Value sourceStruct, IrBuilder b)
+    {
+        var leaves = new List<Value>();
+        var all = sourceStruct.Type.Leaves;
+        for (int k = 0; k < all.Count; k++)
+        {
+            if (!all[k].Differentiable) continue;
+            if (!all[k].Type.IsArray) { leaves.Add(b.Zero(all[k].Type.Tangent)); continue; }
+            var leaf = sourceStruct.Definition is { Op: Op.MakeStruct } make ? make.Operands[k] : null;
+            leaves.Add(leaf != null ? ShadowOf(leaf, b) : ZerosLike(b, MemberOf(M(sourceStruct), all[k].Path, all[k].Type, b)));
+        }
+        return b.Emit(Op.MakeStruct, sourceStruct.Type.Tangent, leaves);
     }
 
     /// <summary>A place for a callee's residuals: a field of ours when split, a local when fused.</summary>
@@ -708,7 +756,7 @@ internal sealed class VjpTransform : Cloner
         if (operand.Type.IsStruct)
         {
             // A struct's adjoint is kept leaf by leaf: each takes its member of the contribution (a tangent struct).
-            foreach (var leaf in operand.Type.Leaves.Where(l => l.Differentiable))
+            foreach (var leaf in operand.Type.Leaves.Where(l => l.Differentiable && !l.Type.IsArray))
             {
                 var member = b.EmitInstr(Op.Member, leaf.Type.Tangent, new List<Value> { contribution });
                 member.Text = leaf.Path;
@@ -737,6 +785,14 @@ internal sealed class VjpTransform : Cloner
         var leaves = new List<Value>();
         foreach (var leaf in primal.Type.Leaves.Where(l => l.Differentiable))
         {
+            if (leaf.Type.IsArray)
+            {
+                // Array members accumulated in place, in their shadows.
+                leaves.Add(_leafShadows.TryGetValue((primal, leaf.Path), out var shadow) ? AugmentedValue(shadow, b)
+                    : _structShadows.TryGetValue(primal, out var shadows) ? MemberOf(AugmentedValue(shadows, b), leaf.Path, leaf.Type, b)
+                    : ZerosLike(b, MemberOf(PrimalValue(primal, b), leaf.Path, leaf.Type, b)));
+                continue;
+            }
             if (_leafAdjoints.TryGetValue((primal, leaf.Path), out var v))
             {
                 leaves.Add(b.Load(v));

@@ -202,3 +202,47 @@ public class StructCodeTests
         Assert.Equal(m.Weight, gx2);
     }
 }
+
+public class ArrayMemberTests
+{
+    private static LinearModel Model() => new() { Weights = new[] { 0.5, -1.25, 2.0 }, Bias = 0.3, Scale = new[] { 1.0, 2.0, 0.5 } };
+
+    [Fact]
+    public void ArrayMembers_Direct() =>
+        StructCheck.Scalar<LinearModel, LinearModel.Tangent>(ArrayMemberFunctions.Direct, m => ArrayMemberFunctions.Direct_ValueWithGradient(m),
+            (m, d) => ArrayMemberFunctions.Direct_Jvp(m, d), Model());
+
+    [Fact]
+    public void ArrayMembers_ThroughInstanceMethodsAndLoops()
+    {
+        var x = new[] { 1.0, -0.5, 2.0 };
+        StructCheck.Scalar<LinearModel, LinearModel.Tangent>(m => ArrayMemberFunctions.Loss(m, x, 0.7),
+            m => { var r = ArrayMemberFunctions.Loss_ValueWithGradient(m, x, 0.7); return (r.Value, r.Gradient.Item1); },
+            (m, d) => ArrayMemberFunctions.Loss_Jvp(m, x, 0.7, d, 0), Model());
+    }
+
+    [Fact]
+    public void ArrayMembers_SplitFormAndPullback()
+    {
+        var x = new[] { 1.0, -0.5, 2.0 };
+        var m = Model();
+        var (v, (g, _)) = ArrayMemberFunctions.Loss_ValueWithGradient(m, x, 0.7);
+        var (v2, pullback) = ArrayMemberFunctions.Loss_ValueWithPullback(m, x, 0.7);
+        Assert.Equal(v, v2);
+        var (g2, _) = pullback(1.0);
+        Assert.Equal(g.Weights, g2.Weights);
+        Assert.Equal(g.Bias, g2.Bias);
+        var (g3, _) = pullback(2.0);
+        for (int i = 0; i < 3; i++) Assert.Equal(2 * g.Weights[i], g3.Weights[i], 12);
+        // The instance method's own split halves: shadows of the array members travel in a tangent struct.
+        var shadows = m.ZeroTangent();
+        var dx = new double[3];
+        double p = LinearModel.Predict_Primal(m, x, shadows, dx, out var residuals);
+        Assert.Equal(m.Predict(x), p);
+        var dm = LinearModel.Predict_Pullback(in residuals, 1.0);
+        Assert.Same(shadows.Weights, dm.Weights);
+        for (int i = 0; i < 3; i++) Assert.Equal(x[i] * m.Scale[i], dm.Weights[i], 12);
+        Assert.Equal(1.0, dm.Bias);
+        for (int i = 0; i < 3; i++) Assert.Equal(m.Weights[i] * m.Scale[i], dx[i], 12);
+    }
+}

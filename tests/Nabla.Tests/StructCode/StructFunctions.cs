@@ -131,3 +131,35 @@ public static partial class StructFunctions
     [Differentiable]
     public static float Predict(Perceptron m, Vector2 input) => Vector2.Dot(m.Weight, input) + m.Bias;
 }
+
+/// <summary>A model with array members (weights) and a scalar: arrays are leaves shared by reference.</summary>
+[Differentiable]
+public partial struct LinearModel
+{
+    public double[] Weights;
+    public double Bias;
+    [NoDerivative] public double[] Scale;
+
+    [Differentiable]
+    public double Predict(double[] x)
+    {
+        double s = Bias;
+        for (int i = 0; i < Weights.Length; i++) s += Weights[i] * x[i] * Scale[i];
+        return s;
+    }
+}
+
+public static partial class ArrayMemberFunctions
+{
+    [Differentiable]
+    public static double Loss(LinearModel m, [NoDerivative] double[] x, double y)
+    {
+        double e = m.Predict(x) - y;
+        double penalty = 0;
+        for (int i = 0; i < m.Weights.Length; i++) penalty += m.Weights[i] * m.Weights[i];
+        return e * e + 0.1 * penalty;
+    }
+
+    [Differentiable]
+    public static double Direct(LinearModel m) => m.Weights[0] * m.Weights[1] + Math.Exp(m.Bias) * m.Weights[2];
+}
