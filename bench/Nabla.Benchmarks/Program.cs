@@ -189,6 +189,7 @@ public static class Program
             : $"{failures} gradients disagree with the hand-written ones; not benchmarking.");
         failures += BuildingSimulationBenchmarks.Verify();
         failures += LstmBenchmarks.Verify();
+        failures += StructModelBenchmarks.Verify();
         failures += BundleAdjustmentBenchmarks.Verify();
         return failures == 0;
     }
