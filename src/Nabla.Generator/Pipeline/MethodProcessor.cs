@@ -116,6 +116,13 @@ internal static class MethodProcessor
         if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
+            if (!Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute) && ElementStruct(Symbols.IrTypeOf(p.Type)) is { IsDifferentiable: true } element)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "an array of " + element.Name.Replace("global::", "") + " as a differentiation input",
+                    " (not yet): mark it [NoDerivative] if it is data, or pass one array per member (double[] xs, double[] ys, ...), or a [Differentiable] struct holding such arrays."));
+                return false;
+            }
+        foreach (var p in method.Parameters)
             if (p.RefKind is RefKind.Ref or RefKind.Out && Symbols.IrTypeOf(p.Type).IsStruct)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "a struct passed by ref or out",
@@ -130,6 +137,9 @@ internal static class MethodProcessor
             }
         return true;
     }
+
+    /// <summary>The struct at the bottom of an array type (Vector3 for Vector3[][]), or null.</summary>
+    private static IrType? ElementStruct(IrType type) => !type.IsArray ? null : type.Element.IsStruct ? type.Element : ElementStruct(type.Element);
 
     private static IEnumerable<string> Modifiers(this IMethodSymbol m) =>
         m.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().SelectMany(d => d.Modifiers.Select(t => t.Text));
@@ -204,6 +214,12 @@ internal static class MethodProcessor
                     i.Callee.ParameterNames?[k] ?? "#" + k, i.Callee.DisplayName, method.Name));
             }
         }
+        // A differentiated struct stored into an array of structs: their shadows are not kept (yet).
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+            if (i.Op == Op.ArrayStore && i.Operands[i.Operands.Count - 1] is { Type.IsStruct: true } stored && activity.IsVaried(stored))
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
+                    "storing a differentiated " + stored.Type.Name.Replace("global::", "") + " into an array",
+                    " (not yet): keep one array per member (double[] xs, double[] ys, ...), or a [Differentiable] struct holding such arrays."));
         // A value on the active path must not vanish into an object Nabla does not differentiate.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
         {
