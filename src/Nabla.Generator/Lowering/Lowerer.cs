@@ -799,6 +799,8 @@ internal sealed class Lowerer
                 return LowerIncrement(increment);
             case IFieldReferenceOperation field:
                 return LowerMember(field, field.Field.IsStatic, field.Instance, field.Field.Name, field.Field.ContainingType, field.Type);
+            case IPropertyReferenceOperation { Property.IsStatic: true } constant when IsGenericMath(constant.Property) && Symbols.IrTypeOf(op.Type).IsReal:
+                return GenericMathConstant(constant);
             case IPropertyReferenceOperation property:
                 if (property.Arguments.Length > 0)
                     Unsupported(op.Syntax, "an indexer", " (arrays and indexers come with loops-and-arrays support).");
@@ -893,7 +895,7 @@ internal sealed class Lowerer
             BinaryOperatorKind.ConditionalOr => BinaryOp.ConditionalOr,
             _ => Fail<BinaryOp>(binary.Syntax, "the operator " + binary.OperatorKind),
         };
-        if (binary.OperatorMethod != null && Symbols.IrTypeOf(binary.Type).IsReal)
+        if (binary.OperatorMethod != null && Symbols.IrTypeOf(binary.Type).IsReal && !IsGenericMath(binary.OperatorMethod))
             Unsupported(binary.Syntax, "a user-defined operator with a real result", ".");
         var v = _b.Binary(op, left, right, Symbols.IrTypeOf(binary.Type));
         v.Definition!.Checked = binary.IsChecked;
@@ -925,6 +927,8 @@ internal sealed class Lowerer
         var method = invocation.TargetMethod;
         if (VectorDimension(method.ContainingType) > 0 && TryLowerVectorMethod(invocation, out var vectorResult))
             return vectorResult;
+        if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)
+            return LowerGenericMathCall(invocation);
         if (method.MethodKind == MethodKind.LocalFunction)
             Unsupported(invocation.Syntax, "a call to a local function", "; make it a [Differentiable] method of the type.");
         if (method.MethodKind == MethodKind.DelegateInvoke)
@@ -1039,7 +1043,7 @@ internal sealed class Lowerer
         var value = LowerExpression(compound.Value);
         var targetType = Symbols.IrTypeOf(compound.Target.Type);
         var opType = compound.InConversion.Exists && !compound.InConversion.IsIdentity ? value.Type : targetType;
-        if (compound.OperatorMethod != null && targetType.IsReal)
+        if (compound.OperatorMethod != null && targetType.IsReal && !IsGenericMath(compound.OperatorMethod))
             Unsupported(compound.Syntax, "a user-defined operator with a real result", ".");
         if (compound.OperatorMethod != null && VectorDimension(compound.OperatorMethod.ContainingType) > 0)
         {
@@ -1515,6 +1519,62 @@ internal sealed class Lowerer
         }
         _ = resultType;
         return false;
+    }
+
+    // ---------------------------------------------------------------- generic math (T : IFloatingPointIeee754<T>)
+
+    /// <summary>A static abstract member of a generic-math interface, called on T (substituted by double or float).</summary>
+    private static bool IsGenericMath(ISymbol member) =>
+        member.IsStatic && member.ContainingType?.TypeKind == Microsoft.CodeAnalysis.TypeKind.Interface &&
+        member.ContainingNamespace?.ToDisplayString() == "System.Numerics";
+
+    /// <summary>T.One, T.Zero, T.Pi, ... as literals of the instantiation's type.</summary>
+    private Value GenericMathConstant(IPropertyReferenceOperation property)
+    {
+        var type = Symbols.IrTypeOf(property.Type);
+        string prefix = type.Kind == TypeKind.Single ? "float" : "double";
+        string? text = property.Property.Name switch
+        {
+            "Zero" or "AdditiveIdentity" => IrBuilder.RealLiteral(type, 0),
+            "One" or "MultiplicativeIdentity" => IrBuilder.RealLiteral(type, 1),
+            "NegativeOne" => "(" + IrBuilder.RealLiteral(type, -1) + ")",
+            "Pi" => prefix + ".Pi",
+            "E" => prefix + ".E",
+            "Tau" => prefix + ".Tau",
+            "Epsilon" => prefix + ".Epsilon",
+            "PositiveInfinity" or "NegativeInfinity" or "NaN" or "MaxValue" or "MinValue" => prefix + "." + property.Property.Name,
+            _ => null,
+        };
+        if (text is null) Unsupported(property.Syntax, "the generic-math constant T." + property.Property.Name, ".");
+        return _b.Const(type, text!);
+    }
+
+    /// <summary>
+    /// T.CreateChecked(x) and its kin convert; T.Sin(x), T.Sqrt(x), T.Pow(x, y), ... call System.Math (double) or
+    /// System.MathF (float), whose rules give the derivatives.
+    /// </summary>
+    private Value LowerGenericMathCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = Symbols.IrTypeOf(method.ReturnType);
+        var args = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => LowerExpression(a.Value)).ToList();
+        if (method.Name is "CreateChecked" or "CreateSaturating" or "CreateTruncating" && args.Count == 1)
+            return Coerce(args[0], type);
+        var mathType = _resolver.Compilation.GetTypeByMetadataName(type.Kind == TypeKind.Single ? "System.MathF" : "System.Math");
+        var target = mathType?.GetMembers(method.Name).OfType<IMethodSymbol>().FirstOrDefault(m =>
+            m.Parameters.Length == args.Count && m.Parameters.Zip(args, (p, a) => Symbols.IrTypeOf(p.Type).Equals(a.Type)).All(ok => ok) &&
+            Symbols.IrTypeOf(m.ReturnType).Equals(type));
+        if (target is null)
+        {
+            Unsupported(invocation.Syntax, "T." + method.Name + " in generic math",
+                "; use the System.Math functions it has (Sin, Exp, Sqrt, Pow, Abs, Max, ...) or T.CreateChecked for conversions.");
+            return null!;
+        }
+        var saved = _b.Source;
+        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
+        var call = _b.Call(_resolver.Resolve(target), null, args.Select(a => new Argument(a)).ToList(), type);
+        _b.Source = saved;
+        return call.Result!;
     }
 
     private static int VectorDimension(ITypeSymbol? type) => type?.OriginalDefinition.ToDisplayString() switch

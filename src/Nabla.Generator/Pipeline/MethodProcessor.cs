@@ -39,9 +39,22 @@ internal static class MethodProcessor
     /// <summary>The whole pass for a [Differentiable] method: JVP, split VJP, fused VJP, registration.</summary>
     public static GeneratedFile Process(IMethodSymbol method, SemanticModel model, CancellationToken ct)
     {
-        var diagnostics = new List<DiagnosticInfo>();
-        // A partial method's body is in its implementation part, wherever the attribute is.
         method = method.PartialImplementationPart ?? method;
+        if (Symbols.IeeeTypeParameter(method) is not { } parameter)
+            return Process(method, model, "", ct);
+        // Generic math: one source, derivatives for double and for float (overloads; residual types named apart).
+        GeneratedFile forDouble, forSingle;
+        using (Symbols.Substitute(parameter, IrType.Double)) forDouble = Process(method, model, "_double", ct);
+        using (Symbols.Substitute(parameter, IrType.Single)) forSingle = Process(method, model, "_float", ct);
+        var diagnostics = forDouble.Diagnostics.Concat(forSingle.Diagnostics).Distinct().ToArray();
+        if (forDouble.Source is null || forSingle.Source is null)
+            return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics));
+        return forDouble with { Diagnostics = new EquatableArray<DiagnosticInfo>(diagnostics), Extras = new EquatableArray<GeneratedFile>(new[] { forSingle with { Diagnostics = default } }) };
+    }
+
+    private static GeneratedFile Process(IMethodSymbol method, SemanticModel model, string instantiation, CancellationToken ct)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
         try
         {
             if (method.MethodKind != MethodKind.Ordinary)
@@ -52,7 +65,7 @@ internal static class MethodProcessor
             var lowered = Check(method, null, diagnostics) ? Lower(method, model.Compilation, null, null, diagnostics, ct, reportWarnings: true) : null;
             if (lowered is null)
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
-            return Emit(method, lowered, diagnostics);
+            return Emit(method, lowered, diagnostics, instantiation);
         }
         catch (OperationCanceledException)
         {
@@ -105,7 +118,11 @@ internal static class MethodProcessor
             }
         }
         if (method.MethodKind != MethodKind.Ordinary) { Fail("only ordinary methods can be [Differentiable] for now (properties, operators, constructors and local functions are planned); move the computation into a [Differentiable] method"); return false; }
-        if (method.IsGenericMethod || method.ContainingType.IsGenericType) { Fail("generic methods and methods of generic types are not supported yet"); return false; }
+        if (method.IsGenericMethod && Symbols.IeeeTypeParameter(method) is null || method.ContainingType.IsGenericType)
+        {
+            Fail("generic methods and methods of generic types are not supported yet, except a method generic over one T : IFloatingPointIeee754<T> (differentiated for double and float)");
+            return false;
+        }
         if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty) { Fail("it has no body to differentiate"); return false; }
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
@@ -344,7 +361,7 @@ internal static class MethodProcessor
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
-    private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics)
+    private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics, string instantiation = "")
     {
         string stem = Symbols.DerivativeStem(method);
         var f = lowered.Function;
@@ -355,7 +372,7 @@ internal static class MethodProcessor
         var jvp = JvpTransform.Transform(f, lowered.Wrt, lowered.Activity, stem + "_Jvp");
         jvp.Summary = $"Forward mode of {display}: its value and its directional derivative along the tangents of ({wrtNames}).";
 
-        string residualType = stem + "_Residuals";
+        string residualType = stem + "_Residuals" + instantiation;
         var split = VjpTransform.Split(f, lowered.Wrt, lowered.Activity, stem + "_Primal", stem + "_Pullback", residualType);
         split.Primal.Summary = $"Reverse mode of {display}, first half: runs it, builds shadows of its active arrays, and keeps in residuals what the pullback needs.";
         split.Pullback!.Summary = $"Reverse mode of {display}, second half: maps a cotangent of the result to the cotangents of ({wrtNames}); array cotangents accumulate into the shadows given to the first half." +
@@ -418,8 +435,8 @@ internal static class MethodProcessor
             w.Line($"return (nablaJvp.Value, ({p0.Type.Name})nablaJvp.Tangent);");
             w.Close();
             w.Line();
-            WriteValueWithPullback(w, method, lowered, stem, display, access);
-            WriteGradientInto(w, method, lowered, stem, display, splitAccess);
+            WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+            WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
         else if (fused != null && scalarResult && !split.UsesTapes && f.Parameters.All(p => p.Variable is null) &&
                  lowered.Wrt.All(k => f.Parameters[k].Type.IsReal))
@@ -431,19 +448,19 @@ internal static class MethodProcessor
             w.Line($"return (nablaValue, {stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)}));");
             w.Close();
             w.Line();
-            WriteValueWithPullback(w, method, lowered, stem, display, access);
+            WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
         }
         else if (fused != null)
         {
             CSharpEmitter.Emit(fused.Primal, w);
             w.Line();
-            if (!byRef) WriteValueWithPullback(w, method, lowered, stem, display, access);
-            if (!byRef && scalarResult) WriteGradientInto(w, method, lowered, stem, display, splitAccess);
+            if (!byRef) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+            if (!byRef && scalarResult) WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
 
         RegistrationInfo? registration = null;
         // The runtime operators take and return tangents typed like the inputs: no registration for struct inputs or results.
-        if (!voidResult && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
+        if (!voidResult && instantiation.Length == 0 && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
             !f.ReturnType.IsStruct && f.Parameters.All(p => !p.Type.IsStruct) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
@@ -454,7 +471,7 @@ internal static class MethodProcessor
             WriteRegistration(w, registration, scalarResult);
         }
         TypeDeclarations.Close(w, method.ContainingType);
-        string hint = HintName(method.ContainingType) + "." + stem + ".Nabla.g.cs";
+        string hint = HintName(method.ContainingType) + "." + stem + instantiation + ".Nabla.g.cs";
         return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), registration);
     }
 
@@ -463,7 +480,7 @@ internal static class MethodProcessor
     /// the pullback uses the residuals of the value's own run; a later call runs the first half again
     /// (tapes are consumed and array cotangents accumulate), so the closure may be called many times.
     /// </summary>
-    private static void WriteValueWithPullback(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access)
+    private static void WriteValueWithPullback(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access, string instantiation = "")
     {
         var f = lowered.Function;
         var types = f.Parameters.Select(p => p.Type).ToList();
@@ -485,7 +502,7 @@ internal static class MethodProcessor
             string.Concat(arrayWrt.Select(k => types[k].IsStruct
                 ? $"var {Shadow(k)} = {f.Parameters[k].Name}.ZeroTangent(); "
                 : $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
-            $"{value} = {((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals nablaResiduals" }))});";
+            $"{value} = {((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals{instantiation} nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
             : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "nablaScalars" : "nablaScalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
@@ -512,7 +529,7 @@ internal static class MethodProcessor
         w.Indent--;
         w.Line("});");
         w.Line();
-        w.Open($"static {grad} NablaPull({cot} nablaCotangent, {stem}_Residuals nablaResiduals" + string.Concat(arrayWrt.Select(k => $", {types[k].Tangent.Name} {Shadow(k)}")) + (arrayResult ? $", {ret} nablaShadowResult" : "") + ")");
+        w.Open($"static {grad} NablaPull({cot} nablaCotangent, {stem}_Residuals{instantiation} nablaResiduals" + string.Concat(arrayWrt.Select(k => $", {types[k].Tangent.Name} {Shadow(k)}")) + (arrayResult ? $", {ret} nablaShadowResult" : "") + ")");
         if (arrayResult) w.Line("global::Nabla.CompilerServices.Shadow.AddInto(nablaShadowResult, nablaCotangent);");
         string call = $"{stem}_Pullback(in nablaResiduals{(arrayResult ? "" : ", nablaCotangent")})";
         w.Line(scalarWrt.Count == 0 ? call + ";" : $"var nablaScalars = {call};");
@@ -525,7 +542,7 @@ internal static class MethodProcessor
     /// <c>F_ValueWithGradient(P..., gradient buffers)</c> for functions whose differentiation inputs are all
     /// arrays: the gradient is written into the caller's arrays, so a call allocates nothing in steady state.
     /// </summary>
-    private static void WriteGradientInto(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access)
+    private static void WriteGradientInto(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access, string instantiation = "")
     {
         var f = lowered.Function;
         if (lowered.Wrt.Any(k => !f.Parameters[k].Type.IsArray)) return;
@@ -538,7 +555,7 @@ internal static class MethodProcessor
         w.Open($"{access}{((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
         foreach (int k in lowered.Wrt)
             w.Line($"global::Nabla.CompilerServices.Shadow.Clear(gradient_{f.Parameters[k].Name.TrimStart('@')});");
-        w.Line($"{ret} nablaValue = {stem}_Primal({args}, out {stem}_Residuals nablaResiduals);");
+        w.Line($"{ret} nablaValue = {stem}_Primal({args}, out {stem}_Residuals{instantiation} nablaResiduals);");
         w.Line($"{stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)});");
         w.Line("return nablaValue;");
         w.Close();

@@ -330,7 +330,8 @@ internal static class OperatorSiteProcessor
             parameters.Add(p.Type.ToDisplayString(Symbols.TypeFormat) + " " + (p.IsDiscard || p.Name == "_" ? "nabla_discard" + k : Symbols.Identifier(p.Name)));
         }
         foreach (var c in captures)
-            parameters.Add((c.Differentiable ? "[global::Nabla.NoDerivative] " : "") + c.Type + " " + c.ParameterName);
+            // Captured values are data: [NoDerivative] also on arrays of vectors and structs, which have no tangent in code yet.
+            parameters.Add((c.Differentiable || c.Type.TrimEnd('?').EndsWith("]", StringComparison.Ordinal) ? "[global::Nabla.NoDerivative] " : "") + c.Type + " " + c.ParameterName);
         members.Append("internal static ").Append(returnType).Append(' ').Append(name).Append('(').Append(string.Join(", ", parameters)).Append(")\n");
         int bodyStartInMembers;
         if (body is BlockSyntax)

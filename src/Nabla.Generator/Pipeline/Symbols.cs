@@ -37,11 +37,52 @@ internal static class Symbols
 
     public static bool IsDifferentiable(IMethodSymbol m) => HasAttribute(m.OriginalDefinition, DifferentiableAttribute);
 
-    public static string TypeName(ITypeSymbol t) => t.ToDisplayString(TypeFormat);
+    public static string TypeName(ITypeSymbol t) =>
+        s_substitution != null && MentionsSubstituted(t) ? IrTypeOf(t).Name : t.ToDisplayString(TypeFormat);
+
+    /// <summary>
+    /// While a generic-math method is lowered for one instantiation, its type parameter T stands for double or float
+    /// (one source, derivatives for both: the gradient carrier is a parameter).
+    /// </summary>
+    [System.ThreadStatic] private static Dictionary<ITypeParameterSymbol, IrType>? s_substitution;
+
+    public static System.IDisposable Substitute(ITypeParameterSymbol parameter, IrType real)
+    {
+        var previous = s_substitution;
+        s_substitution = new Dictionary<ITypeParameterSymbol, IrType>(SymbolEqualityComparer.Default) { [parameter] = real };
+        return new Restore(previous);
+    }
+
+    private sealed class Restore : System.IDisposable
+    {
+        private readonly Dictionary<ITypeParameterSymbol, IrType>? _previous;
+        public Restore(Dictionary<ITypeParameterSymbol, IrType>? previous) => _previous = previous;
+        public void Dispose() => s_substitution = _previous;
+    }
+
+    private static bool MentionsSubstituted(ITypeSymbol t) => t switch
+    {
+        ITypeParameterSymbol p => s_substitution!.ContainsKey(p),
+        IArrayTypeSymbol a => MentionsSubstituted(a.ElementType),
+        INamedTypeSymbol { IsTupleType: true } tuple => tuple.TupleElements.Any(e => MentionsSubstituted(e.Type)),
+        _ => false,
+    };
+
+    /// <summary>The one type parameter of a generic method that generic math makes differentiable: T : IFloatingPointIeee754&lt;T&gt;.</summary>
+    public static ITypeParameterSymbol? IeeeTypeParameter(IMethodSymbol method) =>
+        method.IsGenericMethod && method.TypeParameters.Length == 1 && !method.ContainingType.IsGenericType &&
+        Pipeline.TangentShapes.IsIeeeFloat(method.OriginalDefinition.TypeParameters[0]) ? method.OriginalDefinition.TypeParameters[0] : null;
+
+    /// <summary>The suffix of a generic-math instantiation's residual type (F_Residuals_double), empty for other methods.</summary>
+    public static string InstantiationSuffix(IMethodSymbol method) =>
+        method.IsGenericMethod && IeeeTypeParameter(method) != null
+            ? "_" + (method.TypeArguments[0].SpecialType == SpecialType.System_Single ? "float" : "double") : "";
 
     public static IrType IrTypeOf(ITypeSymbol? t)
     {
         if (t is null) return new IrType("object", TypeKind.Other);
+        if (t is ITypeParameterSymbol parameter && s_substitution != null && s_substitution.TryGetValue(parameter, out var substituted))
+            return substituted;
         switch (t.SpecialType)
         {
             case SpecialType.System_Double: return IR.IrType.Double;

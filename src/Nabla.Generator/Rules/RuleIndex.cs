@@ -203,18 +203,21 @@ internal sealed class CalleeResolver
                     : new CalleeDerivative(split + ".Primal", split + ".Pullback", null, null, split + ".Residuals", rule.Wrt, partials);
             }
         }
-        if (Symbols.IsDifferentiable(method) && !method.IsGenericMethod && method.MethodKind == MethodKind.Ordinary)
+        bool genericMath = method.IsGenericMethod && Symbols.IeeeTypeParameter(method) != null &&
+                           method.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+        if (Symbols.IsDifferentiable(method) && (!method.IsGenericMethod || genericMath) && method.MethodKind == MethodKind.Ordinary)
         {
             var original = method.OriginalDefinition;
             string owner = Symbols.TypeName(method.ContainingType);
             string stem = Symbols.DerivativeStem(original);
             bool self = Symbols.HasDifferentiableSelf(method);
             string prefix = method.IsStatic || self ? owner + "." : "";
-            var wrt = Symbols.DefaultWrt(original);
+            var wrt = Symbols.DefaultWrt(genericMath ? method : original);
             if (wrt.Count == 0 && !self || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
             wrt = Symbols.WithSelf(method, wrt);
+            // A generic-math method's derivatives are overloads per instantiation; only the residual types are named apart.
             return new CalleeDerivative(prefix + stem + "_Primal", owner + "." + stem + "_Pullback", prefix + stem + "_Jvp",
-                null, owner + "." + stem + "_Residuals", wrt);
+                null, owner + "." + stem + "_Residuals" + Symbols.InstantiationSuffix(method), wrt);
         }
         return null;
     }

@@ -246,3 +246,61 @@ public class ArrayMemberTests
         for (int i = 0; i < 3; i++) Assert.Equal(m.Weights[i] * m.Scale[i], dx[i], 12);
     }
 }
+
+public class GenericMathTests
+{
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+    [Theory]
+    [InlineData(-1.5)]
+    [InlineData(0.7)]
+    public void Softplus_DoubleAndFloat(double x)
+    {
+        var (v, g) = GenericMath.Softplus_ValueWithGradient(x);
+        Assert.Equal(Math.Log(1 + Math.Exp(x)), v, 12);
+        Assert.Equal(Sigmoid(x), g, 12);
+        var (vf, gf) = GenericMath.Softplus_ValueWithGradient((float)x);
+        Assert.Equal((float)Math.Log(1 + Math.Exp(x)), vf, 5);
+        Assert.Equal((float)Sigmoid(x), gf, 5);
+        Assert.Equal(Sigmoid(x), GenericMath.Softplus_Jvp(x, 1.0).Tangent, 12);
+        Assert.Equal((float)Sigmoid(x), GenericMath.Softplus_Jvp((float)x, 1f).Tangent, 5);
+    }
+
+    [Fact]
+    public void LoopsBranchesAndCalls_AgainstFiniteDifferences()
+    {
+        double x = 0.6, y = -1.3, h = 1e-6;
+        var (v, (gx, gy)) = GenericMath.Polynomial_ValueWithGradient(x, y);
+        Assert.Equal(GenericMath.Polynomial(x, y), v, 12);
+        StructCheck.Close((GenericMath.Polynomial(x + h, y) - GenericMath.Polynomial(x - h, y)) / (2 * h), gx, 1e-6, "d/dx");
+        StructCheck.Close((GenericMath.Polynomial(x, y + h) - GenericMath.Polynomial(x, y - h)) / (2 * h), gy, 1e-6, "d/dy");
+        var (vf, (gxf, gyf)) = GenericMath.Polynomial_ValueWithGradient((float)x, (float)y);
+        StructCheck.Close(v, vf, 1e-5, "float value");
+        StructCheck.Close(gx, gxf, 1e-4, "float d/dx");
+        StructCheck.Close(gy, gyf, 1e-4, "float d/dy");
+        var (_, t) = GenericMath.Polynomial_Jvp(x, y, 0.3, -0.8);
+        StructCheck.Close(0.3 * gx - 0.8 * gy, t, 1e-12, "forward against reverse");
+    }
+
+    [Fact]
+    public void Arrays()
+    {
+        var v = new[] { 3.0, -4.0 };
+        var (n, g) = GenericMath.Norm_ValueWithGradient(v);
+        Assert.Equal(5.0, n, 12);
+        Assert.Equal(0.6, g[0], 12);
+        Assert.Equal(-0.8, g[1], 12);
+        var (nf, gf) = GenericMath.Norm_ValueWithGradient(new[] { 3f, -4f });
+        Assert.Equal(5f, nf);
+        Assert.Equal(0.6f, gf[0], 6);
+    }
+
+    [Fact]
+    public void CalledFromOtherCode()
+    {
+        double x = 0.4;
+        var (_, g) = GenericMath.UsesSoftplus_ValueWithGradient(x);
+        double sp(double z) => Math.Log(1 + Math.Exp(z));
+        Assert.Equal(Sigmoid(x) * sp(2 * x) + sp(x) * 2 * Sigmoid(2 * x), g, 12);
+    }
+}

@@ -163,3 +163,35 @@ public static partial class ArrayMemberFunctions
     [Differentiable]
     public static double Direct(LinearModel m) => m.Weights[0] * m.Weights[1] + Math.Exp(m.Bias) * m.Weights[2];
 }
+
+/// <summary>Generic math: one source, derivatives for double and float.</summary>
+public static partial class GenericMath
+{
+    [Differentiable]
+    public static T Softplus<T>(T x) where T : IFloatingPointIeee754<T> => T.Log(T.One + T.Exp(x));
+
+    [Differentiable]
+    public static T Polynomial<T>(T x, T y) where T : IFloatingPointIeee754<T>
+    {
+        T s = T.Zero;
+        T power = T.One;
+        for (int k = 0; k < 4; k++)
+        {
+            s += T.CreateChecked(k + 1) * power * y;
+            power *= x;
+        }
+        return s / (T.One + x * x) + T.Sin(x * y) - T.Sqrt(T.Abs(y) + T.CreateChecked(0.5));
+    }
+
+    [Differentiable]
+    public static T Norm<T>(T[] v) where T : IFloatingPointIeee754<T>
+    {
+        T s = T.Zero;
+        for (int i = 0; i < v.Length; i++) s += v[i] * v[i];
+        return s > T.Zero ? T.Sqrt(s) : T.Zero;
+    }
+
+    /// <summary>Calls a generic method at double.</summary>
+    [Differentiable]
+    public static double UsesSoftplus(double x) => Softplus(x) * Softplus(2 * x);
+}
