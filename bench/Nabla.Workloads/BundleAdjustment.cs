@@ -172,7 +172,8 @@ public static partial class BundleAdjustment
     /// with the caller's shadows of the inputs and of the result, then <c>ReprojectionError_Pullback</c>,
     /// which adds the row's cotangent times the Jacobian into the input shadow and returns ∂/∂w. Nothing
     /// is allocated. The primal runs once per row: the generated API does not promise that a pullback
-    /// can run twice on the same residuals (ValueWithPullback reruns the primal for a second call).
+    /// can run twice on the same residuals (ValueWithPullback reruns the primal for a second call); for this
+    /// loop-free function it can, which <see cref="JacobianByPrimalOncePullbackTwice"/> uses.
     /// </summary>
     public static void JacobianBySplitReverse(BaInput input, BaJacobian jacobian)
     {
