@@ -172,7 +172,8 @@ public static partial class BundleAdjustment
     /// with the caller's shadows of the inputs and of the result, then <c>ReprojectionError_Pullback</c>,
     /// which adds the row's cotangent times the Jacobian into the input shadow and returns ∂/∂w. Nothing
     /// is allocated. The primal runs once per row: the generated API does not promise that a pullback
-    /// can run twice on the same residuals (ValueWithPullback reruns the primal for a second call).
+    /// can run twice on the same residuals (ValueWithPullback reruns the primal for a second call); for this
+    /// loop-free function it can, which <see cref="JacobianByPrimalOncePullbackTwice"/> uses.
     /// </summary>
     public static void JacobianBySplitReverse(BaInput input, BaJacobian jacobian)
     {
@@ -197,6 +198,51 @@ public static partial class BundleAdjustment
                 Array.Copy(dv, 0, values, 30 * i + 15 * r, 14);
                 values[30 * i + 15 * r + 14] = dw;
             }
+        }
+        WeightErrorDerivatives(input, values);
+    }
+
+    /// <summary>
+    /// The Jacobian by Nabla's split reverse mode with one primal per observation: <c>ReprojectionError_Primal</c>
+    /// once on the packed inputs, then <c>ReprojectionError_Pullback</c> once per row on the same residuals.
+    /// This relies on <c>ReprojectionError</c> having no loop: its generated pullback keeps no tape, reads only
+    /// the residual struct (passed by <c>in</c>, so it cannot change) and the caller's shadows, so it can run
+    /// again once the shadows are reset: the input shadow cleared and the result shadow holding the next row's
+    /// cotangent (the pullback has already set the previous row's entry back to 0, as a write's adjoint does).
+    /// A function with loops pops its tapes in the pullback and must not be used this way (docs/semantics.md,
+    /// "Tapes"); <c>tests/Nabla.Tests/BundleAdjustmentTests.cs</c> checks this form against the one-primal-per-row
+    /// form and against forward mode, at every Rodrigues branch. Nothing is allocated.
+    /// </summary>
+    public static void JacobianByPrimalOncePullbackTwice(BaInput input, BaJacobian jacobian)
+    {
+        jacobian.FillStructure(input);
+        var v = new double[15];
+        var dv = new double[15];
+        var err = new double[2];
+        var dErr = new double[2];
+        double[] values = jacobian.Values, cams = input.Cams, x = input.X, w = input.W, feats = input.Feats;
+        int[] obs = input.Obs;
+        for (int i = 0; i < input.P; i++)
+        {
+            cams.AsSpan(BaInput.CameraParams * obs[2 * i], 11).CopyTo(v);
+            x.AsSpan(3 * obs[2 * i + 1], 3).CopyTo(v.AsSpan(11));
+            v[14] = w[i];
+            dv.AsSpan().Clear();
+            dErr[0] = 0;
+            dErr[1] = 0;
+            ReprojectionError_Primal(v, 0, v, 11, v[14], feats[2 * i], feats[2 * i + 1], err, 0, dv, dv, dErr, out var residuals);
+            int at = 30 * i;
+            // Row 0: cotangent (1, 0). The pullback reads dErr[0], sets it back to 0, and adds into dv.
+            dErr[0] = 1;
+            double dw = ReprojectionError_Pullback(in residuals);
+            dv.AsSpan(0, 14).CopyTo(values.AsSpan(at, 14));
+            values[at + 14] = dw;
+            // Row 1: cotangent (0, 1) on the same residuals, the input shadow cleared.
+            dv.AsSpan().Clear();
+            dErr[1] = 1;
+            dw = ReprojectionError_Pullback(in residuals);
+            dv.AsSpan(0, 14).CopyTo(values.AsSpan(at + 15, 14));
+            values[at + 29] = dw;
         }
         WeightErrorDerivatives(input, values);
     }

@@ -1,5 +1,6 @@
-// ADBench bundle adjustment: the residuals and the sparse Jacobian (Nabla's two forms and the hand-written
-// one) against ADBench's reference entries, and hand-written against Nabla where the reference has no rows.
+// ADBench bundle adjustment: the residuals and the sparse Jacobian (Nabla's three forms and the hand-written
+// one) against ADBench's reference entries, hand-written against Nabla where the reference has no rows, and
+// Nabla's reverse mode (one primal, a pullback per row) against its forward mode, column by column.
 using System;
 using System.Collections.Generic;
 using Nabla.Workloads;
@@ -52,7 +53,8 @@ public class BundleAdjustmentTests
 
     public static IEnumerable<object[]> Forms() => new[]
     {
-        new object[] { "operator" }, new object[] { "split reverse" }, new object[] { "hand-written" },
+        new object[] { "operator" }, new object[] { "split reverse" }, new object[] { "one primal" },
+        new object[] { "hand-written" },
     };
 
     private static BaJacobian Jacobian(string form, BaInput input)
@@ -62,6 +64,7 @@ public class BundleAdjustmentTests
         {
             case "operator": BundleAdjustment.JacobianByOperator(input, jacobian); break;
             case "split reverse": BundleAdjustment.JacobianBySplitReverse(input, jacobian); break;
+            case "one primal": BundleAdjustment.JacobianByPrimalOncePullbackTwice(input, jacobian); break;
             case "hand-written": BundleAdjustmentManual.Jacobian(input, jacobian); break;
             default: throw new ArgumentException(form);
         }
@@ -109,18 +112,7 @@ public class BundleAdjustmentTests
     [InlineData(-1e-3, 2e-3, 5e-4)]
     public void HandWrittenMatchesNablaOffTheReference(double r0, double r1, double r2)
     {
-        var input = Read(Ba1);
-        var rng = new Random(7);
-        for (int j = 0; j < input.Cams.Length; j++)
-            input.Cams[j] *= 1 + 0.05 * (rng.NextDouble() - 0.5);
-        for (int cam = 0; cam < input.N; cam++)
-        {
-            input.Cams[11 * cam] = r0 * (1 + 0.1 * cam / input.N);
-            input.Cams[11 * cam + 1] = r1;
-            input.Cams[11 * cam + 2] = r2;
-        }
-        for (int j = 0; j < input.X.Length; j++)
-            input.X[j] *= 1 + 0.05 * (rng.NextDouble() - 0.5);
+        var input = Perturbed(r0, r1, r2);
         var nabla = Jacobian("split reverse", input);
         var manual = Jacobian("hand-written", input);
         Assert.Equal(nabla.Cols, manual.Cols);
@@ -133,6 +125,79 @@ public class BundleAdjustmentTests
             for (int j = rowStart; j < rowEnd; j++) scale = Math.Max(scale, Math.Abs(nabla.Values[j]));
             if (!(Math.Abs(nabla.Values[k] - manual.Values[k]) <= 1e-10 * Math.Max(Math.Abs(nabla.Values[k]), 1e-3 * scale)))
                 Assert.Fail($"value {k} (col {nabla.Cols[k]}): Nabla {nabla.Values[k]:R}, hand-written {manual.Values[k]:R}");
+        }
+    }
+
+    /// <summary>ba1 with every camera and point moved by up to ±2.5 % and the rotations set to (r0, r1, r2) (r0 varying by camera).</summary>
+    private static BaInput Perturbed(double r0, double r1, double r2)
+    {
+        var input = Read(Ba1);
+        var rng = new Random(7);
+        for (int j = 0; j < input.Cams.Length; j++)
+            input.Cams[j] *= 1 + 0.05 * (rng.NextDouble() - 0.5);
+        for (int cam = 0; cam < input.N; cam++)
+        {
+            input.Cams[11 * cam] = r0 * (1 + 0.1 * cam / input.N);
+            input.Cams[11 * cam + 1] = r1;
+            input.Cams[11 * cam + 2] = r2;
+        }
+        for (int j = 0; j < input.X.Length; j++)
+            input.X[j] *= 1 + 0.05 * (rng.NextDouble() - 0.5);
+        return input;
+    }
+
+    /// <summary>
+    /// Nabla's reverse mode with one primal per observation and a pullback per row (which replays the pullback
+    /// on the same residuals, sound because ReprojectionError has no loop and so no tape) against (1) the form
+    /// that runs the primal again for each row: bit for bit, the same operations in the same order; and (2)
+    /// Nabla's forward mode, <c>ReprojectionError_Jvp</c> along each of the 15 inputs: the same derivative
+    /// accumulated in another order, 1e-12 of the largest entry of the row. Every observation, at both
+    /// Rodrigues branches (θ = 0 and θ ≠ 0) and at a small rotation.
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, 0.0, 0.0)]
+    [InlineData(0.3, -0.2, 1.1)]
+    [InlineData(-1e-3, 2e-3, 5e-4)]
+    public void OnePrimalReverseMatchesPerRowReverseAndForwardMode(double r0, double r1, double r2)
+    {
+        var input = Perturbed(r0, r1, r2);
+        var once = Jacobian("one primal", input);
+        var perRow = Jacobian("split reverse", input);
+        Assert.Equal(perRow.Cols, once.Cols);
+        for (int k = 0; k < once.Values.Length; k++)
+            if (BitConverter.DoubleToInt64Bits(once.Values[k]) != BitConverter.DoubleToInt64Bits(perRow.Values[k]))
+                Assert.Fail($"value {k}: one primal {once.Values[k]:R}, a primal per row {perRow.Values[k]:R}");
+
+        var v = new double[15];
+        var dv = new double[15];
+        var err = new double[2];
+        var dErr = new double[2];
+        var column = new double[2, 15];
+        for (int i = 0; i < input.P; i++)
+        {
+            Array.Copy(input.Cams, 11 * input.Obs[2 * i], v, 0, 11);
+            Array.Copy(input.X, 3 * input.Obs[2 * i + 1], v, 11, 3);
+            v[14] = input.W[i];
+            for (int j = 0; j < 15; j++)
+            {
+                Array.Clear(dv);
+                if (j < 14) dv[j] = 1;
+                BundleAdjustment.ReprojectionError_Jvp(v, 0, v, 11, v[14], input.Feats[2 * i], input.Feats[2 * i + 1],
+                    err, 0, dv, dv, j == 14 ? 1 : 0, dErr);
+                column[0, j] = dErr[0];
+                column[1, j] = dErr[1];
+            }
+            for (int r = 0; r < 2; r++)
+            {
+                double scale = 0;
+                for (int j = 0; j < 15; j++) scale = Math.Max(scale, Math.Abs(column[r, j]));
+                for (int j = 0; j < 15; j++)
+                {
+                    double reverse = once.Values[30 * i + 15 * r + j];
+                    if (!(Math.Abs(reverse - column[r, j]) <= 1e-12 * scale))
+                        Assert.Fail($"observation {i}, row {r}, input {j}: reverse {reverse:R}, forward {column[r, j]:R}");
+                }
+            }
         }
     }
 

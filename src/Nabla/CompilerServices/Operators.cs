@@ -15,15 +15,19 @@ public static class Operators
         where T : IFloatingPointIeee754<T>
     {
         T[,]? jacobian = null;
-        var dx = new T[x.Length];
+        var dx = Scratch<T>.Rent(ref Scratch<T>.Tangent, x.Length);
+        var copy = Scratch<T>.Rent(ref Scratch<T>.Input, x.Length);
         for (int j = 0; j < x.Length; j++)
         {
             Array.Clear(dx);
             dx[j] = T.One;
-            var (value, column) = jvp((T[])x.Clone(), dx);
+            x.CopyTo(copy, 0);
+            var (value, column) = jvp(copy, dx);
             jacobian ??= new T[value.Length, x.Length];
             for (int i = 0; i < column.Length; i++) jacobian[i, j] = column[i];
         }
+        Scratch<T>.Tangent = dx;
+        Scratch<T>.Input = copy;
         return jacobian ?? new T[f((T[])x.Clone()).Length, 0];
     }
 
@@ -31,9 +35,11 @@ public static class Operators
     public static T[,] JacobianReverse<T>(Func<T[], (T[] Value, Func<T[], T[]> Pullback)> valueWithPullback, T[] x)
         where T : IFloatingPointIeee754<T>
     {
-        var (value, pullback) = valueWithPullback((T[])x.Clone());
+        var copy = Scratch<T>.Rent(ref Scratch<T>.Input, x.Length);
+        x.CopyTo(copy, 0);
+        var (value, pullback) = valueWithPullback(copy);
         var jacobian = new T[value.Length, x.Length];
-        var ct = new T[value.Length];
+        var ct = Scratch<T>.Rent(ref Scratch<T>.Tangent, value.Length);
         for (int i = 0; i < value.Length; i++)
         {
             Array.Clear(ct);
@@ -41,6 +47,29 @@ public static class Operators
             var row = pullback(ct);
             for (int j = 0; j < row.Length; j++) jacobian[i, j] = row[j];
         }
+        Scratch<T>.Tangent = ct;
+        Scratch<T>.Input = copy;
         return jacobian;
+    }
+
+    /// <summary>
+    /// Per-thread scratch arrays for the operators above (the copy of x each pass runs on, the unit tangent or
+    /// cotangent), so repeated calls do not allocate them: a call takes an array out of its slot (leaving it
+    /// empty, so a nested call on the same thread makes its own) and puts it back when it is done. Only the
+    /// operator and the derivative it calls see them, and nothing of theirs outlives the call: the Jacobian's
+    /// entries are copied out of each pass's result. An exception leaves the slot empty; the next call allocates.
+    /// </summary>
+    private static class Scratch<T>
+    {
+        [ThreadStatic] public static T[]? Input;
+        [ThreadStatic] public static T[]? Tangent;
+
+        public static T[] Rent(ref T[]? slot, int length)
+        {
+            var array = slot;
+            if (array is null || array.Length != length) return new T[length];
+            slot = null;
+            return array;
+        }
     }
 }

@@ -313,6 +313,40 @@ public class VectorFunctionLoopTests
             X, Matrix(5, 5, (i, j) => j <= i ? y[i] / X[j] : 0), 1e-14);
     }
 
+    /// <summary>
+    /// The dense Jacobian operators reuse per-thread scratch arrays (the copy of x a pass runs on, the unit
+    /// cotangent or tangent) from one call to the next: repeated calls, alternating input lengths, on a function
+    /// that overwrites its input and returns it, give the same Jacobians as the first calls and leave x as it was.
+    /// </summary>
+    [Fact]
+    public void RepeatedJacobianOperatorCallsAgreeAndLeaveTheInputAlone()
+    {
+        var x = (double[])X.Clone();
+        var x4 = new[] { 0.2, -1.0, 1.5, 0.3 };
+        var firstReverse = Autodiff.JacobianReverse(VectorFunctions.CumulativeProductInPlace, x);
+        var firstForward = Autodiff.JacobianForward(VectorFunctions.CumulativeProductInPlace, x);
+        var softmaxReverse = Autodiff.JacobianReverse(VectorFunctions.Softmax, x4);
+        var softmaxForward = Autodiff.JacobianForward(VectorFunctions.Softmax, x4);
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.Equal(firstReverse, Autodiff.JacobianReverse(VectorFunctions.CumulativeProductInPlace, x));
+            Assert.Equal(softmaxReverse, Autodiff.JacobianReverse(VectorFunctions.Softmax, x4));
+            Assert.Equal(firstForward, Autodiff.JacobianForward(VectorFunctions.CumulativeProductInPlace, x));
+            Assert.Equal(softmaxForward, Autodiff.JacobianForward(VectorFunctions.Softmax, x4));
+        }
+        Assert.Equal(X, x);
+        Assert.Equal(new[] { 0.2, -1.0, 1.5, 0.3 }, x4);
+        // And they are the Jacobian: y_i = Π_{k≤i} x_k, ∂y_i/∂x_j = y_i / x_j for j ≤ i.
+        var y = new double[5];
+        for (int i = 0; i < 5; i++) y[i] = (i > 0 ? y[i - 1] : 1) * X[i];
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 5; j++)
+            {
+                Assert.Equal(j <= i ? y[i] / X[j] : 0, firstReverse[i, j], 1e-14 * Math.Abs(y[i] / X[j]));
+                Assert.Equal(j <= i ? y[i] / X[j] : 0, firstForward[i, j], 1e-14 * Math.Abs(y[i] / X[j]));
+            }
+    }
+
     [Fact]
     public void RungeKuttaStepOfAnOde()
     {
