@@ -98,8 +98,14 @@ internal sealed class IrType : IEquatable<IrType>
     /// A struct whose value is its members: lowering keeps one SSA value per leaf (a member of a
     /// non-struct type, reached through nested structs) and builds whole values only where one is needed.
     /// </summary>
-    public static IrType Struct(string name, IReadOnlyList<StructField> fields, StructConstruction construction, IrType? tangent)
-        => new(name, TypeKind.Struct) { Fields = fields, Construction = construction, _tangent = tangent };
+    public static IrType Struct(string name, IReadOnlyList<StructField> fields, StructConstruction construction, IrType? tangent, bool isReference = false)
+        => new(name, TypeKind.Struct) { Fields = fields, Construction = construction, _tangent = tangent, IsReference = isReference };
+
+    /// <summary>
+    /// A [Differentiable] class: its members are read where the code reads them (never kept leaf by leaf, never rebuilt),
+    /// the reference itself flows; its tangent is the synthesized Tangent struct.
+    /// </summary>
+    public bool IsReference { get; private set; }
 
     private List<StructLeaf>? _leaves;
 

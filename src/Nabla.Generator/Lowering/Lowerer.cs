@@ -161,7 +161,7 @@ internal sealed class Lowerer
 
             foreach (var (symbol, value) in initial)
             {
-                if (value.Type.IsStruct)
+                if (value.Type.IsStruct && !value.Type.IsReference)
                 {
                     // A struct parameter: its leaves are read once, at the entry.
                     _variableTypes[symbol] = value.Type;
@@ -646,7 +646,7 @@ internal sealed class Lowerer
                 }
                 return;
             }
-            case IFlowCaptureOperation capture when Symbols.IrTypeOf(capture.Value.Type).IsStruct:
+            case IFlowCaptureOperation capture when Symbols.IrTypeOf(capture.Value.Type) is { IsStruct: true, IsReference: false }:
             {
                 // A struct captured once from a variable is that variable (an initializer or a compound
                 // assignment works on it in place); any other struct capture holds its own leaves.
@@ -738,6 +738,10 @@ internal sealed class Lowerer
                 var type = Symbols.IrTypeOf(op.Type);
                 return MakeStruct(type, type.Leaves.Select(l => _b.Zero(l.Type)).ToList());
             }
+            case IObjectCreationOperation when Symbols.IrTypeOf(op.Type) is { IsStruct: true, IsReference: true }:
+                Unsupported(op.Syntax, "creating an object of a differentiable class",
+                    "; pass the object in (its members are differentiated where they are read), or use a [Differentiable] struct.");
+                return null!;
             case IObjectCreationOperation creation when Symbols.IrTypeOf(op.Type).IsStruct:
                 return LowerStructCreation(creation);
             case ILocalReferenceOperation local:
@@ -805,6 +809,9 @@ internal sealed class Lowerer
                 if (property.Arguments.Length > 0)
                     Unsupported(op.Syntax, "an indexer", " (arrays and indexers come with loops-and-arrays support).");
                 return LowerMember(property, property.Property.IsStatic, property.Instance, property.Property.Name, property.Property.ContainingType, property.Type);
+            case IInstanceReferenceOperation when ThisRoot != null:
+                // 'this' of a differentiable class: the static-form derivative's first parameter.
+                return Read(ThisRoot, Symbols.IrTypeOf(op.Type));
             case IInstanceReferenceOperation:
                 return _b.Emit(Op.This, Symbols.IrTypeOf(op.Type), new List<Value>(), "this");
             case IDefaultValueOperation:
@@ -940,8 +947,10 @@ internal sealed class Lowerer
         var args = LowerArguments(invocation.Arguments, method);
         if (callee.ReceiverAsArgument && receiver != null)
         {
-            // A differentiable struct's instance method: the receiver is the derivatives' first input.
-            args.Insert(0, new Argument(receiver));
+            // A differentiable struct's instance method: the receiver is the derivatives' first input (a subclass's
+            // object converted to the declaring class, whose tangent is the part of the subclass's it declares).
+            var selfType = Symbols.IrTypeOf(method.ContainingType);
+            args.Insert(0, new Argument(receiver.Type.Equals(selfType) ? receiver : _b.Convert(receiver, selfType)));
             receiver = null;
         }
         var resultType = Symbols.IrTypeOf(method.ReturnType);
@@ -1224,7 +1233,8 @@ internal sealed class Lowerer
     {
         root = null!;
         type = Symbols.IrTypeOf(op.Type);
-        if (!type.IsStruct) return false;
+        // A class is a reference: its members are read where the code reads them.
+        if (!type.IsStruct || type.IsReference) return false;
         switch (op)
         {
             case ILocalReferenceOperation local when local.Local.RefKind == RefKind.None:

@@ -124,6 +124,11 @@ internal static class MethodProcessor
             return false;
         }
         if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
+        if ((method.IsVirtual || method.IsOverride || method.IsAbstract) && Symbols.IrTypeOf(method.ContainingType).IsStruct)
+        {
+            Fail("virtual and abstract methods of differentiable classes are not supported yet (their derivatives would have to dispatch to the override's): make it non-virtual, or a static method taking the object");
+            return false;
+        }
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty) { Fail("it has no body to differentiate"); return false; }
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
         if (method.ContainingType.IsFileLocal) { Fail("its type is file-local ('file'), and generated code in another file cannot extend it: remove 'file'"); return false; }
@@ -231,6 +236,15 @@ internal static class MethodProcessor
                     i.Callee.ParameterNames?[k] ?? "#" + k, i.Callee.DisplayName, method.Name));
             }
         }
+        // An array member read from a struct or class value other than a parameter (a call's result, an object chosen by a
+        // branch): its shadow would not reach the gradient (yet).
+        var parameterValues = new HashSet<Value>(function.Parameters.Where(p => p.Value != null).Select(p => p.Value!));
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+            if (i.Op == Op.Member && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct && i.Result!.Type.IsArray &&
+                activity.IsActive(i.Result) && !parameterValues.Contains(i.Operands[0]))
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
+                    "reading the array member '" + i.Text + "' of a value that is not a parameter",
+                    " (not yet): read it from the parameter itself, or pass the array as a parameter."));
         // A differentiated struct stored into an array of structs: their shadows are not kept (yet).
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
             if (i.Op == Op.ArrayStore && i.Operands[i.Operands.Count - 1] is { Type.IsStruct: true } stored && activity.IsVaried(stored))

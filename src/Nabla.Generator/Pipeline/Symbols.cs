@@ -153,8 +153,18 @@ internal static class Symbols
     /// Structs lowered member by member: System.Numerics.Vector2/3/4, and [Differentiable] structs whose
     /// members are all visible (public or internal) and are reals, data, or such structs. Null for others.
     /// </summary>
+    [System.ThreadStatic] private static HashSet<INamedTypeSymbol>? s_building;
+
     public static IrType? StructTypeOf(INamedTypeSymbol type)
     {
+        if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
+        {
+            // A type that holds itself (directly or not) has NABLA0012; never recurse on it.
+            s_building ??= new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            if (!s_building.Add(type)) return null;
+            try { return ClassTypeOf(type); }
+            finally { s_building.Remove(type); }
+        }
         if (type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Struct || type.IsTupleType) return null;
         string name = type.OriginalDefinition.ToDisplayString();
         if (name is "System.Numerics.Vector2" or "System.Numerics.Vector3" or "System.Numerics.Vector4")
@@ -183,6 +193,34 @@ internal static class Symbols
         }
         var tangentType = IR.IrType.Struct(TypeName(type) + ".Tangent", tangent, StructConstruction.Initializer, null);
         return IR.IrType.Struct(TypeName(type), primal, StructConstruction.Factory, tangentType);
+    }
+
+    /// <summary>
+    /// A [Differentiable] class: the visible members of it and of its [Differentiable] base classes (base first, as in its
+    /// Tangent). Members code cannot see are left out: a class's value is never rebuilt from its members.
+    /// </summary>
+    private static IrType? ClassTypeOf(INamedTypeSymbol type)
+    {
+        if (!HasAttribute(type.OriginalDefinition, DifferentiableAttribute) || type.IsGenericType || type.IsStatic) return null;
+        var chain = new List<INamedTypeSymbol>();
+        for (var t = type; t != null && HasAttribute(t.OriginalDefinition, DifferentiableAttribute); t = t.BaseType) chain.Insert(0, t);
+        var primal = new List<StructField>();
+        var tangent = new List<StructField>();
+        foreach (var m in chain.SelectMany(StateMembers))
+        {
+            if (!m.Accessible || m.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Error) continue;
+            if (!m.NoDerivative && Pipeline.TangentShapes.Of(m.Type) is null && !Pipeline.TangentShapes.IsData(m.Type)) return null;
+            var ir = IrTypeOf(m.Type);
+            bool differentiable = !m.NoDerivative && ir.IsDifferentiable;
+            if (differentiable && ir.Kind is not (TypeKind.Double or TypeKind.Single or TypeKind.Struct) && !(ir.IsArray && ir.Scalar != null)) return null;
+            if (primal.Any(f => f.Name == Identifier(m.Name))) return null;
+            primal.Add(new StructField(Identifier(m.Name), ir, differentiable));
+            if (differentiable) tangent.Add(new StructField(Identifier(m.Name), ir.Tangent, true));
+        }
+        // One name for Layer and Layer? (nullable annotations do not change the type).
+        string name = TypeName(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
+        var tangentType = IR.IrType.Struct(name + ".Tangent", tangent, StructConstruction.Initializer, null);
+        return IR.IrType.Struct(name, primal, StructConstruction.Factory, tangentType, isReference: true);
     }
 
     /// <summary>A C# identifier made from any text.</summary>
@@ -251,7 +289,8 @@ internal static class Symbols
     /// static members whose first parameter is the receiver (the convention of rules for instance methods).
     /// </summary>
     public static bool HasDifferentiableSelf(IMethodSymbol method) =>
-        !method.IsStatic && method.MethodKind == MethodKind.Ordinary && IrTypeOf(method.ContainingType) is { IsStruct: true, IsDifferentiable: true };
+        !method.IsStatic && method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsOverride && !method.IsAbstract &&
+        IrTypeOf(method.ContainingType) is { IsStruct: true, IsDifferentiable: true };
 
     /// <summary>The inputs of the derivatives: with a differentiable receiver, it comes first (index 0) and the parameters after.</summary>
     public static List<int> WithSelf(IMethodSymbol method, List<int> wrt, bool includeSelf = true) =>

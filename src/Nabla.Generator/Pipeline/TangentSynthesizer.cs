@@ -383,7 +383,7 @@ internal static class TangentSynthesizer
             primal.Line($"return {Init(m => inheritedNames.Contains(m) ? F("nablaBase", m) : ops.ZeroOf(m.Shape, F("this", m)))};");
             primal.Close();
         }
-        if (Symbols.StructTypeOf(type) is { } lowered)
+        if (type.TypeKind == TypeKind.Struct && Symbols.StructTypeOf(type) is { IsReference: false } lowered)
             WriteConstruction(primal, type, lowered);
         foreach (var helper in ops.PrimalHelpers.Values)
         {

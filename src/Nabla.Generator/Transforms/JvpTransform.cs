@@ -206,6 +206,18 @@ internal sealed class JvpTransform : Cloner
                 CloneInstr(i, b);
                 var t0 = TangentOrNull(i.Operands[0]);
                 if (t0 != null && r.Type.IsReal) _tangent[r] = b.Convert(t0, r.Type);
+                else if (t0 != null && r.Type.IsStruct && i.Operands[0].Type.IsStruct)
+                {
+                    // A subclass's object as its base class: the base's part of the tangent.
+                    var parts = new List<Value>();
+                    foreach (var leaf in r.Type.Leaves.Where(l => l.Differentiable))
+                    {
+                        var member = b.EmitInstr(Op.Member, leaf.Type.Tangent, new List<Value> { t0 });
+                        member.Text = leaf.Path;
+                        parts.Add(member.Result!);
+                    }
+                    _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, parts, TangentName(r.Name));
+                }
                 return;
             }
             case Op.Member when i.Operands.Count == 1 && i.Operands[0].Type.IsStruct:

@@ -18,7 +18,7 @@ internal static class StructFolding
             for (int p = block.Params.Count - 1; p >= 0; p--)
             {
                 var param = block.Params[p];
-                if (!param.Type.IsStruct) continue;
+                if (!param.Type.IsStruct || param.Type.IsReference) continue;
                 var leaves = param.Type.Leaves;
                 var leafParams = new List<Value>();
                 foreach (var leaf in leaves)

@@ -265,6 +265,7 @@ internal sealed class VjpTransform : Cloner
         CreateBlocks();
         foreach (var loop in _loops) loop.MapInductions(M);
         var entryBuilder = new IrBuilder(Target, BlockMap[Source.Entry]);
+        var classesWithArrays = new List<Parameter>();
         foreach (int k in VjpConvention.ArrayWrt(types, _wrt))
         {
             var p = Source.Parameters[k];
@@ -272,6 +273,7 @@ internal sealed class VjpTransform : Cloner
             {
                 // The shadows of a struct's array members: the caller's tangent struct (split), or fresh zeros where they are read (fused).
                 if (!allocateShadows) _structShadows[p.Value!] = Target.AddParameter("d" + p.Name, p.Type.Tangent);
+                if (p.Type.IsReference) classesWithArrays.Add(p);
                 continue;
             }
             if (allocateShadows)
@@ -321,6 +323,17 @@ internal sealed class VjpTransform : Cloner
             entryBuilder.Source = new SourceInfo("every residual starts as default", "", 0, 0, 0, 0, 0, 0);
             entryBuilder.Store(_residualsParam, entryBuilder.Const(_residualsParam.Type, "default"));
         }
+        // A class's members are read wherever the code reads them: one shadow per array member, made at the entry.
+        foreach (var p in classesWithArrays)
+            foreach (var leaf in p.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))
+            {
+                entryBuilder.Source = new SourceInfo("the gradient of " + p.Name + "." + leaf.Path + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                var shadow = allocateShadows
+                    ? ZerosLike(entryBuilder, MemberOf(M(p.Value!), leaf.Path, leaf.Type, entryBuilder))
+                    : MemberOf(_structShadows[p.Value!], leaf.Path, leaf.Type, entryBuilder);
+                shadow.Name = "d" + p.Name + "_" + leaf.Path.Replace('.', '_').Replace("@", "");
+                _leafShadows[(p.Value!, leaf.Path)] = shadow;
+            }
         foreach (var b in Source.Blocks)
         {
             var builder = new IrBuilder(Target, BlockMap[b]);
@@ -404,14 +417,20 @@ internal sealed class VjpTransform : Cloner
             case Op.Member when IsActiveArray(i.Result!) && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct:
             {
                 // An array member of a struct: its shadow is the same member of the struct's shadows, or fresh zeros.
-                var shadow = _structShadows.TryGetValue(i.Operands[0], out var shadows)
-                    ? MemberOf(shadows, i.Text!, i.Result!.Type, builder)
+                var shadow = _leafShadows.TryGetValue((i.Operands[0], i.Text!), out var made) ? made
+                    : _structShadows.TryGetValue(i.Operands[0], out var shadows) ? MemberOf(shadows, i.Text!, i.Result!.Type, builder)
                     : ZerosLike(builder, M(i.Result!));
                 shadow.Name = "d" + (i.Result!.Name ?? "member");
                 _shadow[i.Result!] = shadow;
                 _leafShadows[(i.Operands[0], i.Text!)] = shadow;
                 break;
             }
+            case Op.Convert when i.Result!.Type.IsStruct && i.Operands[0].Type.IsStruct:
+                // A subclass's object as its base class: the same array members, the same shadows.
+                foreach (var leaf in i.Result.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))
+                    if (_leafShadows.TryGetValue((i.Operands[0], leaf.Path), out var inherited))
+                        _leafShadows[(i.Result, leaf.Path)] = inherited;
+                break;
             case Op.NewArray when IsActiveArray(i.Result!):
                 _shadow[i.Result!] = builder.NewArray(i.Result!.Type, i.Operands.Select(M), "d" + i.Result.Name);
                 break;
@@ -448,7 +467,9 @@ internal sealed class VjpTransform : Cloner
             if (!all[k].Differentiable) continue;
             if (!all[k].Type.IsArray) { leaves.Add(b.Zero(all[k].Type.Tangent)); continue; }
             var leaf = sourceStruct.Definition is { Op: Op.MakeStruct } make ? make.Operands[k] : null;
-            leaves.Add(leaf != null ? ShadowOf(leaf, b) : ZerosLike(b, MemberOf(M(sourceStruct), all[k].Path, all[k].Type, b)));
+            leaves.Add(leaf != null ? ShadowOf(leaf, b)
+                : _leafShadows.TryGetValue((sourceStruct, all[k].Path), out var shadow) ? shadow
+                : ZerosLike(b, MemberOf(M(sourceStruct), all[k].Path, all[k].Type, b)));
         }
         return b.Emit(Op.MakeStruct, sourceStruct.Type.Tangent, leaves);
     }
@@ -916,9 +937,22 @@ internal sealed class VjpTransform : Cloner
         // All parameters' adjoints are read before any is written: an edge may pass one parameter of
         // the block as another's argument (a loop that swaps or rotates its locals).
         var moves = new List<(Value Arg, Value Adjoint)>();
+        var leafMoves = new List<(Value Arg, string Path, IrType Type, Value Adjoint)>();
         for (int k = 0; k < target.Params.Count; k++)
         {
             var p = target.Params[k];
+            if (p.Type.IsStruct && _activity.IsActive(p))
+            {
+                // A class reference through a join (structs are split into leaves before): its leaves' adjoints go along.
+                // (Blocks are visited in order, so the uses that fill these adjoints may come later: make them all.)
+                foreach (var leaf in p.Type.Leaves.Where(l => l.Differentiable && !l.Type.IsArray))
+                {
+                    var la = LeafAdjoint(p, leaf.Path, leaf.Type);
+                    leafMoves.Add((edge.Args[k], leaf.Path, leaf.Type, b.Load(la)));
+                    if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
+                }
+                continue;
+            }
             if (!_activity.IsActive(p) || !p.Type.IsReal) continue;
             moves.Add((edge.Args[k], b.Load(Adjoint(p))));
         }
@@ -926,6 +960,8 @@ internal sealed class VjpTransform : Cloner
             foreach (var p in target.Params)
                 if (_activity.IsActive(p) && p.Type.IsReal) b.Store(Adjoint(p), b.Zero(p.Type));
         foreach (var (arg, g) in moves) AddTo(arg, g, b);
+        foreach (var (arg, path, type, g) in leafMoves)
+            if (_activity.IsActive(arg)) b.AddTo(LeafAdjoint(arg, path, type), g);
     }
 
     private void DifferentiateBackward(Instr i, IrBuilder b)
@@ -985,6 +1021,17 @@ internal sealed class VjpTransform : Cloner
                 }
                 case Op.Call:
                     BackwardCall(i, StructAdjoint(r0, b), b);
+                    return;
+                case Op.Convert when i.Operands[0].Type.IsStruct:
+                    // A subclass's object seen as its base class: the base's leaves' adjoints go to the same leaves.
+                    foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable && !l.Type.IsArray))
+                    {
+                        if (!_leafAdjoints.TryGetValue((r0, leaf.Path), out var la)) continue;
+                        var g0 = b.Load(la);
+                        if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
+                        if (_activity.IsActive(i.Operands[0]))
+                            b.AddTo(LeafAdjoint(i.Operands[0], leaf.Path, leaf.Type), g0);
+                    }
                     return;
                 case Op.Member when i.Operands[0].Type.IsStruct:
                 {

@@ -304,3 +304,59 @@ public class GenericMathTests
         Assert.Equal(Sigmoid(x) * sp(2 * x) + sp(x) * 2 * Sigmoid(2 * x), g, 12);
     }
 }
+
+public class ClassTests
+{
+    /// <summary>Layer.Offset is a Vector2: its gradient is rounded to float, and finite differences move it in float steps.</summary>
+    private const double FloatMembers = 1e-4;
+
+    private static readonly double[] X = { 0.4, -0.3, 0.8 };
+    private static Layer NewLayer() => new() { W = new[] { 0.2, -0.5, 0.7 }, B = 0.3, Offset = new Vector2(0.5f, -1.5f), Id = 9 };
+
+    [Fact]
+    public void InstanceMethodOfAClass() =>
+        StructCheck.Scalar<Layer, Layer.Tangent>(l => l.Apply(X), l => { var r = Layer.Apply_ValueWithGradient(l, X); return (r.Value, r.Gradient.Item1); },
+            (l, d) => Layer.Apply_Jvp(l, X, d, new double[3]), NewLayer(), h: 1e-3, tolerance: FloatMembers, forwardTolerance: FloatMembers);
+
+    [Fact]
+    public void ClassParameter() =>
+        StructCheck.Scalar<Layer, Layer.Tangent>(l => ClassFunctions.Loss(l, X), l => ClassFunctions.Loss_ValueWithGradient(l, X),
+            (l, d) => ClassFunctions.Loss_Jvp(l, X, d), NewLayer(), h: 1e-3, tolerance: FloatMembers, forwardTolerance: FloatMembers);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ClassReferencesThroughBranches(bool first)
+    {
+        var a = NewLayer();
+        var b = NewLayer();
+        b.B = -0.8;
+        var (v, (ga, gb)) = ClassFunctions.Pick_ValueWithGradient(a, b, first);
+        Assert.Equal(ClassFunctions.Pick(a, b, first), v, 12);
+        StructCheck.Scalar<Layer, Layer.Tangent>(l => ClassFunctions.Pick(l, b, first), l => (ClassFunctions.Pick_ValueWithGradient(l, b, first).Value, ClassFunctions.Pick_ValueWithGradient(l, b, first).Gradient.Item1),
+            (l, d) => ClassFunctions.Pick_Jvp(l, b, first, d, b.ZeroTangent()), a, h: 1e-3, tolerance: FloatMembers, forwardTolerance: FloatMembers);
+        StructCheck.Scalar<Layer, Layer.Tangent>(l => ClassFunctions.Pick(a, l, first), l => (ClassFunctions.Pick_ValueWithGradient(a, l, first).Value, ClassFunctions.Pick_ValueWithGradient(a, l, first).Gradient.Item2),
+            (l, d) => ClassFunctions.Pick_Jvp(a, l, first, a.ZeroTangent(), d), b, h: 1e-3, tolerance: FloatMembers, forwardTolerance: FloatMembers);
+        _ = ga;
+        _ = gb;
+    }
+
+    [Fact]
+    public void TwoReferencesToOneObject_ShareOneTangent()
+    {
+        var a = NewLayer();
+        var (_, g) = ClassFunctions.TwoReferences_ValueWithGradient(a);
+        Assert.Equal(2 * a.B, g.B, 12);
+        Assert.Equal(Math.Cos(a.Offset.X), g.Offset.X, 6);
+        StructCheck.Scalar<Layer, Layer.Tangent>(ClassFunctions.TwoReferences, l => ClassFunctions.TwoReferences_ValueWithGradient(l),
+            (l, d) => ClassFunctions.TwoReferences_Jvp(l, d), a, h: 1e-3, tolerance: FloatMembers, forwardTolerance: FloatMembers);
+    }
+
+    [Fact]
+    public void SubclassWithBaseMembers()
+    {
+        var l = new ScaledLayer { W = new[] { 0.2, -0.5, 0.7 }, B = 0.3, Offset = new Vector2(0.5f, -1.5f), Gain = 1.7 };
+        StructCheck.Scalar<ScaledLayer, ScaledLayer.Tangent>(s => ClassFunctions.Subclass(s, X), s => ClassFunctions.Subclass_ValueWithGradient(s, X),
+            (s, d) => ClassFunctions.Subclass_Jvp(s, X, d), l, h: 1e-3, tolerance: FloatMembers, forwardTolerance: FloatMembers);
+    }
+}

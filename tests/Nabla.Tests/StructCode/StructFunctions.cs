@@ -195,3 +195,55 @@ public static partial class GenericMath
     [Differentiable]
     public static double UsesSoftplus(double x) => Softplus(x) * Softplus(2 * x);
 }
+
+/// <summary>A differentiable class: reference semantics, its members read where the code reads them.</summary>
+[Differentiable]
+public partial class Layer
+{
+    public double[] W = Array.Empty<double>();
+    public double B;
+    public Vector2 Offset;
+    [NoDerivative] public int Id;
+
+    [Differentiable]
+    public double Apply(double[] x)
+    {
+        double s = B + Offset.X * Offset.Y;
+        for (int i = 0; i < W.Length; i++) s += W[i] * x[i];
+        return Math.Tanh(s);
+    }
+}
+
+/// <summary>A subclass: the base class's members come first in its tangent.</summary>
+[Differentiable]
+public partial class ScaledLayer : Layer
+{
+    public double Gain;
+
+    [Differentiable]
+    public double Scaled(double[] x) => Gain * Apply(x) + B;
+}
+
+public static partial class ClassFunctions
+{
+    [Differentiable]
+    public static double Loss(Layer l, [NoDerivative] double[] x) => l.Apply(x) * l.B + l.W[0] * l.Offset.Y;
+
+    [Differentiable]
+    public static double Pick(Layer a, Layer b, [NoDerivative] bool first)
+    {
+        var l = first ? a : b;
+        return l.B * l.B + a.Offset.X * a.W[1] + l.Offset.Y;
+    }
+
+    /// <summary>Two references to one object: one tangent.</summary>
+    [Differentiable]
+    public static double TwoReferences(Layer a)
+    {
+        var b = a;
+        return a.B * b.B + Math.Sin(b.Offset.X);
+    }
+
+    [Differentiable]
+    public static double Subclass(ScaledLayer l, [NoDerivative] double[] x) => l.Scaled(x) * l.Gain;
+}
