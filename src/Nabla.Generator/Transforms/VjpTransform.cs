@@ -522,7 +522,8 @@ internal sealed class VjpTransform : Cloner
         {
             var home = _definedIn.TryGetValue(mapped, out var h) ? h : null;
             // Constant during the loop, or an induction variable the pullback steps backwards: a region value.
-            if (home is null || !loop.Blocks.Contains(home) || (home == loop.Header && loop.Inductions.ContainsKey(mapped)))
+            if ((home is null || !loop.Blocks.Contains(home) || (home == loop.Header && loop.Inductions.ContainsKey(mapped)))
+                && (home is null || !RedefinedWhereLoopExits(loop, home, mapped)))
                 return b.Load(RegionVar(loop, mapped));
             if (_popped.TryGetValue(mapped, out var popped)) return popped;
             if (CanRecompute(mapped, 0))
@@ -563,6 +564,18 @@ internal sealed class VjpTransform : Cloner
         }
         return b.Load(field, mapped.Name);
     }
+
+    /// <summary>
+    /// Whether <paramref name="mapped"/>, defined outside <paramref name="loop"/>, is defined in a block the loop exits to
+    /// (the header of an enclosing loop that the inner loop leaves straight back to: <c>while (…) { i++; … for (…) … }</c>).
+    /// The pullback enters the loop backwards from there, where the value is already that of the header's next visit,
+    /// not the one the iteration being undone read: such a value is recorded where the loop reads it instead. Induction
+    /// variables of that header stay region values: they are stepped back before the loop is entered backwards.
+    /// </summary>
+    private bool RedefinedWhereLoopExits(Loop loop, Block home, Value mapped) =>
+        !loop.Blocks.Contains(home)
+        && loop.Blocks.Any(block => block.Terminator.Edges.Any(e => e.Target == home))
+        && !_loops.Any(l => l.Header == home && l.Inductions.ContainsKey(mapped));
 
     private Dictionary<Value, Value>? _sourceOf;
 

@@ -23,6 +23,10 @@ internal sealed class FuzzReport
     public int Seed;
     public int Programs;
     public int FloatPrograms;
+    /// <summary>Programs whose own text has a comparison of two literals (a condition C# folds to a constant).</summary>
+    public int WithConstantComparison;
+    /// <summary>Programs whose own text has a compound element assignment with a call on its right (a[i] op= … F(…) …).</summary>
+    public int WithCallInCompoundElementAssignment;
     /// <summary>Characters of generated C# (all compilations, retries included).</summary>
     public long GeneratedChars;
     public long LargestGeneratedFile;
@@ -54,7 +58,8 @@ internal sealed class FuzzReport
 
     public void Add(FuzzReport r)
     {
-        FloatPrograms += r.FloatPrograms; GeneratedChars += r.GeneratedChars; LargestGeneratedFile = Math.Max(LargestGeneratedFile, r.LargestGeneratedFile); MethodsChecked += r.MethodsChecked;
+        FloatPrograms += r.FloatPrograms; WithConstantComparison += r.WithConstantComparison; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
+        GeneratedChars += r.GeneratedChars; LargestGeneratedFile = Math.Max(LargestGeneratedFile, r.LargestGeneratedFile); MethodsChecked += r.MethodsChecked;
         PointsChecked += r.PointsChecked; PointsOutOfRange += r.PointsOutOfRange; ModeComparisons += r.ModeComparisons;
         FdComparisons += r.FdComparisons; FdSkippedBranch += r.FdSkippedBranch; FdSkippedIllConditioned += r.FdSkippedIllConditioned;
         foreach (var kv in r.Rejected) Rejected[kv.Key] = Rejected.GetValueOrDefault(kv.Key) + kv.Value;
@@ -72,6 +77,7 @@ internal sealed class FuzzReport
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine(string.Create(inv, $"Differential run: seed {Seed}, {Programs} programs ({FloatPrograms} float), {Total.TotalSeconds:F1} s on {Threads} thread(s) " +
             $"(summed over batches: generate {GenerateTime.TotalSeconds:F1} s, generator {CompileTime.TotalSeconds:F1} s, compile + emit + load {EmitTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s)"));
+        sb.AppendLine(string.Create(inv, $"  programs with a comparison of two constants: {WithConstantComparison}; with a call on the right of a compound element assignment: {WithCallInCompoundElementAssignment}"));
         sb.AppendLine(string.Create(inv, $"  generated C#: {GeneratedChars / 1e6:F1} MB (largest file {LargestGeneratedFile / 1e3:F0} KB); methods checked: {MethodsChecked}; points: {PointsChecked} (out of range, skipped: {PointsOutOfRange})"));
         sb.AppendLine(string.Create(inv, $"  forward/reverse comparisons: {ModeComparisons}; finite-difference comparisons: {FdComparisons} " +
             $"(skipped: {FdSkippedBranch} crossing a branch or kink, {FdSkippedIllConditioned} ill-conditioned)"));
@@ -106,6 +112,11 @@ internal static class DifferentialRunner
     private static readonly Tolerances SingleTol = new(1e-3, 1e-3, 16, 1.1920929e-7, 1e-5, 1e-6);
 
     private const int PointsPerMethod = 2;
+
+    // What the grammar writes, as counted in the summary: a literal compared with a literal, and a line `arr[…] op= …`
+    // that calls a generated method (F followed by digits and a parenthesis).
+    private static readonly Regex ConstantComparison = new(@"(?<![\w.])-?\d+\.\d+(E-?\d+)?f? (<|>|<=|>=) -?\d+\.\d+(E-?\d+)?f?(?![\w.])", RegexOptions.Compiled);
+    private static readonly Regex CallInCompoundElementAssignment = new(@"^\s*\w+\[[^\n]*\] [-+*/]= [^\n]*\bF\d+\(", RegexOptions.Compiled | RegexOptions.Multiline);
 
     /// <summary>
     /// Runs programs [0, <paramref name="programs"/>) of the run <paramref name="seed"/> in batches of
@@ -149,6 +160,8 @@ internal static class DifferentialRunner
             var m = ProgramGenerator.Generate($"F{k}", k, ProgramGenerator.ProgramSeed(seed, k), methods);
             methods.Add(m);
             if (m.IsFloat) report.FloatPrograms++;
+            if (ConstantComparison.IsMatch(m.Source)) report.WithConstantComparison++;
+            if (CallInCompoundElementAssignment.IsMatch(m.Source)) report.WithCallInCompoundElementAssignment++;
         }
         report.Generate.Stop();
         var byName = methods.ToDictionary(m => m.Name, StringComparer.Ordinal);

@@ -47,4 +47,57 @@ public class FoundByDifferentialTests
             Assert.Equal(6.0, Tangent(asm, f, 3.0));
         }
     }
+
+    // Differential run seed 2, program 497 of 5,000 (float; the double version is wrong the same way): F_Jvp and finite
+    // differences agree, F_ValueWithGradient does not. A while loop whose counter steps first exits its inner loop
+    // straight back to its own header, and the inner loop reads a value of that header (v3 = v1, the value v1 had when
+    // the outer iteration began) that the inner loop's own update of v1 does not change. The pullback kept that value in
+    // one variable per inner loop, set where it enters the inner loop backwards, from the outer header: it took the
+    // value of the header's next visit (0.9·v1, after the iteration), not of the iteration being undone.
+    [Fact]
+    public void InnerLoopReadsTheOuterHeaderValueOfItsOwnIteration()
+    {
+        using var asm = Build("""
+            [Differentiable]
+            public static double F(double x, double y)
+            {
+                double v0 = x, v1 = y, r = 0;
+                int i = 0;
+                while (i < 2)
+                {
+                    i++;
+                    double v3 = v1;
+                    for (int j = 0; j < 1; j++)
+                    {
+                        r = (v0 - y) * v3;
+                        v0 = 2.75;
+                        v1 *= 0.9;
+                    }
+                }
+                return r;
+            }
+            """);
+        foreach (var (x, y) in new[] { (0.5, 1.0), (-1.25, 1.3148590326309204), (2.0, -0.75) })
+        {
+            // The second iteration sets r = (2.75 − y)·0.9y: ∂r/∂x = 0, ∂r/∂y = 0.9·(2.75 − 2y).
+            double f(double xx, double yy) => (double)asm.Call("C", "F", xx, yy)!;
+            double h = 1e-6;
+            double fdX = (f(x + h, y) - f(x - h, y)) / (2 * h), fdY = (f(x, y + h) - f(x, y - h)) / (2 * h);
+            Assert.Equal(0.0, fdX, 1e-8);
+            Assert.Equal(0.9 * (2.75 - 2 * y), fdY, 1e-8);
+
+            var vwg = (ITuple)asm.Call("C", "F_ValueWithGradient", x, y)!;
+            var gradient = (ITuple)vwg[1]!;
+            Assert.Equal(f(x, y), (double)vwg[0]!);
+            Assert.Equal(0.0, (double)gradient[0]!, 1e-12);
+            Assert.Equal(0.9 * (2.75 - 2 * y), (double)gradient[1]!, 1e-12);
+
+            var pullback = (Func<double, (double, double)>)((ITuple)asm.Call("C", "F_ValueWithPullback", x, y)!)[1]!;
+            var (px, py) = pullback(1.0);
+            Assert.Equal(0.0, px, 1e-12);
+            Assert.Equal(0.9 * (2.75 - 2 * y), py, 1e-12);
+
+            Assert.Equal(0.9 * (2.75 - 2 * y), (double)((ITuple)asm.Call("C", "F_Jvp", x, y, 0.0, 1.0)!)[1]!, 1e-12);
+        }
+    }
 }

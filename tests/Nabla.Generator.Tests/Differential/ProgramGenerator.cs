@@ -191,18 +191,17 @@ internal sealed class ProgramGenerator
             string arr = Pick(_arrays);
             Code idx = Index(arr);
             int op = _rng.Next(4);
-            // No calls on the right of a compound element assignment while the generator differentiates the element
-            // as read after the right-hand side (DifferentialRegressionTests.CompoundAssignmentReadsTheElementBeforeTheRightHandSide).
-            if (op != 0) _noCalls++;
-            Code c = op switch
+            // Calls on the right of a compound element assignment (a[i] += … F(…) …): C# reads a[i] before the call,
+            // which may write it (bug 2, DifferentialRegressionTests.CompoundAssignmentReadsTheElementBeforeTheRightHandSide).
+            // Besides the calls Expr writes anyway, a third of the compound writes in calling methods put one there.
+            bool call = op != 0 && _earlier.Count > 0 && P(0.35);
+            return op switch
             {
                 0 => Code.Same($"{ind}{arr}[") + idx + "] = " + Expr(2) + ";\n",
-                1 => Code.Same($"{ind}{arr}[") + idx + "] += " + Expr(2) + ";\n",
-                2 => Code.Same($"{ind}{arr}[") + idx + "] *= " + Bounded(2) + ";\n",
-                _ => Code.Same($"{ind}{arr}[") + idx + "] -= " + Expr(2) + ";\n",
+                1 => Code.Same($"{ind}{arr}[") + idx + "] += " + (call ? WithCall(2) : Expr(2)) + ";\n",
+                2 => Code.Same($"{ind}{arr}[") + idx + "] *= " + (call ? Code.Same($"{M}.Tanh(") + WithCall(2) + ")" : Bounded(2)) + ";\n",
+                _ => Code.Same($"{ind}{arr}[") + idx + "] -= " + (call ? WithCall(2) : Expr(2)) + ";\n",
             };
-            if (op != 0) _noCalls--;
-            return c;
         }
         if (r < 0.58)
         {
@@ -264,6 +263,15 @@ internal sealed class ProgramGenerator
 
     // ---- expressions ------------------------------------------------------------------------------------------
 
+    /// <summary>An expression that contains a call of an earlier method: alone, in an operand, or in a branch of ?:.</summary>
+    private Code WithCall(int depth) => _rng.Next(4) switch
+    {
+        0 => Call(depth),
+        1 => Code.Same("(") + Expr(depth - 1) + Pick(new[] { " + ", " - ", " * " }) + Call(depth - 1) + ")",
+        2 => Code.Same("(") + Cond() + " ? " + Call(depth - 1) + " : " + Expr(depth - 1) + ")",
+        _ => Code.Same("(") + Cond() + " ? " + Expr(depth - 1) + " : " + Call(depth - 1) + ")",
+    };
+
     private Code Tr(string condition) => new(condition, $"Tr.B({condition})");
 
     private Code Cond()
@@ -275,20 +283,23 @@ internal sealed class ProgramGenerator
             2 => Compare(Code.Same(Pick(_reals)), Expr(1)),
             _ => Compare(Leaf(), Leaf()),
         };
+        // Comparisons of two constants, which C# folds (bug 1, FoundByDifferentialTests.ConstantConditionsLowerToTheBranchTaken):
+        // they also come from the operands above when both are literals; here alone or joined to another comparison.
+        if (P(0.06))
+            c = ConstantCompare();
         if (P(0.12))
-            c = Code.Same("(") + c + (P(0.5) ? " && " : " || ") + Compare(Leaf(), Leaf()) + ")";
+            c = Code.Same("(") + c + (P(0.5) ? " && " : " || ") + (P(0.3) ? ConstantCompare() : Compare(Leaf(), Leaf())) + ")";
         return c;
     }
 
-    /// <summary>True when <paramref name="c"/> is made of literals only, so that C# folds it to a constant.</summary>
-    private static bool IsConstant(Code c) => System.Text.RegularExpressions.Regex.IsMatch(c.O, @"^[0-9.fE\s()+\-*/]*$");
+    private Code ConstantCompare()
+    {
+        double[] constants = { 0.5, 1.5, 2.0, -0.75, 3.0, 0.25, -1.0 };
+        return Compare(Code.Same(Lit(Pick(constants))), Code.Same(Lit(Pick(constants))));
+    }
 
     private Code Compare(Code l, Code r)
     {
-        // A comparison of two constants is folded by the compiler, and a constant condition crashes the lowering
-        // (FoundByDifferentialTests.ConstantConditionsLowerToTheBranchTaken): compare a variable instead, while that is open.
-        if (IsConstant(l) && IsConstant(r))
-            l = Code.Same(Pick(_reals));
         string op = Pick(new[] { "<", ">", "<=", ">=" });
         var both = l + $" {op} " + r;
         return new Code(both.O, $"Tr.B({both.T})");
