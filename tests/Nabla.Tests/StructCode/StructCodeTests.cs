@@ -360,3 +360,15 @@ public class ClassTests
             (s, d) => ClassFunctions.Subclass_Jvp(s, X, d), l, h: 1e-3, tolerance: FloatMembers, forwardTolerance: FloatMembers);
     }
 }
+
+public class CrossAssemblyStructTests
+{
+    [Fact]
+    public void StructCodeInAnotherAssembly()
+    {
+        var p = new Nabla.Tests.Library.LibParticle { Position = new Vector3(0.5f, -1f, 2f), Velocity = new Vector3(1.5f, 0.25f, -0.75f), Mass = 2.5 };
+        StructCheck.Scalar<Nabla.Tests.Library.LibParticle, Nabla.Tests.Library.LibParticle.Tangent>(CrossAssemblyStructs.Energy,
+            x => CrossAssemblyStructs.Energy_ValueWithGradient(x), (x, d) => CrossAssemblyStructs.Energy_Jvp(x, d), p,
+            h: 1e-3, tolerance: 1e-4, forwardTolerance: 1e-6);
+    }
+}

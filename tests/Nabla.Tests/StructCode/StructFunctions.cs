@@ -247,3 +247,15 @@ public static partial class ClassFunctions
     [Differentiable]
     public static double Subclass(ScaledLayer l, [NoDerivative] double[] x) => l.Scaled(x) * l.Gain;
 }
+
+/// <summary>Calls into another assembly's differentiable struct code.</summary>
+public static partial class CrossAssemblyStructs
+{
+    [Differentiable]
+    public static double Energy(Nabla.Tests.Library.LibParticle p)
+    {
+        var q = Nabla.Tests.Library.LibPhysics.Drift(p, 0.1f);
+        q = Nabla.Tests.Library.LibPhysics.Drift(q, 0.2f);
+        return Nabla.Tests.Library.LibPhysics.KineticEnergy(q) + q.Position.Y * q.Mass + p.Momentum();
+    }
+}
