@@ -307,6 +307,9 @@ internal sealed class CSharpEmitter
             case Op.Convert:
                 e = "(" + i.Result!.Type.Name + ")" + P(i.Operands[0], 0);
                 break;
+            case Op.Call when i.Callee!.IsPropertyGet:
+                e = (i.Callee.ReceiverAsArgument ? P(i.Arguments![0].Value!, 0) + "." : i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Callee.Expression;
+                break;
             case Op.Call when i.Callee!.ReceiverAsArgument:
                 e = P(i.Arguments![0].Value!, 0) + "." + i.Callee.Expression + "(" + Args(i.Arguments.Skip(1).ToList()) + ")";
                 break;

@@ -171,7 +171,9 @@ internal sealed record Callee(
     /// An instance method of a differentiable struct: its receiver is its first argument (the derivatives are static
     /// members taking it first); the original is still called as <c>args[0].Method(rest)</c>.
     /// </summary>
-    bool ReceiverAsArgument = false);
+    bool ReceiverAsArgument = false,
+    /// <summary>A property getter: the original is read as <c>receiver.Name</c>, without an argument list.</summary>
+    bool IsPropertyGet = false);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

@@ -350,6 +350,10 @@ internal sealed class Lowerer
                     if (_returnLeaves != null) args.AddRange(_f.ReturnType.Leaves.Select(l => Extract(v, l.Path)));
                     else if (_returnValue != null) args.Add(Coerce(v, _returnValue.Type));
                 }
+                else if (BuildsThis)
+                {
+                    args.AddRange(ThisLeaves());
+                }
                 else if (_returnValue != null)
                 {
                     Unsupported(bb.Operations.LastOrDefault()?.Syntax, "a return without a value", ".");
@@ -382,6 +386,13 @@ internal sealed class Lowerer
         Block target;
         if (branch.Destination!.Kind == BasicBlockKind.Exit)
         {
+            if (BuildsThis)
+            {
+                // The end of a constructor returns 'this'.
+                var returned = new Edge(_returnBlock!, ThisLeaves());
+                _preds[_returnBlock!].Add((_b.Block, returned));
+                return returned;
+            }
             if (_returnValue is null)
             {
                 target = _returnBlock!;
@@ -727,6 +738,24 @@ internal sealed class Lowerer
             case ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation or IInstanceReferenceOperation
                 when TryStructRoot(op, out var structRoot, out var structType):
                 return ReadStruct(structRoot, structType, "");
+            case IPropertyReferenceOperation { Arguments.Length: 0, Property.GetMethod: { } getter } read when Symbols.IsDifferentiable(getter):
+            {
+                // A [Differentiable] property: a call of its getter (its receiver, when differentiable, is an input).
+                var callee = _resolver.Resolve(getter);
+                var args = new List<Argument>();
+                Value? receiver = read.Instance != null && !getter.IsStatic ? LowerExpression(read.Instance) : null;
+                if (callee.ReceiverAsArgument && receiver != null)
+                {
+                    var selfType = Symbols.IrTypeOf(getter.ContainingType);
+                    args.Add(new Argument(receiver.Type.Equals(selfType) ? receiver : _b.Convert(receiver, selfType)));
+                    receiver = null;
+                }
+                var saved = _b.Source;
+                _b.Source = SourceOf(read.Syntax, statement: false) with { Text = saved.Text };
+                var call = _b.Call(callee, receiver, args, Symbols.IrTypeOf(getter.ReturnType));
+                _b.Source = saved;
+                return call.Result!;
+            }
             case IFieldReferenceOperation or IPropertyReferenceOperation when TryStructPlace(op, out var placeRoot, out var placePath, out var placeType):
                 return placeType.IsStruct ? ReadStruct(placeRoot, placeType, placePath + ".") : Read(new LeafKey(placeRoot, placePath), placeType);
             case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance } field when Symbols.IrTypeOf(instance.Type).IsStruct:
@@ -1104,7 +1133,7 @@ internal sealed class Lowerer
 
     private void Assign(IOperation target, Value value)
     {
-        if (ThisRoot != null && (TryStructRoot(target, out var written, out _) || TryStructPlace(target, out written, out _, out _)) && written == ThisRoot)
+        if (ThisRoot != null && !BuildsThis && (TryStructRoot(target, out var written, out _) || TryStructPlace(target, out written, out _, out _)) && written == ThisRoot)
             Unsupported(target.Syntax, "changing 'this' in a [Differentiable] method of a struct",
                 "; copy 'this' to a local and change that, or write a static method that takes the struct and returns the new value.");
         if (TryStructRoot(target, out var root, out _))
@@ -1228,6 +1257,12 @@ internal sealed class Lowerer
     /// <summary>The variable that <c>this</c> is in an instance method of a struct lowered member by member.</summary>
     public object? ThisRoot { get; set; }
 
+    /// <summary>A constructor: it writes <c>this</c>, and its result is <c>this</c> at the return.</summary>
+    public bool BuildsThis { get; set; }
+
+    /// <summary>The leaves of <c>this</c> where a constructor returns.</summary>
+    private List<Value> ThisLeaves() => _f.ReturnType.Leaves.Select(l => Read(new LeafKey(ThisRoot!, l.Path), l.Type)).ToList();
+
     /// <summary>A local, parameter, struct capture or <c>this</c> whose value is a struct kept leaf by leaf.</summary>
     private bool TryStructRoot(IOperation op, out object root, out IrType type)
     {
@@ -1330,7 +1365,7 @@ internal sealed class Lowerer
             // A computed property: its body is not lowered, so a derivative through it would be lost.
             if (Symbols.IrTypeOf(op.Type).IsDifferentiable)
                 Unsupported(op.Syntax, "the computed property '" + name + "' of " + instance.Type!.Name,
-                    "; only fields and auto-properties of differentiable structs are differentiated: compute it in a [Differentiable] method.");
+                    "; mark the property [Differentiable] (its getter is then differentiated), or compute it in a [Differentiable] method.");
             return LowerMember(op, false, instance, name, (INamedTypeSymbol)instance.Type!, op.Type);
         }
         return Extract(LowerExpression(instance), identifier);
@@ -1362,6 +1397,15 @@ internal sealed class Lowerer
                 Unsupported(creation.Syntax, "this Vector constructor", "; use the one taking each component.");
             result = MakeStruct(type, leaves);
         }
+        else if (Symbols.IsDifferentiable(ctor))
+        {
+            // A [Differentiable] constructor: a call of its static-form derivatives.
+            var ctorArgs = LowerArguments(creation.Arguments, ctor);
+            var saved = _b.Source;
+            _b.Source = SourceOf(creation.Syntax, statement: false) with { Text = saved.Text };
+            result = _b.Call(_resolver.Resolve(ctor), null, ctorArgs, type).Result!;
+            _b.Source = saved;
+        }
         else if (IsPositionalRecordConstructor(ctor, out var names))
         {
             var values = args.Select(a => LowerExpression(a)).ToList();
@@ -1385,7 +1429,7 @@ internal sealed class Lowerer
         else
         {
             Unsupported(creation.Syntax, "a call of a constructor of the differentiable struct " + creation.Type!.Name,
-                "; build the value with an object initializer (new " + creation.Type.Name + " { A = a, ... }) or a positional record, or set its members after 'default'.");
+                "; mark the constructor [Differentiable], or build the value with an object initializer (new " + creation.Type.Name + " { A = a, ... }).");
             return null!;
         }
         if (creation.Initializer != null)

@@ -57,7 +57,7 @@ internal static class MethodProcessor
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            if (method.MethodKind != MethodKind.Ordinary)
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method))
             {
                 Check(method, null, diagnostics);
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -74,7 +74,7 @@ internal static class MethodProcessor
         catch (Exception e)
         {
             // Never throw into the compiler: a bug in Nabla is a diagnostic, not a crash.
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, method.Locations.FirstOrDefault(), method.ToDisplayString(), e.GetType().Name + ": " + e.Message + " at " + FirstFrame(e)));
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, Where(method), method.ToDisplayString(), e.GetType().Name + ": " + e.Message + " at " + FirstFrame(e)));
             return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
     }
@@ -105,7 +105,7 @@ internal static class MethodProcessor
     /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
     public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
     {
-        var location = reportAt ?? method.Locations.FirstOrDefault();
+        var location = reportAt ?? Where(method);
         void Fail(string why) =>
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, location, method.ToDisplayString(), why));
         if (reportAt is null)
@@ -117,7 +117,13 @@ internal static class MethodProcessor
                 return false;
             }
         }
-        if (method.MethodKind != MethodKind.Ordinary) { Fail("only ordinary methods can be [Differentiable] for now (properties, operators, constructors and local functions are planned); move the computation into a [Differentiable] method"); return false; }
+        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method))
+        {
+            Fail(method.MethodKind == MethodKind.Constructor
+                ? "only constructors of [Differentiable] structs (whose members are visible) can be [Differentiable]; a class's objects are not created in differentiable code"
+                : "only methods, property getters and constructors of differentiable structs can be [Differentiable] for now (operators, indexers and local functions are planned); move the computation into a [Differentiable] method");
+            return false;
+        }
         if (method.IsGenericMethod && Symbols.IeeeTypeParameter(method) is null || method.ContainingType.IsGenericType)
         {
             Fail("generic methods and methods of generic types are not supported yet, except a method generic over one T : IFloatingPointIeee754<T> (differentiated for double and float)");
@@ -160,6 +166,11 @@ internal static class MethodProcessor
         return true;
     }
 
+    /// <summary>Where to report about a method: a property getter's property name, else the method's name.</summary>
+    private static Location? Where(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null
+            ? method.AssociatedSymbol.Locations.FirstOrDefault() : method.Locations.FirstOrDefault();
+
     /// <summary>The struct at the bottom of an array type (Vector3 for Vector3[][]), or null.</summary>
     private static IrType? ElementStruct(IrType type) => !type.IsArray ? null : type.Element.IsStruct ? type.Element : ElementStruct(type.Element);
 
@@ -182,14 +193,14 @@ internal static class MethodProcessor
         wrt = Symbols.WithSelf(method, wrt, selfInWrt);
         if (unknown != null)
         {
-            var where = wrtLocation ?? attr?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? method.Locations.FirstOrDefault();
+            var where = wrtLocation ?? attr?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? Where(method);
             string valid = string.Join(", ", method.Parameters.Where(Symbols.IsDifferentiableParameter).Select(p => p.Name));
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.WrtNotFound, where, unknown, method.Name, valid.Length == 0 ? "none" : valid));
             return null;
         }
         if (wrt.Count == 0)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, method.Locations.FirstOrDefault(), method.ToDisplayString(),
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, Where(method), method.ToDisplayString(),
                 "it has no differentiable parameter (double or float, not [NoDerivative])"));
             return null;
         }
@@ -331,14 +342,30 @@ internal static class MethodProcessor
     {
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
         var model = compilation.GetSemanticModel(syntax.SyntaxTree);
-        if (model.GetOperation(syntax, ct) is not IMethodBodyOperation body)
-            return null;
-        var graph = ControlFlowGraph.Create(body, ct);
-        bool self = Symbols.HasDifferentiableSelf(method);
-        var function = new IrFunction(method.Name, Symbols.IrTypeOf(method.ReturnType))
+        ControlFlowGraph graph;
+        switch (model.GetOperation(syntax, ct))
         {
-            IsStatic = method.IsStatic || self,
-            Modifiers = Symbols.Accessibility(method.DeclaredAccessibility) + (method.IsStatic || self ? " static" : ""),
+            case IMethodBodyOperation body:
+                graph = ControlFlowGraph.Create(body, ct);
+                break;
+            case IConstructorBodyOperation body:
+                graph = ControlFlowGraph.Create(body, ct);
+                break;
+            case IBlockOperation { Parent: null } block:
+                // An expression-bodied property: public double Sum => A + B;
+                graph = ControlFlowGraph.Create(block, ct);
+                break;
+            default:
+                return null;
+        }
+        bool constructor = method.MethodKind == MethodKind.Constructor;
+        bool self = Symbols.HasDifferentiableSelf(method);
+        // A constructor becomes a static function returning the value it builds.
+        var function = new IrFunction(method.MethodKind == MethodKind.Ordinary ? method.Name : Symbols.DerivativeStem(method),
+            Symbols.IrTypeOf(constructor ? method.ContainingType : method.ReturnType))
+        {
+            IsStatic = Symbols.DerivativesAreStatic(method),
+            Modifiers = Symbols.Accessibility(method.DeclaredAccessibility) + (Symbols.DerivativesAreStatic(method) ? " static" : ""),
         };
         var bindings = new List<(ISymbol, Value)>();
         var writeBack = new List<(ISymbol, Var)>();
@@ -371,7 +398,14 @@ internal static class MethodProcessor
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
         }
         var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct)
-        { OuterGraph = graph, WriteBack = writeBack, FallbackLocation = method.Locations.FirstOrDefault(), ThisRoot = self ? method : null };
+        { OuterGraph = graph, WriteBack = writeBack, FallbackLocation = Where(method), ThisRoot = self || constructor ? method : null,
+          BuildsThis = constructor };
+        if (constructor)
+        {
+            // 'this' starts as all zeros (default), and is the result.
+            var type = function.ReturnType;
+            bindings.Add((method, entryBuilder.Emit(Op.MakeStruct, type, type.Leaves.Select(l => entryBuilder.Zero(l.Type)).ToList())));
+        }
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
@@ -433,7 +467,7 @@ internal static class MethodProcessor
         bool forwardGradient = fused != null && scalarResult && lowered.Wrt.Count == 1 &&
                                f.Parameters[lowered.Wrt[0]].Type.IsReal && f.Parameters.All(p => p.Variable is null);
         string callArgs = string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Name));
-        string self = method.IsStatic || Symbols.HasDifferentiableSelf(method) ? "" : "this.";
+        string self = Symbols.DerivativesAreStatic(method) ? "" : "this.";
         // F_ValueWithGradient as a thin wrapper over other generated halves, with the fused method's signature.
         void OpenGradientWrapper(string summary)
         {
@@ -516,16 +550,16 @@ internal static class MethodProcessor
             string.Concat(arrayWrt.Select(k => types[k].IsStruct
                 ? $"var {Shadow(k)} = {f.Parameters[k].Name}.ZeroTangent(); "
                 : $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
-            $"{value} = {((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals{instantiation} nablaResiduals" }))});";
+            $"{value} = {(Symbols.DerivativesAreStatic(method) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals{instantiation} nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
             : "(" + string.Join(", ", lowered.Wrt.Select(k => types[k].IsArray ? Shadow(k) : scalarWrt.Count == 1 ? "nablaScalars" : "nablaScalars.Item" + (scalarWrt.IndexOf(k) + 1))) + ")";
 
         w.Line($"/// <summary>Reverse mode of {display}: its value and its pullback, a function from a cotangent of the result to the cotangents of ({string.Join(", ", lowered.Wrt.Select(k => f.Parameters[k].Name))}).</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open($"{access}{((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? " static" : "")} ({ret} Value, global::System.Func<{cot}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
+        w.Open($"{access}{(Symbols.DerivativesAreStatic(method) ? " static" : "")} ({ret} Value, global::System.Func<{cot}, {grad}> Pullback) {stem}_ValueWithPullback({ps})");
         // A lambda in a struct cannot capture 'this': it captures a copy.
-        if (!(method.IsStatic || Symbols.HasDifferentiableSelf(method))) w.Line("var nablaSelf = this;");
+        if (!Symbols.DerivativesAreStatic(method)) w.Line("var nablaSelf = this;");
         foreach (int k in arrayParams)
             w.Line($"var {Input(k)} = global::Nabla.CompilerServices.Shadow.CopyOf({f.Parameters[k].Name});");
         w.Line(RunPrimal($"{ret} nablaValue"));
@@ -566,7 +600,7 @@ internal static class MethodProcessor
         string args = string.Join(", ", f.Parameters.Select(p => p.Name).Concat(lowered.Wrt.Select(k => "gradient_" + f.Parameters[k].Name.TrimStart('@'))));
         w.Line($"/// <summary>Reverse mode of {display}: returns its value and writes its gradient into the given arrays (same shapes as the inputs), allocating nothing in steady state.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open($"{access}{((method.IsStatic || Symbols.HasDifferentiableSelf(method)) ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
+        w.Open($"{access}{(Symbols.DerivativesAreStatic(method) ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
         foreach (int k in lowered.Wrt)
             w.Line($"global::Nabla.CompilerServices.Shadow.Clear(gradient_{f.Parameters[k].Name.TrimStart('@')});");
         w.Line($"{ret} nablaValue = {stem}_Primal({args}, out {stem}_Residuals{instantiation} nablaResiduals);");

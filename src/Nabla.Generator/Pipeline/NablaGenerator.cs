@@ -26,6 +26,8 @@ public sealed class NablaGenerator : IIncrementalGenerator
                 static (ctx, ct) => ctx.TargetSymbol switch
                 {
                     IMethodSymbol method => MethodProcessor.Process(method, ctx.SemanticModel, ct),
+                    // A property's getter (an instance property of a differentiable struct or class, or a static one).
+                    IPropertySymbol { GetMethod: { } getter, IsIndexer: false } => MethodProcessor.Process(getter, ctx.SemanticModel, ct),
                     _ => MethodProcessor.NotYetDifferentiable(ctx.TargetSymbol),
                 })
             .WithTrackingName("DifferentiableMethods");

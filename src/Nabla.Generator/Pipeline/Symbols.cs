@@ -35,7 +35,9 @@ internal static class Symbols
     public static string? NamedString(AttributeData a, string name) =>
         a.NamedArguments.FirstOrDefault(kv => kv.Key == name).Value.Value as string;
 
-    public static bool IsDifferentiable(IMethodSymbol m) => HasAttribute(m.OriginalDefinition, DifferentiableAttribute);
+    public static bool IsDifferentiable(IMethodSymbol m) =>
+        HasAttribute(m.OriginalDefinition, DifferentiableAttribute) ||
+        (m.MethodKind == MethodKind.PropertyGet && m.AssociatedSymbol is IPropertySymbol p && HasAttribute(p.OriginalDefinition, DifferentiableAttribute));
 
     public static string TypeName(ITypeSymbol t) =>
         s_substitution != null && MentionsSubstituted(t) ? IrTypeOf(t).Name : t.ToDisplayString(TypeFormat);
@@ -249,10 +251,26 @@ internal static class Symbols
     public static string DerivativeStem(IMethodSymbol method)
     {
         method = method.OriginalDefinition;
+        // A constructor's derivatives are New_Jvp, New_ValueWithGradient, ...; a property getter's take the property's name.
+        string name = method.MethodKind switch
+        {
+            MethodKind.Constructor => "New",
+            MethodKind.PropertyGet when method.AssociatedSymbol is IPropertySymbol p => p.Name,
+            _ => method.Name,
+        };
+        if (method.MethodKind == MethodKind.PropertyGet) return name;
         int overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(IsDifferentiable);
-        if (overloads <= 1) return method.Name;
-        return method.Name + "_" + string.Join("_", method.Parameters.Select(p => Sanitize(p.Type.ToDisplayString())));
+        if (overloads <= 1) return name;
+        return name + "_" + string.Join("_", method.Parameters.Select(p => Sanitize(p.Type.ToDisplayString())));
     }
+
+    /// <summary>Generated derivatives are static members: of static methods, of methods with a differentiable 'this', of constructors.</summary>
+    public static bool DerivativesAreStatic(IMethodSymbol method) =>
+        method.IsStatic || HasDifferentiableSelf(method) || method.MethodKind == MethodKind.Constructor;
+
+    /// <summary>A constructor of a struct lowered member by member: differentiated as a static function returning the value.</summary>
+    public static bool IsDifferentiableConstructor(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.Constructor && !method.IsStatic && IrTypeOf(method.ContainingType) is { IsStruct: true, IsReference: false };
 
     /// <summary>The metadata name of the class holding a rule's split (allocation-free) form.</summary>
     public static string RuleSplitMetadataName(IMethodSymbol rule) => RuleNamespace + "." + RuleSplitClassName(rule);
@@ -289,7 +307,7 @@ internal static class Symbols
     /// static members whose first parameter is the receiver (the convention of rules for instance methods).
     /// </summary>
     public static bool HasDifferentiableSelf(IMethodSymbol method) =>
-        !method.IsStatic && method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsOverride && !method.IsAbstract &&
+        !method.IsStatic && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet && !method.IsVirtual && !method.IsOverride && !method.IsAbstract &&
         IrTypeOf(method.ContainingType) is { IsStruct: true, IsDifferentiable: true };
 
     /// <summary>The inputs of the derivatives: with a differentiable receiver, it comes first (index 0) and the parameters after.</summary>

@@ -148,7 +148,10 @@ internal sealed class CalleeResolver
     public Callee Resolve(IMethodSymbol method)
     {
         string display = method.ContainingType.ToDisplayString() + "." + method.Name;
-        string expression = method.IsStatic
+        string expression = method.MethodKind == MethodKind.Constructor ? "new " + Symbols.TypeName(method.ContainingType)
+            : method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol is IPropertySymbol property
+                ? (method.IsStatic ? Symbols.TypeName(method.ContainingType) + "." : "") + Symbols.Identifier(property.Name)
+            : method.IsStatic
             ? Symbols.TypeName(method.ContainingType) + "." + Symbols.Identifier(method.Name)
             : Symbols.Identifier(method.Name);
         if (method.IsGenericMethod)
@@ -162,7 +165,8 @@ internal sealed class CalleeResolver
             inlineId = method.OriginalDefinition.GetDocumentationCommentId();
         bool self = derivative != null && Symbols.HasDifferentiableSelf(method);
         int shift = self ? 1 : 0;
-        return new Callee(expression, display, method.IsStatic, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt,
+        return new Callee(expression, display, method.IsStatic || method.MethodKind == MethodKind.Constructor, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt,
+            IsPropertyGet: method.MethodKind == MethodKind.PropertyGet,
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self);
@@ -205,13 +209,14 @@ internal sealed class CalleeResolver
         }
         bool genericMath = method.IsGenericMethod && Symbols.IeeeTypeParameter(method) != null &&
                            method.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
-        if (Symbols.IsDifferentiable(method) && (!method.IsGenericMethod || genericMath) && method.MethodKind == MethodKind.Ordinary)
+        if (Symbols.IsDifferentiable(method) && (!method.IsGenericMethod || genericMath) &&
+            (method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet || Symbols.IsDifferentiableConstructor(method)))
         {
             var original = method.OriginalDefinition;
             string owner = Symbols.TypeName(method.ContainingType);
             string stem = Symbols.DerivativeStem(original);
             bool self = Symbols.HasDifferentiableSelf(method);
-            string prefix = method.IsStatic || self ? owner + "." : "";
+            string prefix = Symbols.DerivativesAreStatic(method) ? owner + "." : "";
             var wrt = Symbols.DefaultWrt(genericMath ? method : original);
             if (wrt.Count == 0 && !self || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
             wrt = Symbols.WithSelf(method, wrt);

@@ -372,3 +372,36 @@ public class CrossAssemblyStructTests
             h: 1e-3, tolerance: 1e-4, forwardTolerance: 1e-6);
     }
 }
+
+public class ConstructorAndPropertyTests
+{
+    [Theory]
+    [InlineData(1.2, 0.7)]
+    [InlineData(-0.4, 2.0)]
+    public void DifferentiableConstructor(double x, double y)
+    {
+        double h = 1e-6;
+        var (v, (gx, gy)) = ConstructorsAndProperties.RoundTrip_ValueWithGradient(x, y);
+        Assert.Equal(ConstructorsAndProperties.RoundTrip(x, y), v, 12);
+        StructCheck.Close((ConstructorsAndProperties.RoundTrip(x + h, y) - ConstructorsAndProperties.RoundTrip(x - h, y)) / (2 * h), gx, 1e-6, "d/dx");
+        StructCheck.Close((ConstructorsAndProperties.RoundTrip(x, y + h) - ConstructorsAndProperties.RoundTrip(x, y - h)) / (2 * h), gy, 1e-6, "d/dy");
+        var (_, t) = ConstructorsAndProperties.RoundTrip_Jvp(x, y, 0.3, -0.9);
+        StructCheck.Close(0.3 * gx - 0.9 * gy, t, 1e-12, "forward against reverse");
+        // The constructor's own derivatives: New_Jvp gives the tangent of the value it builds.
+        var (p, dp) = Polar.New_Jvp(x, y, 1, 0);
+        Assert.Equal(new Polar(x, y).Radius, p.Radius, 12);
+        Assert.Equal(x / Math.Sqrt(x * x + y * y), dp.Radius, 12);
+    }
+
+    [Fact]
+    public void DifferentiablePropertyGetters()
+    {
+        var p = new Polar { Radius = 1.5, Angle = 0.6 };
+        StructCheck.Scalar<Polar, Polar.Tangent>(ConstructorsAndProperties.ReadProperties, q => ConstructorsAndProperties.ReadProperties_ValueWithGradient(q),
+            (q, d) => ConstructorsAndProperties.ReadProperties_Jvp(q, d), p);
+        var (x, g) = Polar.X_ValueWithGradient(p);
+        Assert.Equal(p.X, x, 12);
+        Assert.Equal(Math.Cos(0.6), g.Radius, 12);
+        Assert.Equal(-1.5 * Math.Sin(0.6), g.Angle, 12);
+    }
+}

@@ -259,3 +259,41 @@ public static partial class CrossAssemblyStructs
         return Nabla.Tests.Library.LibPhysics.KineticEnergy(q) + q.Position.Y * q.Mass + p.Momentum();
     }
 }
+
+/// <summary>A [Differentiable] constructor and [Differentiable] property getters.</summary>
+[Differentiable]
+public partial struct Polar
+{
+    public double Radius;
+    public double Angle;
+
+    [Differentiable]
+    public Polar(double x, double y)
+    {
+        Radius = Math.Sqrt(x * x + y * y);
+        Angle = Math.Atan2(y, x);
+    }
+
+    [Differentiable]
+    public double X => Radius * Math.Cos(Angle);
+
+    [Differentiable]
+    public double Y
+    {
+        get { return Radius * Math.Sin(Angle); }
+    }
+}
+
+public static partial class ConstructorsAndProperties
+{
+    [Differentiable]
+    public static double RoundTrip(double x, double y)
+    {
+        var p = new Polar(x, y);
+        p.Angle += 0.5;
+        return p.X * p.Y + p.Radius;
+    }
+
+    [Differentiable]
+    public static double ReadProperties(Polar p) => p.X * 2 + p.Y * p.Y;
+}
