@@ -310,6 +310,10 @@ internal sealed class CSharpEmitter
             case Op.Call when i.Callee!.IsPropertyGet:
                 e = (i.Callee.ReceiverAsArgument ? P(i.Arguments![0].Value!, 0) + "." : i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Callee.Expression;
                 break;
+            case Op.Call when i.Callee!.ReturnsNewSelf:
+                // The original changes its receiver: a generated static copy-and-call returns the new value.
+                e = i.Callee.Expression + "_NewSelf(" + Args(i.Arguments!) + ")";
+                break;
             case Op.Call when i.Callee!.ReceiverAsArgument:
                 e = P(i.Arguments![0].Value!, 0) + "." + i.Callee.Expression + "(" + Args(i.Arguments.Skip(1).ToList()) + ")";
                 break;

@@ -173,7 +173,9 @@ internal sealed record Callee(
     /// </summary>
     bool ReceiverAsArgument = false,
     /// <summary>A property getter: the original is read as <c>receiver.Name</c>, without an argument list.</summary>
-    bool IsPropertyGet = false);
+    bool IsPropertyGet = false,
+    /// <summary>A void method that may change its struct receiver: the call returns the new receiver (see Symbols.ReturnsNewSelf).</summary>
+    bool ReturnsNewSelf = false);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

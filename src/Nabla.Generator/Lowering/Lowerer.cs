@@ -982,7 +982,7 @@ internal sealed class Lowerer
             args.Insert(0, new Argument(receiver.Type.Equals(selfType) ? receiver : _b.Convert(receiver, selfType)));
             receiver = null;
         }
-        var resultType = Symbols.IrTypeOf(method.ReturnType);
+        var resultType = callee.ReturnsNewSelf && args.Count > 0 ? args[0].Value!.Type : Symbols.IrTypeOf(method.ReturnType);
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
             Unsupported(invocation.Syntax, "a call that returns by reference", ".");
         if (callee.IsStopGradient)
@@ -994,6 +994,14 @@ internal sealed class Lowerer
         _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
         var call = _b.Call(callee, receiver, args, resultType);
         _b.Source = saved;
+        if (callee.ReturnsNewSelf && invocation.Instance != null)
+        {
+            // s.Step(dt) changes s: the call returned its new value.
+            var changed = call.Result!;
+            if (!changed.Type.Equals(Symbols.IrTypeOf(invocation.Instance.Type)))
+                Unsupported(invocation.Syntax, "calling a method that changes 'this' on a value of a derived type", ".");
+            Assign(invocation.Instance, changed);
+        }
         // Locals passed by out/ref take the values the call wrote.
         foreach (var (arg, target) in _pendingOutWrites)
             AssignFromVar(arg, target);
@@ -1134,8 +1142,8 @@ internal sealed class Lowerer
     private void Assign(IOperation target, Value value)
     {
         if (ThisRoot != null && !BuildsThis && (TryStructRoot(target, out var written, out _) || TryStructPlace(target, out written, out _, out _)) && written == ThisRoot)
-            Unsupported(target.Syntax, "changing 'this' in a [Differentiable] method of a struct",
-                "; copy 'this' to a local and change that, or write a static method that takes the struct and returns the new value.");
+            Unsupported(target.Syntax, "changing 'this' in a [Differentiable] struct method that returns a value",
+                "; a void method may change 'this' (callers get the new value), or copy 'this' to a local and change that.");
         if (TryStructRoot(target, out var root, out _))
         {
             WriteStruct(root, "", value);

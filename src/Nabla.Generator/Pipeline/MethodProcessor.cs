@@ -360,9 +360,11 @@ internal static class MethodProcessor
         }
         bool constructor = method.MethodKind == MethodKind.Constructor;
         bool self = Symbols.HasDifferentiableSelf(method);
-        // A constructor becomes a static function returning the value it builds.
+        // A constructor becomes a static function returning the value it builds, a void method of a struct one returning
+        // the new 'this'.
+        bool newSelf = Symbols.ReturnsNewSelf(method);
         var function = new IrFunction(method.MethodKind == MethodKind.Ordinary ? method.Name : Symbols.DerivativeStem(method),
-            Symbols.IrTypeOf(constructor ? method.ContainingType : method.ReturnType))
+            Symbols.IrTypeOf(constructor || newSelf ? method.ContainingType : method.ReturnType))
         {
             IsStatic = Symbols.DerivativesAreStatic(method),
             Modifiers = Symbols.Accessibility(method.DeclaredAccessibility) + (Symbols.DerivativesAreStatic(method) ? " static" : ""),
@@ -399,7 +401,7 @@ internal static class MethodProcessor
         }
         var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct)
         { OuterGraph = graph, WriteBack = writeBack, FallbackLocation = Where(method), ThisRoot = self || constructor ? method : null,
-          BuildsThis = constructor };
+          BuildsThis = constructor || newSelf };
         if (constructor)
         {
             // 'this' starts as all zeros (default), and is the result.
@@ -504,6 +506,20 @@ internal static class MethodProcessor
             w.Line();
             if (!byRef) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
             if (!byRef && scalarResult) WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
+        }
+
+        if (Symbols.ReturnsNewSelf(method))
+        {
+            // What callers call for the value 'this' has after the method: it runs on a copy, which it returns.
+            var ps = f.Parameters.Skip(1).ToList();
+            string self0 = f.Parameters[0].Name;
+            w.Line($"/// <summary>{display} on a copy of <paramref name=\"{self0}\"/>: the value the receiver has afterwards.</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open($"{access} static {f.ReturnType.Name} {stem}_NewSelf({string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
+            w.Line($"{self0}.{Symbols.Identifier(method.Name)}({string.Join(", ", ps.Select(p => p.Name))});");
+            w.Line($"return {self0};");
+            w.Close();
+            w.Line();
         }
 
         RegistrationInfo? registration = null;

@@ -306,6 +306,14 @@ internal static class Symbols
     /// An instance method of a struct lowered member by member: 'this' is a differentiation input. Its derivatives are
     /// static members whose first parameter is the receiver (the convention of rules for instance methods).
     /// </summary>
+    /// <summary>
+    /// A void instance method of a differentiable struct may change 'this': it is differentiated as a function from
+    /// 'this' (and its parameters) to the new 'this', which callers store back into the receiver.
+    /// </summary>
+    public static bool ReturnsNewSelf(IMethodSymbol method) =>
+        method.ReturnsVoid && method.MethodKind == MethodKind.Ordinary && HasDifferentiableSelf(method) &&
+        !IrTypeOf(method.ContainingType).IsReference && !method.IsReadOnly;
+
     public static bool HasDifferentiableSelf(IMethodSymbol method) =>
         !method.IsStatic && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet && !method.IsVirtual && !method.IsOverride && !method.IsAbstract &&
         IrTypeOf(method.ContainingType) is { IsStruct: true, IsDifferentiable: true };

@@ -153,6 +153,8 @@ internal sealed class CalleeResolver
                 ? (method.IsStatic ? Symbols.TypeName(method.ContainingType) + "." : "") + Symbols.Identifier(property.Name)
             : method.IsStatic
             ? Symbols.TypeName(method.ContainingType) + "." + Symbols.Identifier(method.Name)
+            // A method changing its struct receiver is called as Owner.Stem_NewSelf(receiver, args).
+            : Symbols.ReturnsNewSelf(method) && Symbols.IsDifferentiable(method) ? Symbols.TypeName(method.ContainingType) + "." + Symbols.DerivativeStem(method)
             : Symbols.Identifier(method.Name);
         if (method.IsGenericMethod)
             expression += "<" + string.Join(", ", method.TypeArguments.Select(Symbols.TypeName)) + ">";
@@ -169,7 +171,7 @@ internal sealed class CalleeResolver
             IsPropertyGet: method.MethodKind == MethodKind.PropertyGet,
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
-            AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self);
+            AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method));
     }
 
     /// <summary>The rule's differentiable partials (second order), when its split class has them.</summary>

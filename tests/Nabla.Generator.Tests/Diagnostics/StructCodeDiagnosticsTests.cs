@@ -26,7 +26,7 @@ public class StructCodeDiagnosticsTests
     public void ChangingThis_IsReportedAtTheWrite()
     {
         var run = Verify(Usings + Types);
-        Assert.StartsWith("changing 'this' in a [Differentiable] method of a struct is not supported", run.Message("NABLA0002"));
+        Assert.StartsWith("changing 'this' in a [Differentiable] struct method that returns a value is not supported", run.Message("NABLA0002"));
     }
 
     private static string WithTypes(string members) =>

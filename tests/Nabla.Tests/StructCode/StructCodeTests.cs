@@ -405,3 +405,20 @@ public class ConstructorAndPropertyTests
         Assert.Equal(-1.5 * Math.Sin(0.6), g.Angle, 12);
     }
 }
+
+public class MutatingMethodTests
+{
+    [Fact]
+    public void MethodsThatChangeThis()
+    {
+        var b = new Body2D { Position = new Vector2(0, 2), Velocity = new Vector2(3, 1), Drag = 0.1f };
+        StructCheck.Scalar<Body2D, Body2D.Tangent>(x => MutatingMethods.Flight(x, 0.05f), x => { var r = MutatingMethods.Flight_ValueWithGradient(x, 0.05f); return (r.Value, r.Gradient.Item1); },
+            (x, d) => MutatingMethods.Flight_Jvp(x, 0.05f, d, 0f), b, h: 1e-2, tolerance: 2e-3, forwardTolerance: 1e-4);
+        // The method's own derivative: the new value of 'this' and its tangent.
+        var (after, tangent) = Body2D.Step_Jvp(b, 0.05f, new Body2D.Tangent { Velocity = Vector2.UnitX }, 0f);
+        var copy = b;
+        copy.Step(0.05f);
+        Assert.Equal(copy.Position, after.Position);
+        Assert.Equal(0.05f * (1 - 0.1f * 0.05f), tangent.Position.X, 6);
+    }
+}

@@ -297,3 +297,44 @@ public static partial class ConstructorsAndProperties
     [Differentiable]
     public static double ReadProperties(Polar p) => p.X * 2 + p.Y * p.Y;
 }
+
+/// <summary>A struct whose methods change it in place (they take 'ref this').</summary>
+[Differentiable]
+public partial struct Body2D
+{
+    public Vector2 Position;
+    public Vector2 Velocity;
+    public float Drag;
+
+    [Differentiable]
+    public void Step(float dt)
+    {
+        var acceleration = -Drag * Velocity + new Vector2(0, -9.81f);
+        Velocity += acceleration * dt;
+        Position += Velocity * dt;
+    }
+
+    [Differentiable]
+    public void Bounce()
+    {
+        if (Position.Y < 0)
+        {
+            Position.Y = -Position.Y;
+            Velocity.Y = -0.8f * Velocity.Y;
+        }
+    }
+}
+
+public static partial class MutatingMethods
+{
+    [Differentiable]
+    public static float Flight(Body2D b, float dt)
+    {
+        for (int k = 0; k < 30; k++)
+        {
+            b.Step(dt);
+            b.Bounce();
+        }
+        return b.Position.X + b.Position.Y * b.Position.Y;
+    }
+}
