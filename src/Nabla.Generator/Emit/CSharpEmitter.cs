@@ -410,7 +410,9 @@ internal sealed class CSharpEmitter
             }
             if (i.Op is Op.ArrayStore or Op.ArrayAdd)
             {
-                var element = P(i.Operands[0], 0) + "[" + string.Join(", ", i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(O)) + "]";
+                // Text: a member path inside a struct element (shadow[i].X += g).
+                var element = P(i.Operands[0], 0) + "[" + string.Join(", ", i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(O)) + "]" +
+                              (i.Text is null ? "" : "." + i.Text);
                 lines.Add(element + (i.Op == Op.ArrayAdd ? " += " : " = ") + O(i.Operands[i.Operands.Count - 1]) + ";");
                 continue;
             }

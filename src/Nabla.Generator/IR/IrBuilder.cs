@@ -102,12 +102,12 @@ internal sealed class IrBuilder
         return Emit(Op.ArrayLoad, array.Type.Element, ops, name);
     }
 
-    public void ArrayStore(Value array, IEnumerable<Value> indices, Value value, Op op = Op.ArrayStore)
+    public void ArrayStore(Value array, IEnumerable<Value> indices, Value value, Op op = Op.ArrayStore, string? memberPath = null)
     {
         var ops = new List<Value> { array };
         ops.AddRange(indices);
         ops.Add(value);
-        EmitInstr(op, null, ops);
+        EmitInstr(op, null, ops).Text = memberPath;
     }
 
     public Value NewArray(IrType arrayType, IEnumerable<Value> lengths, string? name = null) =>

@@ -91,7 +91,11 @@ internal sealed class IrType : IEquatable<IrType>
     public StructConstruction Construction { get; private set; }
 
     /// <summary>The tangent type (for a differentiable struct): Vector3 for Vector3, T.Tangent for T.</summary>
-    public IrType Tangent => Kind == TypeKind.Struct ? _tangent ?? this : this;
+    public IrType Tangent => Kind == TypeKind.Struct ? _tangent ?? this
+        : Kind == TypeKind.Array && Element.IsStruct ? ArrayOf(Element.Tangent, Rank) : this;
+
+    /// <summary>An array of structs lowered member by member (their tangents are the struct's Tangent).</summary>
+    public bool IsStructArray => Kind == TypeKind.Array && Element.IsStruct;
     private IrType? _tangent;
 
     /// <summary>

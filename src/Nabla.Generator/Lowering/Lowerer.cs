@@ -1155,6 +1155,23 @@ internal sealed class Lowerer
             else Write(new LeafKey(placeRoot, path), Coerce(value, placeType));
             return;
         }
+        if (TryArrayElementMember(target, out var structElement, out var memberPath))
+        {
+            // ps[i].X = v: the element with that member replaced is stored back.
+            var array = LowerExpression(structElement.ArrayReference);
+            var indices = structElement.Indices.Select(i => LowerExpression(i)).ToList();
+            var current = _b.ArrayLoad(array, indices);
+            var type = current.Type;
+            var leaves = new List<Value>();
+            foreach (var leaf in type.Leaves)
+            {
+                if (leaf.Path == memberPath) leaves.Add(Coerce(value, leaf.Type));
+                else if (leaf.Path.StartsWith(memberPath + ".", StringComparison.Ordinal)) leaves.Add(Extract(value, leaf.Path.Substring(memberPath.Length + 1)));
+                else leaves.Add(Extract(current, leaf.Path));
+            }
+            _b.ArrayStore(array, indices, MakeStruct(type, leaves));
+            return;
+        }
         switch (target)
         {
             case ILocalReferenceOperation local:
@@ -1297,6 +1314,35 @@ internal sealed class Lowerer
         }
         _variableTypes[root] = type;
         return true;
+    }
+
+    /// <summary>A member (through nested members) of an element of an array of structs: <c>ps[i].Velocity.X</c>.</summary>
+    private static bool TryArrayElementMember(IOperation op, out IArrayElementReferenceOperation element, out string path)
+    {
+        element = null!;
+        path = "";
+        var names = new List<string>();
+        while (true)
+        {
+            switch (op)
+            {
+                case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance } f:
+                    names.Insert(0, Symbols.Identifier(f.Field.Name));
+                    op = instance;
+                    continue;
+                case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance } p:
+                    names.Insert(0, Symbols.Identifier(p.Property.Name));
+                    op = instance;
+                    continue;
+                case IArrayElementReferenceOperation e when names.Count > 0 && Symbols.IrTypeOf(e.Type) is { IsStruct: true, IsReference: false } t &&
+                                                            t.MemberType(string.Join(".", names)) != null:
+                    element = e;
+                    path = string.Join(".", names);
+                    return true;
+                default:
+                    return false;
+            }
+        }
     }
 
     /// <summary>A member (through nested members) of a struct variable: its root and dotted path.</summary>

@@ -141,13 +141,15 @@ internal static class MethodProcessor
         if (syntax is MethodDeclarationSyntax { Body: null, ExpressionBody: null }) { Fail("it has no body to differentiate"); return false; }
         if (syntax.DescendantNodes().Any(n => n is YieldStatementSyntax)) { Fail("an iterator cannot be differentiated"); return false; }
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
+        if (Symbols.IrTypeOf(method.ReturnType).IsStructArray) { Fail("its result is an array of structs (not yet): return a struct holding arrays, or write into an array parameter"); return false; }
         if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
-            if (!Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute) && ElementStruct(Symbols.IrTypeOf(p.Type)) is { IsDifferentiable: true } element)
+            if (!Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute) && ElementStruct(Symbols.IrTypeOf(p.Type)) is { IsDifferentiable: true } element &&
+                !Symbols.IsDifferentiableType(p.Type))
             {
-                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "an array of " + element.Name.Replace("global::", "") + " as a differentiation input",
-                    " (not yet): mark it [NoDerivative] if it is data, or pass one array per member (double[] xs, double[] ys, ...), or a [Differentiable] struct holding such arrays."));
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "this array of " + element.Name.Replace("global::", "") + " as a differentiation input",
+                    " (not yet: one-dimensional arrays of structs without array members, or of vectors, are supported): mark it [NoDerivative] if it is data, or pass one array per member."));
                 return false;
             }
         foreach (var p in method.Parameters)
@@ -256,12 +258,13 @@ internal static class MethodProcessor
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
                     "reading the array member '" + i.Text + "' of a value that is not a parameter",
                     " (not yet): read it from the parameter itself, or pass the array as a parameter."));
-        // A differentiated struct stored into an array of structs: their shadows are not kept (yet).
+        // A differentiated struct stored into an array whose tangents are not tracked (a class's objects, structs with array members).
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
-            if (i.Op == Op.ArrayStore && i.Operands[i.Operands.Count - 1] is { Type.IsStruct: true } stored && activity.IsVaried(stored))
+            if (i.Op == Op.ArrayStore && i.Operands[i.Operands.Count - 1] is { Type.IsStruct: true } stored && activity.IsVaried(stored) &&
+                (stored.Type.IsReference || stored.Type.HasArrayLeaves || i.Operands[0].Type.Rank != 1))
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
                     "storing a differentiated " + stored.Type.Name.Replace("global::", "") + " into an array",
-                    " (not yet): keep one array per member (double[] xs, double[] ys, ...), or a [Differentiable] struct holding such arrays."));
+                    " (not yet: one-dimensional arrays of structs without array members, or of vectors, are supported): keep one array per member."));
         // A value on the active path must not vanish into an object Nabla does not differentiate.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
         {
@@ -525,7 +528,7 @@ internal static class MethodProcessor
         RegistrationInfo? registration = null;
         // The runtime operators take and return tangents typed like the inputs: no registration for struct inputs or results.
         if (!voidResult && instantiation.Length == 0 && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
-            !f.ReturnType.IsStruct && f.Parameters.All(p => !p.Type.IsStruct) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
+            !f.ReturnType.IsStruct && f.Parameters.All(p => p.Type.Tangent.Equals(p.Type)) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
                 Symbols.TypeName(method.ReturnType),
@@ -565,6 +568,8 @@ internal static class MethodProcessor
         string RunPrimal(string value, bool again = false) =>
             string.Concat(arrayWrt.Select(k => types[k].IsStruct
                 ? $"var {Shadow(k)} = {f.Parameters[k].Name}.ZeroTangent(); "
+                : types[k].IsStructArray
+                ? $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.TangentsLike<{types[k].Element.Tangent.Name}>({f.Parameters[k].Name}); "
                 : $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
             $"{value} = {(Symbols.DerivativesAreStatic(method) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals{instantiation} nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
@@ -612,7 +617,7 @@ internal static class MethodProcessor
         if (lowered.Wrt.Any(k => !f.Parameters[k].Type.IsArray)) return;
         string ret = f.ReturnType.Name;
         string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name)
-            .Concat(lowered.Wrt.Select(k => f.Parameters[k].Type.Name + " gradient_" + f.Parameters[k].Name.TrimStart('@'))));
+            .Concat(lowered.Wrt.Select(k => f.Parameters[k].Type.Tangent.Name + " gradient_" + f.Parameters[k].Name.TrimStart('@'))));
         string args = string.Join(", ", f.Parameters.Select(p => p.Name).Concat(lowered.Wrt.Select(k => "gradient_" + f.Parameters[k].Name.TrimStart('@'))));
         w.Line($"/// <summary>Reverse mode of {display}: returns its value and writes its gradient into the given arrays (same shapes as the inputs), allocating nothing in steady state.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);

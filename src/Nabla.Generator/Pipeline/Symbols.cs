@@ -288,7 +288,9 @@ internal static class Symbols
     public static bool IsDifferentiableType(ITypeSymbol t)
     {
         var ir = IrTypeOf(t);
-        return ir.IsReal || (ir.IsArray && ir.Scalar != null) || (ir.IsStruct && ir.IsDifferentiable);
+        return ir.IsReal || (ir.IsArray && ir.Scalar != null) || (ir.IsStruct && ir.IsDifferentiable) ||
+               // One-dimensional arrays of structs lowered member by member, without array members of their own.
+               (ir.IsArray && ir.Rank == 1 && ir.Element is { IsStruct: true, IsReference: false, HasArrayLeaves: false, IsDifferentiable: true });
     }
 
     /// <summary>

@@ -124,6 +124,7 @@ internal sealed class JvpTransform : Cloner
     /// <summary>The tangent of a primal value, materializing a zero when it has none.</summary>
     private Value Tangent(Value primal, IrBuilder b) =>
         _tangent.TryGetValue(primal, out var t) ? t
+        : primal.Type.IsStructArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, M(primal))!
         : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, M(primal))!
         : b.Zero(primal.Type.Tangent);
 
@@ -253,7 +254,7 @@ internal sealed class JvpTransform : Cloner
                 return;
             case Op.NewArray:
                 CloneInstr(i, b);
-                _tangent[r] = b.NewArray(r.Type, i.Operands.Select(M), TangentName(r.Name));
+                _tangent[r] = b.NewArray(r.Type.Tangent, i.Operands.Select(M), TangentName(r.Name));
                 return;
             case Op.ArrayLoad:
             {

@@ -255,8 +255,9 @@ internal sealed class VjpTransform : Cloner
 
     private bool IsActiveArray(Value sourceValue) => sourceValue.Type.IsArray && _activity.IsActive(sourceValue);
 
-    private Value ZerosLike(IrBuilder b, Value primal) =>
-        b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, primal)!;
+    private Value ZerosLike(IrBuilder b, Value primal) => primal.Type.IsStructArray
+        ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, primal)!
+        : b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, primal)!;
 
     private void BuildPrimal(string? residualType, bool allocateShadows)
     {
@@ -281,7 +282,7 @@ internal sealed class VjpTransform : Cloner
                 // The gradient of an array input: a zero array of its shape (shared when two inputs are one array).
                 entryBuilder.Source = new SourceInfo("the gradient of " + p.Name + " starts at zero", "", 0, 0, 0, 0, 0, 0);
                 int alias = VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).LastOrDefault(j => types[j].Equals(p.Type));
-                bool hasAlias = VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
+                bool hasAlias = !p.Type.IsStructArray && VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
                 _shadow[p.Value!] = hasAlias
                     ? entryBuilder.CallHelper("global::Nabla.CompilerServices.Shadow.ShareIfSame", p.Type, M(p.Value!), M(Source.Parameters[alias].Value!), _shadow[Source.Parameters[alias].Value!])!
                     : ZerosLike(entryBuilder, M(p.Value!));
@@ -289,7 +290,7 @@ internal sealed class VjpTransform : Cloner
             }
             else
             {
-                _shadow[p.Value!] = Target.AddParameter("d" + p.Name, p.Type);
+                _shadow[p.Value!] = Target.AddParameter("d" + p.Name, p.Type.Tangent);
             }
         }
         if (Source.ReturnType.IsArray && residualType != null)
@@ -311,7 +312,7 @@ internal sealed class VjpTransform : Cloner
             {
                 _definedIn[M(p)] = b;
                 if (!IsActiveArray(p)) continue;
-                var shadow = Target.NewValue(p.Type, "d" + p.Name);
+                var shadow = Target.NewValue(p.Type.Tangent, "d" + p.Name);
                 shadow.ParameterOf = BlockMap[b];
                 BlockMap[b].Params.Add(shadow);
                 _shadow[p] = shadow;
@@ -432,7 +433,7 @@ internal sealed class VjpTransform : Cloner
                         _leafShadows[(i.Result, leaf.Path)] = inherited;
                 break;
             case Op.NewArray when IsActiveArray(i.Result!):
-                _shadow[i.Result!] = builder.NewArray(i.Result!.Type, i.Operands.Select(M), "d" + i.Result.Name);
+                _shadow[i.Result!] = builder.NewArray(i.Result!.Type.Tangent, i.Operands.Select(M), "d" + i.Result.Name);
                 break;
             case Op.ArrayLoad when IsActiveArray(i.Result!) && _shadow.ContainsKey(i.Operands[0]):
                 // A row of a jagged array: its shadow is the same row of the shadow.
@@ -990,7 +991,7 @@ internal sealed class VjpTransform : Cloner
                 var s = AugmentedValue(shadow, b);
                 var indices = i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(x => PrimalValue(x, b)).ToList();
                 if (_activity.IsActive(stored)) AddTo(stored, b.ArrayLoad(s, indices), b);
-                b.ArrayStore(s, indices, b.Zero(array.Type.Element));
+                b.ArrayStore(s, indices, b.Zero(array.Type.Element.Tangent));
                 return;
             }
             case Op.StoreVar:
@@ -1035,6 +1036,23 @@ internal sealed class VjpTransform : Cloner
                 case Op.Call:
                     BackwardCall(i, StructAdjoint(r0, b), b);
                     return;
+                case Op.ArrayLoad:
+                {
+                    // s = a[i]: each leaf's adjoint accumulates into the same member of a's shadow there.
+                    if (!_shadow.TryGetValue(i.Operands[0], out var shadow)) return;
+                    Value? array = null;
+                    List<Value>? indices = null;
+                    foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable))
+                    {
+                        if (!_leafAdjoints.TryGetValue((r0, leaf.Path), out var la)) continue;
+                        var g0 = b.Load(la);
+                        if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
+                        array ??= AugmentedValue(shadow, b);
+                        indices ??= i.Operands.Skip(1).Select(x => PrimalValue(x, b)).ToList();
+                        b.ArrayStore(array, indices, g0, Op.ArrayAdd, leaf.Path);
+                    }
+                    return;
+                }
                 case Op.Convert when i.Operands[0].Type.IsStruct:
                     // A subclass's object seen as its base class: the base's leaves' adjoints go to the same leaves.
                     foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable && !l.Type.IsArray))

@@ -79,6 +79,12 @@ public sealed class Tape<T>
 public static class Shadow
 {
     public static double[] ZerosLike(double[] x) => new double[x.Length];
+
+    /// <summary>The zero tangent of an array of differentiable structs: as many zero tangents.</summary>
+    public static TTangent[] TangentsLike<TTangent>(Array x) => new TTangent[x.Length];
+
+    /// <summary>Clears a gradient buffer of struct tangents.</summary>
+    public static void Clear<T>(T[] x) where T : struct => Array.Clear(x);
     public static float[] ZerosLike(float[] x) => new float[x.Length];
     public static double[,] ZerosLike(double[,] x) => new double[x.GetLength(0), x.GetLength(1)];
     public static float[,] ZerosLike(float[,] x) => new float[x.GetLength(0), x.GetLength(1)];

@@ -53,27 +53,41 @@ public class StructCodeDiagnosticsTests
     }
 
     [Fact]
-    public void ArrayOfVectorsAsInput_IsReportedAtTheParameter()
+    public void TwoDimensionalArrayOfVectorsAsInput_IsReportedAtTheParameter()
     {
         var run = Verify(Usings + "using System.Numerics;\n" + WithTypes("""
                 [Differentiable]
-                public static float F(Vector3[] {|NABLA0002:points|}) => points[0].X;
+                public static float F(Vector3[,] {|NABLA0002:points|}) => points[0, 0].X;
             """));
-        Assert.StartsWith("an array of System.Numerics.Vector3 as a differentiation input is not supported", run.Message("NABLA0002"));
+        Assert.StartsWith("this array of System.Numerics.Vector3 as a differentiation input is not supported", run.Message("NABLA0002"));
     }
 
     [Fact]
-    public void StoringADifferentiatedStructIntoAnArray_IsReported()
+    public void StoringADifferentiatedStructIntoATwoDimensionalArray_IsReported()
     {
         var run = Verify(Usings + WithTypes("""
                 [Differentiable]
-                public static double F(S s, [NoDerivative] S[] into)
+                public static double F(S s, [NoDerivative] S[,] into)
                 {
-                    {|NABLA0002:into[0] = s;|}
+                    {|NABLA0002:into[0, 0] = s;|}
                     return s.A;
                 }
             """));
         Assert.StartsWith("storing a differentiated", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void ArraysOfStructsAndVectors_AsInputs_Work()
+    {
+        Verify(Usings + "using System.Numerics;\n" + WithTypes("""
+                [Differentiable]
+                public static double F(S[] ss, Vector3[] points)
+                {
+                    double t = 0;
+                    for (int i = 0; i < ss.Length; i++) { ss[i].A *= 2; t += ss[i].A * points[i].Y; }
+                    return t;
+                }
+            """));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 using Nabla.Tests.Types;
 using Xunit;
@@ -420,5 +421,84 @@ public class MutatingMethodTests
         copy.Step(0.05f);
         Assert.Equal(copy.Position, after.Position);
         Assert.Equal(0.05f * (1 - 0.1f * 0.05f), tangent.Position.X, 6);
+    }
+}
+
+public class StructArrayTests
+{
+    private static Particle[] Particles() => new[]
+    {
+        new Particle { X = 0.1, V = 1.0, Id = 1 }, new Particle { X = 0.9, V = -0.4, Id = 2 }, new Particle { X = 2.2, V = 0.3, Id = 3 },
+    };
+
+    private static double[] Flat(Particle.Tangent[] g) => g.SelectMany(t => new[] { t.X, t.V }).ToArray();
+
+    /// <summary>Central differences of f over the X and V of every element, moving a copy of the array.</summary>
+    private static double[] Fd(Func<Particle[], double> f, Particle[] ps, double h = 1e-6)
+    {
+        var result = new double[2 * ps.Length];
+        for (int k = 0; k < result.Length; k++)
+        {
+            double Shifted(double e)
+            {
+                var copy = (Particle[])ps.Clone();
+                if (k % 2 == 0) copy[k / 2].X += e; else copy[k / 2].V += e;
+                return f(copy);
+            }
+            result[k] = (Shifted(h) - Shifted(-h)) / (2 * h);
+        }
+        return result;
+    }
+
+    [Fact]
+    public void ArrayOfStructsAsInput()
+    {
+        var ps = Particles();
+        var (v, (g, dk)) = StructArrays.Energy_ValueWithGradient(ps, 2.5);
+        Assert.Equal(StructArrays.Energy(ps, 2.5), v, 12);
+        var fd = Fd(p => StructArrays.Energy(p, 2.5), ps);
+        var flat = Flat(g);
+        for (int k = 0; k < fd.Length; k++) StructCheck.Close(fd[k], flat[k], 1e-6, "gradient[" + k + "]");
+        var dps = new Particle.Tangent[3];
+        dps[1].X = 1;
+        var (_, t) = StructArrays.Energy_Jvp(ps, 2.5, dps, 0.5);
+        StructCheck.Close(flat[2] + 0.5 * dk, t, 1e-12, "forward against reverse");
+    }
+
+    [Fact]
+    public void ElementMembersWrittenInPlace()
+    {
+        var (v, (g, _)) = StructArrays.Advance_ValueWithGradient(Particles(), 0.1);
+        Assert.Equal(StructArrays.Advance(Particles(), 0.1), v, 12);
+        var fd = Fd(p => StructArrays.Advance(p, 0.1), Particles());
+        var flat = Flat(g);
+        for (int k = 0; k < fd.Length; k++) StructCheck.Close(fd[k], flat[k], 1e-6, "gradient[" + k + "]");
+    }
+
+    [Fact]
+    public void ArrayOfVectors()
+    {
+        var points = new[] { new Vector3(1, 2, 3), new Vector3(-1, 0.5f, 2), new Vector3(0.25f, -2, 1) };
+        var target = new Vector3(0.5f, 0.5f, 0.5f);
+        var (v, (gp, gt)) = StructArrays.Centroid_ValueWithGradient(points, target);
+        var c = (points[0] + points[1] + points[2]) / 3;
+        Assert.Equal(Vector3.DistanceSquared(c, target), v, 5);
+        for (int i = 0; i < 3; i++)
+        {
+            var expected = 2 * (c - target) / 3;
+            Assert.Equal(expected.X, gp[i].X, 5);
+            Assert.Equal(expected.Z, gp[i].Z, 5);
+        }
+        Assert.Equal(-2 * (c - target).Y, gt.Y, 5);
+    }
+
+    [Fact]
+    public void LocalArrayOfStructs()
+    {
+        var (v, (ga, gb)) = StructArrays.Local_ValueWithGradient(0.7, -0.2);
+        // s = Σ a·i·(b + i): ∂a = Σ i(b + i), ∂b = Σ a·i.
+        Assert.Equal(StructArrays.Local(0.7, -0.2), v, 12);
+        Assert.Equal((1 * (-0.2 + 1)) + (2 * (-0.2 + 2)), ga, 12);
+        Assert.Equal(0.7 * 3, gb, 12);
     }
 }

@@ -338,3 +338,57 @@ public static partial class MutatingMethods
         return b.Position.X + b.Position.Y * b.Position.Y;
     }
 }
+
+/// <summary>Arrays of differentiable structs and of vectors.</summary>
+public static partial class StructArrays
+{
+    [Differentiable]
+    public static double Energy(Particle[] ps, double k)
+    {
+        double e = 0;
+        for (int i = 0; i < ps.Length; i++)
+        {
+            e += 0.5 * ps[i].V * ps[i].V;
+            if (i > 0)
+            {
+                double d = ps[i].X - ps[i - 1].X;
+                e += 0.5 * k * d * d;
+            }
+        }
+        return e;
+    }
+
+    /// <summary>Steps the particles in place (element members written), then sums.</summary>
+    [Differentiable]
+    public static double Advance(Particle[] ps, double dt)
+    {
+        for (int i = 0; i < ps.Length; i++)
+        {
+            ps[i].X += ps[i].V * dt;
+            ps[i].V *= 0.9;
+        }
+        double s = 0;
+        foreach (var p in ps) s += p.X * p.X + p.V;
+        return s;
+    }
+
+    [Differentiable]
+    public static float Centroid(Vector3[] points, Vector3 target)
+    {
+        var sum = Vector3.Zero;
+        for (int i = 0; i < points.Length; i++) sum += points[i];
+        var c = sum / points.Length;
+        return Vector3.DistanceSquared(c, target);
+    }
+
+    /// <summary>Builds a local array of structs from the input.</summary>
+    [Differentiable]
+    public static double Local(double a, double b)
+    {
+        var ps = new State[3];
+        for (int i = 0; i < 3; i++) ps[i] = new State { Position = a * i, Velocity = b + i };
+        double s = 0;
+        for (int i = 0; i < 3; i++) s += ps[i].Position * ps[i].Velocity;
+        return s;
+    }
+}
