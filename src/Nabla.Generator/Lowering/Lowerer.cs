@@ -1527,6 +1527,11 @@ internal sealed class Lowerer
             _ => Fail<BinaryOp>(syntax, "the vector operator " + kind),
         };
         if (!result.IsStruct) Unsupported(syntax, "this vector operator", ".");
+        if (IsQuaternion(result) && left.Type.IsStruct && right.Type.IsStruct && op is BinaryOp.Mul or BinaryOp.Div)
+        {
+            if (op == BinaryOp.Div) Unsupported(syntax, "dividing quaternions", "; multiply by Quaternion.Inverse(q) instead.");
+            return QuaternionProduct(left, right);
+        }
         return MakeStruct(result, result.Fields.Select(f => _b.Binary(op, Component(left, f.Name), Component(right, f.Name), IrType.Single)).ToList());
     }
 
@@ -1568,7 +1573,10 @@ internal sealed class Lowerer
         if (parameters.Any(p => p.RefKind != RefKind.None && p.RefKind != RefKind.In)) return false;
         if (!method.IsStatic && (method.Name is not ("Length" or "LengthSquared") || invocation.Instance is null)) return false;
         if (method.IsStatic && method.Name is not ("Dot" or "Cross" or "Distance" or "DistanceSquared" or "Normalize" or "Lerp" or "Add" or "Subtract"
-            or "Multiply" or "Divide" or "Negate" or "Min" or "Max" or "Abs" or "SquareRoot" or "Clamp")) return false;
+            or "Multiply" or "Divide" or "Negate" or "Min" or "Max" or "Abs" or "SquareRoot" or "Clamp" or "Conjugate" or "Inverse" or "Concatenate")) return false;
+        if (IsQuaternion(type) != method.Name is "Conjugate" or "Inverse" or "Concatenate" && method.Name is "Conjugate" or "Inverse" or "Concatenate") return false;
+        // Quaternion.Lerp and Slerp renormalize and flip signs: they need rules of their own.
+        if (IsQuaternion(type) && method.Name is "Lerp" or "Divide") return false;
         if (method.Name == "Cross" && type.Fields.Count != 3) return false;
         var args = new List<Value>();
         if (!method.IsStatic) args.Add(LowerExpression(invocation.Instance!));
@@ -1614,6 +1622,17 @@ internal sealed class Lowerer
             case "Multiply": result = VectorArithmetic(BinaryOperatorKind.Multiply, args[0], args[1], type, invocation.Syntax); return true;
             case "Divide": result = VectorArithmetic(BinaryOperatorKind.Divide, args[0], args[1], type, invocation.Syntax); return true;
             case "Negate": result = Componentwise(type, n => _b.Unary(UnaryOp.Neg, Extract(args[0], n))); return true;
+            case "Conjugate":
+                result = Componentwise(type, n => n == "W" ? Extract(args[0], n) : _b.Unary(UnaryOp.Neg, Extract(args[0], n)));
+                return true;
+            case "Inverse":
+            {
+                // conjugate / |q|²
+                var lengthSquared = Dot(args[0], args[0]);
+                result = Componentwise(type, n => _b.Binary(BinaryOp.Div, n == "W" ? Extract(args[0], n) : _b.Unary(UnaryOp.Neg, Extract(args[0], n)), lengthSquared, IrType.Single));
+                return true;
+            }
+            case "Concatenate": result = QuaternionProduct(args[1], args[0]); return true;
             case "Min":
             case "Max":
                 result = Componentwise(type, n => CallMathF(method.Name, Component(args[0], n), Component(args[1], n)));
@@ -1690,8 +1709,31 @@ internal sealed class Lowerer
         "System.Numerics.Vector2" => 2,
         "System.Numerics.Vector3" => 3,
         "System.Numerics.Vector4" => 4,
+        "System.Numerics.Quaternion" => 4,
         _ => 0,
     };
+
+    private static bool IsQuaternion(IrType type) => type.Name == "global::System.Numerics.Quaternion";
+
+    /// <summary>The Hamilton product q1·q2, as System.Numerics.Quaternion's operator * computes it.</summary>
+    private Value QuaternionProduct(Value q1, Value q2)
+    {
+        Value C(Value v, string n) => Extract(v, n);
+        Value Mul(Value a, Value b) => _b.Binary(BinaryOp.Mul, a, b, IrType.Single);
+        Value Add(Value a, Value b) => _b.Binary(BinaryOp.Add, a, b, IrType.Single);
+        Value Sub(Value a, Value b) => _b.Binary(BinaryOp.Sub, a, b, IrType.Single);
+        var cx = Sub(Mul(C(q1, "Y"), C(q2, "Z")), Mul(C(q1, "Z"), C(q2, "Y")));
+        var cy = Sub(Mul(C(q1, "Z"), C(q2, "X")), Mul(C(q1, "X"), C(q2, "Z")));
+        var cz = Sub(Mul(C(q1, "X"), C(q2, "Y")), Mul(C(q1, "Y"), C(q2, "X")));
+        var dot = Add(Add(Mul(C(q1, "X"), C(q2, "X")), Mul(C(q1, "Y"), C(q2, "Y"))), Mul(C(q1, "Z"), C(q2, "Z")));
+        return MakeStruct(q1.Type, new List<Value>
+        {
+            Add(Add(Mul(C(q1, "X"), C(q2, "W")), Mul(C(q2, "X"), C(q1, "W"))), cx),
+            Add(Add(Mul(C(q1, "Y"), C(q2, "W")), Mul(C(q2, "Y"), C(q1, "W"))), cy),
+            Add(Add(Mul(C(q1, "Z"), C(q2, "W")), Mul(C(q2, "Z"), C(q1, "W"))), cz),
+            Sub(Mul(C(q1, "W"), C(q2, "W")), dot),
+        });
+    }
 
     /// <summary>Field or property initializers, or an explicit parameterless constructor: <c>new T()</c> is then not all zeros.</summary>
     private static bool HasMemberInitializers(ITypeSymbol type) =>

@@ -169,6 +169,8 @@ internal static class Symbols
         }
         if (type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Struct || type.IsTupleType) return null;
         string name = type.OriginalDefinition.ToDisplayString();
+        if (name is "System.Numerics.Quaternion")
+            return IR.IrType.Struct(TypeName(type), VectorComponents.Select(c => new StructField(c, IR.IrType.Single, true)).ToList(), StructConstruction.Positional, null);
         if (name is "System.Numerics.Vector2" or "System.Numerics.Vector3" or "System.Numerics.Vector4")
         {
             int n = name[name.Length - 1] - '0';

@@ -502,3 +502,35 @@ public class StructArrayTests
         Assert.Equal(0.7 * 3, gb, 12);
     }
 }
+
+public class QuaternionTests
+{
+    [Fact]
+    public void Quaternions_AgainstSystemNumericsAndFiniteDifferences()
+    {
+        var q = new Quaternion(0.3f, -0.5f, 0.2f, 0.8f);
+        var v = new Vector3(1.5f, -0.25f, 0.75f);
+        // The lowered product agrees with System.Numerics' own rotation.
+        var rotated = Vector3.Transform(v, Quaternion.Normalize(q));
+        var u = Quaternion.Normalize(q);
+        float expected = rotated.X + 2 * rotated.Y * rotated.Z + Quaternion.Dot(u, Quaternion.Inverse(q)) + Quaternion.Concatenate(q, u).W;
+        Assert.Equal(expected, Quaternions.Rotated(q, v), 4);
+        var (value, (gq, gv)) = Quaternions.Rotated_ValueWithGradient(q, v);
+        Assert.Equal(Quaternions.Rotated(q, v), value, 5);
+        float h = 1e-2f;
+        float[] Components(Quaternion x) => new[] { x.X, x.Y, x.Z, x.W };
+        Quaternion With(Quaternion x, int k, float e) { var c = Components(x); c[k] += e; return new Quaternion(c[0], c[1], c[2], c[3]); }
+        var g = Components(gq);
+        for (int k = 0; k < 4; k++)
+        {
+            double fd = ((double)Quaternions.Rotated(With(q, k, h), v) - Quaternions.Rotated(With(q, k, -h), v)) / (2 * h);
+            StructCheck.Close(fd, g[k], 2e-3, "d/dq" + k);
+            var unit = new float[4];
+            unit[k] = 1;
+            var (_, t) = Quaternions.Rotated_Jvp(q, v, new Quaternion(unit[0], unit[1], unit[2], unit[3]), Vector3.Zero);
+            StructCheck.Close(g[k], t, 1e-4, "forward q" + k);
+        }
+        var (_, tv) = Quaternions.Rotated_Jvp(q, v, default, Vector3.UnitY);
+        StructCheck.Close(gv.Y, tv, 1e-4, "forward v");
+    }
+}

@@ -392,3 +392,15 @@ public static partial class StructArrays
         return s;
     }
 }
+
+public static partial class Quaternions
+{
+    /// <summary>Rotates v by the unit quaternion of q (normalized first): q v q*, and measures the result.</summary>
+    [Differentiable]
+    public static float Rotated(Quaternion q, Vector3 v)
+    {
+        var u = Quaternion.Normalize(q);
+        var p = u * new Quaternion(v.X, v.Y, v.Z, 0) * Quaternion.Conjugate(u);
+        return p.X + 2 * p.Y * p.Z + Quaternion.Dot(u, Quaternion.Inverse(q)) + Quaternion.Concatenate(q, u).W;
+    }
+}
