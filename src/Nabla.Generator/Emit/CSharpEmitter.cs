@@ -204,6 +204,7 @@ internal sealed class CSharpEmitter
         {
             StructConstruction.Positional => "new " + type.Name + "(" + string.Join(", ", members) + ")",
             StructConstruction.Factory => type.Name + ".NablaConstruct(" + string.Join(", ", members) + ")",
+            StructConstruction.Tuple => "(" + string.Join(", ", members) + ")",
             _ => "new " + type.Name + " { " + string.Join(", ", type.Fields.Select((f, k) => f.Name + " = " + members[k])) + " }",
         };
     }

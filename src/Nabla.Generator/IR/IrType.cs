@@ -208,4 +208,6 @@ internal enum StructConstruction
     Factory,
     /// <summary><c>new T.Tangent { A = a, B = b }</c>: public fields (synthesized tangents).</summary>
     Initializer,
+    /// <summary><c>(a, b)</c>: a value tuple, its fields Item1, Item2, ...</summary>
+    Tuple,
 }

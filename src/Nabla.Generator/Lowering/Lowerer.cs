@@ -759,7 +759,7 @@ internal sealed class Lowerer
             case IFieldReferenceOperation or IPropertyReferenceOperation when TryStructPlace(op, out var placeRoot, out var placePath, out var placeType):
                 return placeType.IsStruct ? ReadStruct(placeRoot, placeType, placePath + ".") : Read(new LeafKey(placeRoot, placePath), placeType);
             case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance } field when Symbols.IrTypeOf(instance.Type).IsStruct:
-                return ExtractMember(instance, field.Field.Name, op);
+                return ExtractMember(instance, MemberName(field.Field), op);
             case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance } property when Symbols.IrTypeOf(instance.Type).IsStruct:
                 return ExtractMember(instance, property.Property.Name, op);
             case IDefaultValueOperation when Symbols.IrTypeOf(op.Type).IsStruct:
@@ -845,11 +845,26 @@ internal sealed class Lowerer
                 return _b.Emit(Op.This, Symbols.IrTypeOf(op.Type), new List<Value>(), "this");
             case IDefaultValueOperation:
                 return _b.Const(Symbols.IrTypeOf(op.Type), "default(" + Symbols.TypeName(op.Type!) + ")");
+            case ITupleOperation tuple when Symbols.IrTypeOf(tuple.Type) is { IsStruct: true } tupleType:
+            {
+                // A value tuple lowered member by member: its leaves are the elements' (a vector element's components in place).
+                var leaves = new List<Value>();
+                for (int k = 0; k < tuple.Elements.Length; k++)
+                {
+                    var item = LowerExpression(tuple.Elements[k]);
+                    var field = tupleType.Fields[k];
+                    if (field.Type.IsStruct) leaves.AddRange(field.Type.Leaves.Select(l => Extract(item, l.Path)));
+                    else leaves.Add(Coerce(item, field.Type));
+                }
+                return MakeStruct(tupleType, leaves);
+            }
             case ITupleOperation tuple:
             {
                 var items = tuple.Elements.Select(e => LowerExpression(e)).ToList();
                 return _b.MakeTuple(items, Symbols.IrTypeOf(tuple.Type));
             }
+            case IDeconstructionAssignmentOperation deconstruction:
+                return LowerDeconstruction(deconstruction);
             case ITypeOfOperation typeOf:
             {
                 var i = _b.EmitInstr(Op.TypeOf, Symbols.IrTypeOf(op.Type), new List<Value>());
@@ -1316,6 +1331,37 @@ internal sealed class Lowerer
         return true;
     }
 
+    /// <summary>A field's name as a member of a lowered struct: a tuple element by its ItemN field (t.x is t.Item1).</summary>
+    private static string MemberName(IFieldSymbol field) => field.CorrespondingTupleField?.Name ?? field.Name;
+
+    /// <summary>
+    /// (a, b) = value, var (a, b) = value, foreach (var (a, b) in data): each target takes its element.
+    /// </summary>
+    private Value LowerDeconstruction(IDeconstructionAssignmentOperation deconstruction)
+    {
+        var value = LowerExpression(deconstruction.Value);
+        var target = deconstruction.Target is IDeclarationExpressionOperation declaration ? declaration.Expression : deconstruction.Target;
+        Deconstruct(target, value, deconstruction.Syntax);
+        return value;
+    }
+
+    private void Deconstruct(IOperation target, Value value, SyntaxNode syntax)
+    {
+        if (target is IDeclarationExpressionOperation declaration) target = declaration.Expression;
+        if (target is not ITupleOperation tuple)
+        {
+            Assign(target, value);
+            return;
+        }
+        for (int k = 0; k < tuple.Elements.Length; k++)
+        {
+            Value element = value.Type.IsStruct ? Extract(value, "Item" + (k + 1))
+                : value.Type.Kind == TypeKind.Tuple ? _b.TupleGet(value, k)
+                : Fail<Value>(syntax, "deconstructing this value");
+            Deconstruct(tuple.Elements[k], element, syntax);
+        }
+    }
+
     /// <summary>A member (through nested members) of an element of an array of structs: <c>ps[i].Velocity.X</c>.</summary>
     private static bool TryArrayElementMember(IOperation op, out IArrayElementReferenceOperation element, out string path)
     {
@@ -1327,7 +1373,7 @@ internal sealed class Lowerer
             switch (op)
             {
                 case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance } f:
-                    names.Insert(0, Symbols.Identifier(f.Field.Name));
+                    names.Insert(0, Symbols.Identifier(MemberName(f.Field)));
                     op = instance;
                     continue;
                 case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance } p:
@@ -1356,7 +1402,7 @@ internal sealed class Lowerer
         switch (op)
         {
             case IFieldReferenceOperation { Field.IsStatic: false } f:
-                name = f.Field.Name;
+                name = MemberName(f.Field);
                 instance = f.Instance;
                 break;
             case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0 } p:

@@ -178,8 +178,10 @@ internal static class NamedDerivativeProcessor
 
     private static bool SameShape(IrType a, IrType b)
     {
-        if (a.Kind == TypeKind.Tuple && b.Kind == TypeKind.Tuple)
-            return a.Elements.Count == b.Elements.Count && a.Elements.Zip(b.Elements, SameShape).All(x => x);
+        static IReadOnlyList<IrType>? Items(IrType t) => t.Kind == TypeKind.Tuple ? t.Elements
+            : t.IsStruct && t.Construction == StructConstruction.Tuple ? t.Fields.Select(f => f.Type).ToList() : null;
+        if (Items(a) is { } x && Items(b) is { } y)
+            return x.Count == y.Count && x.Zip(y, SameShape).All(z => z);
         return a.Name == b.Name;
     }
 }

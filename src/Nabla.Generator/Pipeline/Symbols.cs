@@ -103,6 +103,24 @@ internal static class Symbols
         {
             var elements = tuple.TupleElements.Select(e => IrTypeOf(e.Type)).ToList();
             var names = tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : null).ToList();
+            // A value tuple of reals, vectors, differentiable structs and data is lowered member by member (Item1, Item2, ...);
+            // its tangent is the tuple of its elements' tangents (data elements dropped).
+            if (elements.Count is >= 2 and <= 7 && elements.All(e => e.Kind is TypeKind.Double or TypeKind.Single or TypeKind.Integer or TypeKind.Bool ||
+                    e is { IsStruct: true, IsReference: false } || (e.Kind == TypeKind.Other && Pipeline.TangentShapes.IsData(tuple.TupleElements[elements.IndexOf(e)].Type))))
+            {
+                var fields = elements.Select((e, k) => new StructField("Item" + (k + 1), e, e.IsDifferentiable)).ToList();
+                var tangentFields = fields.Where(f => f.Differentiable).Select(f => new StructField(f.Name, f.Type.Tangent, true)).ToList();
+                IrType? tangent = tangentFields.Count switch
+                {
+                    0 => null,
+                    1 => null,
+                    _ => IR.IrType.Struct("(" + string.Join(", ", tangentFields.Select(f => f.Type.Name)) + ")",
+                        tangentFields.Select((f, k) => new StructField("Item" + (k + 1), f.Type, true)).ToList(), StructConstruction.Tuple, null),
+                };
+                // A tuple with one differentiable element has no tuple tangent: not lowered this way.
+                if (tangentFields.Count != 1)
+                    return IR.IrType.Struct(TypeName(t), fields, StructConstruction.Tuple, tangent);
+            }
             return IR.IrType.Tuple(elements, names);
         }
         if (t is INamedTypeSymbol named && StructTypeOf(named) is { } structType)

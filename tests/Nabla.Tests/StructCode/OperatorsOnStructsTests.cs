@@ -73,3 +73,40 @@ public partial class OperatorsOnStructsTests
         Assert.Equal(g, g2);
     }
 }
+
+/// <summary>API.md §4, as a user would write it: a loss over a data set of tuples, Adam over the model.</summary>
+public static partial class ApiExample
+{
+    [Differentiable]
+    public static float Loss(Perceptron m, [NoDerivative] (Vector2 Input, float Target)[] data)
+    {
+        float total = 0;
+        foreach (var (input, target) in data)
+        {
+            float e = m.Predict(input) - target;
+            total += e * e;
+        }
+        return total / data.Length;
+    }
+}
+
+public partial class OperatorsOnStructsTests
+{
+    [Fact]
+    public void ApiMd_Section4_AdamOverAPerceptron()
+    {
+        var data = new (Vector2 Input, float Target)[] { (new(0, 0), 0), (new(0, 1), 1), (new(1, 0), 1), (new(1, 1), 2) };
+        var model = new Perceptron();
+        var opt = new Adam<Perceptron, Perceptron.Tangent>(learningRate: 0.01);
+        float first = 0, loss = 0;
+        for (int step = 0; step < 500; step++)
+        {
+            (loss, var g) = ValueWithGradient(m => ApiExample.Loss(m, data), model);
+            if (step == 0) first = loss;
+            opt.Update(ref model, g);
+        }
+        Assert.True(loss < 0.05f * first, $"{first} -> {loss}");
+        Assert.Equal(1f, model.Weight.X, 1);
+        Assert.Equal(1f, model.Weight.Y, 1);
+    }
+}

@@ -534,3 +534,24 @@ public class QuaternionTests
         StructCheck.Close(gv.Y, tv, 1e-4, "forward v");
     }
 }
+
+public class TupleTests
+{
+    [Fact]
+    public void TuplesAsLocalsResultsAndDeconstruction()
+    {
+        double x = 0.8, y = -0.6, h = 1e-6;
+        var (v, (gx, gy)) = Tuples.UsesTuples_ValueWithGradient(x, y);
+        Assert.Equal(Tuples.UsesTuples(x, y), v, 12);
+        StructCheck.Close((Tuples.UsesTuples(x + h, y) - Tuples.UsesTuples(x - h, y)) / (2 * h), gx, 1e-6, "d/dx");
+        StructCheck.Close((Tuples.UsesTuples(x, y + h) - Tuples.UsesTuples(x, y - h)) / (2 * h), gy, 1e-6, "d/dy");
+        // A tuple result: its tangent is a tuple of tangents.
+        var (value, tangent) = Tuples.ToPolar_Jvp(x, y, 1, 0);
+        Assert.Equal(1.0, value.R, 12);
+        Assert.Equal(x, tangent.Item1, 12);
+        Assert.Equal(-y / (x * x + y * y), tangent.Item2, 12);
+        var (_, (cx, cy)) = Tuples.ToPolar_Vjp(x, y, (1.0, 0.0));
+        Assert.Equal(x, cx, 12);
+        Assert.Equal(y, cy, 12);
+    }
+}

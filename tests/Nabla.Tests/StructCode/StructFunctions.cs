@@ -404,3 +404,19 @@ public static partial class Quaternions
         return p.X + 2 * p.Y * p.Z + Quaternion.Dot(u, Quaternion.Inverse(q)) + Quaternion.Concatenate(q, u).W;
     }
 }
+
+/// <summary>Value tuples in differentiable code: locals, deconstruction, results.</summary>
+public static partial class Tuples
+{
+    [Differentiable]
+    public static (double R, double Angle) ToPolar(double x, double y) => (Math.Sqrt(x * x + y * y), Math.Atan2(y, x));
+
+    [Differentiable]
+    public static double UsesTuples(double x, double y)
+    {
+        var (r, angle) = ToPolar(x, y);
+        var t = (Scaled: r * 2, angle);
+        (double a, double b) swapped = (t.angle, t.Scaled);
+        return swapped.a * swapped.b + t.Item1;
+    }
+}
