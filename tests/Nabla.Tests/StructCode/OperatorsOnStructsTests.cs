@@ -110,3 +110,24 @@ public partial class OperatorsOnStructsTests
         Assert.Equal(1f, model.Weight.Y, 1);
     }
 }
+
+public partial class OperatorsOnStructsTests
+{
+    [Fact]
+    public void TupleAndVectorInputs_ToTheOperators()
+    {
+        // A tuple's tangent is a tuple of the same shape: the general overloads return it.
+        var g = Gradient(t => t.Item1 * t.Item1 * t.Item2, (2.0, 3.0));
+        Assert.Equal((12.0, 4.0), g);
+        var (v, gv) = ValueWithGradient(p => Vector3.Dot(p, p) + p.X, new Vector3(1, 2, 3));
+        Assert.Equal(15f, v);
+        Assert.Equal(new Vector3(3, 4, 6), gv);
+        var (_, tangent) = Jvp(p => p.Length(), new Vector2(3, 4), new Vector2(1, 0));
+        Assert.Equal(0.6f, tangent, 6);
+        double d = Derivative(x => ToPolarRadius(x), 2.0);
+        Assert.Equal(1.0, d, 12);
+    }
+
+    [Differentiable]
+    private static double ToPolarRadius(double x) => StructCode.Tuples.ToPolar(x, 0.0).R;
+}
