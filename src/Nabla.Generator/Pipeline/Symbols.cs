@@ -175,7 +175,25 @@ internal static class Symbols
     /// </summary>
     [System.ThreadStatic] private static HashSet<INamedTypeSymbol>? s_building;
 
+    /// <summary>Lowered struct types, per symbol object (symbols belong to one compilation: no leak across compilations).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<INamedTypeSymbol, StructTypeBox> s_structTypes = new();
+
+    private sealed class StructTypeBox
+    {
+        public StructTypeBox(IrType? type) => Type = type;
+        public IrType? Type { get; }
+    }
+
     public static IrType? StructTypeOf(INamedTypeSymbol type)
+    {
+        if (s_structTypes.TryGetValue(type, out var cached)) return cached.Type;
+        var computed = ComputeStructTypeOf(type);
+        // A class met again while it is being built (a type that holds itself) is not cached as null.
+        if (s_building is null || s_building.Count == 0) s_structTypes.GetValue(type, _ => new StructTypeBox(computed));
+        return computed;
+    }
+
+    private static IrType? ComputeStructTypeOf(INamedTypeSymbol type)
     {
         if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
         {
