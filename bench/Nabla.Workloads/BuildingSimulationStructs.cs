@@ -81,6 +81,18 @@ public static partial class BuildingSimulationStructs
         StartingTemp = 33.3,
     };
 
+    /// <summary>A gradient in the flat version's 5×5 layout (BuildingSimulation's indices), to compare the two.</summary>
+    public static double[] ToFlat(SimParams.Tangent g)
+    {
+        var f = new double[BuildingSimulation.ParameterCount];
+        f[0] = g.Tube.TubeSpacing; f[1] = g.Tube.Diameter; f[2] = g.Tube.Thickness; f[3] = g.Tube.Resistivity;
+        f[5] = g.Slab.Temp; f[6] = g.Slab.Area; f[7] = g.Slab.Cp; f[8] = g.Slab.Density; f[9] = g.Slab.Thickness;
+        f[10] = g.Quanta.Power; f[11] = g.Quanta.Temp; f[12] = g.Quanta.Flow; f[13] = g.Quanta.Density; f[14] = g.Quanta.Cp;
+        f[15] = g.Tank.Temp; f[16] = g.Tank.Volume; f[17] = g.Tank.Cp; f[18] = g.Tank.Density; f[19] = g.Tank.Mass;
+        f[20] = g.StartingTemp;
+        return f;
+    }
+
     /// <summary>The thermal resistance of the tube wall.</summary>
     [Differentiable]
     public static double ComputeResistance(Slab floor, Tube tube)
