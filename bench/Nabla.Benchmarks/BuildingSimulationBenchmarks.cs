@@ -316,7 +316,12 @@ public class BuildingSimulationBenchmarks
         var directory = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "building-simulation.json");
-        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(rows, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(rows, new System.Text.Json.JsonSerializerOptions
+        {
+            WriteIndented = true,
+            // A filtered run leaves some columns NaN.
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
         Console.WriteLine($"Written: {path} (eng/plot_building.py draws the plot from it)");
     }
 
