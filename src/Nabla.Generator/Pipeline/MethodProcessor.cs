@@ -219,6 +219,7 @@ internal static class MethodProcessor
             return quiet.Count == 0 ? lowered : null;
         }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
         StructFolding.Run(function);
+        TrivialParameters.Run(function);
         LocalValueNumbering.Run(function);
         LoopInvariantMotion.Run(function);
         // A ref parameter's input is its value read at the entry.
