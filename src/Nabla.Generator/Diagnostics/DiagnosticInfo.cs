@@ -8,8 +8,14 @@ using Nabla.Generator.IR;
 namespace Nabla.Generator.Diagnostics;
 
 internal sealed record DiagnosticInfo(string Id, string FilePath, int Start, int Length,
-    int Line, int Column, int EndLine, int EndColumn, EquatableArray<string> Args)
+    int Line, int Column, int EndLine, int EndColumn, EquatableArray<string> Args,
+    // A second place the diagnostic points at (the [Differentiable] that asked for a derivative): an additional location.
+    string? AlsoPath = null, int AlsoStart = 0, int AlsoLength = 0)
 {
+    /// <summary>This diagnostic, also pointing at <paramref name="also"/>.</summary>
+    public DiagnosticInfo WithAlso(Location? also) => also is null || !also.IsInSource ? this
+        : this with { AlsoPath = also.SourceTree!.FilePath, AlsoStart = also.SourceSpan.Start, AlsoLength = also.SourceSpan.Length };
+
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params object[] args)
     {
         var span = location?.SourceSpan ?? default;
@@ -29,7 +35,7 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, int Start, int
     /// The diagnostic, located in <paramref name="tree"/> (the compilation's tree at <see cref="FilePath"/>) when
     /// given and the span fits in it, so that pragmas and per-file severities apply; otherwise at the path and span.
     /// </summary>
-    public Diagnostic ToDiagnostic(SyntaxTree? tree = null)
+    public Diagnostic ToDiagnostic(SyntaxTree? tree = null, SyntaxTree? alsoTree = null)
     {
         var descriptor = DescriptorsById[Id];
         var location = FilePath.Length == 0
@@ -38,7 +44,10 @@ internal sealed record DiagnosticInfo(string Id, string FilePath, int Start, int
                 ? Location.Create(tree, new TextSpan(Start, Length))
                 : Location.Create(FilePath, new TextSpan(Start, Length),
                     new LinePositionSpan(new LinePosition(Line, Column), new LinePosition(EndLine, EndColumn)));
-        return Diagnostic.Create(descriptor, location, Args.ToArray());
+        var additional = AlsoPath is null || alsoTree is null || AlsoStart + AlsoLength > alsoTree.Length
+            ? null
+            : new[] { Location.Create(alsoTree, new TextSpan(AlsoStart, AlsoLength)) };
+        return Diagnostic.Create(descriptor, location, additional, Args.ToArray());
     }
 
     /// <summary>Whether this is an error (warnings, such as NABLA0016, leave the method's derivatives generated).</summary>

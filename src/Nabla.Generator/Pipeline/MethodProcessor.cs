@@ -291,7 +291,9 @@ internal static class MethodProcessor
         {
             if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
             if (!activity.IsActive(i.Result)) continue;
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name));
+            // The note points at the [Differentiable] that asked for the derivative.
+            var asked = Symbols.GetAttribute(method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null ? method.AssociatedSymbol : method, Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name).WithAlso(asked));
         }
         if (diagnostics.Count > before) return null;
         if (reportWarnings)

@@ -129,7 +129,8 @@ public sealed class NablaGenerator : IIncrementalGenerator
             foreach (var d in group)
             {
                 trees ??= compilation.SyntaxTrees.GroupBy(t => t.FilePath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-                spc.ReportDiagnostic(d.ToDiagnostic(trees.TryGetValue(d.FilePath, out var tree) ? tree : null));
+                spc.ReportDiagnostic(d.ToDiagnostic(trees.TryGetValue(d.FilePath, out var tree) ? tree : null,
+                    d.AlsoPath != null && trees.TryGetValue(d.AlsoPath, out var also) ? also : null));
             }
     }
 

@@ -25,6 +25,20 @@ public class Nabla0001Tests
     }
 
     [Fact]
+    public void Note_PointsAtTheDifferentiableThatAsked()
+    {
+        var run = Verify(InClass("""
+                static double Helper(double x) => x * 2;
+
+                [Differentiable]
+                public static double F(double x) => {|NABLA0001:Helper(x)|} + 1;
+            """));
+        var d = System.Linq.Enumerable.Single(run.DriverDiagnostics, x => x.Id == "NABLA0001");
+        var also = Assert.Single(d.AdditionalLocations);
+        Assert.Equal("Differentiable", also.SourceTree!.ToString().Substring(also.SourceSpan.Start, also.SourceSpan.Length));
+    }
+
+    [Fact]
     public void BclMethodWithoutRule_IsReportedAtTheInvocation()
     {
         var run = Verify(InClass("""
