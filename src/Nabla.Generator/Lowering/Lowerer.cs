@@ -677,7 +677,8 @@ internal sealed class Lowerer
             case IFlowCaptureOperation capture:
             {
                 // A capture of a variable may later be assigned through: remember what it names.
-                if (capture.Value is ILocalReferenceOperation or IParameterReferenceOperation)
+                if (capture.Value is ILocalReferenceOperation or IParameterReferenceOperation ||
+                    (_assignedCaptures.Contains(capture.Id) && TryStructPlace(capture.Value, out _, out _, out _)))
                     _capturedPlaces[capture.Id] = capture.Value;
                 var v = LowerExpression(capture.Value);
                 _variableTypes[capture.Id] = v.Type;

@@ -25,6 +25,7 @@ internal sealed class FuzzReport
     public int FloatPrograms;
     /// <summary>Programs whose own text has a comparison of two literals (a condition C# folds to a constant).</summary>
     public int WithConstantComparison;
+    public int WithStruct;
     /// <summary>Programs whose own text has a compound element assignment with a call on its right (a[i] op= … F(…) …).</summary>
     public int WithCallInCompoundElementAssignment;
     /// <summary>Characters of generated C# (all compilations, retries included).</summary>
@@ -58,7 +59,7 @@ internal sealed class FuzzReport
 
     public void Add(FuzzReport r)
     {
-        FloatPrograms += r.FloatPrograms; WithConstantComparison += r.WithConstantComparison; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
+        FloatPrograms += r.FloatPrograms; WithConstantComparison += r.WithConstantComparison; WithStruct += r.WithStruct; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
         GeneratedChars += r.GeneratedChars; LargestGeneratedFile = Math.Max(LargestGeneratedFile, r.LargestGeneratedFile); MethodsChecked += r.MethodsChecked;
         PointsChecked += r.PointsChecked; PointsOutOfRange += r.PointsOutOfRange; ModeComparisons += r.ModeComparisons;
         FdComparisons += r.FdComparisons; FdSkippedBranch += r.FdSkippedBranch; FdSkippedIllConditioned += r.FdSkippedIllConditioned;
@@ -77,7 +78,7 @@ internal sealed class FuzzReport
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine(string.Create(inv, $"Differential run: seed {Seed}, {Programs} programs ({FloatPrograms} float), {Total.TotalSeconds:F1} s on {Threads} thread(s) " +
             $"(summed over batches: generate {GenerateTime.TotalSeconds:F1} s, generator {CompileTime.TotalSeconds:F1} s, compile + emit + load {EmitTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s)"));
-        sb.AppendLine(string.Create(inv, $"  programs with a comparison of two constants: {WithConstantComparison}; with a call on the right of a compound element assignment: {WithCallInCompoundElementAssignment}"));
+        sb.AppendLine(string.Create(inv, $"  programs with a comparison of two constants: {WithConstantComparison}; with a call on the right of a compound element assignment: {WithCallInCompoundElementAssignment}; with a differentiable struct local: {WithStruct}"));
         sb.AppendLine(string.Create(inv, $"  generated C#: {GeneratedChars / 1e6:F1} MB (largest file {LargestGeneratedFile / 1e3:F0} KB); methods checked: {MethodsChecked}; points: {PointsChecked} (out of range, skipped: {PointsOutOfRange})"));
         sb.AppendLine(string.Create(inv, $"  forward/reverse comparisons: {ModeComparisons}; finite-difference comparisons: {FdComparisons} " +
             $"(skipped: {FdSkippedBranch} crossing a branch or kink, {FdSkippedIllConditioned} ill-conditioned)"));
@@ -161,6 +162,7 @@ internal static class DifferentialRunner
             methods.Add(m);
             if (m.IsFloat) report.FloatPrograms++;
             if (ConstantComparison.IsMatch(m.Source)) report.WithConstantComparison++;
+            if (m.Source.Contains("Pair ", StringComparison.Ordinal)) report.WithStruct++;
             if (CallInCompoundElementAssignment.IsMatch(m.Source)) report.WithCallInCompoundElementAssignment++;
         }
         report.Generate.Stop();
@@ -214,6 +216,7 @@ internal static class DifferentialRunner
                     else
                     {
                         Increment(report.Rejected, d.Id);
+                        if (Environment.GetEnvironmentVariable("NABLA_FUZZ_SHOW_REJECTED") == "1") Console.Error.WriteLine("REJECTED " + d);
                         bad.Add(m.Name);
                     }
                 }

@@ -37,7 +37,7 @@ internal sealed class GeneratedMethod
 /// loop counters, calls of earlier generated methods. Statements: locals, reassignment of locals and parameters,
 /// compound assignment, array element writes and compound writes, local arrays and aliases of <c>a</c>,
 /// if/else, for and while loops with trip counts from <c>n</c> or <c>a.Length</c>, guarded break, continue and
-/// early return. Differentiable structs as inputs are not generated: they are not supported as method inputs yet.
+/// early return, and locals of a differentiable struct (DPair/FPair: initializers, field writes, `with`, copies, field reads).
 /// </summary>
 internal sealed class ProgramGenerator
 {
@@ -61,6 +61,8 @@ internal sealed class ProgramGenerator
     private readonly List<string> _reals = new() { "x", "y" };
     private readonly List<string> _ints = new();
     private readonly List<string> _arrays = new() { "a" };
+    // Locals of the differentiable struct DPair (FPair in float methods): fields A and B.
+    private readonly List<string> _structs = new();
     private int _loopDepth;
     private int _statements;
     private long _cost;
@@ -149,10 +151,11 @@ internal sealed class ProgramGenerator
     {
         var sb = new Code("", "");
         int count = 1 + _rng.Next(max);
-        int reals = _reals.Count, ints = _ints.Count, arrays = _arrays.Count;
+        int reals = _reals.Count, ints = _ints.Count, arrays = _arrays.Count, structs = _structs.Count;
         for (int i = 0; i < count; i++)
             sb += Statement(depth);
         // Locals declared in the block go out of scope.
+        _structs.RemoveRange(structs, _structs.Count - structs);
         _reals.RemoveRange(reals, _reals.Count - reals);
         _ints.RemoveRange(ints, _ints.Count - ints);
         _arrays.RemoveRange(arrays, _arrays.Count - arrays);
@@ -227,6 +230,8 @@ internal sealed class ProgramGenerator
         }
         if (r < 0.93 && depth > 0)
             return Code.Same($"{ind}if (") + Cond() + ") return " + Expr(2) + ";\n";
+        if (r < 0.96 || (_structs.Count > 0 && r < 0.985))
+            return StructStatement(ind);
         // A call for its effect on the array, or another assignment.
         if (_earlier.Count > 0 && P(0.5))
             return Code.Same($"{ind}{Pick(_reals)} += ") + Call(2) + ";\n";
@@ -316,6 +321,31 @@ internal sealed class ProgramGenerator
         return Code.Same(Pick(options));
     }
 
+    private string Pair => _float ? "FPair" : "DPair";
+
+    /// <summary>A struct local declared with an initializer, or one of its fields written (directly, compound, with <c>with</c>).</summary>
+    private Code StructStatement(string ind)
+    {
+        if (_structs.Count == 0 || (_structs.Count < 3 && P(0.35)))
+        {
+            string s = Fresh("s");
+            var declaration = Code.Same($"{ind}{Pair} {s} = new {Pair} {{ A = ") + Expr(2) + ", B = " + Expr(2) + " };\n";
+            _structs.Add(s);
+            return declaration;
+        }
+        string t = Pick(_structs);
+        return _rng.Next(5) switch
+        {
+            0 => Code.Same($"{ind}{t}.A += ") + Expr(2) + ";\n",
+            1 => Code.Same($"{ind}{t}.B = ") + Expr(2) + ";\n",
+            2 => Code.Same($"{ind}{t} = {t} with {{ B = ") + Expr(2) + " };\n",
+            3 => Code.Same($"{ind}{t}.A *= ") + Bounded(2) + ";\n",
+            _ => _structs.Count > 1
+                ? Code.Same($"{ind}{t} = {Pick(_structs)};\n")        // a copy: the two are independent afterwards
+                : Code.Same($"{ind}{Pick(_reals)} = {t}.A * {t}.B;\n"),
+        };
+    }
+
     private Code Leaf()
     {
         double r = _rng.NextDouble();
@@ -326,6 +356,7 @@ internal sealed class ProgramGenerator
             return Code.Same($"{arr}[") + Index(arr) + "]";
         }
         if (r < 0.72 && _ints.Count > 0) return Code.Same(Pick(_ints));
+        if (r < 0.80 && _structs.Count > 0) return Code.Same($"{Pick(_structs)}.{(P(0.5) ? "A" : "B")}");
         return Code.Same(Lit(Pick(new[] { 0.5, 1.5, 2.0, -0.75, 3.0, 0.25, -1.0 })));
     }
 
@@ -421,6 +452,12 @@ internal sealed class ProgramGenerator
 
     /// <summary>The recorder the twins call: a hash of the path (branch outcomes and the side of every kink).</summary>
     public const string RecorderSource = """
+        [global::Nabla.Differentiable]
+        public partial struct DPair { public double A; public double B; }
+
+        [global::Nabla.Differentiable]
+        public partial struct FPair { public float A; public float B; }
+
         public static class Tr
         {
             [System.ThreadStatic] public static long Path;

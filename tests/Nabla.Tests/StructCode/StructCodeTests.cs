@@ -555,3 +555,18 @@ public class TupleTests
         Assert.Equal(y, cy, 12);
     }
 }
+
+public class StructRegressionTests
+{
+    [Theory]
+    [InlineData(0.7, 1.3)]
+    [InlineData(-0.4, 0.6)]
+    public void CompoundAssignmentToAMemberWithABranchingRightHandSide(double x, double y)
+    {
+        double h = 1e-6;
+        var (v, (gx, gy)) = StructRegressions.CompoundWithConditional_ValueWithGradient(x, y);
+        Assert.Equal(StructRegressions.CompoundWithConditional(x, y), v, 12);
+        StructCheck.Close((StructRegressions.CompoundWithConditional(x + h, y) - StructRegressions.CompoundWithConditional(x - h, y)) / (2 * h), gx, 1e-6, "d/dx");
+        StructCheck.Close((StructRegressions.CompoundWithConditional(x, y + h) - StructRegressions.CompoundWithConditional(x, y - h)) / (2 * h), gy, 1e-6, "d/dy");
+    }
+}

@@ -420,3 +420,16 @@ public static partial class Tuples
         return swapped.a * swapped.b + t.Item1;
     }
 }
+
+public static partial class StructRegressions
+{
+    /// <summary>A compound assignment to a struct member whose right-hand side branches (the CFG captures the member as a place).</summary>
+    [Differentiable]
+    public static double CompoundWithConditional(double x, double y)
+    {
+        var s = new State { Position = x, Velocity = y };
+        s.Position *= x > 0 ? Math.Sin(y) : Math.Cos(y);
+        s.Velocity += y > 1 ? x * x : -x;
+        return s.Position * s.Velocity;
+    }
+}
