@@ -323,6 +323,35 @@ internal sealed class IrFunction
         return v;
     }
 
+    /// <summary>
+    /// Rewrites every use of a value (operands, call arguments, returned values, edge arguments) through
+    /// <paramref name="replace"/>, following chains (a → b → c). Returns the resolver, for uses kept elsewhere.
+    /// </summary>
+    public System.Func<Value, Value> ReplaceUses(IReadOnlyDictionary<Value, Value> replace)
+    {
+        Value Resolve(Value v)
+        {
+            while (replace.TryGetValue(v, out var r)) v = r;
+            return v;
+        }
+        if (replace.Count == 0) return Resolve;
+        foreach (var block in Blocks)
+        {
+            foreach (var instr in block.Instrs)
+            {
+                for (int k = 0; k < instr.Operands.Count; k++) instr.Operands[k] = Resolve(instr.Operands[k]);
+                if (instr.Arguments != null)
+                    foreach (var a in instr.Arguments)
+                        if (a.Value != null) a.Value = Resolve(a.Value);
+            }
+            var t = block.Terminator;
+            if (t.Value != null) t.Value = Resolve(t.Value);
+            foreach (var e in t.Edges)
+                for (int k = 0; k < e.Args.Count; k++) e.Args[k] = Resolve(e.Args[k]);
+        }
+        return Resolve;
+    }
+
     /// <summary>Predecessor edges of every block, in a stable order (block order, then edge order).</summary>
     public Dictionary<Block, List<(Block From, Edge Edge)>> Predecessors()
     {

@@ -110,6 +110,14 @@ internal sealed class IrBuilder
         EmitInstr(op, null, ops).Text = memberPath;
     }
 
+    /// <summary><c>value.path</c>: a member (a dotted path through nested members) of a struct value.</summary>
+    public Value Member(Value value, string path, IrType type, string? name = null)
+    {
+        var i = EmitInstr(Op.Member, type, new List<Value> { value }, name);
+        i.Text = path;
+        return i.Result!;
+    }
+
     public Value NewArray(IrType arrayType, IEnumerable<Value> lengths, string? name = null) =>
         Emit(Op.NewArray, arrayType, new List<Value>(lengths), name);
 

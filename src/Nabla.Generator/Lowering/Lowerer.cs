@@ -542,57 +542,9 @@ internal sealed class Lowerer
     /// <summary>Removes block parameters whose incoming values are all one value (or the parameter itself).</summary>
     private void RemoveTrivialPhis()
     {
-        var replace = new Dictionary<Value, Value>();
-        Value Resolve(Value v)
-        {
-            while (replace.TryGetValue(v, out var r)) v = r;
-            return v;
-        }
-        bool changed = true;
-        while (changed)
-        {
-            changed = false;
-            var preds = _f.Predecessors();
-            foreach (var block in _f.Blocks)
-            {
-                for (int i = block.Params.Count - 1; i >= 0; i--)
-                {
-                    if (block == _returnBlock) continue;
-                    var phi = block.Params[i];
-                    Value? same = null;
-                    bool trivial = true;
-                    foreach (var (_, edge) in preds[block])
-                    {
-                        var arg = Resolve(edge.Args[i]);
-                        if (arg == phi || arg == same) continue;
-                        if (same != null) { trivial = false; break; }
-                        same = arg;
-                    }
-                    if (!trivial || same is null) continue;
-                    replace[phi] = same;
-                    block.Params.RemoveAt(i);
-                    foreach (var (_, edge) in preds[block]) edge.Args.RemoveAt(i);
-                    changed = true;
-                }
-            }
-        }
-        if (replace.Count == 0) return;
-        foreach (var block in _f.Blocks)
-        {
-            foreach (var instr in block.Instrs)
-            {
-                for (int i = 0; i < instr.Operands.Count; i++) instr.Operands[i] = Resolve(instr.Operands[i]);
-                if (instr.Arguments != null)
-                    foreach (var a in instr.Arguments)
-                        if (a.Value != null) a.Value = Resolve(a.Value);
-            }
-            var t = block.Terminator;
-            if (t.Value != null) t.Value = Resolve(t.Value);
-            foreach (var e in t.Edges)
-                for (int i = 0; i < e.Args.Count; i++) e.Args[i] = Resolve(e.Args[i]);
-        }
+        var resolve = Transforms.TrivialParameters.Run(_f);
         for (int i = 0; i < CapturedValuesAtReturn.Count; i++)
-            CapturedValuesAtReturn[i] = Resolve(CapturedValuesAtReturn[i]);
+            CapturedValuesAtReturn[i] = resolve(CapturedValuesAtReturn[i]);
     }
 
     private static string? VariableName(object variable) => variable switch
@@ -747,8 +699,7 @@ internal sealed class Lowerer
                 Value? receiver = read.Instance != null && !getter.IsStatic ? LowerExpression(read.Instance) : null;
                 if (callee.ReceiverAsArgument && receiver != null)
                 {
-                    var selfType = Symbols.IrTypeOf(getter.ContainingType);
-                    args.Add(new Argument(receiver.Type.Equals(selfType) ? receiver : _b.Convert(receiver, selfType)));
+                    args.Add(ReceiverArgument(receiver, getter));
                     receiver = null;
                 }
                 var saved = _b.Source;
@@ -992,10 +943,8 @@ internal sealed class Lowerer
         var args = LowerArguments(invocation.Arguments, method);
         if (callee.ReceiverAsArgument && receiver != null)
         {
-            // A differentiable struct's instance method: the receiver is the derivatives' first input (a subclass's
-            // object converted to the declaring class, whose tangent is the part of the subclass's it declares).
-            var selfType = Symbols.IrTypeOf(method.ContainingType);
-            args.Insert(0, new Argument(receiver.Type.Equals(selfType) ? receiver : _b.Convert(receiver, selfType)));
+            // A differentiable struct's instance method: the receiver is the derivatives' first input.
+            args.Insert(0, ReceiverArgument(receiver, method));
             receiver = null;
         }
         var resultType = callee.ReturnsNewSelf && args.Count > 0 ? args[0].Value!.Type : Symbols.IrTypeOf(method.ReturnType);
@@ -1332,6 +1281,16 @@ internal sealed class Lowerer
         return true;
     }
 
+    /// <summary>
+    /// The receiver as the first argument of a differentiable type's method: a subclass's object converted to the
+    /// declaring class, whose tangent is the part of the subclass's that it declares.
+    /// </summary>
+    private Argument ReceiverArgument(Value receiver, IMethodSymbol method)
+    {
+        var selfType = Symbols.IrTypeOf(method.ContainingType);
+        return new Argument(receiver.Type.Equals(selfType) ? receiver : _b.Convert(receiver, selfType));
+    }
+
     /// <summary>A field's name as a member of a lowered struct: a tuple element by its ItemN field (t.x is t.Item1).</summary>
     private static string MemberName(IFieldSymbol field) => field.CorrespondingTupleField?.Name ?? field.Name;
 
@@ -1451,9 +1410,7 @@ internal sealed class Lowerer
             if (k >= 0) return make.Operands[k];
             return MakeStruct(type, type.Leaves.Select(l => make.Operands[value.Type.LeafIndex(path + "." + l.Path)]).ToList());
         }
-        var i = _b.EmitInstr(Op.Member, type, new List<Value> { value });
-        i.Text = path;
-        return i.Result!;
+        return _b.Member(value, path, type);
     }
 
     /// <summary><c>e.M</c> on a struct value that is not a variable (a call's result, an array element).</summary>

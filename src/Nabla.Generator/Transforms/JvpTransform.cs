@@ -212,11 +212,7 @@ internal sealed class JvpTransform : Cloner
                     // A subclass's object as its base class: the base's part of the tangent.
                     var parts = new List<Value>();
                     foreach (var leaf in r.Type.Leaves.Where(l => l.Differentiable))
-                    {
-                        var member = b.EmitInstr(Op.Member, leaf.Type.Tangent, new List<Value> { t0 });
-                        member.Text = leaf.Path;
-                        parts.Add(member.Result!);
-                    }
+                        parts.Add(b.Member(t0, leaf.Path, leaf.Type.Tangent));
                     _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, parts, TangentName(r.Name));
                 }
                 return;
@@ -227,9 +223,7 @@ internal sealed class JvpTransform : Cloner
                 CloneInstr(i, b);
                 if (_tangent.TryGetValue(i.Operands[0], out var ts) && i.Operands[0].Type.IsDifferentiablePath(i.Text!))
                 {
-                    var member = b.EmitInstr(Op.Member, r.Type.Tangent, new List<Value> { ts }, TangentName(r.Name));
-                    member.Text = i.Text;
-                    _tangent[r] = member.Result!;
+                    _tangent[r] = b.Member(ts, i.Text!, r.Type.Tangent, TangentName(r.Name));
                 }
                 return;
             }

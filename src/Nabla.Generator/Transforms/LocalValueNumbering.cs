@@ -36,17 +36,7 @@ internal static class LocalValueNumbering
         }
         if (replace.Count == 0) return;
         // Uses in later blocks (a value used outside its block) follow the replacement too.
-        foreach (var block in f.Blocks)
-        {
-            foreach (var i in block.Instrs)
-            {
-                for (int k = 0; k < i.Operands.Count; k++) i.Operands[k] = R(i.Operands[k]);
-                if (i.Arguments != null) foreach (var a in i.Arguments) if (a.Value != null) a.Value = R(a.Value);
-            }
-            var t = block.Terminator;
-            if (t.Value != null) t.Value = R(t.Value);
-            foreach (var e in t.Edges) for (int k = 0; k < e.Args.Count; k++) e.Args[k] = R(e.Args[k]);
-        }
+        f.ReplaceUses(replace);
         foreach (var block in f.Blocks)
             block.Instrs.RemoveAll(i => i.Result != null && replace.ContainsKey(i.Result));
     }

@@ -51,22 +51,7 @@ internal static class StructFolding
                     if (k >= 0) replace[i.Result] = make.Operands[k];
                 }
         if (replace.Count == 0) return;
-        Value R(Value v)
-        {
-            while (replace.TryGetValue(v, out var r)) v = r;
-            return v;
-        }
-        foreach (var block in f.Blocks)
-        {
-            foreach (var i in block.Instrs)
-            {
-                for (int k = 0; k < i.Operands.Count; k++) i.Operands[k] = R(i.Operands[k]);
-                if (i.Arguments != null) foreach (var a in i.Arguments) if (a.Value != null) a.Value = R(a.Value);
-            }
-            var t = block.Terminator;
-            if (t.Value != null) t.Value = R(t.Value);
-            foreach (var e in t.Edges) for (int k = 0; k < e.Args.Count; k++) e.Args[k] = R(e.Args[k]);
-        }
+        f.ReplaceUses(replace);
         foreach (var block in f.Blocks)
             block.Instrs.RemoveAll(i => i.Result != null && replace.ContainsKey(i.Result));
     }
@@ -75,8 +60,6 @@ internal static class StructFolding
     private static Value LeafOf(Value value, string path, IrBuilder b)
     {
         if (value.Definition is { Op: Op.MakeStruct } make) return make.Operands[value.Type.LeafIndex(path)];
-        var member = b.EmitInstr(Op.Member, value.Type.Leaves[value.Type.LeafIndex(path)].Type, new List<Value> { value });
-        member.Text = path;
-        return member.Result!;
+        return b.Member(value, path, value.Type.Leaves[value.Type.LeafIndex(path)].Type);
     }
 }

@@ -11,7 +11,8 @@ namespace Nabla.Generator.Transforms;
 
 internal static class TrivialParameters
 {
-    public static void Run(IrFunction f)
+    /// <summary>Removes the trivial parameters; returns the resolver from removed parameters to their values.</summary>
+    public static System.Func<Value, Value> Run(IrFunction f)
     {
         var replace = new Dictionary<Value, Value>();
         Value Resolve(Value v)
@@ -49,20 +50,6 @@ internal static class TrivialParameters
                 }
             }
         }
-        if (replace.Count == 0) return;
-        foreach (var block in f.Blocks)
-        {
-            foreach (var instr in block.Instrs)
-            {
-                for (int i = 0; i < instr.Operands.Count; i++) instr.Operands[i] = Resolve(instr.Operands[i]);
-                if (instr.Arguments != null)
-                    foreach (var a in instr.Arguments)
-                        if (a.Value != null) a.Value = Resolve(a.Value);
-            }
-            var t = block.Terminator;
-            if (t.Value != null) t.Value = Resolve(t.Value);
-            foreach (var e in t.Edges)
-                for (int i = 0; i < e.Args.Count; i++) e.Args[i] = Resolve(e.Args[i]);
-        }
+        return f.ReplaceUses(replace);
     }
 }

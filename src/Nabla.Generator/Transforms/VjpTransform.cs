@@ -451,12 +451,7 @@ internal sealed class VjpTransform : Cloner
     private readonly Dictionary<Value, Value> _structShadows = new();
     private readonly Dictionary<(Value, string), Value> _leafShadows = new();
 
-    private static Value MemberOf(Value value, string path, IrType type, IrBuilder b)
-    {
-        var member = b.EmitInstr(Op.Member, type, new List<Value> { value });
-        member.Text = path;
-        return member.Result!;
-    }
+    private static Value MemberOf(Value value, string path, IrType type, IrBuilder b) => b.Member(value, path, type);
 
     /// <summary>The tangent struct a callee's primal takes for a struct argument with array members: the shadows of those members.</summary>
     private Value StructShadows(Value sourceStruct, IrBuilder b)
@@ -792,11 +787,7 @@ internal sealed class VjpTransform : Cloner
         {
             // A struct's adjoint is kept leaf by leaf: each takes its member of the contribution (a tangent struct).
             foreach (var leaf in operand.Type.Leaves.Where(l => l.Differentiable && !l.Type.IsArray))
-            {
-                var member = b.EmitInstr(Op.Member, leaf.Type.Tangent, new List<Value> { contribution });
-                member.Text = leaf.Path;
-                b.AddTo(LeafAdjoint(operand, leaf.Path, leaf.Type), member.Result!);
-            }
+                b.AddTo(LeafAdjoint(operand, leaf.Path, leaf.Type), b.Member(contribution, leaf.Path, leaf.Type.Tangent));
             return;
         }
         if (!operand.Type.IsReal) return;
