@@ -254,7 +254,11 @@ internal sealed class JvpTransform : Cloner
             {
                 CloneInstr(i, b);
                 if (_tangent.TryGetValue(i.Operands[0], out var ta))
-                    _tangent[r] = b.ArrayLoad(ta, i.Operands.Skip(1).Select(M), TangentName(r.Name));
+                {
+                    var tangent = b.ArrayLoad(ta, i.Operands.Skip(1).Select(M), TangentName(r.Name));
+                    tangent.Definition!.Speculated = i.Speculated;
+                    _tangent[r] = tangent;
+                }
                 return;
             }
             default:

@@ -522,6 +522,11 @@ internal sealed class VjpTransform : Cloner
                 && (home is null || !RedefinedWhereLoopExits(loop, home, mapped)))
                 return b.Load(RegionVar(loop, mapped));
             if (_popped.TryGetValue(mapped, out var popped)) return popped;
+            if (CountedLoopExit(mapped, b) is { } exitValue)
+            {
+                _popped[mapped] = exitValue;
+                return exitValue;
+            }
             if (CanRecompute(mapped, 0))
             {
                 // Cheaper to compute again than to record: integer arithmetic, loads from arrays nothing writes.
@@ -532,6 +537,7 @@ internal sealed class VjpTransform : Cloner
                     UnaryOp = def.UnaryOp,
                     Text = def.Text,
                     Checked = def.Checked,
+                    Speculated = def.Speculated,
                 };
                 b.Block.Instrs.Add(again);
                 _popped[mapped] = again.Result!;
@@ -574,6 +580,79 @@ internal sealed class VjpTransform : Cloner
         && !_loops.Any(l => l.Header == home && l.Inductions.ContainsKey(mapped));
 
     private Dictionary<Value, Value>? _sourceOf;
+
+    /// <summary>
+    /// The value an induction variable of a counted loop has where the loop exits, computed from where it started instead
+    /// of recorded: for <c>for (c = c0; c &lt; n; c++)</c> left only through its test, c ends at max(c0, n), and another
+    /// induction variable p of step s at p0 + s·(max(c0, n) − c0). Null when the loop is not of that form, or when the
+    /// pullback is not at the block the loop exits to.
+    /// </summary>
+    private Value? CountedLoopExit(Value mapped, IrBuilder b)
+    {
+        if (mapped.Type.Kind != TypeKind.Integer || _adjointOf is null) return null;
+        _sourceOf ??= Map.ToDictionary(kv => kv.Value, kv => kv.Key);
+        if (!_sourceOf.TryGetValue(mapped, out var p) || p.ParameterOf is not { } header) return null;
+        var loop = _loops.FirstOrDefault(l => l.Header == header);
+        if (loop is null || !loop.SourceInductions.TryGetValue(p, out var step) || Counted(loop) is not { } counted) return null;
+        var (counter, bound, entry) = counted;
+        var test = header.Terminator;
+        var exit = test.Edges[1].Target;
+        if (exit != _adjointOf || _loops.Any(l => l.Header == exit) || counter.Type.Name != p.Type.Name) return null;
+        // Left only through the test: then the counter ends at the bound (or where it started, past it).
+        foreach (var block in loop.Blocks)
+            foreach (var e in block.Terminator.Edges)
+                if (!loop.Blocks.Contains(e.Target) && e != test.Edges[1]) return null;
+        var counterStart = AugmentedValue(M(entry.Args[header.Params.IndexOf(counter)]), b);
+        var counterEnd = b.CallHelper("global::System.Math.Max", counter.Type, counterStart, AugmentedValue(M(bound), b))!;
+        if (p == counter) return counterEnd;
+        var trips = b.Binary(BinaryOp.Sub, counterEnd, counterStart);
+        var start = AugmentedValue(M(entry.Args[header.Params.IndexOf(p)]), b);
+        return b.Binary(BinaryOp.Add, start, step == "1" ? trips : b.Binary(BinaryOp.Mul, trips, b.Const(p.Type, step.Trim('(', ')'))));
+    }
+
+    /// <summary>
+    /// A loop whose header tests <c>c &lt; bound</c> (true: into the loop) for an induction variable c of step 1 and a
+    /// bound from outside the loop, entered by one edge: it runs at most max(0, bound − c₀) iterations, whatever its other exits.
+    /// </summary>
+    private static (Value Counter, Value Bound, Edge Entry)? Counted(Loop loop, Dictionary<Block, List<(Block From, Edge Edge)>> preds)
+    {
+        var header = loop.Header;
+        if (header.Terminator is not { Kind: TerminatorKind.Branch } test ||
+            test.Value?.Definition is not { Op: Op.Binary, BinaryOp: BinaryOp.Lt, Checked: false } compare)
+            return null;
+        var counter = compare.Operands[0];
+        var bound = compare.Operands[1];
+        if (counter.ParameterOf != header || !loop.SourceInductions.TryGetValue(counter, out var step) || step != "1" ||
+            bound.Type.Kind != TypeKind.Integer || counter.Type.Kind != TypeKind.Integer)
+            return null;
+        if (!loop.Blocks.Contains(test.Edges[0].Target) || loop.Blocks.Contains(test.Edges[1].Target)) return null;
+        if (bound.ParameterOf is { } boundBlock ? loop.Blocks.Contains(boundBlock) : bound.Definition is { } bd && loop.Blocks.Any(bl => bl.Instrs.Contains(bd)))
+            return null;
+        var entries = preds[header].Where(x => !loop.Blocks.Contains(x.From)).ToList();
+        return entries.Count == 1 ? (counter, bound, entries[0].Edge) : null;
+    }
+
+    private (Value Counter, Value Bound, Edge Entry)? Counted(Loop loop) => Counted(loop, _preds);
+
+    /// <summary>Whether <paramref name="block"/> runs on every iteration of <paramref name="loop"/> that goes round again.</summary>
+    private static bool RunsEveryIteration(Loop loop, Block block)
+    {
+        if (block == loop.Header) return true;
+        // Every path from the header back to it passes through the block: without it, no back edge is reachable.
+        var seen = new HashSet<Block> { block };
+        var work = new Stack<Block>();
+        work.Push(loop.Header);
+        while (work.Count > 0)
+        {
+            var b = work.Pop();
+            foreach (var e in b.Terminator.Edges)
+            {
+                if (e.Target == loop.Header) return false;
+                if (loop.Blocks.Contains(e.Target) && seen.Add(e.Target)) work.Push(e.Target);
+            }
+        }
+        return true;
+    }
 
     /// <summary>Whether the pullback may recompute <paramref name="mapped"/> from its operands instead of recording it.</summary>
     private bool CanRecompute(Value mapped, int depth)
@@ -731,18 +810,65 @@ internal sealed class VjpTransform : Cloner
                 { Var = new Var(_residualsName + "." + tape.Field, tape.Primal.Type, VarKind.Field) });
             }
         }
+        // A counted loop makes room on its tapes, where it is entered, for what the blocks it runs on every iteration
+        // record: those pushes then have no capacity check, so the loop has no call that the JIT must save registers across.
+        var reservedPushes = new HashSet<(Block, Value)>();
+        var reservations = new List<(Block Preheader, Value Tape, Value Start, Value Bound, int PerIteration, int More)>();
+        foreach (var loop in _loops)
+        {
+            if (Counted(loop) is not { } counted) continue;
+            // Only a tape that nothing else in the loop pushes to (an inner loop, a block some iterations skip) keeps the
+            // room for these pushes. The header runs once more than the body: its test fails on the last visit.
+            var perIteration = new SortedDictionary<string, (int PerIteration, int More)>(System.StringComparer.Ordinal);
+            var excluded = new HashSet<string>();
+            foreach (var block in loop.Blocks)
+            {
+                if (!_pushes.TryGetValue(block, out var values)) continue;
+                bool direct = Innermost(block) == loop && RunsEveryIteration(loop, block);
+                foreach (var v in values)
+                {
+                    if (!direct)
+                    {
+                        excluded.Add(v.Type.Name);
+                        continue;
+                    }
+                    var (each, more) = perIteration.TryGetValue(v.Type.Name, out var n) ? n : (0, 0);
+                    perIteration[v.Type.Name] = (each + 1, more + (block == loop.Header ? 1 : 0));
+                }
+            }
+            foreach (var typeName in excluded) perIteration.Remove(typeName);
+            foreach (var block in loop.Blocks)
+                if (_pushes.TryGetValue(block, out var values) && Innermost(block) == loop)
+                    foreach (var v in values)
+                        if (perIteration.ContainsKey(v.Type.Name)) reservedPushes.Add((block, v));
+            var preheader = BlockMap[_preds[loop.Header].First(x => x.Edge == counted.Entry).From];
+            var start = M(counted.Entry.Args[loop.Header.Params.IndexOf(counted.Counter)]);
+            foreach (var (typeName, (count, more)) in perIteration)
+                reservations.Add((preheader, _tapes[typeName].Primal, start, M(counted.Bound), count, more));
+        }
         foreach (var (block, values) in _pushes)
         {
             var target = BlockMap[block];
             foreach (var v in values)
             {
+                string push = reservedPushes.Contains((block, v)) ? "PushReserved" : "Push";
                 var tape = _tapes[v.Type.Name];
                 target.Instrs.Add(new Instr(Op.Call, null, new List<Value> { tape.Primal }, new SourceInfo("record for the pullback", "", 0, 0, 0, 0, 0, 0))
                 {
-                    Callee = new Callee("Push", "Tape.Push", false, null),
+                    Callee = new Callee(push, "Tape." + push, false, null),
                     Arguments = new List<Argument> { new(v) },
                 });
             }
+        }
+        // After what the entering block itself records: the room is the loop's.
+        foreach (var (preheader, tape, start, bound, perIteration, more) in reservations)
+        {
+            var b = new IrBuilder(Target, preheader) { Source = new SourceInfo("room on the tape for every iteration", "", 0, 0, 0, 0, 0, 0) };
+            var jump = preheader.Terminator;
+            string Literal(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            b.Call(new Callee("ReserveForLoop", "Tape.ReserveForLoop", false, null), tape,
+                new List<Argument> { new(start), new(bound), new(b.Const(IrType.Int32, Literal(perIteration))), new(b.Const(IrType.Int32, Literal(more))) }, IrType.Void);
+            preheader.Terminator = jump;
         }
         if (_split)
         {
@@ -791,7 +917,45 @@ internal sealed class VjpTransform : Cloner
             return;
         }
         if (!operand.Type.IsReal) return;
-        b.AddTo(Adjoint(operand), contribution);
+        b.AddTo(ContributionTarget(operand), contribution);
+    }
+
+    private readonly Dictionary<(Loop Loop, Value Primal), Var> _loopAdjoints = new();
+
+    /// <summary>
+    /// Where a contribution to <paramref name="operand"/>'s adjoint goes: its adjoint, or, from inside a loop the operand is
+    /// defined outside of, an accumulator of that loop's own, zeroed where the pullback enters the loop and added to the
+    /// adjoint where it leaves it (<see cref="InsertLoopAdjoints"/>). The same sum; but the accumulator lives only while the
+    /// loop runs, so the JIT keeps it in a register instead of carrying the adjoint through memory across the whole pullback.
+    /// </summary>
+    private Var ContributionTarget(Value operand)
+    {
+        var adjoint = Adjoint(operand);
+        if (_adjointOf is null || !_zeroAfterRead || Innermost(_adjointOf) is not { } loop) return adjoint;
+        if (Map.TryGetValue(operand, out var mapped) && _definedIn.TryGetValue(mapped, out var home) && loop.Blocks.Contains(home))
+            return adjoint;
+        if (!_loopAdjoints.TryGetValue((loop, operand), out var accumulator))
+            _loopAdjoints[(loop, operand)] = accumulator = _pb.NewLocal(adjoint.Name + "_loop", operand.Type);
+        return accumulator;
+    }
+
+    /// <summary>Zeroes each loop's accumulators where the pullback enters the loop and adds them to the adjoints where it leaves.</summary>
+    private void InsertLoopAdjoints()
+    {
+        foreach (var ((loop, primal), accumulator) in _loopAdjoints)
+        {
+            foreach (var (at, from, to) in _transitions)
+            {
+                bool entering = !loop.Blocks.Contains(from) && loop.Blocks.Contains(to);
+                bool leaving = loop.Blocks.Contains(from) && !loop.Blocks.Contains(to);
+                if (!entering && !leaving) continue;
+                var jump = at.Terminator;
+                var b = new IrBuilder(_pb, at) { Source = new SourceInfo(entering ? "entering the loop backwards" : "leaving the loop backwards", "", 0, 0, 0, 0, 0, 0) };
+                if (entering) b.Store(accumulator, b.Zero(primal.Type));
+                else b.AddTo(Adjoint(primal), b.Load(accumulator));
+                at.Terminator = jump;
+            }
+        }
     }
 
     private readonly Dictionary<(Value, string), Var> _leafAdjoints = new();
@@ -851,6 +1015,7 @@ internal sealed class VjpTransform : Cloner
             for (int k = b.Instrs.Count - 1; k >= 0; k--)
             {
                 var i = b.Instrs[k];
+                if (_accumulated.Contains(i)) continue;
                 builder.Source = i.Source with { Text = "adjoint of " + i.Source.Text };
                 DifferentiateBackward(i, builder);
             }
@@ -906,6 +1071,7 @@ internal sealed class VjpTransform : Cloner
         }
         _adjointOf = null;
         InsertRegionValues();
+        InsertLoopAdjoints();
         // Values recorded in a block come off their tapes first, last pushed first popped.
         foreach (var (b, pops) in _popsOf)
             foreach (var pop in pops)
@@ -969,6 +1135,58 @@ internal sealed class VjpTransform : Cloner
             if (_activity.IsActive(arg)) b.AddTo(LeafAdjoint(arg, path, type), g);
     }
 
+    /// <summary>Loads and additions whose adjoints an accumulation's store already accounted for (see <see cref="Accumulation"/>).</summary>
+    private readonly HashSet<Instr> _accumulated = new();
+    private Dictionary<Value, int>? _useCounts;
+
+    /// <summary>
+    /// Whether store <paramref name="store"/> is <c>a[i] = a[i] + e</c> (or <c>a[i] - e</c>, <c>e + a[i]</c>) with the load and
+    /// the addition used only there, all in one block with nothing between that writes memory: its adjoint then leaves the
+    /// shadow as it is instead of zeroing it and adding it back.
+    /// </summary>
+    private (Instr Load, Instr Add, Value Addend)? Accumulation(Instr store)
+    {
+        var stored = store.Operands[store.Operands.Count - 1];
+        if (stored.Definition is not { Op: Op.Binary, Checked: false } add || add.BinaryOp is not (BinaryOp.Add or BinaryOp.Sub) ||
+            !stored.Type.IsReal || store.Text != null)
+            return null;
+        for (int side = 0; side < 2; side++)
+        {
+            if (side == 1 && add.BinaryOp == BinaryOp.Sub) break;
+            if (add.Operands[side].Definition is not { Op: Op.ArrayLoad } load || load.Text != null || load.Speculated ||
+                load.Operands.Count != store.Operands.Count - 1 || !load.Operands.SequenceEqual(store.Operands.Take(store.Operands.Count - 1)))
+                continue;
+            var block = Source.Blocks.FirstOrDefault(bl => bl.Instrs.Contains(store));
+            if (block is null) return null;
+            int from = block.Instrs.IndexOf(load), to = block.Instrs.IndexOf(store), at = block.Instrs.IndexOf(add);
+            if (from < 0 || at < from || to < at) return null;
+            for (int k = from + 1; k < to; k++)
+                if (block.Instrs[k].Op is Op.ArrayStore or Op.ArrayAdd or Op.Call or Op.New) return null;
+            _useCounts ??= CountUses(Source);
+            if (_useCounts.TryGetValue(load.Result!, out int loadUses) && loadUses != 1) return null;
+            if (_useCounts.TryGetValue(stored, out int addUses) && addUses != 1) return null;
+            return (load, add, add.Operands[1 - side]);
+        }
+        return null;
+    }
+
+    private static Dictionary<Value, int> CountUses(IrFunction f)
+    {
+        var counts = new Dictionary<Value, int>();
+        void Use(Value v) => counts[v] = counts.TryGetValue(v, out int n) ? n + 1 : 1;
+        foreach (var block in f.Blocks)
+        {
+            foreach (var i in block.Instrs)
+                foreach (var v in i.AllInputs())
+                    Use(v);
+            if (block.Terminator.Value != null) Use(block.Terminator.Value);
+            foreach (var e in block.Terminator.Edges)
+                foreach (var v in e.Args)
+                    Use(v);
+        }
+        return counts;
+    }
+
     private void DifferentiateBackward(Instr i, IrBuilder b)
     {
         switch (i.Op)
@@ -981,6 +1199,19 @@ internal sealed class VjpTransform : Cloner
                 if (!_shadow.TryGetValue(array, out var shadow) || stored.Type.IsArray) return;
                 var s = AugmentedValue(shadow, b);
                 var indices = i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(x => PrimalValue(x, b)).ToList();
+                if (Accumulation(i) is var (load, add, addend))
+                {
+                    // a[i] = a[i] ± e: the shadow there keeps its adjoint (zeroing it and adding it back through
+                    // the load would cancel out), and e's adjoint takes it.
+                    _accumulated.Add(load);
+                    _accumulated.Add(add);
+                    if (_activity.IsActive(addend))
+                    {
+                        var kept = b.ArrayLoad(s, indices);
+                        AddTo(addend, add.BinaryOp == BinaryOp.Sub ? b.Unary(UnaryOp.Neg, kept) : kept, b);
+                    }
+                    return;
+                }
                 if (_activity.IsActive(stored)) AddTo(stored, b.ArrayLoad(s, indices), b);
                 b.ArrayStore(s, indices, b.Zero(array.Type.Element.Tangent));
                 return;
@@ -1130,6 +1361,7 @@ internal sealed class VjpTransform : Cloner
                 // y = a[i]: a's shadow there accumulates y's adjoint.
                 if (!_shadow.TryGetValue(i.Operands[0], out var shadow)) return;
                 b.ArrayStore(AugmentedValue(shadow, b), i.Operands.Skip(1).Select(x => PrimalValue(x, b)).ToList(), g, Op.ArrayAdd);
+                b.Block.Instrs[b.Block.Instrs.Count - 1].Speculated = i.Speculated;
                 return;
             }
             case Op.Call:

@@ -63,6 +63,30 @@ public sealed class Tape<T>
         }
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="perIteration"/> values per iteration of a loop counting from
+    /// <paramref name="start"/> up to <paramref name="bound"/>, and <paramref name="more"/> besides (what its
+    /// test records on the visit that leaves), pushed then by <see cref="PushReserved"/>: the loop itself then
+    /// has no capacity check and no call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ReserveForLoop(int start, int bound, int perIteration, int more)
+    {
+        long needed = _count + Math.Max(0L, (long)bound - start) * perIteration + more;
+        if (needed > _items.Length) GrowTo(needed);
+    }
+
+    /// <summary>Pushes into room made by <see cref="ReserveForLoop"/> (the array's bounds check still guards it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PushReserved(T value) => _items[_count++] = value;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void GrowTo(long needed)
+    {
+        if (needed > Array.MaxLength) throw new OutOfMemoryException("A loop would record more values than an array holds.");
+        Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _items.Length)));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(T value)
     {
