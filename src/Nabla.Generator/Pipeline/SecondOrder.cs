@@ -43,7 +43,13 @@ internal static class SecondOrder
         if (wrt.Any(k => f.Parameters[k].Value is null)) { why = "its inputs are passed by reference"; return null; }
         bool arrayInput = wrt.Count == 1 && wrtTypes[0].IsArray && wrtTypes[0].Rank == 1 && wrtTypes[0].Element.IsReal;
         bool scalarInputs = wrtTypes.All(t => t.IsReal) && wrtTypes.Distinct().Count() == 1;
-        if (!arrayInput && !scalarInputs) { why = "Hessians need one array input or real scalar inputs of one type"; return null; }
+        // A differentiable struct of real members (no arrays, not a class): the Hessian is over its tangent's flat view.
+        bool structInput = wrt.Count == 1 && wrtTypes[0].IsStruct && !wrtTypes[0].IsReference && !wrtTypes[0].HasArrayLeaves;
+        if (!arrayInput && !scalarInputs && !structInput)
+        {
+            why = "Hessians need one array input, real scalar inputs of one type, or one differentiable struct without array members";
+            return null;
+        }
 
         var directional = JvpTransform.Composable(f, wrt, lowered.Activity, prefix + "_DirectionalDerivative", out why);
         if (directional is null) return null;
@@ -71,13 +77,40 @@ internal static class SecondOrder
         string access = Symbols.Accessibility(method.DeclaredAccessibility);
         var parameters = f.Parameters.Select(p => (Type: p.Type.Name, Name: p.Name)).ToList();
         string primalList = string.Join(", ", parameters.Select(p => p.Type + " " + p.Name));
-        string T = (arrayInput ? wrtTypes[0].Element : wrtTypes[0]).Name;
+        string T = structInput ? "double" : (arrayInput ? wrtTypes[0].Element : wrtTypes[0]).Name;
         string one = T == "float" ? "1f" : "1d";
         string display = method.ContainingType.Name + "." + method.Name;
         // Each product reruns the function: copy the input only if the function may write into an array.
         bool writesArrays = f.Blocks.SelectMany(b => b.Instrs).Any(i => i.Op is Op.ArrayStore or Op.ArrayAdd ||
             i.Op == Op.Call && i.Arguments != null && i.Arguments.Any(a => a.Value != null && a.Value.Type.IsArray));
-        if (arrayInput)
+        if (structInput)
+        {
+            string tangent = wrtTypes[0].Tangent.Name;
+            string args = string.Join(", ", parameters.Select(p => p.Name));
+            w.Line($"/// <summary>The Hessian-vector product H·v of {display} at its inputs (reverse over forward mode).</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open($"{access} static {tangent} {prefix}_HessianVectorProduct({primalList}, {tangent} nablaDirection)");
+            w.Line($"return {prefix}_HessianVectorCore({args}, nablaDirection).Gradient;");
+            w.Close();
+            w.Line();
+            w.Line($"/// <summary>The Hessian of {display} over the flat view of {parameters[wrt[0]].Name}'s tangent: one Hessian-vector product per column.</summary>");
+            w.Line(CSharpEmitter.GeneratedCodeAttribute);
+            w.Open($"{access} static double[,] {prefix}_Hessian({primalList})");
+            w.Line($"var nablaZero = {tangent}.Zero;");
+            w.Line("int nablaN = nablaZero.Count;");
+            w.Line("var nablaHessian = new double[nablaN, nablaN];");
+            w.Line("var nablaUnit = new double[nablaN];");
+            w.Line("var nablaColumn = new double[nablaN];");
+            w.Open("for (int nablaJ = 0; nablaJ < nablaN; nablaJ++)");
+            w.Line("nablaUnit[nablaJ] = 1d;");
+            w.Line($"{prefix}_HessianVectorCore({args}, nablaZero.FromSpan(nablaUnit)).Gradient.CopyTo(nablaColumn);");
+            w.Line("nablaUnit[nablaJ] = 0d;");
+            w.Line("for (int nablaI = 0; nablaI < nablaN; nablaI++) nablaHessian[nablaI, nablaJ] = nablaColumn[nablaI];");
+            w.Close();
+            w.Line("return nablaHessian;");
+            w.Close();
+        }
+        else if (arrayInput)
         {
             string x = parameters[wrt[0]].Name;
             string copy = writesArrays ? $"({T}[]){x}.Clone()" : x;
