@@ -455,14 +455,22 @@ internal static class OperatorSiteProcessor
                     extraArguments.Add(Symbols.Identifier(captured.Name));
                 }
                 string innerName = "Nabla_Inner_" + id + "_" + (k - 1);
+                // Derivatives taken inside the inner lambda first (third order and up): its body then calls their
+                // forward modes, written here too, and is differentiated again like any method.
+                var innerEdits = new List<Edit>();
+                var deeper = new StringBuilder();
+                string? deeperError = NestedDerivatives(innerLambda, model, id + "_" + (k - 1), innerEdits, wrap, deeper, methods, ct);
+                if (deeperError != null) return deeperError;
+                string innerBody = ApplyEdits(innerLambda.Body.ToString(), innerLambda.Body.SpanStart, innerEdits);
                 string innerText = "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
-                    (innerLambda.Body is BlockSyntax ? innerLambda.Body.ToString() + "\n" : "=> " + innerLambda.Body + ";\n");
-                var (innerTree, innerModel, error) = SynthesizedSource.Bind(compilation, wrap(innerText, out _), lambda.SyntaxTree,
+                    (innerLambda.Body is BlockSyntax ? innerBody + "\n" : "=> " + innerBody + ";\n");
+                var (innerTree, innerModel, error) = SynthesizedSource.Bind(compilation, wrap(deeper + innerText, out _), lambda.SyntaxTree,
                     (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
                 compilation = innerModel.Compilation;
                 if (error != null) return "a nested derivative's lambda cannot be compiled outside its method (" + error.GetMessage() + ")";
-                inner = innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(), ct) as IMethodSymbol;
-                output.Append(innerText);
+                inner = innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
+                    .First(m => m.Identifier.Text == innerName), ct) as IMethodSymbol;
+                output.Append(deeper).Append(innerText);
             }
             else
             {

@@ -21,6 +21,17 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void ThirdOrderThroughAMathRule_IsReportedAtTheOuterLambda()
+    {
+        // Third order works by nesting (tests/Nabla.Tests NestedDerivativeTests); a rule's partials have no partials of their own yet.
+        var run = Verify(InClass("""
+                public static double G() => Autodiff.Derivative({|NABLA0013:x => Autodiff.Derivative(y => Autodiff.Derivative(z => System.Math.Sin(z), y), x)|}, 1.0);
+            """));
+        Assert.Contains("cannot be differentiated again", run.Message("NABLA0013"));
+        Assert.Contains("Partial0", run.Message("NABLA0013"));
+    }
+
+    [Fact]
     public void LambdaWithADataInput()
     {
         var run = Verify(InClass("""

@@ -75,4 +75,16 @@ public class NestedDerivativeTests
         var row = Gradient(y => Gradient(SecondOrderFunctions.LoopAndBranch, y)[2], y0);
         for (int j = 0; j < y0.Length; j++) Close(h[2, j], row[j]);
     }
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(-0.7)]
+    public void ThirdDerivatives_ByNestingThreeDeep(double x0)
+    {
+        // d³/dx³ (x⁴ + 3x²) = 24x; d³/dx³ x/(1 + x²) = −6(x⁴ − 6x² + 1)/(1 + x²)⁴ (−6 at 0).
+        Close(24 * x0, Derivative(x => Derivative(y => Derivative(z => z * z * z * z + 3 * z * z, y), x), x0));
+        double q = 1 + x0 * x0;
+        Close(-6 * (x0 * x0 * x0 * x0 - 6 * x0 * x0 + 1) / (q * q * q * q), Derivative(x => Derivative(y => Derivative(z => z / (1 + z * z), y), x), x0));
+        // Perturbations stay apart at every level: d/dx [x · d/dy [y · d/dz (x + y + z)]] = d/dx [x · 1] = 1.
+        Close(1, Derivative(x => x * Derivative(y => y * Derivative(z => x + y + z, 1.0), 1.0) / 1.0, x0));
+    }
 }
