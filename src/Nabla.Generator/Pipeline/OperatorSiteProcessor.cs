@@ -149,6 +149,8 @@ internal static class OperatorSiteProcessor
         var wrtText = attr is null ? null : Symbols.NamedString(attr, "Wrt");
         if (Symbols.ParseWrt(target, wrtText, out var unknown).Count != target.Parameters.Length || unknown != null)
             return Empty;
+        if (NeedsPullbackClosure(op) && Symbols.HasRefLikeResiduals(target, model.Compilation))
+            return Fail(op.Name, fArg, SpanPullbackWhy(target.Name, op.Name));
         var location = model.GetInterceptableLocation(inv, ct);
         if (location is null) return Empty;
         string host = target.ContainingType.ToDisplayString(Symbols.TypeFormat);
@@ -177,6 +179,14 @@ internal static class OperatorSiteProcessor
         files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
+
+    /// <summary>Operators whose generated body needs F_ValueWithPullback (a closure over the residuals).</summary>
+    private static bool NeedsPullbackClosure(IMethodSymbol op) =>
+        op.Name is "ValueWithPullback" or "Vjp" or "JacobianReverse" || op.ContainingType.Name == "GradCheck";
+
+    private static string SpanPullbackWhy(string who, string op) =>
+        $"{who} uses spans, so its reverse mode keeps them in residuals that are a ref struct, which no pullback closure can hold " +
+        $"(Autodiff.{op} needs one): use Autodiff.Gradient or ValueWithGradient, or call the generated _Primal and _Pullback members";
 
     // ---------------------------------------------------------------------------------------------
     // Lambdas
@@ -358,6 +368,8 @@ internal static class OperatorSiteProcessor
         var declaration = tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == name);
         if (synthesizedModel.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol method) return Empty;
 
+        if (NeedsPullbackClosure(op) && Symbols.HasRefLikeResiduals(method, compilation))
+            return Fail(op.Name, lambda, SpanPullbackWhy("it", op.Name));
         var derivatives = MethodProcessor.Process(method, synthesizedModel, ct);
         // The synthesized method's name means nothing to the user: messages name "the lambda".
         var remapped = derivatives.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, body.SpanStart, bodyStartInText, bodyText.Length, edits) : d)

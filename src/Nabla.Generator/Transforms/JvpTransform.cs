@@ -125,7 +125,7 @@ internal sealed class JvpTransform : Cloner
     private Value Tangent(Value primal, IrBuilder b) =>
         _tangent.TryGetValue(primal, out var t) ? t
         : primal.Type.IsStructArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, M(primal))!
-        : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, M(primal))!
+        : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type.OwnedTangent, M(primal))!
         : b.Zero(primal.Type.Tangent);
 
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
@@ -249,6 +249,12 @@ internal sealed class JvpTransform : Cloner
             case Op.NewArray:
                 CloneInstr(i, b);
                 _tangent[r] = b.NewArray(r.Type.Tangent, i.Operands.Select(M), TangentName(r.Name));
+                return;
+            case Op.Slice:
+                // A view of part of an array or span: its tangent is the same part of the tangent.
+                CloneInstr(i, b);
+                _tangent[r] = b.Slice(Tangent(i.Operands[0], b), r.Type.Tangent, i.Operands.Count == 3 ? M(i.Operands[1]) : null,
+                    i.Operands.Count == 3 ? M(i.Operands[2]) : null, TangentName(r.Name));
                 return;
             case Op.ArrayLoad:
             {
