@@ -1362,19 +1362,24 @@ internal sealed class Lowerer
     }
 
     /// <summary>
-    /// <c>stackalloc T[n]</c>: scratch memory of n elements. The derivatives allocate it as an array (spans made from it
-    /// then live as long as the residuals that may hold them); the original method keeps its stackalloc.
+    /// <c>stackalloc T[n]</c> (with or without an initializer): scratch memory of n elements. The derivatives allocate
+    /// it as an array (spans made from it then live as long as the residuals that may hold them); the original method
+    /// keeps its stackalloc.
     /// </summary>
     private Value LowerStackAlloc(IOperation op)
     {
         var type = Symbols.IrTypeOf(op.Type);
-        if (op.Syntax is not StackAllocArrayCreationExpressionSyntax { Initializer: null } || !type.IsSpan || op.ChildOperations.Count != 1)
+        var children = op.ChildOperations.ToList();
+        if (!type.IsSpan || children.Count == 0)
         {
-            Unsupported(op.Syntax, "stackalloc with an initializer", "; allocate it as stackalloc T[n] and write its elements.");
+            Unsupported(op.Syntax, "this stackalloc", "; write stackalloc T[n] into a Span<T>.");
             return null!;
         }
-        var length = LowerExpression(op.ChildOperations.First());
+        // The length first, then the initializer's elements.
+        var length = LowerExpression(children[0]);
         var array = _b.NewArray(IrType.ArrayOf(type.Element), new[] { length }, "scratch");
+        for (int k = 1; k < children.Count; k++)
+            _b.ArrayStore(array, new[] { _b.Const(IrType.Int32, (k - 1).ToString(CultureInfo.InvariantCulture)) }, Coerce(LowerExpression(children[k]), type.Element));
         return _b.Slice(array, type);
     }
 
