@@ -37,6 +37,38 @@ public class SpanDiagnosticsTests
     }
 
     [Fact]
+    public void SpanCode_CompilesAsCSharp12()
+    {
+        // The package supports net8.0 (C# 12): no ref struct generic arguments, spans from arrays by implicit conversion.
+        var parse = new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12)
+            .WithFeatures(new[] { new System.Collections.Generic.KeyValuePair<string, string>("InterceptorsNamespaces", "Nabla.Generated") });
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(InClass("""
+                [Differentiable]
+                public static double Sum(ReadOnlySpan<double> x, Span<double> y)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++) { y[i] *= x[i]; s += y[i] * x[i]; }
+                    return s;
+                }
+
+                [Differentiable]
+                public static double Slices(double[] x)
+                {
+                    Span<double> t = stackalloc double[x.Length];
+                    for (int i = 0; i < t.Length; i++) t[i] = Math.Sin(x[i]);
+                    return Sum(x.AsSpan(1), t.Slice(1)) + Sum(x, t);
+                }
+            """), parse, "Test0.cs");
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("T", new[] { tree }, Harness.Harness.References, Harness.Harness.CompilationOptions);
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(new[] { Microsoft.CodeAnalysis.GeneratorExtensions.AsSourceGenerator(new NablaGenerator()) }, parseOptions: parse);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        var errors = output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.Equal(3, output.SyntaxTrees.Count());
+    }
+
+    [Fact]
     public void SpanResult()
     {
         var run = Verify(InClass("""

@@ -130,6 +130,34 @@ public static partial class SpanFunctions
     /// <summary>Two overlapping views of one array passed to the generic method.</summary>
     [Differentiable]
     public static double OverlappingDot(double[] x) => Dot<double>(x.AsSpan(0, 3), x.AsSpan(1, 3)) * x[0];
+    /// <summary>A helper called on a new slice in each iteration (inlined: reverse mode makes each slice's shadow again).</summary>
+    [Differentiable]
+    public static double SlidingWindows(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i + 2 <= x.Length; i++) s += SineWeighted(x.AsSpan(i, 2)) * x[i];
+        return s;
+    }
+
+    /// <summary>A span chosen by a branch: its shadow is chosen the same way.</summary>
+    [Differentiable]
+    public static double ChosenSpan(double[] x, double k)
+    {
+        ReadOnlySpan<double> half = k > 0 ? x.AsSpan(0, x.Length / 2) : x.AsSpan(x.Length / 2);
+        double s = 0;
+        foreach (double v in half) s += v * v * k;
+        return s;
+    }
+
+    /// <summary>An <c>in</c> span parameter.</summary>
+    [Differentiable]
+    public static double InSpan(in ReadOnlySpan<double> x, double k) => x[0] * x[1] * k;
+
+    [GradientOf(nameof(SineWeighted))]
+    public static partial double[] SineWeightedGradient(ReadOnlySpan<double> x);
+
+    [JvpOf(nameof(SineWeighted))]
+    public static partial (double Value, double Tangent) SineWeightedJvp(ReadOnlySpan<double> x, ReadOnlySpan<double> dx);
 }
 
 public class SpanTests
@@ -313,6 +341,51 @@ public class SpanTests
     public void StackallocScratch() =>
         CheckOneInput(v => SpanFunctions.Scratch(v), v => SpanFunctions.Scratch_ValueWithGradient(v),
             (v, dv) => SpanFunctions.Scratch_Jvp(v, dv), (v, g) => SpanFunctions.Scratch_ValueWithGradient(v, g), X);
+
+    [Fact]
+    public void SlicesInALoop() =>
+        CheckOneInput(v => SpanFunctions.SlidingWindows(v), v => SpanFunctions.SlidingWindows_ValueWithGradient(v),
+            (v, dv) => SpanFunctions.SlidingWindows_Jvp(v, dv), (v, g) => SpanFunctions.SlidingWindows_ValueWithGradient(v, g), X);
+
+    [Theory]
+    [InlineData(0.6)]
+    [InlineData(-0.6)]
+    public void SpanChosenByABranch(double k)
+    {
+        CheckOneInput(v => SpanFunctions.ChosenSpan(v, k), v => SpanFunctions.ChosenSpan_ValueWithGradient(v, k) is var (value, (g, _)) ? (value, g) : default,
+            (v, dv) => SpanFunctions.ChosenSpan_Jvp(v, k, dv, 0),
+            (v, g) => { Array.Clear(g); double y = SpanFunctions.ChosenSpan_Primal(v, k, g, out var r); SpanFunctions.ChosenSpan_Pullback(in r, 1); return y; }, X);
+    }
+
+    [Fact]
+    public void InSpanParameter()
+    {
+        var x = new[] { 1.5, -2.0 };
+        var (value, (gx, gk)) = SpanFunctions.InSpan_ValueWithGradient(x, 3.0);
+        Assert.Equal(-9.0, value);
+        Assert.Equal(new[] { -6.0, 4.5 }, gx);
+        Assert.Equal(-3.0, gk);
+        Assert.Equal(-6.0, SpanFunctions.InSpan_Jvp(x, 3.0, new[] { 1.0, 0 }, 0).Tangent);
+    }
+
+    [Fact]
+    public void NamedDerivativesOfASpanFunction()
+    {
+        var (_, gradient) = SpanFunctions.SineWeighted_ValueWithGradient(X);
+        Assert.Equal(gradient, SpanFunctions.SineWeightedGradient(X));
+        var dx = new[] { 1.0, 0, 0, 0, 0.5 };
+        Assert.Equal(SpanFunctions.SineWeighted_Jvp(X, dx), SpanFunctions.SineWeightedJvp(X, dx));
+    }
+
+    [Fact]
+    public void GradientOfALambdaCallingSpanCode()
+    {
+        // The operator binds the lambda at compile time; its fused gradient comes back as an array.
+        var g = Autodiff.Gradient(v => SpanFunctions.SineWeighted(v.AsSpan(1)) * 2, X);
+        var fd = LoopTests.FiniteGradient(v => SpanFunctions.SineWeighted(v.AsSpan(1)) * 2, X);
+        LoopTests.Close(fd, g, 1e-6, "lambda gradient vs finite differences");
+        Assert.Equal(0, g[0]);
+    }
 
     [Fact]
     public void GenericMathOverOverlappingSpans()
