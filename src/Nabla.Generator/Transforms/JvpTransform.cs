@@ -70,6 +70,16 @@ internal sealed class JvpTransform : Cloner
         foreach (var p in Source.Parameters.Where(p => p.RefKind == RefKindIr.Out && p.Type.IsReal))
             _tangentVar[p.Variable!] = Target.AddRefParameter(TangentName(p.Name), p.Type, RefKindIr.Out);
         CreateBlocks();
+        // An array or span parameter that is not an input but holds differentiated values (a [NoDerivative] workspace):
+        // the tangents of what is written into it, in an array of its own that starts at zero.
+        var entry = new IrBuilder(Target, BlockMap[Source.Entry]);
+        foreach (var p in Source.Parameters)
+            if (p.Value != null && p.Type.IsArray && !_tangent.ContainsKey(p.Value) && _activity.IsActive(p.Value))
+            {
+                entry.Source = new SourceInfo("the tangent of what is written into " + p.Name + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                _tangent[p.Value] = Tangent(p.Value, entry);
+                _tangent[p.Value].Name = TangentName(p.Name);
+            }
         // Tangent block parameters for active phis.
         foreach (var b in Source.Blocks)
             foreach (var p in b.Params)

@@ -331,6 +331,15 @@ internal sealed class VjpTransform : Cloner
             entryBuilder.Source = new SourceInfo("every residual starts as default", "", 0, 0, 0, 0, 0, 0);
             entryBuilder.Store(_residualsParam, entryBuilder.Const(_residualsParam.Type, "default"));
         }
+        // An array or span parameter that is not an input but holds differentiated values (a [NoDerivative] workspace
+        // the method writes, then reads): its values carry derivatives, through a shadow of its own that starts at zero.
+        foreach (var p in Source.Parameters)
+            if (p.Value != null && p.Type.IsArray && !_shadow.ContainsKey(p.Value) && _activity.IsActive(p.Value))
+            {
+                entryBuilder.Source = new SourceInfo("the adjoint of what is written into " + p.Name + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                _shadow[p.Value] = ZerosLike(entryBuilder, M(p.Value));
+                _shadow[p.Value].Name = "d" + p.Name;
+            }
         // A class's members are read wherever the code reads them: one shadow per array member, made at the entry.
         foreach (var p in classesWithArrays)
             foreach (var leaf in p.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))

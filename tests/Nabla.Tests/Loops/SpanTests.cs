@@ -153,6 +153,36 @@ public static partial class SpanFunctions
     [Differentiable]
     public static double InSpan(in ReadOnlySpan<double> x, double k) => x[0] * x[1] * k;
 
+    /// <summary>Spans as data: a [NoDerivative] span of reals and a span of indices; one scalar input.</summary>
+    [Differentiable]
+    public static double Fit(double k, [NoDerivative] ReadOnlySpan<double> data, ReadOnlySpan<int> picks)
+    {
+        double s = 0;
+        foreach (int p in picks) s += Math.Exp(-k * data[p]) * data[p];
+        ReadOnlySpan<char> name = "fit".AsSpan();
+        return s * name.Length;
+    }
+
+    /// <summary>A caller's workspace span, [NoDerivative]: it holds intermediate values, derivatives flow through it.</summary>
+    [Differentiable]
+    public static double Workspace(ReadOnlySpan<double> x, [NoDerivative] Span<double> work)
+    {
+        for (int i = 0; i < x.Length; i++) work[i] = x[i] * x[i];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += work[i] * x[i];
+        return s;
+    }
+
+    /// <summary>The same with arrays.</summary>
+    [Differentiable]
+    public static double WorkspaceArray(double[] x, [NoDerivative] double[] work)
+    {
+        for (int i = 0; i < x.Length; i++) work[i] = x[i] * x[i];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += work[i] * x[i];
+        return s;
+    }
+
     [GradientOf(nameof(SineWeighted))]
     public static partial double[] SineWeightedGradient(ReadOnlySpan<double> x);
 
@@ -366,6 +396,35 @@ public class SpanTests
         Assert.Equal(new[] { -6.0, 4.5 }, gx);
         Assert.Equal(-3.0, gk);
         Assert.Equal(-6.0, SpanFunctions.InSpan_Jvp(x, 3.0, new[] { 1.0, 0 }, 0).Tangent);
+    }
+
+    [Fact]
+    public void SpansAsData()
+    {
+        double[] data = { 0.5, 1.5, -0.25 };
+        int[] picks = { 2, 0, 2 };
+        const double k = 0.8;
+        var (value, dk) = SpanFunctions.Fit_ValueWithGradient(k, data, picks);
+        Assert.Equal(SpanFunctions.Fit(k, data, picks), value);
+        double expected = 3 * picks.Sum(p => -data[p] * Math.Exp(-k * data[p]) * data[p]);
+        Assert.Equal(expected, dk, 12);
+        SpanFunctions.Fit_Primal(k, data, picks, out var r);
+        Assert.Equal(dk, SpanFunctions.Fit_Pullback(in r, 1), 12);
+    }
+
+    [Fact]
+    public void WorkspaceSpan()
+    {
+        var work = new double[X.Length];
+        var (_, g) = SpanFunctions.Workspace_ValueWithGradient(X, work);
+        LoopTests.Close(X.Select(v => 3 * v * v).ToArray(), g, 1e-12, "through a workspace span");
+        var (_, ga) = SpanFunctions.WorkspaceArray_ValueWithGradient(X, work);
+        LoopTests.Close(X.Select(v => 3 * v * v).ToArray(), ga, 1e-12, "through a workspace array");
+        var shadow = new double[X.Length];
+        SpanFunctions.Workspace_Primal(X, work, shadow, out var r);
+        SpanFunctions.Workspace_Pullback(in r, 1);
+        LoopTests.Close(g, shadow, 1e-12, "split");
+        Assert.Equal(g[1], SpanFunctions.Workspace_Jvp(X, work, new[] { 0, 1.0, 0, 0, 0 }).Tangent, 12);
     }
 
     [Fact]
