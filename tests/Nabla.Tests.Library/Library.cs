@@ -52,6 +52,10 @@ public static partial class LibSpans
         return s;
     }
 
+    /// <summary>An array function whose derivatives hold spans inside (a slice passed on): its residuals are a ref struct too.</summary>
+    [Differentiable]
+    public static double TailSquares(double[] x) => WeightedSquares(x.AsSpan(1), 0.5);
+
     /// <summary>xᵢ ← k·sin xᵢ, in place.</summary>
     [Differentiable]
     public static void SineInPlace(Span<double> x, double k)

@@ -85,6 +85,10 @@ public static partial class SpanFunctions
         return LibSpans.WeightedSquares(x, p) + LibSpans.WeightedSquares(tail, 1.0);
     }
 
+    /// <summary>No span in sight, but the callee (in another assembly) keeps spans in its residuals: so does this method.</summary>
+    [Differentiable]
+    public static double CallsTailSquares(double[] x) => LibSpans.TailSquares(x) * x[0];
+
     /// <summary>A span, a scalar and an array: k·Σ wᵢ·exp(k·xᵢ).</summary>
     [Differentiable]
     public static double Mixed(ReadOnlySpan<double> x, double k, double[] w)
@@ -322,6 +326,11 @@ public class SpanTests
         Assert.Equal(new[] { 0, 2 * X[1] + p, 4 * X[2] + p, 6 * X[3] + p, 0 }, gradient);
         Assert.Equal(X[1] + X[2] + X[3], dpLib, 14);
     }
+
+    [Fact]
+    public void ResidualsHoldingSpansFoundThroughMetadata() =>
+        CheckOneInput(v => SpanFunctions.CallsTailSquares(v), v => SpanFunctions.CallsTailSquares_ValueWithGradient(v),
+            (v, dv) => SpanFunctions.CallsTailSquares_Jvp(v, dv), (v, g) => SpanFunctions.CallsTailSquares_ValueWithGradient(v, g), X);
 
     [Fact]
     public void SpanScalarAndArray()
