@@ -134,6 +134,10 @@ public static partial class SpanFunctions
     /// <summary>Two overlapping views of one array passed to the generic method.</summary>
     [Differentiable]
     public static double OverlappingDot(double[] x) => Dot<double>(x.AsSpan(0, 3), x.AsSpan(1, 3)) * x[0];
+    /// <summary>Views of a span parameter passed to a method that is not inlined: its residuals go into ours.</summary>
+    [Differentiable]
+    public static double ShiftedDot(ReadOnlySpan<double> x) => Dot<double>(x.Slice(0, x.Length - 1), x.Slice(1)) + x[0];
+
     /// <summary>A helper called on a new slice in each iteration (inlined: reverse mode makes each slice's shadow again).</summary>
     [Differentiable]
     public static double SlidingWindows(double[] x)
@@ -331,6 +335,11 @@ public class SpanTests
     public void ResidualsHoldingSpansFoundThroughMetadata() =>
         CheckOneInput(v => SpanFunctions.CallsTailSquares(v), v => SpanFunctions.CallsTailSquares_ValueWithGradient(v),
             (v, dv) => SpanFunctions.CallsTailSquares_Jvp(v, dv), (v, g) => SpanFunctions.CallsTailSquares_ValueWithGradient(v, g), X);
+
+    [Fact]
+    public void ViewsOfASpanParameterPassedToASplitCallee() =>
+        CheckOneInput(v => SpanFunctions.ShiftedDot(v), v => SpanFunctions.ShiftedDot_ValueWithGradient(v),
+            (v, dv) => SpanFunctions.ShiftedDot_Jvp(v, dv), (v, g) => SpanFunctions.ShiftedDot_ValueWithGradient(v, g), X);
 
     [Fact]
     public void SpanScalarAndArray()
