@@ -218,6 +218,18 @@ public class SpanDiagnosticsTests
     }
 
     [Fact]
+    public void HessianOfALambdaThatUsesSpans_Compiles()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double Sum(ReadOnlySpan<double> x) => x[0] * x[1] * x[1];
+
+                public static double[,] H(double[] x0) => Autodiff.Hessian(x => Sum(x.AsSpan(1)), x0);
+            """));
+        Assert.Contains(run.Generated.Keys, k => k.EndsWith(".Hessian.g.cs", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LambdaCapturingASpan()
     {
         // C# itself rejects the capture (CS8175); the generator says why it cannot differentiate the lambda, and writes nothing.

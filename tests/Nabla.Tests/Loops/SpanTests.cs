@@ -138,6 +138,10 @@ public static partial class SpanFunctions
     [Differentiable]
     public static double ShiftedDot(ReadOnlySpan<double> x) => Dot<double>(x.Slice(0, x.Length - 1), x.Slice(1)) + x[0];
 
+    /// <summary>x₀·x₁² (small: inlined, also into second derivatives).</summary>
+    [Differentiable]
+    public static double Cubic(ReadOnlySpan<double> x) => x[0] * x[1] * x[1];
+
     /// <summary>A helper called on a new slice in each iteration (inlined: reverse mode makes each slice's shadow again).</summary>
     [Differentiable]
     public static double SlidingWindows(double[] x)
@@ -340,6 +344,18 @@ public class SpanTests
     public void ViewsOfASpanParameterPassedToASplitCallee() =>
         CheckOneInput(v => SpanFunctions.ShiftedDot(v), v => SpanFunctions.ShiftedDot_ValueWithGradient(v),
             (v, dv) => SpanFunctions.ShiftedDot_Jvp(v, dv), (v, g) => SpanFunctions.ShiftedDot_ValueWithGradient(v, g), X);
+
+    [Fact]
+    public void HessianOfALambdaOverASlice()
+    {
+        double[] x = { 9, 0.5, -1.5 };
+        var h = Autodiff.Hessian(v => SpanFunctions.Cubic(v.AsSpan(1)), x);
+        // f = x₁·x₂²: ∂²f/∂x₁∂x₂ = 2x₂, ∂²f/∂x₂² = 2x₁; nothing depends on x₀.
+        double[,] expected = { { 0, 0, 0 }, { 0, 0, 2 * x[2] }, { 0, 2 * x[2], 2 * x[1] } };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Assert.Equal(expected[i, j], h[i, j], 12);
+    }
 
     [Fact]
     public void SpanScalarAndArray()
