@@ -1346,11 +1346,14 @@ internal sealed class Lowerer
     /// <summary>A name for a view of a named array or span (<c>x_slice</c>, its shadow <c>dx_slice</c>); a local it is assigned to names it instead.</summary>
     private static string? SliceName(Value source) => source.Name is { } name ? name.TrimStart('@') + "_slice" : null;
 
-    /// <summary><c>new Span&lt;T&gt;(array)</c> and <c>new Span&lt;T&gt;(array, start, length)</c>: a view of the array.</summary>
+    /// <summary><c>new Span&lt;T&gt;(array)</c> and <c>new Span&lt;T&gt;(array, start, length)</c>: a view of the array (<c>new Span&lt;T&gt;()</c> is empty).</summary>
     private Value LowerSpanCreation(IObjectCreationOperation creation)
     {
         var type = Symbols.IrTypeOf(creation.Type);
         var ctor = creation.Constructor;
+        // new Span<T>(): the empty span.
+        if (creation.Arguments.Length == 0 && creation.Initializer is null)
+            return _b.Const(type, "default(" + type.Name + ")");
         if (ctor is null || ctor.Parameters.Length is not (1 or 3) || ctor.Parameters[0].Type is not IArrayTypeSymbol ||
             ctor.Parameters.Skip(1).Any(p => p.Type.SpecialType != SpecialType.System_Int32) || creation.Initializer != null)
         {

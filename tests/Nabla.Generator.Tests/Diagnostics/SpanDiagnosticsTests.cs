@@ -25,7 +25,8 @@ public class SpanDiagnosticsTests
                 {
                     Span<double> t = stackalloc double[] { x[0], 2 * x[1] };
                     ReadOnlySpan<double> tail = x.AsSpan(n);
-                    return Sum(t) + Sum(tail[1..]) + tail[^1];
+                    ReadOnlySpan<double> none = new ReadOnlySpan<double>();
+                    return Sum(t) + Sum(tail[1..]) + tail[^1] + Sum(new Span<double>(x, 0, 1)) + none.Length;
                 }
             """));
         var source = run.Source("C.Scratch");
