@@ -37,6 +37,33 @@ public static partial class LibFunctions
     }
 }
 
+/// <summary>
+/// Functions of spans compiled in this assembly: a caller in C cannot inline them, so it calls their split forms,
+/// whose residuals (holding spans) are a ref struct it finds through metadata.
+/// </summary>
+public static partial class LibSpans
+{
+    /// <summary>Σ wᵢ·xᵢ² + p·Σ xᵢ, with weights 1, 2, 3, ... (a loop over a ReadOnlySpan).</summary>
+    [Differentiable]
+    public static double WeightedSquares(ReadOnlySpan<double> x, double p)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += (i + 1) * x[i] * x[i] + p * x[i];
+        return s;
+    }
+
+    /// <summary>An array function whose derivatives hold spans inside (a slice passed on): its residuals are a ref struct too.</summary>
+    [Differentiable]
+    public static double TailSquares(double[] x) => WeightedSquares(x.AsSpan(1), 0.5);
+
+    /// <summary>xᵢ ← k·sin xᵢ, in place.</summary>
+    [Differentiable]
+    public static void SineInPlace(Span<double> x, double k)
+    {
+        for (int i = 0; i < x.Length; i++) x[i] = k * Math.Sin(x[i]);
+    }
+}
+
 /// <summary>Ordinary methods: no [Differentiable], not partial. Assembly B gives them rules.</summary>
 public static class Plain
 {

@@ -65,6 +65,8 @@ internal sealed class Activity
                 }
                 if (i.Op == Op.Convert && i.Result?.Type.IsArray == true)
                     classes.Union(i.Result, i.Operands[0]);
+                // A span views (part of) the memory of the array or span it was made from.
+                if (i.Op == Op.Slice) classes.Union(i.Result!, i.Operands[0]);
             }
         }
         var variedClasses = new HashSet<Value>();
@@ -216,9 +218,10 @@ internal sealed class Activity
         }
 
         // Two array parameters of one type may be the same array at run time: a write through one is a
-        // write to the other (this matters for loads the pullback would otherwise read again).
+        // write to the other (this matters for loads the pullback would otherwise read again). Spans of one
+        // element type may overlap whatever their kind (a ReadOnlySpan, a Span, the array they view).
         var arrayParams = f.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!).ToList();
-        foreach (var group in arrayParams.GroupBy(p => p.Type.Name))
+        foreach (var group in arrayParams.GroupBy(p => p.Type.Rank == 1 ? "memory of " + p.Type.Element.Name : p.Type.Name))
         {
             var written = group.Where(p => a._writes.ContainsKey(classes.Find(p))).SelectMany(p => a._writes[classes.Find(p)]).ToList();
             if (written.Count == 0) continue;

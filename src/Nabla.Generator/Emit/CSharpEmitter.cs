@@ -224,7 +224,7 @@ internal sealed class CSharpEmitter
         }
     }
 
-    private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple or Op.ArrayLoad or Op.MakeStruct ||
+    private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple or Op.ArrayLoad or Op.MakeStruct or Op.Slice ||
                                            (i.Op == Op.Member && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct);
 
     /// <summary>A struct value from its leaves (consumed from <paramref name="next"/> on), nested members built in place.</summary>
@@ -392,6 +392,9 @@ internal sealed class CSharpEmitter
                     ? "global::Nabla.CompilerServices.Speculative.Load(" + O(i.Operands[0]) + ", " + O(i.Operands[1]) + ")"
                     : P(i.Operands[0], 0) + "[" + string.Join(", ", i.Operands.Skip(1).Select(O)) + "]";
                 break;
+            case Op.Slice:
+                e = Slice(i);
+                break;
             case Op.NewArray:
             {
                 // new double[n] for double[]; new double[n][] for double[][]; new double[n, m] for double[,].
@@ -406,6 +409,22 @@ internal sealed class CSharpEmitter
                 break;
         }
         return i.Checked && i.Op is Op.Binary or Op.Unary or Op.Convert ? "checked(" + e + ")" : e;
+    }
+
+    /// <summary>
+    /// A span viewing an array or a span, written so that it has exactly the span type of the result:
+    /// <c>new Span&lt;T&gt;(a, start, length)</c> of an array, <c>s.Slice(start, length)</c> of a span,
+    /// <c>((ReadOnlySpan&lt;T&gt;)s)</c> of a Span seen as a ReadOnlySpan.
+    /// </summary>
+    private string Slice(Instr i)
+    {
+        var type = i.Result!.Type;
+        var source = i.Operands[0];
+        string bounds = i.Operands.Count == 3 ? O(i.Operands[1]) + ", " + O(i.Operands[2]) : "";
+        if (!source.Type.IsSpan)
+            return "new " + type.Name + "(" + O(source) + (bounds.Length > 0 ? ", " + bounds : "") + ")";
+        string view = source.Type.Equals(type) ? P(source, 0) : "((" + type.Name + ")" + P(source, 1) + ")";
+        return bounds.Length > 0 ? view + ".Slice(" + bounds + ")" : view;
     }
 
     /// <summary>An operand of a unary operator: a minus sign must not merge with the operand's own.</summary>

@@ -102,6 +102,7 @@ internal enum Op
     ArrayAdd,       // Operands[0][Operands[1..n-1]] += Operands[n-1]; no result (adjoint accumulation)
     NewArray,       // new T[Operands...] of the result's array type
     MakeStruct,     // a struct (IrType.Kind Struct) from its leaves, in IrType.Leaves order
+    Slice,          // a span (the result's type) viewing Operands[0] (an array or a span): all of it, or Operands[2] elements from index Operands[1]
 }
 
 internal enum BinaryOp { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor, Shl, Shr, ConditionalAnd, ConditionalOr }
@@ -145,7 +146,13 @@ internal sealed record CalleeDerivative(
     /// For a scalar rule: its partial derivatives ∂f/∂x_k (k over <see cref="Wrt"/>) as differentiable callees taking
     /// the original's arguments, so that forward mode written with them can be differentiated again. Null when absent.
     /// </summary>
-    IReadOnlyList<Callee>? Partials = null);
+    IReadOnlyList<Callee>? Partials = null,
+    /// <summary>The residual type is a ref struct (the callee's derivatives hold spans): see Symbols.HasRefLikeResiduals.</summary>
+    bool RefLikeResiduals = false)
+{
+    /// <summary>The IR type of the callee's residuals.</summary>
+    public IrType ResidualIrType => RefLikeResiduals ? IrType.RefStruct(ResidualType) : new IrType(ResidualType, TypeKind.Other);
+}
 
 /// <summary>What a call instruction calls, as it will be emitted.</summary>
 internal sealed record Callee(

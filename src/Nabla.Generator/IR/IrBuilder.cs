@@ -121,6 +121,15 @@ internal sealed class IrBuilder
     public Value NewArray(IrType arrayType, IEnumerable<Value> lengths, string? name = null) =>
         Emit(Op.NewArray, arrayType, new List<Value>(lengths), name);
 
+    /// <summary>A span of type <paramref name="spanType"/> viewing <paramref name="source"/> (an array or a span): all of it, or <paramref name="length"/> elements from <paramref name="start"/>.</summary>
+    public Value Slice(Value source, IrType spanType, Value? start = null, Value? length = null, string? name = null)
+    {
+        var operands = new List<Value> { source };
+        if (start != null) operands.Add(start);
+        if (length != null) operands.Add(length);
+        return Emit(Op.Slice, spanType, operands, name);
+    }
+
     /// <summary>A call to a static helper of the runtime (or the BCL) that has no derivative of its own.</summary>
     public Value? CallHelper(string method, IrType resultType, params Value[] args)
     {

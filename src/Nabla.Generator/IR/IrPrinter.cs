@@ -47,6 +47,7 @@ internal static class IrPrinter
             Op.ArrayStore => "array.store " + ops,
             Op.ArrayAdd => "array.add " + ops,
             Op.NewArray => lhs + "array.new " + ops,
+            Op.Slice => lhs + "slice " + ops,
             _ => lhs + i.Op.ToString().ToLowerInvariant() + " " + ops + (i.Text is null ? "" : " " + i.Text),
         };
     }

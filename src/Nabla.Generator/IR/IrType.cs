@@ -13,7 +13,10 @@ internal enum TypeKind
     Integer,
     Bool,
     Tuple,
-    /// <summary>A C# array (<see cref="IrType.Rank"/> dimensions) of <see cref="IrType.Element"/>.</summary>
+    /// <summary>
+    /// A C# array (<see cref="IrType.Rank"/> dimensions) of <see cref="IrType.Element"/>, or a
+    /// <c>Span&lt;T&gt;</c>/<c>ReadOnlySpan&lt;T&gt;</c> (<see cref="IrType.IsSpan"/>): memory read and written by index.
+    /// </summary>
     Array,
     /// <summary>A struct lowered member by member (Vector2/3/4, a [Differentiable] struct): see <see cref="IrType.Fields"/>.</summary>
     Struct,
@@ -55,6 +58,41 @@ internal sealed class IrType : IEquatable<IrType>
         return elementName.Substring(0, bracket) + "[" + new string(',', rank - 1) + "]" + elementName.Substring(bracket);
     }
 
+    /// <summary>
+    /// <c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>: a one-dimensional view of memory, an array to differentiation
+    /// (its elements are loaded and stored by index; its shadow is a view of the same shape). A ref struct: it cannot be
+    /// a field of an ordinary struct, go on a tape, or be an element of a tuple.
+    /// </summary>
+    public static IrType SpanOf(IrType element, bool readOnly) =>
+        new((readOnly ? "global::System.ReadOnlySpan<" : "global::System.Span<") + element.Name + ">", TypeKind.Array, new[] { element }, null, 1)
+        { _span = readOnly ? SpanKind.ReadOnly : SpanKind.Writable };
+
+    /// <summary>A ref struct that is not a span: the residuals of a method whose derivatives hold spans.</summary>
+    public static IrType RefStruct(string name) => new(name, TypeKind.Other) { _refLike = true };
+
+    private enum SpanKind { None, Writable, ReadOnly }
+    private SpanKind _span;
+    private bool _refLike;
+
+    /// <summary><c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>.</summary>
+    public bool IsSpan => _span != SpanKind.None;
+    public bool IsReadOnlySpan => _span == SpanKind.ReadOnly;
+
+    /// <summary>A ref struct (a span, or residuals holding spans): only locals, parameters and fields of ref structs hold it.</summary>
+    public bool IsRefLike => IsSpan || _refLike;
+
+    /// <summary>
+    /// Where reverse mode accumulates the adjoint of a value of this type: a <c>Span&lt;T&gt;</c> for a
+    /// <c>ReadOnlySpan&lt;T&gt;</c> (adjoints are written, the primal is only read), the tangent type otherwise.
+    /// </summary>
+    public IrType Shadow => IsReadOnlySpan ? SpanOf(Element, readOnly: false) : Tangent;
+
+    /// <summary>
+    /// The tangent a derivative returns to its caller (a gradient): an array of the elements for a span, which
+    /// cannot be an element of the (Value, Gradient) tuple; the tangent type otherwise.
+    /// </summary>
+    public IrType OwnedTangent => IsSpan ? ArrayOf(Element) : Tangent;
+
     /// <summary>Dimensions of an array type.</summary>
     public int Rank { get; }
     /// <summary>The element type of an array.</summary>
@@ -75,7 +113,7 @@ internal sealed class IrType : IEquatable<IrType>
     public bool IsReal => Kind is TypeKind.Double or TypeKind.Single;
 
     /// <summary>A tuple of real scalars and of such tuples also carries a tangent (of its own shape).</summary>
-    public bool IsDifferentiable => IsReal || (Kind == TypeKind.Array && Element.IsDifferentiable) ||
+    public bool IsDifferentiable => IsReal || (Kind == TypeKind.Array && (IsSpan ? Element.IsReal : Element.IsDifferentiable)) ||
                                     (Kind == TypeKind.Tuple && Elements.Count > 0 && AllDifferentiable()) ||
                                     (Kind == TypeKind.Struct && Leaves.Any(l => l.Differentiable));
 
@@ -92,10 +130,10 @@ internal sealed class IrType : IEquatable<IrType>
 
     /// <summary>The tangent type (for a differentiable struct): Vector3 for Vector3, T.Tangent for T.</summary>
     public IrType Tangent => Kind == TypeKind.Struct ? _tangent ?? this
-        : Kind == TypeKind.Array && Element.IsStruct ? ArrayOf(Element.Tangent, Rank) : this;
+        : Kind == TypeKind.Array && Element.IsStruct && !IsSpan ? ArrayOf(Element.Tangent, Rank) : this;
 
     /// <summary>An array of structs lowered member by member (their tangents are the struct's Tangent).</summary>
-    public bool IsStructArray => Kind == TypeKind.Array && Element.IsStruct;
+    public bool IsStructArray => Kind == TypeKind.Array && Element.IsStruct && !IsSpan;
     private IrType? _tangent;
 
     /// <summary>

@@ -248,7 +248,7 @@ internal sealed class Lowerer
                     var syntax = first.Operations.FirstOrDefault()?.Syntax ?? first.BranchValue?.Syntax;
                     var stmt = syntax?.AncestorsAndSelf().FirstOrDefault(s => s is TryStatementSyntax or UsingStatementSyntax or LockStatementSyntax or ForEachStatementSyntax or LocalDeclarationStatementSyntax) ?? syntax;
                     if (stmt is ForEachStatementSyntax forEach)
-                        Unsupported(forEach.Expression, "foreach over this collection", "; foreach works over arrays, otherwise index the collection in a for loop.");
+                        Unsupported(forEach.Expression, "foreach over this collection", "; foreach works over arrays and spans, otherwise index the collection in a for loop.");
                     Unsupported(stmt is LocalDeclarationStatementSyntax or UsingStatementSyntax or LockStatementSyntax or TryStatementSyntax ? stmt : syntax,
                         "try/catch/finally, using and lock", "; move resource handling outside the [Differentiable] method.");
                     break;
@@ -571,29 +571,29 @@ internal sealed class Lowerer
                 // foreach over an array: the enumerator becomes an index that starts before the first element.
                 var array = LowerExpression(collection!);
                 if (!array.Type.IsArray || array.Type.Rank != 1)
-                    Unsupported(collection!.Syntax, "foreach over this collection", "; foreach works over one-dimensional arrays, otherwise index the collection in a for loop.");
+                    Unsupported(collection!.Syntax, "foreach over this collection", "; foreach works over one-dimensional arrays and spans, otherwise index the collection in a for loop.");
                 var index = new object();
                 _variableTypes[index] = IrType.Int32;
                 Write(index, _b.Const(IrType.Int32, "(-1)"));
                 _foreach[capture.Id] = (array, index);
                 return;
             }
-            case IFlowCaptureOperation { Value: IArrayElementReferenceOperation element } capture when _assignedCaptures.Contains(capture.Id):
+            case IFlowCaptureOperation capture when _assignedCaptures.Contains(capture.Id) && TryElement(capture.Value, out var collection, out var elementIndices):
             {
                 // An element captured before a branch is assigned (or updated) after it: keep the array and indices,
                 // in variables shared by every block that makes this capture.
-                var array = LowerExpression(element.ArrayReference);
+                var array = LowerExpression(collection);
                 if (!_capturedElements.TryGetValue(capture.Id, out var keys))
                 {
-                    keys = (new object(), array.Type, element.Indices.Select(_ => new object()).ToList());
+                    keys = (new object(), array.Type, elementIndices.Select(_ => new object()).ToList());
                     _capturedElements[capture.Id] = keys;
                     _variableTypes[keys.Array] = array.Type;
                 }
                 Write(keys.Array, array);
                 var indexValues = new List<Value>();
-                for (int k = 0; k < element.Indices.Length; k++)
+                for (int k = 0; k < elementIndices.Count; k++)
                 {
-                    var value = LowerExpression(element.Indices[k]);
+                    var value = LowerExpression(elementIndices[k]);
                     _variableTypes[keys.Indices[k]] = value.Type;
                     Write(keys.Indices[k], value);
                     indexValues.Add(value);
@@ -754,20 +754,26 @@ internal sealed class Lowerer
                 return _b.ArrayLoad(loop.Array, new[] { Read(loop.Index, IrType.Int32) });
             case IInvocationOperation invocation:
                 return LowerInvocation(invocation, valueUsed);
-            case IArrayElementReferenceOperation element:
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation when TryElement(op, out var collection, out var elementIndices):
             {
-                var array = LowerExpression(element.ArrayReference);
-                var indices = element.Indices.Select(i => LowerExpression(i)).ToList();
+                var array = LowerExpression(collection);
+                var indices = elementIndices.Select(i => LowerExpression(i)).ToList();
                 return _b.ArrayLoad(array, indices);
             }
+            case IImplicitIndexerReferenceOperation implicitIndexer when Symbols.IsSpanType(implicitIndexer.Instance.Type, out _):
+                return LowerSpanIndexFromEndOrRange(implicitIndexer);
+            case IObjectCreationOperation creation when Symbols.IsSpanType(creation.Type, out _):
+                return LowerSpanCreation(creation);
+            case { Kind: OperationKind.None } when op.Syntax is StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax:
+                return LowerStackAlloc(op);
             case IArrayCreationOperation creation:
                 return LowerArrayCreation(creation);
             case IIsPatternOperation isPattern:
                 return LowerPattern(LowerExpression(isPattern.Value), isPattern.Pattern);
-            case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } assignment:
+            case ISimpleAssignmentOperation assignment when TryElement(assignment.Target, out var collection, out var elementIndices):
             {
-                var array = LowerExpression(element.ArrayReference);
-                var indices = element.Indices.Select(i => LowerExpression(i)).ToList();
+                var array = LowerExpression(collection);
+                var indices = elementIndices.Select(i => LowerExpression(i)).ToList();
                 var value = Coerce(LowerExpression(assignment.Value), array.Type.Element);
                 _b.ArrayStore(array, indices, value);
                 return value;
@@ -855,6 +861,21 @@ internal sealed class Lowerer
 
     private Value LowerConversion(IConversionOperation conversion)
     {
+        if (Symbols.IsSpanType(conversion.Type, out _) && !conversion.Conversion.IsIdentity &&
+            Symbols.IrTypeOf(conversion.Operand.Type) is { IsArray: true, Rank: 1 })
+        {
+            // An array or a Span<T> seen as a (ReadOnly)Span<T>: a view of all of it (also its shadow, in reverse mode).
+            var source = LowerExpression(conversion.Operand);
+            // A view just made (x.AsSpan(a, n) passed as a ReadOnlySpan) is made once, of the final type.
+            if (source.Definition is { Op: Op.Slice } inner && source.Type.IsSpan)
+                return _b.Emit(Op.Slice, Symbols.IrTypeOf(conversion.Type), inner.Operands.ToList(), source.Name);
+            return _b.Slice(source, Symbols.IrTypeOf(conversion.Type), name: SliceName(source));
+        }
+        if (conversion.OperatorMethod != null && Symbols.IsSpanType(conversion.Type, out _) && !Symbols.IrTypeOf(conversion.Type).IsDifferentiable)
+        {
+            // A string as a ReadOnlySpan<char> (C# before 14): data.
+            return _b.Emit(Op.Convert, Symbols.IrTypeOf(conversion.Type), new List<Value> { LowerExpression(conversion.Operand) });
+        }
         if (conversion.OperatorMethod != null)
             Unsupported(conversion.Syntax, "a user-defined conversion", ".");
         var operand = LowerExpression(conversion.Operand);
@@ -936,6 +957,8 @@ internal sealed class Lowerer
             Unsupported(invocation.Syntax, "a call to a local function", "; make it a [Differentiable] method of the type.");
         if (method.MethodKind == MethodKind.DelegateInvoke)
             Unsupported(invocation.Syntax, "a delegate call", " (differentiable delegate parameters are planned).");
+        if (TryLowerSlice(invocation, out var slice))
+            return slice;
         var callee = _resolver.Resolve(method);
         Value? receiver = null;
         if (invocation.Instance != null && !method.IsStatic)
@@ -1033,8 +1056,8 @@ internal sealed class Lowerer
 
     private Place EvaluatePlace(IOperation target)
     {
-        if (target is IArrayElementReferenceOperation element)
-            return new Place { Target = target, Array = LowerExpression(element.ArrayReference), Indices = element.Indices.Select(i => LowerExpression(i)).ToList() };
+        if (TryElement(target, out var collection, out var indices))
+            return new Place { Target = target, Array = LowerExpression(collection), Indices = indices.Select(i => LowerExpression(i)).ToList() };
         return new Place { Target = target };
     }
 
@@ -1142,7 +1165,9 @@ internal sealed class Lowerer
             case ILocalReferenceOperation local:
                 if (local.Local.RefKind != RefKind.None)
                     Unsupported(target.Syntax, "a ref local", ".");
-                if (value.Name is null && value.Definition != null && value.Definition.Op != Op.Const) value.Name = local.Local.Name;
+                if ((value.Name is null || value.Definition?.Op == Op.Slice && value.Name.EndsWith("_slice", StringComparison.Ordinal)) &&
+                    value.Definition != null && value.Definition.Op != Op.Const)
+                    value.Name = local.Local.Name;
                 Write(local.Local, Coerce(value, Symbols.IrTypeOf(local.Local.Type)));
                 return;
             case IParameterReferenceOperation parameter:
@@ -1236,6 +1261,153 @@ internal sealed class Lowerer
                 return _b.Const(IrType.Bool, "true");
         }
         Unsupported(pattern.Syntax, "this pattern", "; constant, relational, and/or/not, discard and var patterns are supported.");
+        return null!;
+    }
+
+    // ---------------------------------------------------------------- arrays and spans
+
+    /// <summary>An element of an array (<c>a[i, j]</c>) or of a span (<c>s[i]</c>, whose indexer returns a reference to it).</summary>
+    private static bool TryElement(IOperation op, out IOperation collection, out IReadOnlyList<IOperation> indices)
+    {
+        switch (op)
+        {
+            case IArrayElementReferenceOperation element:
+                collection = element.ArrayReference;
+                indices = element.Indices;
+                return true;
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } instance } indexer
+                when Symbols.IsSpanType(instance.Type, out _) && indexer.Arguments[0].Value.Type?.SpecialType == SpecialType.System_Int32:
+                collection = instance;
+                indices = new[] { indexer.Arguments[0].Value };
+                return true;
+            default:
+                collection = null!;
+                indices = null!;
+                return false;
+        }
+    }
+
+    /// <summary>The <c>Length</c> of an array or a span.</summary>
+    private Value LengthOf(Value array)
+    {
+        var length = _b.EmitInstr(Op.Member, IrType.Int32, new List<Value> { array });
+        length.Text = "Length";
+        return length.Result!;
+    }
+
+    /// <summary>
+    /// <c>array.AsSpan(…)</c> and <c>span.Slice(…)</c>: a view of part of the memory, lowered to <see cref="Op.Slice"/> so that
+    /// its shadow is the same part of the shadow. False for other calls.
+    /// </summary>
+    private bool TryLowerSlice(IInvocationOperation invocation, out Value result)
+    {
+        result = null!;
+        var method = invocation.TargetMethod;
+        var resultType = Symbols.IrTypeOf(method.ReturnType);
+        if (!resultType.IsSpan) return false;
+        var args = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
+        IOperation source;
+        List<IOperation> bounds;
+        if (method.Name == "AsSpan" && method.IsStatic && method.ContainingType?.ToDisplayString() == "System.MemoryExtensions" &&
+            method.Parameters.Length >= 1 && method.Parameters[0].Type is IArrayTypeSymbol { Rank: 1 })
+        {
+            source = args[0];
+            bounds = args.Skip(1).ToList();
+        }
+        else if (method.Name == "Slice" && !method.IsStatic && invocation.Instance != null && Symbols.IsSpanType(method.ContainingType, out _))
+        {
+            source = invocation.Instance;
+            bounds = args;
+        }
+        else
+        {
+            return false;
+        }
+        if (bounds.Any(b => b.Type?.SpecialType != SpecialType.System_Int32))
+            Unsupported(invocation.Syntax, "this " + method.Name + " (with an Index or a Range)", "; pass the start (and length) as int.");
+        result = SliceOf(LowerExpression(source), resultType, bounds.Select(b => LowerExpression(b)).ToList());
+        return true;
+    }
+
+    /// <summary>A view of <paramref name="source"/>: all of it, from a start to its end, or a start and a length.</summary>
+    private Value SliceOf(Value source, IrType spanType, List<Value> bounds)
+    {
+        switch (bounds.Count)
+        {
+            case 0:
+                return _b.Slice(source, spanType, name: SliceName(source));
+            case 1:
+                return _b.Slice(source, spanType, bounds[0], _b.Binary(BinaryOp.Sub, LengthOf(source), bounds[0], IrType.Int32), SliceName(source));
+            default:
+                return _b.Slice(source, spanType, bounds[0], bounds[1], SliceName(source));
+        }
+    }
+
+    /// <summary>A name for a view of a named array or span (<c>x_slice</c>, its shadow <c>dx_slice</c>); a local it is assigned to names it instead.</summary>
+    private static string? SliceName(Value source) => source.Name is { } name ? name.TrimStart('@') + "_slice" : null;
+
+    /// <summary><c>new Span&lt;T&gt;(array)</c> and <c>new Span&lt;T&gt;(array, start, length)</c>: a view of the array (<c>new Span&lt;T&gt;()</c> is empty).</summary>
+    private Value LowerSpanCreation(IObjectCreationOperation creation)
+    {
+        var type = Symbols.IrTypeOf(creation.Type);
+        var ctor = creation.Constructor;
+        // new Span<T>(): the empty span.
+        if (creation.Arguments.Length == 0 && creation.Initializer is null)
+            return _b.Const(type, "default(" + type.Name + ")");
+        if (ctor is null || ctor.Parameters.Length is not (1 or 3) || ctor.Parameters[0].Type is not IArrayTypeSymbol ||
+            ctor.Parameters.Skip(1).Any(p => p.Type.SpecialType != SpecialType.System_Int32) || creation.Initializer != null)
+        {
+            Unsupported(creation.Syntax, "this span constructor", "; make the span from an array: array.AsSpan(start, length), or new Span<T>(array, start, length).");
+            return null!;
+        }
+        var args = creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => LowerExpression(a.Value)).ToList();
+        return SliceOf(args[0], type, args.Skip(1).ToList());
+    }
+
+    /// <summary>
+    /// <c>stackalloc T[n]</c> (with or without an initializer): scratch memory of n elements. The derivatives allocate
+    /// it as an array (spans made from it then live as long as the residuals that may hold them); the original method
+    /// keeps its stackalloc.
+    /// </summary>
+    private Value LowerStackAlloc(IOperation op)
+    {
+        var type = Symbols.IrTypeOf(op.Type);
+        var children = op.ChildOperations.ToList();
+        if (!type.IsSpan || children.Count == 0)
+        {
+            Unsupported(op.Syntax, "this stackalloc", "; write stackalloc T[n] into a Span<T>.");
+            return null!;
+        }
+        // The length first, then the initializer's elements.
+        var length = LowerExpression(children[0]);
+        var array = _b.NewArray(IrType.ArrayOf(type.Element), new[] { length }, "scratch");
+        for (int k = 1; k < children.Count; k++)
+            _b.ArrayStore(array, new[] { _b.Const(IrType.Int32, (k - 1).ToString(CultureInfo.InvariantCulture)) }, Coerce(LowerExpression(children[k]), type.Element));
+        return _b.Slice(array, type);
+    }
+
+    /// <summary><c>s[^k]</c> (the element k from the end) and <c>s[a..b]</c> (a slice) of a span.</summary>
+    private Value LowerSpanIndexFromEndOrRange(IImplicitIndexerReferenceOperation indexer)
+    {
+        var span = LowerExpression(indexer.Instance);
+        Value Position(IOperation index)
+        {
+            while (index is IConversionOperation { Operand.Type.SpecialType: SpecialType.System_Int32 } c && c.Type?.Name == "Index") index = c.Operand;
+            if (index.Type?.SpecialType == SpecialType.System_Int32) return LowerExpression(index);
+            if (index is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } hat && hat.Operand.Type?.SpecialType == SpecialType.System_Int32)
+                return _b.Binary(BinaryOp.Sub, LengthOf(span), LowerExpression(hat.Operand), IrType.Int32);
+            Unsupported(index.Syntax, "this index", "; write it as an int, or ^k.");
+            return null!;
+        }
+        if (indexer.Argument is IRangeOperation range)
+        {
+            var start = range.LeftOperand is null ? _b.Const(IrType.Int32, "0") : Position(range.LeftOperand);
+            var end = range.RightOperand is null ? LengthOf(span) : Position(range.RightOperand);
+            return _b.Slice(span, Symbols.IrTypeOf(indexer.Type), start, _b.Binary(BinaryOp.Sub, end, start, IrType.Int32), SliceName(span));
+        }
+        if (indexer.Argument.Type?.Name == "Index")
+            return _b.ArrayLoad(span, new[] { Position(indexer.Argument) });
+        Unsupported(indexer.Syntax, "this indexer", ".");
         return null!;
     }
 

@@ -65,7 +65,7 @@ internal static class MethodProcessor
             var lowered = Check(method, null, diagnostics) ? Lower(method, model.Compilation, null, null, diagnostics, ct, reportWarnings: true) : null;
             if (lowered is null)
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
-            return Emit(method, lowered, diagnostics, instantiation);
+            return Emit(method, lowered, diagnostics, model.Compilation, instantiation);
         }
         catch (OperationCanceledException)
         {
@@ -141,6 +141,7 @@ internal static class MethodProcessor
         if (syntax is MethodDeclarationSyntax { Body: null, ExpressionBody: null }) { Fail("it has no body to differentiate"); return false; }
         if (syntax.DescendantNodes().Any(n => n is YieldStatementSyntax)) { Fail("an iterator cannot be differentiated"); return false; }
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
+        if (Symbols.IrTypeOf(method.ReturnType).IsSpan) { Fail("it returns a span (a view that cannot travel in a (Value, Tangent) tuple): write the result into a Span parameter, or return an array"); return false; }
         if (Symbols.IrTypeOf(method.ReturnType).IsStructArray) { Fail("its result is an array of structs (not yet): return a struct holding arrays, or write into an array parameter"); return false; }
         if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
@@ -162,7 +163,17 @@ internal static class MethodProcessor
         foreach (var p in method.Parameters)
             if (p.RefKind is RefKind.Ref or RefKind.Out && Symbols.IrTypeOf(p.Type).IsArray)
             {
-                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "an array passed by ref or out", "; pass the array by value (its elements can still be written) and return a new array if it must be replaced."));
+                bool span = Symbols.IrTypeOf(p.Type).IsSpan;
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), span ? "a span passed by ref or out" : "an array passed by ref or out",
+                    span ? "; pass the span by value (the elements of a Span<T> can still be written)." : "; pass the array by value (its elements can still be written) and return a new array if it must be replaced."));
+                return false;
+            }
+        foreach (var p in method.Parameters)
+            if (!Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute) && Symbols.IrTypeOf(p.Type) is { IsSpan: true } span && !span.IsDifferentiable &&
+                span.Element.IsDifferentiable)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, p.Locations.FirstOrDefault(), "a span of " + span.Element.Name.Replace("global::", "") + " as a differentiation input",
+                    " (not yet: spans of double and float are supported): mark it [NoDerivative] if it is data, or pass an array."));
                 return false;
             }
         return true;
@@ -174,7 +185,7 @@ internal static class MethodProcessor
             ? method.AssociatedSymbol.Locations.FirstOrDefault() : method.Locations.FirstOrDefault();
 
     /// <summary>The struct at the bottom of an array type (Vector3 for Vector3[][]), or null.</summary>
-    private static IrType? ElementStruct(IrType type) => !type.IsArray ? null : type.Element.IsStruct ? type.Element : ElementStruct(type.Element);
+    private static IrType? ElementStruct(IrType type) => !type.IsArray || type.IsSpan ? null : type.Element.IsStruct ? type.Element : ElementStruct(type.Element);
 
     private static IEnumerable<string> Modifiers(this IMethodSymbol m) =>
         m.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().SelectMany(d => d.Modifiers.Select(t => t.Text));
@@ -294,6 +305,16 @@ internal static class MethodProcessor
             // The note points at the [Differentiable] that asked for the derivative.
             var asked = Symbols.GetAttribute(method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null ? method.AssociatedSymbol : method, Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name).WithAlso(asked));
+        }
+        // A call without a derivative that is given a Span<T> of reals may write into it: what it writes would carry no derivative.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
+            var callInputs = i.AllInputs().ToList();
+            bool anyVaried = callInputs.Any(v => v.Type.IsDifferentiable && activity.IsVaried(v));
+            if (!callInputs.Any(v => v.Type is { IsSpan: true, IsReadOnlySpan: false, IsDifferentiable: true } && (activity.IsActive(v) || anyVaried))) continue;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source, "'" + i.Callee.DisplayName + "' on a span that carries derivatives",
+                ": it has no derivative, so what it writes into the span would lose its derivative; write the loop in the [Differentiable] method, or mark the callee [Differentiable]."));
         }
         if (diagnostics.Count > before) return null;
         if (reportWarnings)
@@ -417,7 +438,7 @@ internal static class MethodProcessor
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
-    private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics, string instantiation = "")
+    private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics, Compilation compilation, string instantiation = "")
     {
         string stem = Symbols.DerivativeStem(method);
         var f = lowered.Function;
@@ -441,6 +462,17 @@ internal static class MethodProcessor
             ? $"Reverse mode of {display} in one pass: its value and its gradient with respect to ({wrtNames})."
             : $"Reverse mode of {display} in one pass: its value and the vector-Jacobian product of a cotangent of the result with respect to ({wrtNames}).";
 
+        // Derivatives that hold spans: the residuals are a ref struct, which no closure, tape or registry can hold.
+        bool refLike = Symbols.HasRefLikeResiduals(method, compilation);
+        var limits = split.Limits.Concat(fused?.Limits ?? new List<TransformLimit>()).ToList();
+        foreach (var limit in limits.GroupBy(l => (l.Source.FilePath, l.Source.Start, l.Source.Length, l.What)).Select(g => g.First()))
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, limit.Source, limit.What, limit.Hint));
+        if (limits.Count == 0 && !refLike && split.Fields.FirstOrDefault(field => field.RefLike) is { } spanField)
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, Where(method), method.ToDisplayString(),
+                "the residual '" + spanField.Name + "' is a span, but the residuals were not made a ref struct"));
+        if (diagnostics.Any(d => d.IsError))
+            return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+
         var w = new SourceWriter();
         w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
         TypeDeclarations.Open(w, method.ContainingType);
@@ -459,9 +491,9 @@ internal static class MethodProcessor
 
         CSharpEmitter.Emit(jvp, w);
         w.Line();
-        w.Line($"/// <summary>What the pullback of {display} reads: values its primal computed.</summary>");
+        w.Line($"/// <summary>What the pullback of {display} reads: values its primal computed{(refLike ? ", spans among them (so it is a ref struct)" : "")}.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open(splitAccess + " struct " + residualType);
+        w.Open(splitAccess + (refLike ? " ref struct " : " struct ") + residualType);
         foreach (var field in split.Fields)
             w.Line("public " + field.Type + " " + Symbols.Identifier(field.Name) + ";");
         w.Close();
@@ -491,7 +523,7 @@ internal static class MethodProcessor
             w.Line($"return (nablaJvp.Value, ({p0.Type.Name})nablaJvp.Tangent);");
             w.Close();
             w.Line();
-            WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+            if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
             WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
         else if (fused != null && scalarResult && !split.UsesTapes && f.Parameters.All(p => p.Variable is null) &&
@@ -504,13 +536,13 @@ internal static class MethodProcessor
             w.Line($"return (nablaValue, {stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)}));");
             w.Close();
             w.Line();
-            WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+            if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
         }
         else if (fused != null)
         {
             CSharpEmitter.Emit(fused.Primal, w);
             w.Line();
-            if (!byRef) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+            if (!byRef && !refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
             if (!byRef && scalarResult) WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
 
@@ -530,7 +562,7 @@ internal static class MethodProcessor
 
         RegistrationInfo? registration = null;
         // The runtime operators take and return tangents typed like the inputs: no registration for struct inputs or results.
-        if (!voidResult && instantiation.Length == 0 && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
+        if (!voidResult && !refLike && instantiation.Length == 0 && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
             !f.ReturnType.IsStruct && f.Parameters.All(p => p.Type.Tangent.Equals(p.Type)) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
@@ -620,9 +652,9 @@ internal static class MethodProcessor
         if (lowered.Wrt.Any(k => !f.Parameters[k].Type.IsArray)) return;
         string ret = f.ReturnType.Name;
         string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name)
-            .Concat(lowered.Wrt.Select(k => f.Parameters[k].Type.Tangent.Name + " gradient_" + f.Parameters[k].Name.TrimStart('@'))));
+            .Concat(lowered.Wrt.Select(k => f.Parameters[k].Type.Shadow.Name + " gradient_" + f.Parameters[k].Name.TrimStart('@'))));
         string args = string.Join(", ", f.Parameters.Select(p => p.Name).Concat(lowered.Wrt.Select(k => "gradient_" + f.Parameters[k].Name.TrimStart('@'))));
-        w.Line($"/// <summary>Reverse mode of {display}: returns its value and writes its gradient into the given arrays (same shapes as the inputs), allocating nothing in steady state.</summary>");
+        w.Line($"/// <summary>Reverse mode of {display}: returns its value and writes its gradient into the given {(lowered.Wrt.Any(k => f.Parameters[k].Type.IsSpan) ? "buffers" : "arrays")} (same shapes as the inputs), allocating nothing in steady state.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Open($"{access}{(Symbols.DerivativesAreStatic(method) ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
         foreach (int k in lowered.Wrt)

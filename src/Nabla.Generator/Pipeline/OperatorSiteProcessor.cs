@@ -49,7 +49,10 @@ internal static class OperatorSiteProcessor
     {
         var inv = (InvocationExpressionSyntax)ctx.Node;
         var model = ctx.SemanticModel;
-        if (model.GetSymbolInfo(inv, ct).Symbol is not IMethodSymbol op ||
+        var info = model.GetSymbolInfo(inv, ct);
+        if (info.Symbol is null && CapturedSpan(inv, info, model, ct) is { } captured)
+            return captured;
+        if (info.Symbol is not IMethodSymbol op ||
             op.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck") ||
             op.ContainingType.Name == "GradCheck" && inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax)
             return Empty;
@@ -149,6 +152,8 @@ internal static class OperatorSiteProcessor
         var wrtText = attr is null ? null : Symbols.NamedString(attr, "Wrt");
         if (Symbols.ParseWrt(target, wrtText, out var unknown).Count != target.Parameters.Length || unknown != null)
             return Empty;
+        if (NeedsPullbackClosure(op) && Symbols.HasRefLikeResiduals(target, model.Compilation))
+            return Fail(op.Name, fArg, SpanPullbackWhy(target.Name, op.Name));
         var location = model.GetInterceptableLocation(inv, ct);
         if (location is null) return Empty;
         string host = target.ContainingType.ToDisplayString(Symbols.TypeFormat);
@@ -177,6 +182,39 @@ internal static class OperatorSiteProcessor
         files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
+
+    /// <summary>
+    /// A lambda that captures a span does not bind (C# forbids the capture, CS8175): NABLA0013 says why Nabla cannot
+    /// differentiate it either, at the captured variable. Null for any other call that does not bind.
+    /// </summary>
+    private static EquatableArray<GeneratedFile>? CapturedSpan(InvocationExpressionSyntax inv, SymbolInfo info, SemanticModel model, CancellationToken ct)
+    {
+        if (info.CandidateSymbols.IsEmpty || info.CandidateSymbols.Any(c => c.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck")) ||
+            inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax lambda ||
+            model.GetOperation(lambda, ct) is not IAnonymousFunctionOperation lambdaOp)
+            return null;
+        foreach (var o in lambdaOp.Body.DescendantsAndSelf())
+        {
+            var (symbol, type) = o switch
+            {
+                ILocalReferenceOperation l when !Declared(l.Local, lambda) => ((ISymbol)l.Local, l.Local.Type),
+                IParameterReferenceOperation p when !Declared(p.Parameter, lambda) => (p.Parameter, p.Parameter.Type),
+                _ => (null, null),
+            };
+            if (symbol != null && type!.IsRefLikeType)
+                return Fail(info.CandidateSymbols[0].Name, o.Syntax,
+                    $"it captures '{symbol.Name}', a {type.ToDisplayString()}, and C# does not let a lambda capture a span: pass an array instead, or copy the span's elements into an array");
+        }
+        return null;
+    }
+
+    /// <summary>Operators whose generated body needs F_ValueWithPullback (a closure over the residuals).</summary>
+    private static bool NeedsPullbackClosure(IMethodSymbol op) =>
+        op.Name is "ValueWithPullback" or "Vjp" or "JacobianReverse" || op.ContainingType.Name == "GradCheck";
+
+    private static string SpanPullbackWhy(string who, string op) =>
+        $"{who} uses spans, so its reverse mode keeps them in residuals that are a ref struct, which no pullback closure can hold " +
+        $"(Autodiff.{op} needs one): use Autodiff.Gradient or ValueWithGradient, or call the generated _Primal and _Pullback members";
 
     // ---------------------------------------------------------------------------------------------
     // Lambdas
@@ -217,6 +255,8 @@ internal static class OperatorSiteProcessor
         {
             if (p.RefKind != RefKind.None)
                 return Fail(op.Name, lambda, $"its parameter '{p.Name}' is passed by reference; differential operators take inputs by value");
+            if (p.Type.IsRefLikeType)
+                return Fail(op.Name, lambda, $"its parameter '{p.Name}' is a {p.Type.ToDisplayString()}, which no delegate of the operators can take: take an array (it converts to a span where the code needs one)");
             if (!Symbols.IsDifferentiableType(p.Type))
                 return Fail(op.Name, lambda, $"its parameter '{p.Name}' has type '{p.Type.ToDisplayString()}', which has no derivative; capture data in the lambda instead of passing it as an input");
         }
@@ -241,6 +281,10 @@ internal static class OperatorSiteProcessor
                     else if (self.IsImplicit)
                         edits.Add(new Edit(self.Syntax.SpanStart, 0, ThisParameter + "."));
                     break;
+                case ILocalReferenceOperation local when !Declared(local.Local, lambda) && local.Local.Type.IsRefLikeType:
+                    return Fail(op.Name, local.Syntax, $"it captures '{local.Local.Name}', a {local.Local.Type.ToDisplayString()}, and C# does not let a lambda capture a span: pass an array instead, or copy the span's elements into an array");
+                case IParameterReferenceOperation parameter when !Declared(parameter.Parameter, lambda) && parameter.Parameter.Type.IsRefLikeType:
+                    return Fail(op.Name, parameter.Syntax, $"it captures '{parameter.Parameter.Name}', a {parameter.Parameter.Type.ToDisplayString()}, and C# does not let a lambda capture a span: pass an array instead, or copy the span's elements into an array");
                 case ILocalReferenceOperation local when !Declared(local.Local, lambda):
                     if (IsWritten(local))
                         return Fail(op.Name, local.Syntax, $"it assigns the captured variable '{local.Local.Name}'; a differentiated lambda may read captured variables but not write them");
@@ -358,6 +402,8 @@ internal static class OperatorSiteProcessor
         var declaration = tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == name);
         if (synthesizedModel.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol method) return Empty;
 
+        if (NeedsPullbackClosure(op) && Symbols.HasRefLikeResiduals(method, compilation))
+            return Fail(op.Name, lambda, SpanPullbackWhy("it", op.Name));
         var derivatives = MethodProcessor.Process(method, synthesizedModel, ct);
         // The synthesized method's name means nothing to the user: messages name "the lambda".
         var remapped = derivatives.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, body.SpanStart, bodyStartInText, bodyText.Length, edits) : d)

@@ -41,6 +41,7 @@ internal static class SecondOrder
         if (!f.ReturnType.IsReal) { why = "its result is not a real scalar"; return null; }
         var wrtTypes = wrt.Select(k => f.Parameters[k].Type).ToList();
         if (wrt.Any(k => f.Parameters[k].Value is null)) { why = "its inputs are passed by reference"; return null; }
+        if (f.Parameters.Any(p => p.Type.IsSpan)) { why = "it takes a span (not yet): take an array"; return null; }
         bool arrayInput = wrt.Count == 1 && wrtTypes[0].IsArray && wrtTypes[0].Rank == 1 && wrtTypes[0].Element.IsReal;
         bool scalarInputs = wrtTypes.All(t => t.IsReal) && wrtTypes.Distinct().Count() == 1;
         // A differentiable struct of real members (no arrays, not a class): the Hessian is over its tangent's flat view.

@@ -66,6 +66,7 @@ internal static class Symbols
     {
         ITypeParameterSymbol p => s_substitution!.ContainsKey(p),
         IArrayTypeSymbol a => MentionsSubstituted(a.ElementType),
+        INamedTypeSymbol span when IsSpanType(span, out _) => MentionsSubstituted(span.TypeArguments[0]),
         INamedTypeSymbol { IsTupleType: true } tuple => tuple.TupleElements.Any(e => MentionsSubstituted(e.Type)),
         _ => false,
     };
@@ -99,6 +100,8 @@ internal static class Symbols
         }
         if (t is IArrayTypeSymbol array)
             return IR.IrType.ArrayOf(IrTypeOf(array.ElementType), array.Rank);
+        if (IsSpanType(t, out bool readOnly))
+            return IR.IrType.SpanOf(IrTypeOf(((INamedTypeSymbol)t).TypeArguments[0]), readOnly);
         if (t is INamedTypeSymbol { IsTupleType: true } tuple)
         {
             var elements = tuple.TupleElements.Select(e => IrTypeOf(e.Type)).ToList();
@@ -126,6 +129,97 @@ internal static class Symbols
         if (t is INamedTypeSymbol named && StructTypeOf(named) is { } structType)
             return structType;
         return new IrType(TypeName(t), TypeKind.Other);
+    }
+
+    /// <summary><c>System.Span&lt;T&gt;</c> or <c>System.ReadOnlySpan&lt;T&gt;</c> (<paramref name="readOnly"/> for the latter).</summary>
+    public static bool IsSpanType(ITypeSymbol? t, out bool readOnly)
+    {
+        readOnly = false;
+        if (t is not INamedTypeSymbol { IsRefLikeType: true, TypeArguments.Length: 1 } named) return false;
+        switch (named.OriginalDefinition.ToDisplayString())
+        {
+            case "System.Span<T>":
+                return true;
+            case "System.ReadOnlySpan<T>":
+                readOnly = true;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A span of double or float (or of a generic-math T): a span that carries derivatives.</summary>
+    private static bool IsRealSpan(ITypeSymbol? t) =>
+        IsSpanType(t, out _) && ((INamedTypeSymbol)t!).TypeArguments[0] is { SpecialType: SpecialType.System_Double or SpecialType.System_Single } or ITypeParameterSymbol;
+
+    private sealed class FlagBox
+    {
+        public FlagBox(bool value) => Value = value;
+        public bool Value { get; }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, FlagBox> s_refLikeResiduals = new();
+    [System.ThreadStatic] private static HashSet<IMethodSymbol>? s_refLikeInProgress;
+    [System.ThreadStatic] private static bool s_refLikeCycle;
+
+    /// <summary>
+    /// Whether the residuals of <paramref name="method"/>'s reverse mode are a <c>ref struct</c> (and so cannot be captured
+    /// by a closure, put on a tape, boxed or registered): it takes a span (or another ref struct), or its body makes or
+    /// passes spans of reals, or it calls a [Differentiable] method whose residuals are. The method's own pass and its
+    /// callers compute it the same way; for a method in another assembly, its residual type's metadata says.
+    /// </summary>
+    public static bool HasRefLikeResiduals(IMethodSymbol method, Compilation compilation)
+    {
+        method = method.OriginalDefinition;
+        if (s_refLikeResiduals.TryGetValue(method, out var known)) return known.Value;
+        s_refLikeInProgress ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (!s_refLikeInProgress.Add(method))
+        {
+            // A cycle of calls: the answer comes from the rest of the cycle.
+            s_refLikeCycle = true;
+            return false;
+        }
+        bool outermost = s_refLikeInProgress.Count == 1;
+        if (outermost) s_refLikeCycle = false;
+        bool result;
+        try { result = ComputeRefLikeResiduals(method, compilation); }
+        finally { s_refLikeInProgress.Remove(method); }
+        // An answer that leaned on a method still being computed is only final for the method that started it.
+        if (!s_refLikeCycle || outermost) s_refLikeResiduals.GetValue(method, _ => new FlagBox(result));
+        return result;
+    }
+
+    private static bool ComputeRefLikeResiduals(IMethodSymbol method, Compilation compilation)
+    {
+        if (method.Parameters.Any(p => p.Type.IsRefLikeType)) return true;
+        if (method.DeclaringSyntaxReferences.IsEmpty)
+        {
+            // In another assembly: its generated residual type says.
+            string stem = DerivativeStem(method) + "_Residuals";
+            return method.ContainingType.GetTypeMembers().Any(t => t.IsRefLikeType && (t.Name == stem || t.Name.StartsWith(stem + "_", System.StringComparison.Ordinal)));
+        }
+        var rules = Rules.RuleIndex.For(compilation);
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax();
+            if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree)) continue;
+            var model = compilation.GetSemanticModel(syntax.SyntaxTree);
+            foreach (var node in syntax.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax>())
+            {
+                var info = model.GetTypeInfo(node);
+                if (IsRealSpan(info.Type) || IsRealSpan(info.ConvertedType)) return true;
+                var target = model.GetSymbolInfo(node).Symbol switch
+                {
+                    IMethodSymbol m => m,
+                    IPropertySymbol { GetMethod: { } getter } => getter,
+                    _ => null,
+                };
+                if (target != null && !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method) && IsDifferentiable(target) &&
+                    rules.Find(target) is null && HasRefLikeResiduals(target, compilation))
+                    return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>A member that holds part of a struct's value: an instance field or an auto-property.</summary>
@@ -328,7 +422,7 @@ internal static class Symbols
         var ir = IrTypeOf(t);
         return ir.IsReal || (ir.IsArray && ir.Scalar != null) || (ir.IsStruct && ir.IsDifferentiable) ||
                // One-dimensional arrays of structs lowered member by member, without array members of their own.
-               (ir.IsArray && ir.Rank == 1 && ir.Element is { IsStruct: true, IsReference: false, HasArrayLeaves: false, IsDifferentiable: true });
+               (ir.IsArray && !ir.IsSpan && ir.Rank == 1 && ir.Element is { IsStruct: true, IsReference: false, HasArrayLeaves: false, IsDifferentiable: true });
     }
 
     /// <summary>

@@ -224,7 +224,8 @@ internal sealed class CalleeResolver
             wrt = Symbols.WithSelf(method, wrt);
             // A generic-math method's derivatives are overloads per instantiation; only the residual types are named apart.
             return new CalleeDerivative(prefix + stem + "_Primal", owner + "." + stem + "_Pullback", prefix + stem + "_Jvp",
-                null, owner + "." + stem + "_Residuals" + Symbols.InstantiationSuffix(method), wrt);
+                null, owner + "." + stem + "_Residuals" + Symbols.InstantiationSuffix(method), wrt,
+                RefLikeResiduals: Symbols.HasRefLikeResiduals(method, _compilation));
         }
         return null;
     }

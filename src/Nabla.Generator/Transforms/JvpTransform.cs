@@ -70,6 +70,16 @@ internal sealed class JvpTransform : Cloner
         foreach (var p in Source.Parameters.Where(p => p.RefKind == RefKindIr.Out && p.Type.IsReal))
             _tangentVar[p.Variable!] = Target.AddRefParameter(TangentName(p.Name), p.Type, RefKindIr.Out);
         CreateBlocks();
+        // An array or span parameter that is not an input but holds differentiated values (a [NoDerivative] workspace):
+        // the tangents of what is written into it, in an array of its own that starts at zero.
+        var entry = new IrBuilder(Target, BlockMap[Source.Entry]);
+        foreach (var p in Source.Parameters)
+            if (p.Value != null && p.Type.IsArray && !_tangent.ContainsKey(p.Value) && _activity.IsActive(p.Value))
+            {
+                entry.Source = new SourceInfo("the tangent of what is written into " + p.Name + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                _tangent[p.Value] = Tangent(p.Value, entry);
+                _tangent[p.Value].Name = TangentName(p.Name);
+            }
         // Tangent block parameters for active phis.
         foreach (var b in Source.Blocks)
             foreach (var p in b.Params)
@@ -125,7 +135,7 @@ internal sealed class JvpTransform : Cloner
     private Value Tangent(Value primal, IrBuilder b) =>
         _tangent.TryGetValue(primal, out var t) ? t
         : primal.Type.IsStructArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, M(primal))!
-        : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, M(primal))!
+        : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type.OwnedTangent, M(primal))!
         : b.Zero(primal.Type.Tangent);
 
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
@@ -249,6 +259,12 @@ internal sealed class JvpTransform : Cloner
             case Op.NewArray:
                 CloneInstr(i, b);
                 _tangent[r] = b.NewArray(r.Type.Tangent, i.Operands.Select(M), TangentName(r.Name));
+                return;
+            case Op.Slice:
+                // A view of part of an array or span: its tangent is the same part of the tangent.
+                CloneInstr(i, b);
+                _tangent[r] = b.Slice(Tangent(i.Operands[0], b), r.Type.Tangent, i.Operands.Count == 3 ? M(i.Operands[1]) : null,
+                    i.Operands.Count == 3 ? M(i.Operands[2]) : null, TangentName(r.Name));
                 return;
             case Op.ArrayLoad:
             {

@@ -12,16 +12,20 @@ using Nabla.Generator.IR;
 namespace Nabla.Generator.Transforms;
 
 /// <summary>A field of the residual struct of a split VJP.</summary>
-internal sealed record ResidualField(string Name, string Type);
+internal sealed record ResidualField(string Name, string Type, bool RefLike = false);
+
+/// <summary>Something the transform cannot express in C#: reported as NABLA0002 at <paramref name="Source"/>.</summary>
+internal sealed record TransformLimit(SourceInfo Source, string What, string Hint);
 
 internal sealed class VjpResult
 {
-    public VjpResult(IrFunction primal, IrFunction? pullback, List<ResidualField> fields, bool usesTapes)
+    public VjpResult(IrFunction primal, IrFunction? pullback, List<ResidualField> fields, bool usesTapes, List<TransformLimit> limits)
     {
         Primal = primal;
         Pullback = pullback;
         Fields = fields;
         UsesTapes = usesTapes;
+        Limits = limits;
     }
 
     /// <summary>Split: the augmented primal. Fused: the whole derivative function.</summary>
@@ -30,6 +34,8 @@ internal sealed class VjpResult
     public List<ResidualField> Fields { get; }
     /// <summary>True when loops made the transform record values on tapes (split pullbacks then consume them).</summary>
     public bool UsesTapes { get; }
+    /// <summary>What could not be expressed (a span that would have to go on a tape): the result must not be emitted.</summary>
+    public List<TransformLimit> Limits { get; }
 }
 
 /// <summary>What a fused VJP takes and returns.</summary>
@@ -192,7 +198,7 @@ internal sealed class VjpTransform : Cloner
         });
         t.InsertResidualStores();
         t.InsertTapes();
-        return new VjpResult(primal, pullback, t._fields, t._tapes.Count > 0);
+        return new VjpResult(primal, pullback, t._fields, t._tapes.Count > 0, t._limits);
     }
 
     /// <summary>The fused form: one function computing value and gradient (or a VJP), residuals in locals.</summary>
@@ -242,12 +248,12 @@ internal sealed class VjpTransform : Cloner
             return Terminator.Return(b.MakeTuple(new List<Value> { returned!, gradient }, returnType));
         });
         t.InsertTapes();
-        return new VjpResult(f, null, t._fields, t._tapes.Count > 0);
+        return new VjpResult(f, null, t._fields, t._tapes.Count > 0, t._limits);
     }
 
     public static IrType GradientType(IrFunction source, IReadOnlyList<int> wrt)
     {
-        var types = wrt.Select(k => source.Parameters[k].Type.Tangent).ToList();
+        var types = wrt.Select(k => source.Parameters[k].Type.OwnedTangent).ToList();
         return types.Count == 1 ? types[0] : IrType.Tuple(types);
     }
 
@@ -257,7 +263,7 @@ internal sealed class VjpTransform : Cloner
 
     private Value ZerosLike(IrBuilder b, Value primal) => primal.Type.IsStructArray
         ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, primal)!
-        : b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type, primal)!;
+        : b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type.OwnedTangent, primal)!;
 
     private void BuildPrimal(string? residualType, bool allocateShadows)
     {
@@ -282,7 +288,8 @@ internal sealed class VjpTransform : Cloner
                 // The gradient of an array input: a zero array of its shape (shared when two inputs are one array).
                 entryBuilder.Source = new SourceInfo("the gradient of " + p.Name + " starts at zero", "", 0, 0, 0, 0, 0, 0);
                 int alias = VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).LastOrDefault(j => types[j].Equals(p.Type));
-                bool hasAlias = !p.Type.IsStructArray && VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
+                // (Spans cannot be told apart by reference: each gets its own gradient.)
+                bool hasAlias = !p.Type.IsStructArray && !p.Type.IsSpan && VjpConvention.ArrayWrt(types, _wrt).TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
                 _shadow[p.Value!] = hasAlias
                     ? entryBuilder.CallHelper("global::Nabla.CompilerServices.Shadow.ShareIfSame", p.Type, M(p.Value!), M(Source.Parameters[alias].Value!), _shadow[Source.Parameters[alias].Value!])!
                     : ZerosLike(entryBuilder, M(p.Value!));
@@ -290,7 +297,7 @@ internal sealed class VjpTransform : Cloner
             }
             else
             {
-                _shadow[p.Value!] = Target.AddParameter("d" + p.Name, p.Type.Tangent);
+                _shadow[p.Value!] = Target.AddParameter("d" + p.Name, p.Type.Shadow);
             }
         }
         if (Source.ReturnType.IsArray && residualType != null)
@@ -312,7 +319,7 @@ internal sealed class VjpTransform : Cloner
             {
                 _definedIn[M(p)] = b;
                 if (!IsActiveArray(p)) continue;
-                var shadow = Target.NewValue(p.Type.Tangent, "d" + p.Name);
+                var shadow = Target.NewValue(p.Type.Shadow, "d" + p.Name);
                 shadow.ParameterOf = BlockMap[b];
                 BlockMap[b].Params.Add(shadow);
                 _shadow[p] = shadow;
@@ -324,6 +331,15 @@ internal sealed class VjpTransform : Cloner
             entryBuilder.Source = new SourceInfo("every residual starts as default", "", 0, 0, 0, 0, 0, 0);
             entryBuilder.Store(_residualsParam, entryBuilder.Const(_residualsParam.Type, "default"));
         }
+        // An array or span parameter that is not an input but holds differentiated values (a [NoDerivative] workspace
+        // the method writes, then reads): its values carry derivatives, through a shadow of its own that starts at zero.
+        foreach (var p in Source.Parameters)
+            if (p.Value != null && p.Type.IsArray && !_shadow.ContainsKey(p.Value) && _activity.IsActive(p.Value))
+            {
+                entryBuilder.Source = new SourceInfo("the adjoint of what is written into " + p.Name + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                _shadow[p.Value] = ZerosLike(entryBuilder, M(p.Value));
+                _shadow[p.Value].Name = "d" + p.Name;
+            }
         // A class's members are read wherever the code reads them: one shadow per array member, made at the entry.
         foreach (var p in classesWithArrays)
             foreach (var leaf in p.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))
@@ -386,7 +402,7 @@ internal sealed class VjpTransform : Cloner
             (_activity.IsActive(i.Result) || i.AllInputs().Any(IsActiveArray) || i.Arguments!.Any(a => a.Variable != null && _activity.IsActive(a.Variable))))
         {
             // y = f(x) becomes y = f_Primal(x, shadows, out residuals of f): the pullback calls f_Pullback.
-            var slot = NewResidualSlot(block, new IrType(d.ResidualType, TypeKind.Other), "r" + (i.Result?.Name ?? "call"), builder);
+            var slot = NewResidualSlot(block, d.ResidualIrType, "r" + (i.Result?.Name ?? "call"), builder, i);
             var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
             foreach (int k in d.Wrt)
             {
@@ -432,6 +448,11 @@ internal sealed class VjpTransform : Cloner
                     if (_leafShadows.TryGetValue((i.Operands[0], leaf.Path), out var inherited))
                         _leafShadows[(i.Result, leaf.Path)] = inherited;
                 break;
+            case Op.Slice when IsActiveArray(i.Result!):
+                // A view of part of an array or span: its shadow is the same part of the shadow.
+                _shadow[i.Result!] = builder.Slice(ShadowOf(i.Operands[0], builder), i.Result!.Type.Shadow,
+                    i.Operands.Count == 3 ? M(i.Operands[1]) : null, i.Operands.Count == 3 ? M(i.Operands[2]) : null, "d" + (i.Result.Name ?? "span"));
+                break;
             case Op.NewArray when IsActiveArray(i.Result!):
                 _shadow[i.Result!] = builder.NewArray(i.Result!.Type.Tangent, i.Operands.Select(M), "d" + i.Result.Name);
                 break;
@@ -471,12 +492,15 @@ internal sealed class VjpTransform : Cloner
     }
 
     /// <summary>A place for a callee's residuals: a field of ours when split, a local when fused.</summary>
-    private Var NewResidualSlot(Block block, IrType type, string hint, IrBuilder builder)
+    private Var NewResidualSlot(Block block, IrType type, string hint, IrBuilder builder, Instr call)
     {
         if (!_split || _inLoop.Contains(block)) return Target.NewLocal(hint, type);
         string name = UniqueField(hint);
         if (_ownResidualType != null && type.Name.EndsWith("." + _ownResidualType, System.StringComparison.Ordinal))
         {
+            if (type.IsRefLike)
+                _limits.Add(new TransformLimit(call.Source, "a recursive call in a method whose derivatives hold spans",
+                    " (its residuals, a ref struct, cannot hold its own): write the recursion as a loop, or pass arrays instead of spans."));
             // A recursive call: its residuals are the same struct as ours, so they live in a box.
             var boxType = new IrType("global::Nabla.CompilerServices.Box<" + type.Name + ">", TypeKind.Other);
             _fields.Add(new ResidualField(name, boxType.Name));
@@ -486,7 +510,7 @@ internal sealed class VjpTransform : Cloner
             builder.Store(new Var(_residualsName + "." + name, boxType, VarKind.Field), box);
             return new Var(_residualsName + "." + name + ".Value", type, VarKind.Field);
         }
-        _fields.Add(new ResidualField(name, type.Name));
+        _fields.Add(new ResidualField(name, type.Name, type.IsRefLike));
         return new Var(_residualsName + "." + name, type, VarKind.Field);
     }
 
@@ -543,6 +567,18 @@ internal sealed class VjpTransform : Cloner
                 _popped[mapped] = again.Result!;
                 return again.Result!;
             }
+            if (mapped.Type.IsRefLike)
+            {
+                // A span (or residuals holding one) cannot go on a tape: only views the pullback can make again are supported.
+                _limits.Add(mapped.Type.IsSpan
+                    ? new TransformLimit(b.Source, "a span that changes from one iteration of a loop to the next",
+                        " (reverse mode would have to record it per iteration, and a span cannot be recorded): slice the span you loop over with an index, or use an array.")
+                    : new TransformLimit(b.Source, "this call inside a loop",
+                        " (the callee's derivatives hold spans, so its residuals, a ref struct, cannot be recorded per iteration): Nabla inlines small [Differentiable] callees, so make the callee smaller, or move the loop into it."));
+                var placeholder = b.Const(mapped.Type, "default");
+                _popped[mapped] = placeholder;
+                return placeholder;
+            }
             if (!_pushes.TryGetValue(_adjointOf!, out var list)) _pushes[_adjointOf!] = list = new List<Value>();
             list.Add(mapped);
             var tape = TapeFor(mapped.Type);
@@ -560,7 +596,7 @@ internal sealed class VjpTransform : Cloner
         if (!_residualFields.TryGetValue(mapped, out var field))
         {
             string name = UniqueField(mapped.Name ?? "t" + mapped.Id);
-            _fields.Add(new ResidualField(name, mapped.Type.Name));
+            _fields.Add(new ResidualField(name, mapped.Type.Name, mapped.Type.IsRefLike));
             field = new Var(_residualsName + "." + Symbols.Identifier(name), mapped.Type, VarKind.Field);
             _residualFields[mapped] = field;
         }
@@ -666,8 +702,12 @@ internal sealed class VjpTransform : Cloner
             case Op.Convert when mapped.Type.Kind == TypeKind.Integer && def.Operands[0].Type.Kind == TypeKind.Integer:
                 return true;
             case Op.Member when def.Text == "Length" && def.Operands.Count == 1 && def.Operands[0].Type.IsArray:
-                return true;
-            case Op.ArrayLoad when !_split && !mapped.Type.IsArray:
+                // A span's length: only when the span itself is at hand (it cannot come off a tape).
+                return Obtainable(def.Operands[0]);
+            case Op.Slice:
+                // A view is made again from its array or span and its bounds.
+                return Obtainable(def.Operands[0]);
+            case Op.ArrayLoad when !_split && !mapped.Type.IsArray && Obtainable(def.Operands[0]):
             {
                 // Only in the fused form, where no caller can change the array between the primal and the
                 // pullback, and only when nothing can write the array after the load.
@@ -683,6 +723,23 @@ internal sealed class VjpTransform : Cloner
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether the pullback can have <paramref name="mapped"/> without taking it off a tape: any value that is not a
+    /// ref struct; a span defined outside the loop being undone (a region value or a residual), or a view of one.
+    /// </summary>
+    private bool Obtainable(Value mapped)
+    {
+        if (!mapped.Type.IsRefLike) return true;
+        if (mapped.Definition is { Op: Op.Const }) return true;
+        var loop = _adjointOf is null ? null : Innermost(_adjointOf);
+        if (loop is null) return true;
+        var home = _definedIn.TryGetValue(mapped, out var h) ? h : null;
+        if ((home is null || !loop.Blocks.Contains(home)) && (home is null || !RedefinedWhereLoopExits(loop, home, mapped))) return true;
+        return mapped.Definition is { Op: Op.Slice } slice && Obtainable(slice.Operands[0]);
+    }
+
+    private readonly List<TransformLimit> _limits = new();
 
     private Dictionary<Block, HashSet<Block>>? _reach;
 

@@ -109,6 +109,13 @@ public static class Shadow
 
     /// <summary>Clears a gradient buffer of struct tangents.</summary>
     public static void Clear<T>(T[] x) where T : struct => Array.Clear(x);
+
+    /// <summary>Clears a gradient buffer given as a span (the derivatives of a method taking spans).</summary>
+    public static void Clear<T>(Span<T> x) where T : struct => x.Clear();
+
+    /// <summary>The gradient of a span input, as an array of its length (a span cannot be returned in a tuple).</summary>
+    public static double[] ZerosLike(ReadOnlySpan<double> x) => new double[x.Length];
+    public static float[] ZerosLike(ReadOnlySpan<float> x) => new float[x.Length];
     public static float[] ZerosLike(float[] x) => new float[x.Length];
     public static double[,] ZerosLike(double[,] x) => new double[x.GetLength(0), x.GetLength(1)];
     public static float[,] ZerosLike(float[,] x) => new float[x.GetLength(0), x.GetLength(1)];

@@ -114,6 +114,27 @@ public class LoweringTests
     }
 
     [Fact]
+    public void ASliceOfAnArrayPassedAsAReadOnlySpan_IsOneView()
+    {
+        var ir = TestLowering.Lower("""
+            [Differentiable]
+            public static double Ends(ReadOnlySpan<double> x) => x[0] * x[^1];
+
+            [Differentiable]
+            public static double F(double[] a, int k) => Ends(a.AsSpan(k, 2));
+            """).PrintIr();
+        FileCheck.Check(ir, """
+            CHECK: func F(%[[A:\d+]].a: double[], %[[K:\d+]].k: int) -> double {
+            CHECK: %[[S:\d+]].a_slice: global::System.ReadOnlySpan<double> = slice %[[A]].a, %[[K]].k, %{{\d+}}
+            CHECK-NOT: = slice
+            CHECK: array.load %[[S]].a_slice, %{{\d+}}
+            CHECK: %[[N:\d+]]: int = member Length of %[[S]].a_slice
+            CHECK: %[[LAST:\d+]]: int = sub %[[N]], %{{\d+}}
+            CHECK: array.load %[[S]].a_slice, %[[LAST]]
+            """);
+    }
+
+    [Fact]
     public void FileCheck_FailsOnAMissingLine()
     {
         // The checker itself must be able to fail, or every test above would pass vacuously.

@@ -1,6 +1,5 @@
 // ref, out and in parameters and Span/ReadOnlySpan parameters (issue 3 §2–§3), written against the intended
 // API (written before the generator supported them, so they check its conventions independently).
-// The ref/out/in part runs; the Span part waits behind NABLA_SPAN until Span parameters are supported.
 //
 // The intended API:
 // - `ref double x`: the JVP takes `ref double dx` (in: the tangent of x's initial value; out: of its final
@@ -59,7 +58,6 @@ public static partial class RefOutSpan
     [Differentiable]
     public static double InParameter(in double x, double y) => x * y + Math.Exp(x);
 
-#if NABLA_SPAN
     /// <summary>A loop over a ReadOnlySpan.</summary>
     [Differentiable]
     public static double SumOfSquaresSpan(ReadOnlySpan<double> x)
@@ -82,7 +80,6 @@ public static partial class RefOutSpan
     /// <summary>A slice of an array passed as a span to a helper.</summary>
     [Differentiable]
     public static double SumOfSquaresOfSlice(double[] x, int start, int length) => SumOfSquaresSpan(x.AsSpan(start, length));
-#endif
 }
 
 public class RefOutSpanTests
@@ -174,7 +171,6 @@ public class RefOutSpanTests
         Assert.Equal(0.3, gy, 15);
     }
 
-#if NABLA_SPAN   // Span and ReadOnlySpan parameters are not supported yet (issue 3)
     [Fact]
     public void ReadOnlySpanParameter()
     {
@@ -207,5 +203,4 @@ public class RefOutSpanTests
         var (_, g) = RefOutSpan.SumOfSquaresOfSlice_ValueWithGradient(x, 1, 3);
         LoopTests.Close(new[] { 0, 1.0, -2.0, 4.0, 0 }, g, 1e-15, "gradient of a slice");
     }
-#endif
 }
