@@ -171,3 +171,40 @@ public class LoopMemoryTests
             (v, d) => LoopMemory.CountedExits_Jvp(v, start, d), X);
     }
 }
+
+public static partial class LoopMemorySpans
+{
+    /// <summary>x[i] of a span moved out of the empty inner loop (i = n reads past the end): the span form of TriangleOfProducts.</summary>
+    [Differentiable]
+    public static double TriangleOfSpan(ReadOnlySpan<double> x)
+    {
+        int n = x.Length;
+        double s = 0;
+        for (int i = 0; i <= n; i++)
+            for (int j = i + 1; j < n; j++)
+                s += x[i] * x[j] * (j - i);
+        return s;
+    }
+
+    [Differentiable]
+    public static double TriangleOfSlice(double[] x) => TriangleOfSpan(x.AsSpan(1, x.Length - 1));
+}
+
+public class LoopMemorySpanTests
+{
+    [Fact]
+    public void SpanLoadMovedOutOfAnEmptyLoop()
+    {
+        var x = new[] { 9.0, 0.5, -1.25, 2.0, 0.75 };
+        var inner = x[1..];
+        var closed = new double[x.Length];
+        for (int m = 0; m < inner.Length; m++)
+            for (int j = 0; j < inner.Length; j++)
+                if (j != m) closed[m + 1] += inner[j] * Math.Abs(j - m);
+        var (value, g) = LoopMemorySpans.TriangleOfSlice_ValueWithGradient(x);
+        Assert.Equal(LoopMemorySpans.TriangleOfSlice(x), value);
+        LoopTests.Close(closed, g, 1e-12, "gradient of a span function through a slice");
+        var (_, tangent) = LoopMemorySpans.TriangleOfSpan_Jvp(inner, new[] { 1.0, 0, 0, 0 });
+        Assert.Equal(closed[1], tangent, 12);
+    }
+}
