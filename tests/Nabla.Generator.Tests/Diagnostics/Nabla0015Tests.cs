@@ -17,7 +17,7 @@ public class Nabla0015Tests
                 [{|NABLA0015:HessianOf(nameof(F))|}]
                 public static partial double[,] FHessian(double[] x, double y);
             """), allowCompilerErrors: true);
-        Assert.Equal("Second derivatives of 'F' cannot be generated: Hessians need one array input or real scalar inputs of one type", run.Message("NABLA0015"));
+        Assert.Equal("Second derivatives of 'F' cannot be generated: Hessians need one array input, real scalar inputs of one type, or one differentiable struct without array members", run.Message("NABLA0015"));
     }
 
     [Fact]
