@@ -657,6 +657,17 @@ internal static class MethodProcessor
         w.Line($"({Func(types.Concat(new[] { r.ReturnType }).ToArray())}){r.Method},");
         w.Line("new global::Nabla.CompilerServices.DerivativeSet(");
         w.Indent++;
+        if (wrt.Length == n && wrt.Select((k, at) => k == at).All(same => same))
+        {
+            // Every parameter differentiated: the generated members have the operators' delegate types, so
+            // method groups do; a lambda would cost the compiler several times more (docs/performance.md, "Build time").
+            w.Line(scalarResult ? $"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {gAll} Gradient)" }).ToArray())}){r.Stem}_ValueWithGradient," : "null,");
+            w.Line($"({Func(types.Concat(types).Concat(new[] { $"({r.ReturnType} Value, {r.ReturnType} Tangent)" }).ToArray())}){r.Stem}_Jvp,");
+            w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {Func(r.ReturnType, gAll)} Pullback)" }).ToArray())}){r.Stem}_ValueWithPullback));");
+            w.Indent -= 2;
+            w.Close();
+            return;
+        }
         if (scalarResult)
         {
             w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) =>");
