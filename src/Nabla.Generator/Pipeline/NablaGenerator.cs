@@ -60,10 +60,32 @@ public sealed class NablaGenerator : IIncrementalGenerator
                 static (ctx, ct) => OperatorSiteProcessor.Process(ctx, ct))
             .WithTrackingName("OperatorSites");
 
-        context.RegisterSourceOutput(methods, static (spc, file) => Output(spc, file));
-        context.RegisterSourceOutput(sites, static (spc, files) =>
+        // Which forms of the methods' derivatives to write: those something uses (Forms.cs). The lowering above
+        // does not depend on it, so a change of what is used only puts the files together again.
+        var settings = context.CompilationProvider.Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (x, _) => FormSettings.From(x.Right.GlobalOptions.TryGetValue(FormSettings.Property, out var mode) ? mode : null, x.Left));
+        var sourceReferences = context.CompilationProvider.Select(static (c, ct) => SourceReferences.Of(c, ct))
+            .WithTrackingName("SourceReferences");
+        var formSets = methods.Select(static (f, _) => new EquatableArray<FormSet>(Forms.SetsOf(new[] { f }).ToArray())).Collect()
+            .Combine(sites.Select(static (fs, _) => new EquatableArray<FormSet>(Forms.SetsOf(fs).ToArray())).Collect());
+        var textReferences = sites.Select(static (fs, _) => new EquatableArray<string>(Forms.TextReferences(fs).Distinct().ToArray())).Collect()
+            .Combine(named.Select(static (fs, _) => new EquatableArray<string>(Forms.TextReferences(fs).Distinct().ToArray())))
+            .Combine(types.Select(static (f, _) => new EquatableArray<string>(Forms.TextReferences(new[] { f }).ToArray())).Collect());
+        var boundMethodGroups = sites.Select(static (fs, _) => new EquatableArray<string>(Forms.BoundMethodGroups(fs).ToArray())).Collect();
+        var needed = formSets.Combine(textReferences).Combine(sourceReferences).Combine(boundMethodGroups).Combine(settings)
+            .Select(static (x, _) =>
+            {
+                var ((((sets, texts), source), bound), options) = x;
+                var all = sets.Left.Concat(sets.Right).SelectMany(a => a).ToList();
+                var references = texts.Left.Left.SelectMany(a => a).Concat(texts.Left.Right).Concat(texts.Right.SelectMany(a => a));
+                return new NeededForms(Forms.Needed(all, references, source, bound.SelectMany(b => b), options));
+            })
+            .WithTrackingName("NeededForms");
+        var assembled = methods.Combine(needed).Select(static (x, _) => Forms.Assemble(x.Left, x.Right.Set));
+        context.RegisterSourceOutput(assembled, static (spc, file) => Output(spc, file));
+        context.RegisterSourceOutput(sites.Combine(needed), static (spc, input) =>
         {
-            foreach (var file in files) Output(spc, file);
+            foreach (var file in input.Left) Output(spc, Forms.Assemble(file, input.Right.Set));
         });
         context.RegisterSourceOutput(types, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(rules, static (spc, file) => Output(spc, file));
@@ -86,7 +108,7 @@ public sealed class NablaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, input) => Report(spc, input.Left, input.Right));
 
         var assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName ?? "Assembly");
-        var registrations = methods.Select(static (f, _) => f.Registration).Where(static r => r != null).Collect();
+        var registrations = assembled.Select(static (f, _) => f.Registration).Where(static r => r != null).Collect();
         var ruleTypes = rules.Select(static (f, _) => f.RulesType).Where(static t => t != null).Collect();
         var ruleRegistrations = rules.Select(static (f, _) => f.RuleRegistration).Where(static t => t != null).Collect();
         context.RegisterSourceOutput(registrations.Combine(ruleTypes).Combine(ruleRegistrations).Combine(assemblyName),

@@ -174,7 +174,8 @@ internal static class OperatorSiteProcessor
         }
         var interceptor = Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), primal, stem, secondOrderStem, Array.Empty<Capture>(), "");
         if (interceptor is null) return Empty;
-        files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
+        files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default,
+            BoundMethodGroup: fArg is AnonymousFunctionExpressionSyntax ? null : target.Name));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
 
@@ -373,7 +374,7 @@ internal static class OperatorSiteProcessor
             nestedFiles.Add(file with { Diagnostics = default, Registration = null });
         }
         // An error means no derivative: the lambda then gets no interceptor. Warnings (NABLA0016, NABLA0017) leave it generated.
-        if (derivatives.Source is null || remapped.Any(d => d.IsError))
+        if (!derivatives.HasCode || remapped.Any(d => d.IsError))
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(remapped.ToArray())));
 
         var location = model.GetInterceptableLocation(inv, ct);
