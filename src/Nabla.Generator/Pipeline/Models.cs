@@ -12,7 +12,9 @@ internal sealed record GeneratedFile(string? HintName, string? Source, Equatable
     RegistrationInfo? Registration = null, string? RulesType = null, string? RuleRegistration = null,
     EquatableArray<GeneratedFile> Extras = default, Pipeline.FormSet? Forms = null,
     // An interceptor's file: the method group (its simple name) the operator call site was bound to.
-    string? BoundMethodGroup = null)
+    string? BoundMethodGroup = null,
+    // A [Differentiable] method's file: where the method was when it was lowered (its diagnostics are relative to it).
+    Pipeline.MethodAnchor? Anchor = null)
 {
     /// <summary>Whether anything was generated (a text, or forms to choose from).</summary>
     public bool HasCode => Source != null || Forms != null;
