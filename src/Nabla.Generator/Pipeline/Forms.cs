@@ -9,7 +9,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -151,22 +150,38 @@ internal sealed record SourceReferences(EquatableArray<string> GeneratedNames, E
 
 internal static class Forms
 {
-    /// <summary>A name of a generated member (F_Jvp, F_Residuals_double, New_Primal, ...).</summary>
-    private static readonly Regex GeneratedName = new(
-        @"[A-Za-z_][A-Za-z0-9_]*_(?:Jvp|Primal|Pullback|Residuals(?:_double|_float)?|ValueWithGradient|ValueWithPullback|Vjp|NewSelf)\b",
-        RegexOptions.CultureInvariant);
-
-    public static bool IsGeneratedName(string identifier)
+    /// <summary>The endings of generated members' names (F_Jvp, F_Residuals_double, New_Primal, ...).</summary>
+    private static readonly string[] Suffixes =
     {
-        var m = GeneratedName.Match(identifier);
-        return m.Success && m.Index == 0 && m.Length == identifier.Length;
+        "_Jvp", "_Primal", "_Pullback", "_Residuals", "_Residuals_double", "_Residuals_float", "_ValueWithGradient", "_ValueWithPullback", "_Vjp", "_NewSelf",
+    };
+
+    /// <summary>Whether <paramref name="identifier"/> is the name of a generated member: something, then one of the endings.</summary>
+    public static bool IsGeneratedName(string identifier) => IsGeneratedName(identifier, 0, identifier.Length);
+
+    private static bool IsGeneratedName(string text, int start, int length)
+    {
+        foreach (var suffix in Suffixes)
+            if (length > suffix.Length && string.CompareOrdinal(text, start + length - suffix.Length, suffix, 0, suffix.Length) == 0)
+                return true;
+        return false;
     }
 
-    /// <summary>The generated names <paramref name="text"/> mentions.</summary>
-    public static string[] References(string text) =>
-        GeneratedName.Matches(text).Cast<Match>()
-            .Where(m => m.Index == 0 || !char.IsLetterOrDigit(text[m.Index - 1]) && text[m.Index - 1] != '_')
-            .Select(m => m.Value).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+    /// <summary>The generated names <paramref name="text"/> mentions (one pass over its identifiers).</summary>
+    public static string[] References(string text)
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < text.Length;)
+        {
+            char c = text[i];
+            if (!(char.IsLetter(c) || c == '_')) { i++; continue; }
+            int start = i;
+            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
+            if (text[i - 1] is 'p' or 'l' or 'k' or 'e' or 't' or 'f' or 's' && IsGeneratedName(text, start, i - start))
+                found.Add(text.Substring(start, i - start));
+        }
+        return found.ToArray();
+    }
 
     /// <summary>The form sets of some files, with their extras.</summary>
     public static IEnumerable<FormSet> SetsOf(IEnumerable<GeneratedFile> files)

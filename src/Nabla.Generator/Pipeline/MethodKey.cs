@@ -93,6 +93,19 @@ internal sealed class MethodInput : IEquatable<MethodInput>
     public override int GetHashCode() => (Id, Fingerprint).GetHashCode();
 }
 
+/// <summary>
+/// One semantic model per tree and compilation, shared by the key, lowering and inlining: a model keeps what it
+/// bound, so a method's body is bound once per compilation, not once per use.
+/// </summary>
+internal static class SemanticModels
+{
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxTree, SemanticModel>> s_models = new();
+
+    public static SemanticModel Of(Compilation compilation, SyntaxTree tree) =>
+        s_models.GetValue(compilation, _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>())
+            .GetOrAdd(tree, t => compilation.GetSemanticModel(t));
+}
+
 internal static class MethodFingerprint
 {
     private sealed class Cache
@@ -172,7 +185,7 @@ internal static class MethodFingerprint
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            var model = compilation.GetSemanticModel(reference.SyntaxTree);
+            var model = SemanticModels.Of(compilation, reference.SyntaxTree);
             if (model.GetOperation(reference.GetSyntax(ct), ct) is not { } body) continue;
             foreach (var op in body.DescendantsAndSelf())
             {

@@ -322,7 +322,7 @@ internal static class MethodProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.ZeroDerivative, declaration.Identifier.GetLocation(), method.Name, inputs));
             return;
         }
-        var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+        var model = SemanticModels.Of(compilation, declaration.SyntaxTree);
         var returned = declaration.ExpressionBody is { } arrow
             ? new[] { arrow.Expression }
             : declaration.Body!.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
@@ -347,7 +347,7 @@ internal static class MethodProcessor
         List<DiagnosticInfo> diagnostics, CancellationToken ct)
     {
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
-        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
+        var model = SemanticModels.Of(compilation, syntax.SyntaxTree);
         ControlFlowGraph graph;
         switch (model.GetOperation(syntax, ct))
         {
