@@ -293,7 +293,9 @@ internal static class MethodProcessor
             if (!activity.IsActive(i.Result)) continue;
             // The note points at the [Differentiable] that asked for the derivative.
             var asked = Symbols.GetAttribute(method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null ? method.AssociatedSymbol : method, Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name).WithAlso(asked));
+            diagnostics.Add(i.Callee.MissingDerivatives is { } missing
+                ? DiagnosticInfo.Create(Descriptors.DerivativesNotInAssembly, i.Source, i.Callee.DisplayName, missing.Assembly, missing.Member).WithAlso(asked)
+                : DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name).WithAlso(asked));
         }
         if (diagnostics.Count > before) return null;
         if (reportWarnings)

@@ -151,6 +151,14 @@ internal static class OperatorSiteProcessor
             return Empty;
         var location = model.GetInterceptableLocation(inv, ct);
         if (location is null) return Empty;
+        if (!SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, model.Compilation.Assembly) &&
+            NeededMember(op.Name) is { } suffix && target.ContainingType.GetMembers(Symbols.DerivativeStem(target) + suffix).IsEmpty)
+            // An application compiled with NablaDerivatives=Auto has only the derivatives it uses itself.
+            return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(Descriptors.DerivativesNotInAssembly, fArg.GetLocation(), target.ContainingType.ToDisplayString() + "." + target.Name,
+                    target.ContainingAssembly.Name, Symbols.DerivativeStem(target) + suffix),
+            })));
         string host = target.ContainingType.ToDisplayString(Symbols.TypeFormat);
         string primal = host + "." + Symbols.Identifier(target.Name);
         string stem = host + "." + Symbols.DerivativeStem(target);
@@ -178,6 +186,15 @@ internal static class OperatorSiteProcessor
             BoundMethodGroup: fArg is AnonymousFunctionExpressionSyntax ? null : target.Name));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
+
+    /// <summary>The generated member of the function an interceptor of <paramref name="op"/> calls (second order: none, it is written here).</summary>
+    private static string? NeededMember(string op) => op switch
+    {
+        "Gradient" or "ValueWithGradient" => "_ValueWithGradient",
+        "Derivative" or "Jvp" or "ValueWithDifferential" or "JacobianForward" => "_Jvp",
+        "ValueWithPullback" or "Vjp" or "JacobianReverse" => "_ValueWithPullback",
+        _ => null,
+    };
 
     // ---------------------------------------------------------------------------------------------
     // Lambdas

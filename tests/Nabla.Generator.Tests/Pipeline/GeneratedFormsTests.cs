@@ -168,4 +168,41 @@ public class GeneratedFormsTests
         Assert.Equal(new[] { "_Jvp" }, Members(run, "G"));
         Assert.Empty(Members(run, "F"));
     }
+
+    /// <summary>
+    /// A project that references an application (which wrote only the derivatives it used) and differentiates through
+    /// one of its methods, or passes it to an operator, is told why the derivatives are missing and what to set (NABLA0020).
+    /// </summary>
+    [Fact]
+    public void ReferencedApplicationWithoutTheForms_IsReportedWithTheProperty()
+    {
+        var app = Run("");
+        using var image = new System.IO.MemoryStream();
+        Assert.True(app.Output.Emit(image).Success);
+        var reference = MetadataReference.CreateFromImage(image.ToArray());
+        const string consumer = """
+            using Nabla;
+
+            public static partial class Consumer
+            {
+                [Differentiable]
+                public static double Twice(double x) => 2 * C.G(x, 3.0);
+
+                public static double D() => Autodiff.Derivative(C.F, 1.0);
+            }
+            """;
+        var compilation = Harness.Harness.Compile(consumer).AddReferences(reference);
+        var run = Harness.Harness.Run(compilation);
+        Assert.False(run.Crashed, run.Describe());
+        var reported = run.GeneratorDiagnostics.Where(d => d.Id == "NABLA0020").Select(d => Harness.Harness.TextOf(d, compilation)).OrderBy(t => t).ToArray();
+        Assert.Equal(new[] { "C.F", "C.G(x, 3.0)" }, reported);
+        Assert.Contains("NablaDerivatives", run.GeneratorDiagnostics.First(d => d.Id == "NABLA0020").GetMessage());
+
+        // With NablaDerivatives=All in the application, the same consumer compiles.
+        var full = Run("", derivatives: "All");
+        using var fullImage = new System.IO.MemoryStream();
+        Assert.True(full.Output.Emit(fullImage).Success);
+        var fine = Harness.Harness.Run(Harness.Harness.Compile(consumer).AddReferences(MetadataReference.CreateFromImage(fullImage.ToArray())));
+        Assert.True(fine.GeneratorDiagnostics.IsEmpty && fine.OutputDiagnostics.IsEmpty, fine.Describe());
+    }
 }
