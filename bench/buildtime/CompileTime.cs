@@ -1,9 +1,9 @@
 // Where the compile time of generated code goes (issue 6, docs/performance.md "Build time"): runs Nabla's generator
 // in process on the project bench/buildtime/generate.sh wrote, then compiles (parse, bind, emit IL and a portable
 // PDB) the user's source alone, with everything the generator wrote, and with the generated members of one form
-// after another removed. Warm: every step runs several times and the least processor time (all threads) is
-// reported, so the numbers are the compiler's work without JIT warm-up, as in the build server, and depend less
-// on other processes' load than wall time.
+// after another removed. Warm: every step runs several times and the least processor time is reported, so the
+// numbers are the compiler's work without JIT warm-up, as in the build server, and depend less on other
+// processes' load than wall time (still about ±0.2 s between runs on a shared machine).
 //   dotnet run bench/buildtime/CompileTime.cs -- [dir=/tmp/buildtime] [runs=5]
 #:package Microsoft.CodeAnalysis.CSharp@4.14.0
 #:property PublishAot=false
@@ -26,8 +26,10 @@ var references = Directory.GetFiles(Path.Combine(refDir, "ref", "net10.0"), "*.d
     .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
 var parseOptions = new CSharpParseOptions(LanguageVersion.Preview)
     .WithFeatures(new[] { new KeyValuePair<string, string>("InterceptorsNamespaces", "Nabla.Generated") });
+// One thread (concurrentBuild: false): processor time is then steadier between runs than with the compiler's
+// parallel binding and emit, whose threads contend with other processes on a loaded machine.
 var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
-    nullableContextOptions: NullableContextOptions.Enable, deterministic: true);
+    nullableContextOptions: NullableContextOptions.Enable, deterministic: true, concurrentBuild: false);
 string userText = File.ReadAllText(Path.Combine(dir, "Functions.cs"));
 
 CSharpCompilation Compile(IEnumerable<(string Path, string Text)> files) =>
