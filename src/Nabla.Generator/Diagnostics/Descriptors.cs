@@ -96,6 +96,11 @@ internal static class Descriptors
         "A value that depends on a differentiation input of '{0}' is converted to {1} here, and the result of '{0}' depends on what the conversion returns, but no derivative flows through it: use Math.Floor, Math.Truncate or Math.Round before converting, or wrap the operand in Autodiff.WithoutDerivative(...), to say the derivative through it is zero",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor DerivativesNotInAssembly = Make("NABLA0020",
+        "Derivatives of a method in another assembly were not generated",
+        "'{0}' is [Differentiable], but its assembly '{1}' has no '{2}': an application project writes only the derivatives it uses itself; set <NablaDerivatives>All</NablaDerivatives> in the project of '{1}' (or make it a library)",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor DerivativeLostInBoxing = Make("NABLA0019",
         "Derivative lost in a boxed value",
         "A value that depends on a differentiation input of '{0}' is converted to '{1}' here, and the result of '{0}' depends on what is read back from it, but Nabla does not track derivatives through '{1}': keep the value a double or float, or wrap it in Autodiff.WithoutDerivative(...) if its derivative should not count",

@@ -8,6 +8,9 @@ internal sealed class SourceWriter
     private readonly StringBuilder _sb = new();
     public int Indent { get; set; }
 
+    /// <summary>Characters written so far.</summary>
+    public int Length => _sb.Length;
+
     public SourceWriter Line(string text = "")
     {
         if (text.Length == 0) { _sb.Append('\n'); return this; }

@@ -182,7 +182,12 @@ internal sealed record Callee(
     /// <summary>A property getter: the original is read as <c>receiver.Name</c>, without an argument list.</summary>
     bool IsPropertyGet = false,
     /// <summary>A void method that may change its struct receiver: the call returns the new receiver (see Symbols.ReturnsNewSelf).</summary>
-    bool ReturnsNewSelf = false);
+    bool ReturnsNewSelf = false,
+    /// <summary>
+    /// A [Differentiable] method of another assembly compiled without its derivative members (an application writes
+    /// only those it uses): the assembly and the missing member, for NABLA0020. <see cref="Derivative"/> is then null.
+    /// </summary>
+    (string Assembly, string Member)? MissingDerivatives = null);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

@@ -47,7 +47,7 @@ internal static class MethodProcessor
         using (Symbols.Substitute(parameter, IrType.Double)) forDouble = Process(method, model, "_double", ct);
         using (Symbols.Substitute(parameter, IrType.Single)) forSingle = Process(method, model, "_float", ct);
         var diagnostics = forDouble.Diagnostics.Concat(forSingle.Diagnostics).Distinct().ToArray();
-        if (forDouble.Source is null || forSingle.Source is null)
+        if (!forDouble.HasCode || !forSingle.HasCode)
             return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics));
         return forDouble with { Diagnostics = new EquatableArray<DiagnosticInfo>(diagnostics), Extras = new EquatableArray<GeneratedFile>(new[] { forSingle with { Diagnostics = default } }) };
     }
@@ -304,7 +304,9 @@ internal static class MethodProcessor
             if (!activity.IsActive(i.Result)) continue;
             // The note points at the [Differentiable] that asked for the derivative.
             var asked = Symbols.GetAttribute(method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null ? method.AssociatedSymbol : method, Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name).WithAlso(asked));
+            diagnostics.Add(i.Callee.MissingDerivatives is { } missing
+                ? DiagnosticInfo.Create(Descriptors.DerivativesNotInAssembly, i.Source, i.Callee.DisplayName, missing.Assembly, missing.Member).WithAlso(asked)
+                : DiagnosticInfo.Create(Descriptors.NoDerivativeForCallee, i.Source, i.Callee.DisplayName, method.Name).WithAlso(asked));
         }
         // A call without a derivative that is given a Span<T> of reals may write into it: what it writes would carry no derivative.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
@@ -343,7 +345,7 @@ internal static class MethodProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.ZeroDerivative, declaration.Identifier.GetLocation(), method.Name, inputs));
             return;
         }
-        var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+        var model = SemanticModels.Of(compilation, declaration.SyntaxTree);
         var returned = declaration.ExpressionBody is { } arrow
             ? new[] { arrow.Expression }
             : declaration.Body!.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
@@ -368,7 +370,7 @@ internal static class MethodProcessor
         List<DiagnosticInfo> diagnostics, CancellationToken ct)
     {
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
-        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
+        var model = SemanticModels.Of(compilation, syntax.SyntaxTree);
         ControlFlowGraph graph;
         switch (model.GetOperation(syntax, ct))
         {
@@ -476,6 +478,9 @@ internal static class MethodProcessor
         var w = new SourceWriter();
         w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
         TypeDeclarations.Open(w, method.ContainingType);
+        // Each form's text starts at a mark: the compilation keeps only the forms it uses (Forms.cs).
+        var marks = new List<(int Offset, string[] Names)>();
+        void Form(params string[] names) => marks.Add((w.Length, names));
         string access = Symbols.Accessibility(method.DeclaredAccessibility);
         // The residual struct holds the residuals of the differentiable methods it calls: it (and the split
         // halves that name it) can be no more visible than the least visible of them.
@@ -489,8 +494,10 @@ internal static class MethodProcessor
             split.Pullback.Modifiers = split.Pullback.Modifiers.Replace(access, splitAccess);
         }
 
+        Form(jvp.Name);
         CSharpEmitter.Emit(jvp, w);
         w.Line();
+        Form(residualType, split.Primal.Name, split.Pullback.Name);
         w.Line($"/// <summary>What the pullback of {display} reads: values its primal computed{(refLike ? ", spans among them (so it is a ref struct)" : "")}.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Open(splitAccess + (refLike ? " ref struct " : " struct ") + residualType);
@@ -515,15 +522,19 @@ internal static class MethodProcessor
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{fused!.Primal.Modifiers} {fused.Primal.ReturnType.Name} {fused.Primal.Name}({string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
         }
+        string valueWithPullback = stem + "_ValueWithPullback", valueWithGradient = stem + "_ValueWithGradient";
         if (forwardGradient)
         {
             var p0 = f.Parameters[lowered.Wrt[0]];
+            Form(fused!.Primal.Name);
             OpenGradientWrapper($"The value of {display} and its derivative with respect to {p0.Name}: with one scalar input, forward mode computes the gradient in one pass.");
             w.Line($"var nablaJvp = {self}{stem}_Jvp({callArgs}, {IrBuilder.RealLiteral(p0.Type, 1)});");
             w.Line($"return (nablaJvp.Value, ({p0.Type.Name})nablaJvp.Tangent);");
             w.Close();
             w.Line();
+            Form(valueWithPullback);
             if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+            Form(valueWithGradient);
             WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
         else if (fused != null && scalarResult && !split.UsesTapes && f.Parameters.All(p => p.Variable is null) &&
@@ -531,18 +542,23 @@ internal static class MethodProcessor
         {
             // Scalar inputs and no loop: the two halves, each a small method the JIT optimizes well,
             // measured faster than one fused method (docs/performance.md).
+            Form(fused.Primal.Name);
             OpenGradientWrapper($"Reverse mode of {display}: its value and its gradient with respect to ({wrtNames}).");
             w.Line($"var nablaValue = {self}{stem}_Primal({callArgs}, out {residualType} nablaResiduals);");
             w.Line($"return (nablaValue, {stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)}));");
             w.Close();
             w.Line();
+            Form(valueWithPullback);
             if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
         }
         else if (fused != null)
         {
+            Form(fused.Primal.Name);
             CSharpEmitter.Emit(fused.Primal, w);
             w.Line();
+            Form(valueWithPullback);
             if (!byRef && !refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+            Form(valueWithGradient);
             if (!byRef && scalarResult) WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
 
@@ -551,6 +567,7 @@ internal static class MethodProcessor
             // What callers call for the value 'this' has after the method: it runs on a copy, which it returns.
             var ps = f.Parameters.Skip(1).ToList();
             string self0 = f.Parameters[0].Name;
+            Form(stem + "_NewSelf");
             w.Line($"/// <summary>{display} on a copy of <paramref name=\"{self0}\"/>: the value the receiver has afterwards.</summary>");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{access} static {f.ReturnType.Name} {stem}_NewSelf({string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
@@ -569,12 +586,23 @@ internal static class MethodProcessor
                 Symbols.TypeName(method.ReturnType),
                 new EquatableArray<string>(method.Parameters.Select(p => Symbols.TypeName(p.Type)).ToArray()),
                 new EquatableArray<int>(lowered.Wrt.ToArray()));
+            Form("NablaRegister_" + stem);
             w.Line();
             WriteRegistration(w, registration, scalarResult);
         }
+        Form();
         TypeDeclarations.Close(w, method.ContainingType);
+        string text = w.ToString();
+        var forms = new List<FormText>();
+        for (int k = 0; k + 1 < marks.Count; k++)
+        {
+            string piece = text.Substring(marks[k].Offset, marks[k + 1].Offset - marks[k].Offset);
+            if (piece.Length > 0) forms.Add(FormText.Create(piece, marks[k].Names));
+        }
+        var set = new FormSet(text.Substring(0, marks[0].Offset), text.Substring(marks[marks.Count - 1].Offset),
+            new EquatableArray<FormText>(forms.ToArray()), Symbols.AccessRank(method), method.Name);
         string hint = HintName(method.ContainingType) + "." + stem + instantiation + ".Nabla.g.cs";
-        return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), registration);
+        return new GeneratedFile(hint, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), registration, Forms: set);
     }
 
     /// <summary>
@@ -689,6 +717,17 @@ internal static class MethodProcessor
         w.Line($"({Func(types.Concat(new[] { r.ReturnType }).ToArray())}){r.Method},");
         w.Line("new global::Nabla.CompilerServices.DerivativeSet(");
         w.Indent++;
+        if (wrt.Length == n && wrt.Select((k, at) => k == at).All(same => same))
+        {
+            // Every parameter differentiated: the generated members have the operators' delegate types, so
+            // method groups do; a lambda would cost the compiler several times more (docs/performance.md, "Build time").
+            w.Line(scalarResult ? $"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {gAll} Gradient)" }).ToArray())}){r.Stem}_ValueWithGradient," : "null,");
+            w.Line($"({Func(types.Concat(types).Concat(new[] { $"({r.ReturnType} Value, {r.ReturnType} Tangent)" }).ToArray())}){r.Stem}_Jvp,");
+            w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {Func(r.ReturnType, gAll)} Pullback)" }).ToArray())}){r.Stem}_ValueWithPullback));");
+            w.Indent -= 2;
+            w.Close();
+            return;
+        }
         if (scalarResult)
         {
             w.Line($"({Func(types.Concat(new[] { $"({r.ReturnType} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) =>");

@@ -20,16 +20,34 @@ public sealed class NablaGenerator : IIncrementalGenerator
     {
         // Each stage's transform may read symbols and semantic models but returns only equatable
         // records (text, diagnostics as data), so unchanged methods stay cached in the IDE.
-        var methods = context.SyntaxProvider.ForAttributeWithMetadataName(
+        // Methods in two steps: Roslyn reruns the first for every method on every compilation, so it only binds the
+        // method and computes a key of what lowering would read (MethodKey.cs); the second, lowering, runs when the
+        // key changed: an edit inside one method lowers that method and the methods that call it, no other.
+        var keys = context.SyntaxProvider.ForAttributeWithMetadataName(
                 Symbols.DifferentiableAttribute,
                 static (node, _) => node is not ParameterSyntax && !IsTypeDeclaration(node),
-                static (ctx, ct) => ctx.TargetSymbol switch
+                static (ctx, ct) =>
                 {
-                    IMethodSymbol method => MethodProcessor.Process(method, ctx.SemanticModel, ct),
-                    // A property's getter (an instance property of a differentiable struct or class, or a static one).
-                    IPropertySymbol { GetMethod: { } getter, IsIndexer: false } => MethodProcessor.Process(getter, ctx.SemanticModel, ct),
-                    _ => MethodProcessor.NotYetDifferentiable(ctx.TargetSymbol),
+                    var model = ctx.SemanticModel;
+                    switch (ctx.TargetSymbol)
+                    {
+                        case IMethodSymbol method:
+                            return MethodFingerprint.Key(method, ctx.TargetNode, model.Compilation, c => MethodProcessor.Process(method, model, c), ct);
+                        // A property's getter (an instance property of a differentiable struct or class, or a static one).
+                        case IPropertySymbol { GetMethod: { } getter, IsIndexer: false }:
+                            return MethodFingerprint.Key(getter, ctx.TargetNode, model.Compilation, c => MethodProcessor.Process(getter, model, c), ct);
+                        default:
+                            var symbol = ctx.TargetSymbol;
+                            var line = ctx.TargetNode.GetLocation().GetLineSpan();
+                            string id = symbol.ToDisplayString() + "@" + ctx.TargetNode.SyntaxTree.FilePath;
+                            return new MethodKey(id, ctx.TargetNode.ToFullString(), new MethodAnchor(id, ctx.TargetNode.SyntaxTree.FilePath, ctx.TargetNode.SpanStart,
+                                line.StartLinePosition.Line), _ => MethodProcessor.NotYetDifferentiable(symbol));
+                    }
                 })
+            .WithTrackingName("DifferentiableMethodKeys");
+        var methods = keys.Select(static (key, _) => key.TakeInput())
+            .WithTrackingName("DifferentiableMethodInputs")
+            .Select(static (input, ct) => input.Lower(ct))
             .WithTrackingName("DifferentiableMethods");
 
         // [Differentiable] structs, classes and records: a synthesized Tangent, Move and ZeroTangent.
@@ -60,10 +78,32 @@ public sealed class NablaGenerator : IIncrementalGenerator
                 static (ctx, ct) => OperatorSiteProcessor.Process(ctx, ct))
             .WithTrackingName("OperatorSites");
 
-        context.RegisterSourceOutput(methods, static (spc, file) => Output(spc, file));
-        context.RegisterSourceOutput(sites, static (spc, files) =>
+        // Which forms of the methods' derivatives to write: those something uses (Forms.cs). The lowering above
+        // does not depend on it, so a change of what is used only puts the files together again.
+        var settings = context.CompilationProvider.Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (x, _) => FormSettings.From(x.Right.GlobalOptions.TryGetValue(FormSettings.Property, out var mode) ? mode : null, x.Left));
+        var sourceReferences = context.CompilationProvider.Select(static (c, ct) => SourceReferences.Of(c, ct))
+            .WithTrackingName("SourceReferences");
+        var formSets = methods.Select(static (f, _) => new EquatableArray<FormSet>(Forms.SetsOf(new[] { f }).ToArray())).Collect()
+            .Combine(sites.Select(static (fs, _) => new EquatableArray<FormSet>(Forms.SetsOf(fs).ToArray())).Collect());
+        var textReferences = sites.Select(static (fs, _) => new EquatableArray<string>(Forms.TextReferences(fs).Distinct().ToArray())).Collect()
+            .Combine(named.Select(static (fs, _) => new EquatableArray<string>(Forms.TextReferences(fs).Distinct().ToArray())))
+            .Combine(types.Select(static (f, _) => new EquatableArray<string>(Forms.TextReferences(new[] { f }).ToArray())).Collect());
+        var boundMethodGroups = sites.Select(static (fs, _) => new EquatableArray<string>(Forms.BoundMethodGroups(fs).ToArray())).Collect();
+        var needed = formSets.Combine(textReferences).Combine(sourceReferences).Combine(boundMethodGroups).Combine(settings)
+            .Select(static (x, _) =>
+            {
+                var ((((sets, texts), source), bound), options) = x;
+                var all = sets.Left.Concat(sets.Right).SelectMany(a => a).ToList();
+                var references = texts.Left.Left.SelectMany(a => a).Concat(texts.Left.Right).Concat(texts.Right.SelectMany(a => a));
+                return new NeededForms(Forms.Needed(all, references, source, bound.SelectMany(b => b), options));
+            })
+            .WithTrackingName("NeededForms");
+        var assembled = methods.Combine(needed).Select(static (x, _) => Forms.Assemble(x.Left, x.Right.Set));
+        context.RegisterSourceOutput(assembled, static (spc, file) => Output(spc, file));
+        context.RegisterSourceOutput(sites.Combine(needed), static (spc, input) =>
         {
-            foreach (var file in files) Output(spc, file);
+            foreach (var file in input.Left) Output(spc, Forms.Assemble(file, input.Right.Set));
         });
         context.RegisterSourceOutput(types, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(rules, static (spc, file) => Output(spc, file));
@@ -77,16 +117,21 @@ public sealed class NablaGenerator : IIncrementalGenerator
         // is outside every tree: the compiler would not see the pragmas around it). The processors' outputs
         // stay symbol- and tree-free; only this last step, which reruns with every compilation and does no
         // more than map paths to trees, sees the compilation.
-        var diagnostics = methods.Select(static (f, _) => DiagnosticsOf(new[] { f })).Collect()
+        // A method's diagnostics are where it was when it was lowered; an edit above it moves them (MethodKey.cs).
+        var methodDiagnostics = methods.Select(static (f, _) => (f.Anchor, Diagnostics: DiagnosticsOf(new[] { f }))).Collect()
+            .Combine(keys.Select(static (k, _) => k.Anchor).Collect())
+            .Select(static (x, _) => Relocate(x.Left, x.Right));
+        var diagnostics = methodDiagnostics
             .Combine(sites.Select(static (fs, _) => DiagnosticsOf(fs)).Collect())
             .Combine(types.Select(static (f, _) => DiagnosticsOf(new[] { f })).Collect())
             .Combine(rules.Select(static (f, _) => DiagnosticsOf(new[] { f })).Collect())
             .Combine(named.Select(static (fs, _) => DiagnosticsOf(fs)))
             .Select(static (x, _) => x.Left.Left.Left.Left.AddRange(x.Left.Left.Left.Right).AddRange(x.Left.Left.Right).AddRange(x.Left.Right).Add(x.Right));
+
         context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, input) => Report(spc, input.Left, input.Right));
 
         var assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName ?? "Assembly");
-        var registrations = methods.Select(static (f, _) => f.Registration).Where(static r => r != null).Collect();
+        var registrations = assembled.Select(static (f, _) => f.Registration).Where(static r => r != null).Collect();
         var ruleTypes = rules.Select(static (f, _) => f.RulesType).Where(static t => t != null).Collect();
         var ruleRegistrations = rules.Select(static (f, _) => f.RuleRegistration).Where(static t => t != null).Collect();
         context.RegisterSourceOutput(registrations.Combine(ruleTypes).Combine(ruleRegistrations).Combine(assemblyName),
@@ -120,6 +165,28 @@ public sealed class NablaGenerator : IIncrementalGenerator
         }
         foreach (var f in files) Add(f);
         return new EquatableArray<DiagnosticInfo>(all.ToArray());
+    }
+
+    /// <summary>Each method's diagnostics moved by as much as the method moved since it was lowered.</summary>
+    private static ImmutableArray<EquatableArray<DiagnosticInfo>> Relocate(
+        ImmutableArray<(MethodAnchor? Anchor, EquatableArray<DiagnosticInfo> Diagnostics)> lowered, ImmutableArray<MethodAnchor> current)
+    {
+        var now = new Dictionary<string, MethodAnchor>(StringComparer.Ordinal);
+        foreach (var a in current) now[a.Id] = a;
+        return lowered.Select(l =>
+        {
+            if (l.Anchor is not { } then || !now.TryGetValue(then.Id, out var at) || at.Start == then.Start && at.Line == then.Line)
+                return l.Diagnostics;
+            int delta = at.Start - then.Start, lines = at.Line - then.Line;
+            return new EquatableArray<DiagnosticInfo>(l.Diagnostics.Select(d =>
+            {
+                if (d.FilePath == then.FilePath && d.Start >= then.Start)
+                    d = d with { Start = d.Start + delta, Line = d.Line + lines, EndLine = d.EndLine + lines };
+                if (d.AlsoPath == then.FilePath && d.AlsoStart >= then.Start)
+                    d = d with { AlsoStart = d.AlsoStart + delta };
+                return d;
+            }).ToArray());
+        }).ToImmutableArray();
     }
 
     private static void Report(SourceProductionContext spc, ImmutableArray<EquatableArray<DiagnosticInfo>> diagnostics, Compilation compilation)

@@ -156,6 +156,14 @@ internal static class OperatorSiteProcessor
             return Fail(op.Name, fArg, SpanPullbackWhy(target.Name, op.Name));
         var location = model.GetInterceptableLocation(inv, ct);
         if (location is null) return Empty;
+        if (!SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, model.Compilation.Assembly) &&
+            NeededMember(op.Name) is { } suffix && target.ContainingType.GetMembers(Symbols.DerivativeStem(target) + suffix).IsEmpty)
+            // An application compiled with NablaDerivatives=Auto has only the derivatives it uses itself.
+            return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(Descriptors.DerivativesNotInAssembly, fArg.GetLocation(), target.ContainingType.ToDisplayString() + "." + target.Name,
+                    target.ContainingAssembly.Name, Symbols.DerivativeStem(target) + suffix),
+            })));
         string host = target.ContainingType.ToDisplayString(Symbols.TypeFormat);
         string primal = host + "." + Symbols.Identifier(target.Name);
         string stem = host + "." + Symbols.DerivativeStem(target);
@@ -179,7 +187,8 @@ internal static class OperatorSiteProcessor
         }
         var interceptor = Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), primal, stem, secondOrderStem, Array.Empty<Capture>(), "");
         if (interceptor is null) return Empty;
-        files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
+        files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default,
+            BoundMethodGroup: fArg is AnonymousFunctionExpressionSyntax ? null : target.Name));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
 
@@ -215,6 +224,15 @@ internal static class OperatorSiteProcessor
     private static string SpanPullbackWhy(string who, string op) =>
         $"{who} uses spans, so its reverse mode keeps them in residuals that are a ref struct, which no pullback closure can hold " +
         $"(Autodiff.{op} needs one): use Autodiff.Gradient or ValueWithGradient, or call the generated _Primal and _Pullback members";
+
+    /// <summary>The generated member of the function an interceptor of <paramref name="op"/> calls (second order: none, it is written here).</summary>
+    private static string? NeededMember(string op) => op switch
+    {
+        "Gradient" or "ValueWithGradient" => "_ValueWithGradient",
+        "Derivative" or "Jvp" or "ValueWithDifferential" or "JacobianForward" => "_Jvp",
+        "ValueWithPullback" or "Vjp" or "JacobianReverse" => "_ValueWithPullback",
+        _ => null,
+    };
 
     // ---------------------------------------------------------------------------------------------
     // Lambdas
@@ -419,7 +437,7 @@ internal static class OperatorSiteProcessor
             nestedFiles.Add(file with { Diagnostics = default, Registration = null });
         }
         // An error means no derivative: the lambda then gets no interceptor. Warnings (NABLA0016, NABLA0017) leave it generated.
-        if (derivatives.Source is null || remapped.Any(d => d.IsError))
+        if (!derivatives.HasCode || remapped.Any(d => d.IsError))
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(remapped.ToArray())));
 
         var location = model.GetInterceptableLocation(inv, ct);

@@ -151,8 +151,9 @@ internal static class RulePartialsCompiler
             var file = MethodProcessor.Process(partial, model, ct);
             // A partial may be a constant (the rule of a linear function): its zero-derivative warning is no
             // concern of the user's, whose rule this is, so only errors make the rule stay first-order.
-            if (file.Source is null || file.Diagnostics.Any(d => d.IsError)) return Array.Empty<GeneratedFile>();
-            files.Add(file with { Registration = null, Diagnostics = default });
+            if (!file.HasCode || file.Diagnostics.Any(d => d.IsError)) return Array.Empty<GeneratedFile>();
+            // Every form: other assemblies' second derivatives call them (the partials are found by name, not used here).
+            files.Add(file with { Registration = null, Diagnostics = default, Source = file.Forms?.All ?? file.Source, Forms = null });
         }
         return files.ToArray();
     }

@@ -161,6 +161,12 @@ internal sealed class CalleeResolver
         if (IsStopGradient(method))
             return new Callee(expression, display, method.IsStatic, null, IsStopGradient: true);
         var derivative = DerivativeOf(method);
+        (string, string)? missing = null;
+        if (derivative != null && Missing(method, derivative) is { } member)
+        {
+            missing = (method.ContainingAssembly.Name, member);
+            derivative = null;
+        }
         string? inlineId = null;
         if (derivative?.JvpMethod != null && method.IsStatic && !method.IsGenericMethod &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
@@ -171,7 +177,24 @@ internal sealed class CalleeResolver
             IsPropertyGet: method.MethodKind == MethodKind.PropertyGet,
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
-            AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method));
+            AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method),
+            MissingDerivatives: missing);
+    }
+
+    /// <summary>
+    /// For a [Differentiable] method of another assembly: the first generated member its derivatives call that its
+    /// assembly does not have (an application compiled with NablaDerivatives=Auto writes only what it uses), or null.
+    /// </summary>
+    private string? Missing(IMethodSymbol method, CalleeDerivative derivative)
+    {
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) ||
+            !Symbols.IsDifferentiable(method) || RuleIndex.For(_compilation).Find(method) != null)
+            return null;
+        string stem = Symbols.DerivativeStem(method.OriginalDefinition);
+        foreach (var suffix in new[] { "_Primal", "_Pullback", "_Jvp" })
+            if (method.ContainingType.GetMembers(stem + suffix).IsEmpty)
+                return stem + suffix;
+        return null;
     }
 
     /// <summary>The rule's differentiable partials (second order), when its split class has them.</summary>

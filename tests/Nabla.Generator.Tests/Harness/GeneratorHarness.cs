@@ -120,18 +120,38 @@ internal static class Harness
             sources.Select((s, i) => Parse(s, $"Test{i}.cs")),
             References, CompilationOptions);
 
-    public static GeneratorDriver CreateDriver(bool trackSteps = false) =>
+    /// <param name="derivatives">The NablaDerivatives MSBuild property (Auto, All, Used), or null for none set.</param>
+    public static GeneratorDriver CreateDriver(bool trackSteps = false, string? derivatives = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new NablaGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,
+            optionsProvider: derivatives is null ? null : new BuildProperties(new Dictionary<string, string> { ["build_property.NablaDerivatives"] = derivatives }),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     public static GeneratorRun Run(params string[] sources) => Run(Compile(sources));
 
-    public static GeneratorRun Run(CSharpCompilation compilation)
+    public static GeneratorRun Run(CSharpCompilation compilation, string? derivatives = null)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var driver = CreateDriver(derivatives: derivatives).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorRun(compilation, output, driver, diagnostics);
+    }
+
+    /// <summary>MSBuild properties as the compiler passes them to generators (build_property.X).</summary>
+    private sealed class BuildProperties : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _options;
+        public BuildProperties(Dictionary<string, string> values) => _options = new Options(values);
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => _options;
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new(new Dictionary<string, string>());
+            private readonly Dictionary<string, string> _values;
+            public Options(Dictionary<string, string> values) => _values = values;
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => _values.TryGetValue(key, out value);
+        }
     }
 
     /// <summary>
