@@ -127,7 +127,6 @@ public sealed class NablaGenerator : IIncrementalGenerator
             .Combine(rules.Select(static (f, _) => DiagnosticsOf(new[] { f })).Collect())
             .Combine(named.Select(static (fs, _) => DiagnosticsOf(fs)))
             .Select(static (x, _) => x.Left.Left.Left.Left.AddRange(x.Left.Left.Left.Right).AddRange(x.Left.Left.Right).AddRange(x.Left.Right).Add(x.Right));
-
         context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (spc, input) => Report(spc, input.Left, input.Right));
 
         var assemblyName = context.CompilationProvider.Select(static (c, _) => c.AssemblyName ?? "Assembly");
