@@ -27,7 +27,7 @@ internal static class LoopInvariantMotion
                 definedInside.UnionWith(b.Params);
                 foreach (var i in b.Instrs) if (i.Result != null) definedInside.Add(i.Result);
             }
-            var loads = new LoadMotion(f, loop);
+            var loads = new LoadMotion(loop, preds);
             bool moved = true;
             while (moved)
             {
@@ -61,7 +61,7 @@ internal static class LoopInvariantMotion
         private readonly List<Value>? _written;
         private readonly bool _unknownCalls;
 
-        public LoadMotion(IrFunction f, Loop loop)
+        public LoadMotion(Loop loop, Dictionary<Block, List<(Block From, Edge Edge)>> preds)
         {
             _written = new List<Value>();
             foreach (var b in loop.Blocks)
@@ -90,7 +90,7 @@ internal static class LoopInvariantMotion
                 }
             }
             _roots = new Dictionary<Value, HashSet<Value>>();
-            _preds = f.Predecessors();
+            _preds = preds;
         }
 
         private readonly Dictionary<Value, HashSet<Value>> _roots;

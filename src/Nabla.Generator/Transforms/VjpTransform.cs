@@ -1213,8 +1213,8 @@ internal sealed class VjpTransform : Cloner
             if (add.Operands[side].Definition is not { Op: Op.ArrayLoad } load || load.Text != null || load.Speculated ||
                 load.Operands.Count != store.Operands.Count - 1 || !load.Operands.SequenceEqual(store.Operands.Take(store.Operands.Count - 1)))
                 continue;
-            var block = Source.Blocks.FirstOrDefault(bl => bl.Instrs.Contains(store));
-            if (block is null) return null;
+            // The store's block is the one whose adjoint is being built.
+            if (_adjointOf is not { } block) return null;
             int from = block.Instrs.IndexOf(load), to = block.Instrs.IndexOf(store), at = block.Instrs.IndexOf(add);
             if (from < 0 || at < from || to < at) return null;
             for (int k = from + 1; k < to; k++)
