@@ -440,6 +440,12 @@ internal static class MethodProcessor
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }
 
+    /// <summary>
+    /// Up to this many scalar inputs, <c>F_ValueWithGradient</c> is vector forward mode: each lane repeats the tangent
+    /// arithmetic (about the primal's cost) but needs no residuals, no reverse sweep and no branch replay.
+    /// </summary>
+    private const int MaxVectorLanes = 4;
+
     private static GeneratedFile Emit(IMethodSymbol method, LoweredMethod lowered, List<DiagnosticInfo> diagnostics, Compilation compilation, string instantiation = "")
     {
         string stem = Symbols.DerivativeStem(method);
@@ -536,6 +542,19 @@ internal static class MethodProcessor
             if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
             Form(valueWithGradient);
             WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
+        }
+        else if (fused != null && scalarResult && lowered.Wrt.Count <= MaxVectorLanes &&
+                 JvpTransform.VectorGradient(f, lowered.Wrt, lowered.Activity, fused.Primal.Name, fused.Primal.ReturnType, out _) is { } vector)
+        {
+            // A few scalar inputs and no arrays: vector forward mode, one tangent lane per input, gives the value and
+            // the gradient in one pass with no residuals (docs/performance.md, Reading).
+            vector.Modifiers = fused.Primal.Modifiers;
+            vector.Summary = $"The value of {display} and its gradient with respect to ({wrtNames}): forward mode with one tangent per input, in one pass.";
+            Form(fused.Primal.Name);
+            CSharpEmitter.Emit(vector, w);
+            w.Line();
+            Form(valueWithPullback);
+            if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
         }
         else if (fused != null && scalarResult && !split.UsesTapes && f.Parameters.All(p => p.Variable is null) &&
                  lowered.Wrt.All(k => f.Parameters[k].Type.IsReal))

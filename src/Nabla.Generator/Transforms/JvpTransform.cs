@@ -1,5 +1,7 @@
 // Forward mode as an IR → IR transform: every active instruction is cloned with its tangent
-// beside it; the result is a function (primals, tangents) → (Value, Tangent).
+// beside it; the result is a function (primals, tangents) → (Value, Tangent). With several lanes
+// (vector forward mode) each active value carries one tangent per input, seeded with that input's
+// unit vector: one pass gives the value and the whole gradient of a function of few scalar inputs.
 using System.Collections.Generic;
 using System.Linq;
 using Nabla.Generator.Analysis;
@@ -10,8 +12,15 @@ namespace Nabla.Generator.Transforms;
 internal sealed class JvpTransform : Cloner
 {
     private readonly Activity _activity;
-    private readonly Dictionary<Value, Value> _tangent = new();
-    private readonly Dictionary<Var, Var> _tangentVar = new();
+    // One tangent map per lane; _lane selects the lane being written (always 0 with one lane).
+    private readonly Dictionary<Value, Value>[] _laneTangent;
+    private readonly Dictionary<Var, Var>[] _laneTangentVar;
+    private readonly string[]? _laneNames;
+    private int _lane;
+    // Tangents known to be exactly one (the seeds of vector mode): products with them are not emitted.
+    private readonly HashSet<Value> _unit = new();
+    private Dictionary<Value, Value> _tangent => _laneTangent[_lane];
+    private Dictionary<Var, Var> _tangentVar => _laneTangentVar[_lane];
 
     /// <summary>The tangent of a variable: a parameter for ref and out parameters, else a local.</summary>
     private Var TangentVar(Var v)
@@ -21,7 +30,22 @@ internal sealed class JvpTransform : Cloner
         return t;
     }
 
-    private JvpTransform(IrFunction source, IrFunction target, Activity activity) : base(source, target) => _activity = activity;
+    private JvpTransform(IrFunction source, IrFunction target, Activity activity, string[]? laneNames = null) : base(source, target)
+    {
+        _activity = activity;
+        _laneNames = laneNames;
+        int lanes = laneNames?.Length ?? 1;
+        _laneTangent = Enumerable.Range(0, lanes).Select(_ => new Dictionary<Value, Value>()).ToArray();
+        _laneTangentVar = Enumerable.Range(0, lanes).Select(_ => new Dictionary<Var, Var>()).ToArray();
+    }
+
+    /// <summary>Runs <paramref name="tangentOfLane"/> once per lane, with that lane's tangents selected.</summary>
+    private void ForLanes(System.Action tangentOfLane)
+    {
+        for (_lane = 0; _lane < _laneTangent.Length; _lane++)
+            tangentOfLane();
+        _lane = 0;
+    }
 
     /// <summary>
     /// Builds <c>(R Value, R Tangent) name(primals..., tangents of wrt...)</c>. Tangent parameters are
@@ -52,8 +76,26 @@ internal sealed class JvpTransform : Cloner
         return why is null ? f : null;
     }
 
+    /// <summary>
+    /// Vector forward mode: <c>(R Value, Gradient) name(primals...)</c>, the value and its partial derivatives
+    /// with respect to every scalar input in <paramref name="wrt"/>, in one pass with one tangent lane per input.
+    /// Null, with the reason, when some construct needs more than a scalar lane (arrays, spans, ref or out
+    /// parameters, a differentiable callee called through its own forward mode).
+    /// </summary>
+    public static IrFunction? VectorGradient(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name, IrType returnType, out string? why)
+    {
+        why = Lanes.Unsupported(primal, wrt);
+        if (why != null) return null;
+        var f = new IrFunction(name, returnType) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
+        var t = new JvpTransform(primal, f, activity, wrt.Select(k => primal.Parameters[k].Name).ToArray());
+        t.Run(wrt);
+        why = t._notComposable;
+        return why is null ? f : null;
+    }
+
     private bool _composable;
     private string? _notComposable;
+    private bool IsVector => _laneNames != null;
 
     private void Run(IReadOnlyList<int> wrt)
     {
@@ -61,6 +103,7 @@ internal sealed class JvpTransform : Cloner
         foreach (int index in wrt)
         {
             var p = Source.Parameters[index];
+            if (IsVector) continue;
             if (p.Variable != null)
                 _tangentVar[p.Variable] = Target.AddRefParameter(TangentName(p.Name), p.Type, RefKindIr.Ref);
             else
@@ -70,6 +113,18 @@ internal sealed class JvpTransform : Cloner
         foreach (var p in Source.Parameters.Where(p => p.RefKind == RefKindIr.Out && p.Type.IsReal))
             _tangentVar[p.Variable!] = Target.AddRefParameter(TangentName(p.Name), p.Type, RefKindIr.Out);
         CreateBlocks();
+        if (IsVector)
+        {
+            // Lane k's seed: the unit vector of input k.
+            var seeds = new IrBuilder(Target, BlockMap[Source.Entry]);
+            for (int k = 0; k < wrt.Count; k++)
+            {
+                var p = Source.Parameters[wrt[k]];
+                var one = seeds.One(p.Type.Tangent);
+                _unit.Add(one);
+                _laneTangent[k][p.Value!] = one;
+            }
+        }
         // An array or span parameter that is not an input but holds differentiated values (a [NoDerivative] workspace):
         // the tangents of what is written into it, in an array of its own that starts at zero.
         var entry = new IrBuilder(Target, BlockMap[Source.Entry]);
@@ -84,12 +139,13 @@ internal sealed class JvpTransform : Cloner
         foreach (var b in Source.Blocks)
             foreach (var p in b.Params)
                 if (_activity.IsActive(p))
-                {
-                    var tp = Target.NewValue(p.Type.Tangent, TangentName(p.Name));
-                    tp.ParameterOf = BlockMap[b];
-                    BlockMap[b].Params.Add(tp);
-                    _tangent[p] = tp;
-                }
+                    ForLanes(() =>
+                    {
+                        var tp = Target.NewValue(p.Type.Tangent, TangentName(p.Name));
+                        tp.ParameterOf = BlockMap[b];
+                        BlockMap[b].Params.Add(tp);
+                        _tangent[p] = tp;
+                    });
         foreach (var b in Source.Blocks)
         {
             var builder = new IrBuilder(Target, BlockMap[b]);
@@ -105,10 +161,19 @@ internal sealed class JvpTransform : Cloner
             var term = b.Terminator;
             var edges = term.Edges.Select(e => CloneEdge(e, e.Target.Params
                 .Select((p, k) => (p, k)).Where(x => _activity.IsActive(x.p))
-                .Select(x => Tangent(e.Args[x.k], builder)).ToList())).ToList();
+                .SelectMany(x => LaneTangents(e.Args[x.k], builder)).ToList())).ToList();
             if (term.Kind == TerminatorKind.Return && term.Value != null && _composable)
             {
                 builder.Block.Terminator = Terminator.Return(Tangent(term.Value!, builder), term.Source);
+                continue;
+            }
+            if (term.Kind == TerminatorKind.Return && term.Value != null && IsVector)
+            {
+                // (Value, Gradient): the gradient is the lanes' tangents, a tuple when there are several.
+                var gradientType = Target.ReturnType.Elements[1];
+                var lanes = LaneTangents(term.Value!, builder);
+                var gradient = lanes.Count == 1 ? lanes[0] : builder.MakeTuple(lanes, gradientType);
+                builder.Block.Terminator = Terminator.Return(builder.MakeTuple(new List<Value> { M(term.Value!), gradient }, Target.ReturnType), term.Source);
                 continue;
             }
             if (term.Kind == TerminatorKind.Return && term.Value != null)
@@ -129,7 +194,23 @@ internal sealed class JvpTransform : Cloner
         }
     }
 
-    private static string TangentName(string? name) => name is null ? "d" : "d" + name;
+    private string TangentName(string? name) => (name is null ? "d" : "d" + name) + (IsVector ? "_d" + _laneNames![_lane] : "");
+
+    /// <summary>The tangent of a primal value in every lane, in lane order.</summary>
+    private List<Value> LaneTangents(Value primal, IrBuilder b)
+    {
+        var lanes = new List<Value>();
+        ForLanes(() => lanes.Add(Tangent(primal, b)));
+        return lanes;
+    }
+
+    /// <summary><paramref name="tangent"/> · <paramref name="factor"/>, or the factor alone when the tangent is a unit seed.</summary>
+    private Value Times(IrBuilder b, Value tangent, Value factor) =>
+        _unit.Contains(tangent) ? factor : b.Binary(BinaryOp.Mul, tangent, factor);
+
+    /// <summary><paramref name="factor"/> · <paramref name="tangent"/>, or the factor alone when the tangent is a unit seed.</summary>
+    private Value Times(Value factor, IrBuilder b, Value tangent) =>
+        _unit.Contains(tangent) ? factor : b.Binary(BinaryOp.Mul, factor, tangent);
 
     /// <summary>The tangent of a primal value, materializing a zero when it has none.</summary>
     private Value Tangent(Value primal, IrBuilder b) =>
@@ -145,13 +226,13 @@ internal sealed class JvpTransform : Cloner
         if (i.Op == Op.StoreVar && i.Var!.Type.IsReal && (_tangentVar.ContainsKey(i.Var) || _activity.IsActive(i.Var)))
         {
             CloneInstr(i, b);
-            b.Store(TangentVar(i.Var), Tangent(i.Operands[0], b));
+            ForLanes(() => b.Store(TangentVar(i.Var), Tangent(i.Operands[0], b)));
             return;
         }
         if (i.Op == Op.LoadVar && _activity.IsActive(i.Result) && (_tangentVar.ContainsKey(i.Var!) || _activity.IsActive(i.Var!)))
         {
             CloneInstr(i, b);
-            _tangent[i.Result!] = b.Load(TangentVar(i.Var!), TangentName(i.Result!.Name));
+            ForLanes(() => _tangent[i.Result!] = b.Load(TangentVar(i.Var!), TangentName(i.Result!.Name)));
             return;
         }
         if (i.Op == Op.ArrayStore)
@@ -159,9 +240,12 @@ internal sealed class JvpTransform : Cloner
             // a[i] = v: the tangent array gets v's tangent at the same place.
             CloneInstr(i, b);
             var array = i.Operands[0];
-            if (!_tangent.TryGetValue(array, out var ta)) return;
-            var stored = i.Operands[i.Operands.Count - 1];
-            b.ArrayStore(ta, i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(M), Tangent(stored, b));
+            ForLanes(() =>
+            {
+                if (!_tangent.TryGetValue(array, out var ta)) return;
+                var stored = i.Operands[i.Operands.Count - 1];
+                b.ArrayStore(ta, i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(M), Tangent(stored, b));
+            });
             return;
         }
         // A differentiable callee that may write active arrays runs in forward mode even when its result is not needed.
@@ -185,56 +269,66 @@ internal sealed class JvpTransform : Cloner
                 var y = CloneInstr(i, b).Result!;
                 var x0 = M(i.Operands[0]);
                 var x1 = M(i.Operands[1]);
-                var t0 = TangentOrNull(i.Operands[0]);
-                var t1 = TangentOrNull(i.Operands[1]);
-                Value? t = i.BinaryOp switch
+                ForLanes(() =>
                 {
-                    // d(a + b) = da + db
-                    BinaryOp.Add => Sum(b, t0, t1),
-                    // d(a - b) = da - db
-                    BinaryOp.Sub => t1 is null ? t0 : t0 is null ? b.Unary(UnaryOp.Neg, t1) : b.Binary(BinaryOp.Sub, t0, t1),
-                    // d(a * b) = da * b + a * db
-                    BinaryOp.Mul => Sum(b, t0 is null ? null : b.Binary(BinaryOp.Mul, t0, x1), t1 is null ? null : b.Binary(BinaryOp.Mul, x0, t1)),
-                    // d(a / b) = (da - y * db) / b
-                    BinaryOp.Div => t1 is null ? b.Binary(BinaryOp.Div, t0!, x1)
-                        : b.Binary(BinaryOp.Div, t0 is null ? b.Unary(UnaryOp.Neg, b.Binary(BinaryOp.Mul, y, t1)) : b.Binary(BinaryOp.Sub, t0, b.Binary(BinaryOp.Mul, y, t1)), x1),
-                    // d(a % b) = da - trunc(a / b) * db
-                    BinaryOp.Rem => t1 is null ? t0 : Sum(b, t0, b.Unary(UnaryOp.Neg, b.Binary(BinaryOp.Mul, Builtins.Truncate(b, b.Binary(BinaryOp.Div, x0, x1)), t1))),
-                    _ => null,
-                };
-                if (t != null) _tangent[r] = t;
+                    var t0 = TangentOrNull(i.Operands[0]);
+                    var t1 = TangentOrNull(i.Operands[1]);
+                    Value? t = i.BinaryOp switch
+                    {
+                        // d(a + b) = da + db
+                        BinaryOp.Add => Sum(b, t0, t1),
+                        // d(a - b) = da - db
+                        BinaryOp.Sub => t1 is null ? t0 : t0 is null ? b.Unary(UnaryOp.Neg, t1) : b.Binary(BinaryOp.Sub, t0, t1),
+                        // d(a * b) = da * b + a * db
+                        BinaryOp.Mul => Sum(b, t0 is null ? null : Times(b, t0, x1), t1 is null ? null : Times(x0, b, t1)),
+                        // d(a / b) = (da - y * db) / b
+                        BinaryOp.Div => t1 is null ? (t0 is null ? null : b.Binary(BinaryOp.Div, t0, x1))
+                            : b.Binary(BinaryOp.Div, t0 is null ? b.Unary(UnaryOp.Neg, Times(y, b, t1)) : b.Binary(BinaryOp.Sub, t0, Times(y, b, t1)), x1),
+                        // d(a % b) = da - trunc(a / b) * db
+                        BinaryOp.Rem => t1 is null ? t0 : Sum(b, t0, b.Unary(UnaryOp.Neg, Times(Builtins.Truncate(b, b.Binary(BinaryOp.Div, x0, x1)), b, t1))),
+                        _ => null,
+                    };
+                    if (t != null) _tangent[r] = t;
+                });
                 return;
             }
             case Op.Unary:
             {
                 CloneInstr(i, b);
-                var t0 = TangentOrNull(i.Operands[0]);
-                if (t0 != null) _tangent[r] = i.UnaryOp == UnaryOp.Neg ? b.Unary(UnaryOp.Neg, t0) : t0;
+                ForLanes(() =>
+                {
+                    var t0 = TangentOrNull(i.Operands[0]);
+                    if (t0 != null) _tangent[r] = i.UnaryOp == UnaryOp.Neg ? b.Unary(UnaryOp.Neg, t0) : t0;
+                });
                 return;
             }
             case Op.Convert:
             {
                 CloneInstr(i, b);
-                var t0 = TangentOrNull(i.Operands[0]);
-                if (t0 != null && r.Type.IsReal) _tangent[r] = b.Convert(t0, r.Type);
-                else if (t0 != null && r.Type.IsStruct && i.Operands[0].Type.IsStruct)
+                ForLanes(() =>
                 {
-                    // A subclass's object as its base class: the base's part of the tangent.
-                    var parts = new List<Value>();
-                    foreach (var leaf in r.Type.Leaves.Where(l => l.Differentiable))
-                        parts.Add(b.Member(t0, leaf.Path, leaf.Type.Tangent));
-                    _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, parts, TangentName(r.Name));
-                }
+                    var t0 = TangentOrNull(i.Operands[0]);
+                    if (t0 != null && r.Type.IsReal) _tangent[r] = b.Convert(t0, r.Type);
+                    else if (t0 != null && r.Type.IsStruct && i.Operands[0].Type.IsStruct)
+                    {
+                        // A subclass's object as its base class: the base's part of the tangent.
+                        var parts = new List<Value>();
+                        foreach (var leaf in r.Type.Leaves.Where(l => l.Differentiable))
+                            parts.Add(b.Member(t0, leaf.Path, leaf.Type.Tangent));
+                        _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, parts, TangentName(r.Name));
+                    }
+                });
                 return;
             }
             case Op.Member when i.Operands.Count == 1 && i.Operands[0].Type.IsStruct:
             {
                 // A member's tangent is the same member of the struct's tangent.
                 CloneInstr(i, b);
-                if (_tangent.TryGetValue(i.Operands[0], out var ts) && i.Operands[0].Type.IsDifferentiablePath(i.Text!))
+                ForLanes(() =>
                 {
-                    _tangent[r] = b.Member(ts, i.Text!, r.Type.Tangent, TangentName(r.Name));
-                }
+                    if (_tangent.TryGetValue(i.Operands[0], out var ts) && i.Operands[0].Type.IsDifferentiablePath(i.Text!))
+                        _tangent[r] = b.Member(ts, i.Text!, r.Type.Tangent, TangentName(r.Name));
+                });
                 return;
             }
             case Op.MakeStruct:
@@ -242,10 +336,13 @@ internal sealed class JvpTransform : Cloner
                 // The tangent of a struct built from its leaves: the tangent struct built from theirs.
                 CloneInstr(i, b);
                 var leaves = r.Type.Leaves;
-                var tangents = new List<Value>();
-                for (int k = 0; k < leaves.Count; k++)
-                    if (leaves[k].Differentiable) tangents.Add(Tangent(i.Operands[k], b));
-                _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, tangents, TangentName(r.Name));
+                ForLanes(() =>
+                {
+                    var tangents = new List<Value>();
+                    for (int k = 0; k < leaves.Count; k++)
+                        if (leaves[k].Differentiable) tangents.Add(Tangent(i.Operands[k], b));
+                    _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, tangents, TangentName(r.Name));
+                });
                 return;
             }
             case Op.MakeTuple:
@@ -258,23 +355,26 @@ internal sealed class JvpTransform : Cloner
                 return;
             case Op.NewArray:
                 CloneInstr(i, b);
-                _tangent[r] = b.NewArray(r.Type.Tangent, i.Operands.Select(M), TangentName(r.Name));
+                ForLanes(() => _tangent[r] = b.NewArray(r.Type.Tangent, i.Operands.Select(M), TangentName(r.Name)));
                 return;
             case Op.Slice:
                 // A view of part of an array or span: its tangent is the same part of the tangent.
                 CloneInstr(i, b);
-                _tangent[r] = b.Slice(Tangent(i.Operands[0], b), r.Type.Tangent, i.Operands.Count == 3 ? M(i.Operands[1]) : null,
-                    i.Operands.Count == 3 ? M(i.Operands[2]) : null, TangentName(r.Name));
+                ForLanes(() => _tangent[r] = b.Slice(Tangent(i.Operands[0], b), r.Type.Tangent, i.Operands.Count == 3 ? M(i.Operands[1]) : null,
+                    i.Operands.Count == 3 ? M(i.Operands[2]) : null, TangentName(r.Name)));
                 return;
             case Op.ArrayLoad:
             {
                 CloneInstr(i, b);
-                if (_tangent.TryGetValue(i.Operands[0], out var ta))
+                ForLanes(() =>
                 {
-                    var tangent = b.ArrayLoad(ta, i.Operands.Skip(1).Select(M), TangentName(r.Name));
-                    tangent.Definition!.Speculated = i.Speculated;
-                    _tangent[r] = tangent;
-                }
+                    if (_tangent.TryGetValue(i.Operands[0], out var ta))
+                    {
+                        var tangent = b.ArrayLoad(ta, i.Operands.Skip(1).Select(M), TangentName(r.Name));
+                        tangent.Definition!.Speculated = i.Speculated;
+                        _tangent[r] = tangent;
+                    }
+                });
                 return;
             }
             default:
@@ -320,6 +420,13 @@ internal sealed class JvpTransform : Cloner
             if (sum != null) _tangent[r!] = sum;
             return;
         }
+        if (d.JvpMethod != null && IsVector)
+        {
+            // Its forward mode carries one tangent; calling it once per lane would run it that many times.
+            _notComposable ??= $"'{i.Callee.DisplayName}' is differentiated through its own forward mode, which has one tangent lane";
+            CloneInstr(i, b);
+            return;
+        }
         if (d.JvpMethod != null)
         {
             // (y, dy) = f_Jvp(x..., dx...)
@@ -348,9 +455,12 @@ internal sealed class JvpTransform : Cloner
         if (d.DifferentialMethod != null)
         {
             // dy = differential(residuals, dx...)
-            var diffArgs = new List<Argument> { new(null, RefKindIr.In, residuals) };
-            diffArgs.AddRange(d.Wrt.Select(k => new Argument(Tangent(i.Arguments![k].Value!, b))));
-            _tangent[r] = b.Call(new Callee(d.DifferentialMethod, i.Callee.DisplayName + " (differential)", true, null), null, diffArgs, r.Type).Result!;
+            ForLanes(() =>
+            {
+                var diffArgs = new List<Argument> { new(null, RefKindIr.In, residuals) };
+                diffArgs.AddRange(d.Wrt.Select(k => new Argument(Tangent(i.Arguments![k].Value!, b))));
+                _tangent[r] = b.Call(new Callee(d.DifferentialMethod, i.Callee.DisplayName + " (differential)", true, null), null, diffArgs, r.Type).Result!;
+            });
             return;
         }
         // A reverse rule of a scalar function gives the partials: pullback(1) · dx, summed.
@@ -358,15 +468,19 @@ internal sealed class JvpTransform : Cloner
         var cotType = wrtTypes.Count == 1 ? wrtTypes[0] : IrType.Tuple(wrtTypes);
         var partials = b.Call(new Callee(d.PullbackMethod!, i.Callee.DisplayName + " (pullback)", true, null), null,
             new List<Argument> { new(null, RefKindIr.In, residuals), new(b.One(r.Type)) }, cotType).Result!;
-        Value? t = null;
-        for (int k = 0; k < d.Wrt.Count; k++)
+        var partialOf = new Value?[d.Wrt.Count];
+        ForLanes(() =>
         {
-            var tx = TangentOrNull(i.Arguments![d.Wrt[k]].Value!);
-            if (tx is null) continue;
-            var partial = wrtTypes.Count == 1 ? partials : b.TupleGet(partials, k);
-            t = Sum(b, t, b.Binary(BinaryOp.Mul, b.Convert(partial, r.Type), b.Convert(tx, r.Type)));
-        }
-        if (t != null) _tangent[r] = t;
+            Value? t = null;
+            for (int k = 0; k < d.Wrt.Count; k++)
+            {
+                var tx = TangentOrNull(i.Arguments![d.Wrt[k]].Value!);
+                if (tx is null) continue;
+                var partial = partialOf[k] ??= b.Convert(wrtTypes.Count == 1 ? partials : b.TupleGet(partials, k), r.Type);
+                t = Sum(b, t, Times(partial, b, b.Convert(tx, r.Type)));
+            }
+            if (t != null) _tangent[r] = t;
+        });
     }
 }
 
@@ -377,5 +491,27 @@ internal static class Builtins
     {
         string callee = x.Type.Kind == TypeKind.Single ? "global::System.MathF.Truncate" : "global::System.Math.Truncate";
         return b.Call(new Callee(callee, callee, true, null), null, new List<Argument> { new(x) }, x.Type).Result!;
+    }
+}
+
+/// <summary>What vector forward mode (one tangent lane per scalar input) cannot carry.</summary>
+internal static class Lanes
+{
+    /// <summary>Why <paramref name="f"/> cannot be differentiated with scalar lanes, or null when it can.</summary>
+    public static string? Unsupported(IrFunction f, IReadOnlyList<int> wrt)
+    {
+        if (wrt.Any(k => !f.Parameters[k].Type.IsReal || f.Parameters[k].Variable != null))
+            return "an input is not a scalar passed by value";
+        if (f.Parameters.Any(p => p.Variable != null || p.Type.IsArray))
+            return "a parameter is an array, a span, or passed by reference";
+        foreach (var b in f.Blocks)
+        {
+            if (b.Params.Any(p => p.Type.IsArray)) return "an array flows between blocks";
+            foreach (var i in b.Instrs)
+                if ((i.Result != null && i.Result.Type.IsArray) || (i.Var != null && i.Var.Type.IsArray) ||
+                    (i.Arguments != null && i.Arguments.Any(a => a.Variable != null)))
+                    return "it uses arrays or passes variables by reference";
+        }
+        return null;
     }
 }

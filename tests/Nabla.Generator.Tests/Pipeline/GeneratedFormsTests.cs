@@ -80,6 +80,37 @@ public class GeneratedFormsTests
         Assert.Equal(3 * 4 + Math.Cos(2), (double)assembly.Call("Uses", "D")!, 12);
     }
 
+    /// <summary>
+    /// Two scalar inputs: F_ValueWithGradient is vector forward mode (a tangent lane per input), a method of its own
+    /// that needs neither residuals nor the split halves.
+    /// </summary>
+    [Fact]
+    public void FewScalarInputs_ValueWithGradientIsVectorForwardMode_AndStandsAlone()
+    {
+        var run = Run("public static class Uses { public static (double, double) D() => Autodiff.Gradient(C.G, 2.0, 3.0); }");
+        Assert.Equal(new[] { "_ValueWithGradient" }, Members(run, "G"));
+        Assert.Contains("forward mode with one tangent per input", run.Source(".G.Nabla.g.cs"));
+        using var assembly = new EmittedAssembly(run.Output);
+        var (dx, dy) = ((double, double))assembly.Call("Uses", "D")!;
+        Assert.Equal(3 + Math.Exp(2), dx, 12);
+        Assert.Equal(2, dy, 12);
+    }
+
+    /// <summary>Past four scalar inputs, or with an array, F_ValueWithGradient is reverse mode.</summary>
+    [Theory]
+    [InlineData("public static double Five(double a, double b, double c, double d, double e) => a * b + c * d * e;", "Five", "2.0, 3.0, 4.0, 5.0, 6.0", 3.0)]
+    [InlineData("public static double Arr(double a, double[] v) => a * v[0] * v[1];", "Arr", "2.0, new[] { 3.0, 4.0 }", 12.0)]
+    public void ManyInputsOrArrays_ValueWithGradientIsReverseMode(string method, string name, string args, double first)
+    {
+        var run = Run($"public static class Uses {{ public static double D() => More.{name}_ValueWithGradient({args}).Gradient.Item1; }}",
+            extra: "public static partial class More { [Differentiable] " + method + " }\n");
+        string source = run.Source("More." + name + ".Nabla.g.cs");
+        Assert.DoesNotContain("one tangent per input", source);
+        Assert.Contains("Reverse mode of More." + name, source);
+        using var assembly = new EmittedAssembly(run.Output);
+        Assert.Equal(first, (double)assembly.Call("Uses", "D")!, 12);
+    }
+
     /// <summary>A method group in a variable reaches the operator at run time, through the registry: registered.</summary>
     [Fact]
     public void MethodGroupInAVariable_IsRegistered_AndTheOperatorFindsIt()
