@@ -587,8 +587,9 @@ internal static class OperatorSiteProcessor
     }
 
     /// <summary>The statement giving captured variable <paramref name="k"/> its value: a literal for a constant, else read from the closure.</summary>
-    private static string ReadCapture(IReadOnlyList<Capture> captures, int k, string target) =>
-        $"{captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});" : $"nablaBinding.Read{k}({target});");
+    private static string ReadCapture(IReadOnlyList<Capture> captures, int k, string target, bool targetIsThis = false) =>
+        $"{captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});"
+            : targetIsThis ? $"({captures[k].Type}){target};" : $"nablaBinding.Read{k}.Read({target});");
 
     private delegate string WrapMembers(string members, out int membersStart);
 
@@ -697,6 +698,8 @@ internal static class OperatorSiteProcessor
         var capturedArgs = captures.Select((c, k) => "nablaCapture" + k).ToList();
         string Args(IEnumerable<string> extra) => string.Join(", ", primals.Concat(capturedArgs).Concat(extra));
         string? body;
+        // A lambda that captures only 'this' is an instance method of this object: the delegate's target is 'this' itself.
+        bool targetIsThis = captures.Count(c => c.Constant is null) == 1 && captures.Any(c => c.Constant is null && c.Name == "this");
         bool captureReadsAtCall = true;
         switch (op.Name)
         {
@@ -738,13 +741,13 @@ internal static class OperatorSiteProcessor
                 var d = Enumerable.Range(0, n).Select(k => "nablaD" + k).ToList();
                 string Call(string member, IEnumerable<string> extra) => $"{stem}_{member}({string.Join(", ", a.Concat(capturedArgs).Concat(extra))})";
                 var lines = new List<string> { $"global::Nabla.CompilerServices.DerivativeRegistry.RegisterClosure({Symbols.Identifier(functionParameter.Length == 0 ? ps[0].Name : functionParameter)}.Method, static nablaTarget =>", "{" };
-                if (captures.Any(c => c.Constant is null))
+                if (captures.Any(c => c.Constant is null) && !targetIsThis)
                 {
                     lines.Add("    var nablaBinding = s_binding;");
-                    lines.Add("    if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget!.GetType()) s_binding = nablaBinding = new Binding(nablaTarget!.GetType());");
+                    lines.Add("    if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget!.GetType()) s_binding = nablaBinding = Binding.Of(nablaTarget!);");
                 }
                 for (int k = 0; k < captures.Count; k++)
-                    lines.Add("    " + ReadCapture(captures, k, "nablaTarget!"));
+                    lines.Add("    " + ReadCapture(captures, k, "nablaTarget!", targetIsThis));
                 lines.Add("    return new global::Nabla.CompilerServices.DerivativeSet(");
                 lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {gradient} Gradient)" }))})(({string.Join(", ", a)}) => {Call("ValueWithGradient", Array.Empty<string>())}),");
                 lines.Add($"        ({Func(types.Concat(types).Concat(new[] { $"({result} Value, {result} Tangent)" }))})(({string.Join(", ", a.Concat(d))}) => {Call("Jvp", d)}),");
@@ -773,7 +776,7 @@ internal static class OperatorSiteProcessor
                 break;
         }
         if (body is null) return null;
-        bool closureRead = captures.Any(c => c.Constant is null);
+        bool closureRead = captures.Any(c => c.Constant is null) && !targetIsThis;
         captureReadsAtCall &= captures.Count > 0;
 
         var w = new SourceWriter();
@@ -806,14 +809,15 @@ internal static class OperatorSiteProcessor
         if (captureReadsAtCall)
         {
             string f = Symbols.Identifier(functionParameter);
+            if (closureRead || targetIsThis)
+                w.Line($"object nablaTarget = {f}.Target ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");
             if (closureRead)
             {
-                w.Line($"object nablaTarget = {f}.Target ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");
                 w.Line("var nablaBinding = s_binding;");
-                w.Line("if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget.GetType()) s_binding = nablaBinding = new Binding(nablaTarget.GetType());");
+                w.Line("if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget.GetType()) s_binding = nablaBinding = Binding.Of(nablaTarget);");
             }
             for (int k = 0; k < captures.Count; k++)
-                w.Line(ReadCapture(captures, k, "nablaTarget"));
+                w.Line(ReadCapture(captures, k, "nablaTarget", targetIsThis));
         }
         foreach (var line in body.Split('\n')) w.Line(line);
         w.Close();
@@ -824,11 +828,14 @@ internal static class OperatorSiteProcessor
             w.Open("private sealed class Binding");
             w.Line("public readonly global::System.Type ClosureType;");
             for (int k = 0; k < captures.Count; k++)
-                if (captures[k].Constant is null) w.Line($"public readonly global::System.Func<object, {captures[k].Type}> Read{k};");
-            w.Open("public Binding(global::System.Type closureType)");
-            w.Line("ClosureType = closureType;");
+                if (captures[k].Constant is null) w.Line($"public readonly global::Nabla.CompilerServices.CapturedVariable<{captures[k].Type}> Read{k};");
+            w.Line("// Out of line, so that the first call's reflection does not take registers from the caller's loop.");
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
+            w.Line("public static Binding Of(object closure) => new Binding(closure);");
+            w.Open("private Binding(object closure)");
+            w.Line("ClosureType = closure.GetType();");
             for (int k = 0; k < captures.Count; k++)
-                if (captures[k].Constant is null) w.Line($"Read{k} = global::Nabla.CompilerServices.Captures.Reader<{captures[k].Type}>(closureType, \"{captures[k].Name}\");");
+                if (captures[k].Constant is null) w.Line($"Read{k} = global::Nabla.CompilerServices.Captures.Variable<{captures[k].Type}>(closure, \"{captures[k].Name}\");");
             w.Close();
             w.Close();
         }

@@ -51,6 +51,37 @@ public static class Captures
         };
     }
 
+    /// <summary>
+    /// The captured variable <paramref name="name"/> of closures of <paramref name="target"/>'s type, read at each call
+    /// with no delegate call when it is a field of the closure itself (or the closure is the captured <c>this</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The closure has no such variable (a compiler layout Nabla does not know).</exception>
+    public static CapturedVariable<T> Variable<T>(object target, string name)
+    {
+        var type = target.GetType();
+        var path = new List<FieldInfo>();
+        if (!Find(type, name, path, depth: 0) && name == This && typeof(T).IsAssignableFrom(type))
+            return new CapturedVariable<T>(CapturedVariable<T>.TargetItself, null);
+        if (path.Count == 1 && path[0].FieldType == typeof(T) && FieldOffset<T>(target, path[0]) is nint offset)
+            return new CapturedVariable<T>(offset, null);
+        return new CapturedVariable<T>(0, Reader<T>(type, name));
+    }
+
+    /// <summary>Where <paramref name="field"/> lies in objects of <paramref name="target"/>'s type, from the start of their data.</summary>
+    private static nint? FieldOffset<T>(object target, FieldInfo field)
+    {
+        try
+        {
+            var reference = TypedReference.MakeTypedReference(target, new[] { field });
+            ref T value = ref __refvalue(reference, T);
+            return Unsafe.ByteOffset(ref CapturedVariable<T>.Data(target), ref Unsafe.As<T, byte>(ref value));
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidCastException)
+        {
+            return null;   // a runtime without typed references: the reader delegate instead
+        }
+    }
+
     private static readonly object ClosedOver = new();
 
     private static bool Find(Type type, string name, List<FieldInfo> path, int depth)
@@ -88,5 +119,47 @@ public static class Captures
         if (last.IsValueType && !typeof(T).IsValueType) il.Emit(OpCodes.Box, last);
         il.Emit(OpCodes.Ret);
         return (Func<object, T>)method.CreateDelegate(typeof(Func<object, T>), ClosedOver);
+    }
+}
+
+/// <summary>One captured variable of one closure type: read from the closure object at a fixed offset.</summary>
+/// <remarks>
+/// Generated interceptors resolve it once per closure type (the type is checked at every call before reading), so
+/// reading a captured local costs a load, not a delegate call.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class CapturedVariable<T>
+{
+    internal const nint TargetItself = -1;
+    private readonly nint _offset;
+    private readonly Func<object, T>? _reader;
+
+    internal CapturedVariable(nint offset, Func<object, T>? reader)
+    {
+        _offset = offset;
+        _reader = reader;
+    }
+
+    /// <summary>The variable's current value in <paramref name="target"/>, a closure of the type this was made for.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T Read(object target)
+    {
+        if (_reader != null) return ReadThroughDelegate(target);
+        if (_offset == TargetItself) return Unsafe.As<object, T>(ref target);
+        return Unsafe.As<byte, T>(ref Unsafe.AddByteOffset(ref Data(target), _offset));
+    }
+
+    // Out of line: a delegate call inlined into the caller's loop costs it registers on every iteration.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private T ReadThroughDelegate(object target) => _reader!(target);
+
+    internal static ref byte Data(object target) => ref Unsafe.As<RawData>(target).Data;
+
+    // The layout of every object's fields after its header: the first field's address (as CommunityToolkit's ObjectMarshal).
+    private sealed class RawData
+    {
+#pragma warning disable CS0649
+        public byte Data;
+#pragma warning restore CS0649
     }
 }
