@@ -23,6 +23,10 @@ internal sealed class FuzzReport
     public int Seed;
     public int Programs;
     public int FloatPrograms;
+    /// <summary>Programs with scalar inputs only (F_ValueWithGradient in vector forward mode when no callee prevents it).</summary>
+    public int ScalarOnlyPrograms;
+    /// <summary>Programs whose F_ValueWithGradient is vector forward mode (a tangent lane per input).</summary>
+    public int VectorForwardPrograms;
     /// <summary>Programs whose own text has a comparison of two literals (a condition C# folds to a constant).</summary>
     public int WithConstantComparison;
     public int WithStruct;
@@ -59,7 +63,7 @@ internal sealed class FuzzReport
 
     public void Add(FuzzReport r)
     {
-        FloatPrograms += r.FloatPrograms; WithConstantComparison += r.WithConstantComparison; WithStruct += r.WithStruct; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
+        FloatPrograms += r.FloatPrograms; ScalarOnlyPrograms += r.ScalarOnlyPrograms; VectorForwardPrograms += r.VectorForwardPrograms; WithConstantComparison += r.WithConstantComparison; WithStruct += r.WithStruct; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
         GeneratedChars += r.GeneratedChars; LargestGeneratedFile = Math.Max(LargestGeneratedFile, r.LargestGeneratedFile); MethodsChecked += r.MethodsChecked;
         PointsChecked += r.PointsChecked; PointsOutOfRange += r.PointsOutOfRange; ModeComparisons += r.ModeComparisons;
         FdComparisons += r.FdComparisons; FdSkippedBranch += r.FdSkippedBranch; FdSkippedIllConditioned += r.FdSkippedIllConditioned;
@@ -76,7 +80,7 @@ internal sealed class FuzzReport
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine(string.Create(inv, $"Differential run: seed {Seed}, {Programs} programs ({FloatPrograms} float), {Total.TotalSeconds:F1} s on {Threads} thread(s) " +
+        sb.AppendLine(string.Create(inv, $"Differential run: seed {Seed}, {Programs} programs ({FloatPrograms} float, {ScalarOnlyPrograms} scalar-only, {VectorForwardPrograms} of them with F_ValueWithGradient in vector forward mode), {Total.TotalSeconds:F1} s on {Threads} thread(s) " +
             $"(summed over batches: generate {GenerateTime.TotalSeconds:F1} s, generator {CompileTime.TotalSeconds:F1} s, compile + emit + load {EmitTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s)"));
         sb.AppendLine(string.Create(inv, $"  programs with a comparison of two constants: {WithConstantComparison}; with a call on the right of a compound element assignment: {WithCallInCompoundElementAssignment}; with a differentiable struct local: {WithStruct}"));
         sb.AppendLine(string.Create(inv, $"  generated C#: {GeneratedChars / 1e6:F1} MB (largest file {LargestGeneratedFile / 1e3:F0} KB); methods checked: {MethodsChecked}; points: {PointsChecked} (out of range, skipped: {PointsOutOfRange})"));
@@ -161,6 +165,7 @@ internal static class DifferentialRunner
             var m = ProgramGenerator.Generate($"F{k}", k, ProgramGenerator.ProgramSeed(seed, k), methods);
             methods.Add(m);
             if (m.IsFloat) report.FloatPrograms++;
+            if (m.ScalarOnly) report.ScalarOnlyPrograms++;
             if (ConstantComparison.IsMatch(m.Source)) report.WithConstantComparison++;
             if (m.Source.Contains("Pair ", StringComparison.Ordinal)) report.WithStruct++;
             if (CallInCompoundElementAssignment.IsMatch(m.Source)) report.WithCallInCompoundElementAssignment++;
@@ -178,6 +183,7 @@ internal static class DifferentialRunner
             var run = Harness.Harness.Run(input);
             report.Compile.Stop();
             report.GeneratedChars += run.Generated.Values.Sum(t => (long)t.Length);
+            report.VectorForwardPrograms += run.Generated.Values.Count(t => t.Contains("forward mode with one tangent per input", StringComparison.Ordinal));
             report.LargestGeneratedFile = Math.Max(report.LargestGeneratedFile, run.Generated.Values.Max(t => (long)t.Length));
             var bad = new HashSet<string>(StringComparer.Ordinal);
 
@@ -372,13 +378,15 @@ internal static class DifferentialRunner
             const BindingFlags Static = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
             MethodInfo One(Type t, string name, int parameters) =>
                 t.GetMethods(Static).Single(x => x.Name == name && x.GetParameters().Length == parameters);
-            _f = One(p, m.Name, 4);
-            _twin = One(tw, m.Name, 4);
-            _jvp = One(p, m.Name + "_Jvp", 7);
-            _vwg = One(p, m.Name + "_ValueWithGradient", 4);
-            _primal = One(p, m.Name + "_Primal", 6);
+            // Scalar-only methods have no array parameter, no array tangent and no shadow.
+            int arrays = m.ScalarOnly ? 0 : 1;
+            _f = One(p, m.Name, 3 + arrays);
+            _twin = One(tw, m.Name, 3 + arrays);
+            _jvp = One(p, m.Name + "_Jvp", 5 + 2 * arrays);
+            _vwg = One(p, m.Name + "_ValueWithGradient", 3 + arrays);
+            _primal = One(p, m.Name + "_Primal", 4 + 2 * arrays);
             _pullback = One(p, m.Name + "_Pullback", 2);
-            _vwp = One(p, m.Name + "_ValueWithPullback", 4);
+            _vwp = One(p, m.Name + "_ValueWithPullback", 3 + arrays);
         }
 
         private object Real(double v) => _m.IsFloat ? (object)(float)v : v;
@@ -393,7 +401,7 @@ internal static class DifferentialRunner
             {
                 double x = Round(Math.Round(_rng.NextDouble() * 4 - 2, 6));
                 double y = Round(Math.Round(_rng.NextDouble() * 4 - 2, 6));
-                var a = new double[1 + _rng.Next(4)];
+                var a = new double[_m.ScalarOnly ? 0 : 1 + _rng.Next(4)];
                 for (int i = 0; i < a.Length; i++) a[i] = Round(Math.Round(_rng.NextDouble() * 3 - 1.5, 6));
                 int n = _rng.Next(5);
                 CheckAt(x, y, a, n);
@@ -405,15 +413,22 @@ internal static class DifferentialRunner
         {
             double[] a = z.Skip(2).ToArray();
             Array arr = Arr(a);
-            double v = D(_f.Invoke(null, [Real(z[0]), Real(z[1]), arr, n]));
+            double v = D(_f.Invoke(null, Args(Real(z[0]), Real(z[1]), arr, n)));
             Array twinArr = Arr(a);
             _path.SetValue(null, 0L);
-            double tv = D(_twin.Invoke(null, [Real(z[0]), Real(z[1]), twinArr, n]));
+            double tv = D(_twin.Invoke(null, Args(Real(z[0]), Real(z[1]), twinArr, n)));
             long path = (long)_path.GetValue(null)!;
             if (BitConverter.DoubleToInt64Bits(tv) != BitConverter.DoubleToInt64Bits(v) && !(double.IsNaN(v) && double.IsNaN(tv)))
                 throw new InvalidOperationException($"the twin of {_m.Name} computes {tv:R}, the original {v:R} (a bug of the tester)");
             return (v, Back(arr), path);
         }
+
+        /// <summary>The arguments (x, y, a, n, rest...) in the method's order: without <c>a</c> for a scalar-only method.</summary>
+        private object?[] Args(object x, object y, Array a, int n, params object?[] rest) =>
+            _m.ScalarOnly ? [x, y, n, .. rest] : [x, y, a, n, .. rest];
+
+        /// <summary>The components of a gradient tuple (dx, dy[, da]).</summary>
+        private double[] Gradient(ITuple t) => _m.ScalarOnly ? [D(t[0]), D(t[1])] : [D(t[0]), D(t[1]), .. Back((Array)t[2]!)];
 
         private void Fail(string what, string details)
         {
@@ -454,23 +469,21 @@ internal static class DifferentialRunner
             _report.PointsChecked++;
 
             // Reverse mode, one pass.
-            var vwg = (ITuple)_vwg.Invoke(null, [Real(x), Real(y), Arr(a), n])!;
+            var vwg = (ITuple)_vwg.Invoke(null, Args(Real(x), Real(y), Arr(a), n))!;
             SameValue(f0, D(vwg[0]), "F_ValueWithGradient");
-            var gt = (ITuple)vwg[1]!;
-            double[] g = [D(gt[0]), D(gt[1]), .. Back((Array)gt[2]!)];
+            double[] g = Gradient((ITuple)vwg[1]!);
 
             // Reverse mode, split: F_Primal then F_Pullback (array cotangents accumulate into the shadow passed to the primal).
-            object?[] primalArgs = [Real(x), Real(y), Arr(a), n, Arr(new double[a.Length]), null];
+            object?[] primalArgs = _m.ScalarOnly ? [Real(x), Real(y), n, null] : [Real(x), Real(y), Arr(a), n, Arr(new double[a.Length]), null];
             SameValue(f0, D(_primal.Invoke(null, primalArgs)), "F_Primal");
-            var pb = (ITuple)_pullback.Invoke(null, [primalArgs[5], Real(1.0)])!;
-            double[] gSplit = [D(pb[0]), D(pb[1]), .. Back((Array)primalArgs[4]!)];
+            var pb = (ITuple)_pullback.Invoke(null, [primalArgs[^1], Real(1.0)])!;
+            double[] gSplit = _m.ScalarOnly ? [D(pb[0]), D(pb[1])] : [D(pb[0]), D(pb[1]), .. Back((Array)primalArgs[4]!)];
 
             // Reverse mode as a closure.
-            var vwp = (ITuple)_vwp.Invoke(null, [Real(x), Real(y), Arr(a), n])!;
+            var vwp = (ITuple)_vwp.Invoke(null, Args(Real(x), Real(y), Arr(a), n))!;
             SameValue(f0, D(vwp[0]), "F_ValueWithPullback");
             var closure = (Delegate)vwp[1]!;
-            var pc = (ITuple)closure.DynamicInvoke(Real(1.0))!;
-            double[] gClosure = [D(pc[0]), D(pc[1]), .. Back((Array)pc[2]!)];
+            double[] gClosure = Gradient((ITuple)closure.DynamicInvoke(Real(1.0))!);
 
             // Forward mode along each unit direction: the tangent of the result, and of the array left behind.
             double[] forward = new double[dims];
@@ -512,7 +525,10 @@ internal static class DifferentialRunner
         private (double Value, double Tangent, double[] FinalTangent) Jvp(double[] z, double[] d, int n)
         {
             Array da = Arr(d.Skip(2).ToArray());
-            var r = (ITuple)_jvp.Invoke(null, [Real(z[0]), Real(z[1]), Arr(z.Skip(2).ToArray()), n, Real(d[0]), Real(d[1]), da])!;
+            object?[] args = _m.ScalarOnly
+                ? [Real(z[0]), Real(z[1]), n, Real(d[0]), Real(d[1])]
+                : [Real(z[0]), Real(z[1]), Arr(z.Skip(2).ToArray()), n, Real(d[0]), Real(d[1]), da];
+            var r = (ITuple)_jvp.Invoke(null, args)!;
             return (D(r[0]), D(r[1]), Back(da));
         }
 

@@ -11,7 +11,8 @@ namespace Nabla.Generator.Tests.Differential;
 
 /// <summary>
 /// One generated method: <c>static double F_k(double x, double y, double[] a, int n)</c> (or the <c>float</c>
-/// variant), its instrumented twin, and the earlier methods it calls.
+/// variant), or with scalar inputs only, <c>F_k(double x, double y, int n)</c> (whose <c>F_ValueWithGradient</c> is
+/// vector forward mode); its instrumented twin, and the earlier methods it calls.
 /// </summary>
 internal sealed class GeneratedMethod
 {
@@ -19,6 +20,8 @@ internal sealed class GeneratedMethod
     /// <summary>The index of this program in the run (its seed is derived from the run's seed and this index).</summary>
     public required int Index { get; init; }
     public required bool IsFloat { get; init; }
+    /// <summary>No array parameter (and no arrays): <c>F_k(x, y, n)</c>.</summary>
+    public required bool ScalarOnly { get; init; }
     /// <summary>The [Differentiable] method as written into the partial class <c>P</c>.</summary>
     public required string Source { get; init; }
     /// <summary>The same method in class <c>Tw</c>: the same operations, with every branch condition and kink recorded by <c>Tr</c>.</summary>
@@ -53,6 +56,7 @@ internal sealed class ProgramGenerator
 
     private readonly Random _rng;
     private readonly bool _float;
+    private readonly bool _scalarOnly;
     private readonly IReadOnlyList<GeneratedMethod> _earlier;
     private readonly List<string> _callees = new();
     private int _fresh;
@@ -85,11 +89,13 @@ internal sealed class ProgramGenerator
     private const int MaxCalleeDepth = 0;
     private long Multiplier => (long)Math.Pow(MaxTrips, _loopDepth);
 
-    private ProgramGenerator(Random rng, bool isFloat, IReadOnlyList<GeneratedMethod> earlier)
+    private ProgramGenerator(Random rng, bool isFloat, bool scalarOnly, IReadOnlyList<GeneratedMethod> earlier)
     {
         _rng = rng;
         _float = isFloat;
-        _earlier = earlier.Where(m => m.IsFloat == isFloat).ToList();
+        _scalarOnly = scalarOnly;
+        _earlier = earlier.Where(m => m.IsFloat == isFloat && m.ScalarOnly == scalarOnly).ToList();
+        if (scalarOnly) _arrays.Clear();
     }
 
     /// <summary>The seed of program <paramref name="index"/> of a run with seed <paramref name="runSeed"/>.</summary>
@@ -103,15 +109,18 @@ internal sealed class ProgramGenerator
         // A third of the methods call earlier ones: an inlined callee appears in every generated form, and calls
         // everywhere doubled the generated C# (and the time to compile it).
         bool calls = rng.NextDouble() < 0.35;
-        var g = new ProgramGenerator(rng, isFloat, calls ? earlier : []);
+        // A quarter have scalar inputs only: their F_ValueWithGradient carries a tangent lane per input.
+        bool scalarOnly = rng.NextDouble() < 0.25;
+        var g = new ProgramGenerator(rng, isFloat, scalarOnly, calls ? earlier : []);
         Code body = g.Body();
         string real = isFloat ? "float" : "double";
-        string signature = $"{real} {name}({real} x, {real} y, {real}[] a, int n)";
+        string signature = scalarOnly ? $"{real} {name}({real} x, {real} y, int n)" : $"{real} {name}({real} x, {real} y, {real}[] a, int n)";
         return new GeneratedMethod
         {
             Name = name,
             Index = index,
             IsFloat = isFloat,
+            ScalarOnly = scalarOnly,
             Source = $"    [Differentiable]\n    public static {signature}\n    {{\n{body.O}    }}\n",
             Twin = $"    public static {signature}\n    {{\n{body.T}    }}\n",
             Callees = g._callees.Distinct().ToList(),
@@ -189,7 +198,7 @@ internal sealed class ProgramGenerator
                 _ => Code.Same($"{ind}{v} /= ") + Denominator(2) + ";\n",
             };
         }
-        if (r < 0.54)
+        if (r < 0.54 && _arrays.Count > 0)
         {
             string arr = Pick(_arrays);
             Code idx = Index(arr);
@@ -206,7 +215,7 @@ internal sealed class ProgramGenerator
                 _ => Code.Same($"{ind}{arr}[") + idx + "] -= " + (call ? WithCall(2) : Expr(2)) + ";\n",
             };
         }
-        if (r < 0.58)
+        if (r < 0.58 && !_scalarOnly)
         {
             string b = Fresh("b");
             _arrays.Add(b);
@@ -242,7 +251,7 @@ internal sealed class ProgramGenerator
     {
         string ind = Indent(depth);
         string i = Fresh("i");
-        string bound = Pick(new[] { "n", "a.Length", "n + 1", "2" });
+        string bound = Pick(_scalarOnly ? new[] { "n", "n + 1", "2" } : new[] { "n", "a.Length", "n + 1", "2" });
         Code head;
         Code tail = Code.Same("");
         switch (_rng.Next(3))
@@ -350,7 +359,7 @@ internal sealed class ProgramGenerator
     {
         double r = _rng.NextDouble();
         if (r < 0.45) return Code.Same(Pick(_reals));
-        if (r < 0.65)
+        if (r < 0.65 && _arrays.Count > 0)
         {
             string arr = Pick(_arrays);
             return Code.Same($"{arr}[") + Index(arr) + "]";
@@ -396,10 +405,10 @@ internal sealed class ProgramGenerator
         _cost += callee.Cost * Multiplier;
         var ns = new List<string> { "n", "1", "2" };
         ns.AddRange(_ints);
-        string arr = Pick(_arrays);
+        string arr = _scalarOnly ? "" : Pick(_arrays) + ", ";
         Code x = Expr(depth - 1), y = Expr(depth - 1);
         string n = Pick(ns);
-        return new Code($"{callee.Name}({x.O}, {y.O}, {arr}, {n})", $"{callee.Name}({x.T}, {y.T}, {arr}, {n})");
+        return new Code($"{callee.Name}({x.O}, {y.O}, {arr}{n})", $"{callee.Name}({x.T}, {y.T}, {arr}{n})");
     }
 
     private Code Expr(int depth)
