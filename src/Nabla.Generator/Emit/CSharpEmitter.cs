@@ -59,6 +59,8 @@ internal sealed class CSharpEmitter
     public static void Emit(IrFunction f, SourceWriter w)
     {
         Transforms.ZeroAdjointFolding.Run(f);
+        // After the zero folding, which reads the loads of 'v = v + x' that forwarding would replace.
+        Transforms.VarForwarding.Run(f);
         new CSharpEmitter(f).Write(w);
     }
 
@@ -212,7 +214,8 @@ internal sealed class CSharpEmitter
                 var i = b.Instrs[k];
                 if (i.Result is null || _hoisted.Contains(i.Result) || !IsPure(i)) continue;
                 if (!uses.TryGetValue(i.Result, out var n) || n != 1) continue;
-                int use = b.Instrs.FindIndex(k + 1, j => j.AllInputs().Contains(i.Result));
+                // The one live use: a dead instruction that also names the value is not where it is read.
+                int use = b.Instrs.FindIndex(k + 1, j => Live(j) && j.AllInputs().Contains(i.Result));
                 bool inTerminator = use < 0 && b.Terminator.Value == i.Result;
                 if (use < 0 && !inTerminator) continue;
                 int end = use < 0 ? b.Instrs.Count : use;
