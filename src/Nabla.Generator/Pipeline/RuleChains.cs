@@ -3,7 +3,8 @@
 // by the same forward transform that nested derivatives use (JvpTransform.Composable), seeded with a unit
 // tangent, and written as [Differentiable] methods again:
 //     Partial0_Partial1(x, y) = ∂/∂y Partial0(x, y)
-// so each level is made from the level below it, to RuleChains.MaxOrder. Their bodies call other rules'
+// so each level is made from the level below it, to RuleChains.MaxOrder (only in increasing order of the
+// inputs: Partial1_Partial0 is Partial0_Partial1). Their bodies call other rules'
 // partials, so every rule's chain is built in one compilation, level by level. The levels beyond the first
 // are written only when something may use them: in a library (other assemblies' nested derivatives call
 // them by name), or when this compilation's own operator calls nest deeply enough to need them.
@@ -41,8 +42,12 @@ internal sealed class RuleChains
     /// <summary>The longest chain of partials a rule gets (Partial0 is 1).</summary>
     public const int MaxLength = MaxOrder - 1;
 
-    /// <summary><c>Partial0_Partial1</c> for the path (0, 1).</summary>
-    public static string Name(IEnumerable<int> path) => string.Join("_", path.Select(RulePartials.Name));
+    /// <summary>
+    /// <c>Partial0_Partial1</c> for the path (0, 1), and for (1, 0): mixed partials do not depend on the order the inputs
+    /// are taken in (Schwarz's theorem, where the function is smooth), so one member serves every order, named in
+    /// increasing order. A rule of n inputs has C(n + k − 1, k) partials of order k rather than nᵏ.
+    /// </summary>
+    public static string Name(IEnumerable<int> path) => string.Join("_", path.OrderBy(k => k).Select(RulePartials.Name));
 
     /// <summary>How many partials <paramref name="name"/> chains (Partial0_Partial1 is 2), or 0 when it is not such a name.</summary>
     public static int Length(string name)
@@ -162,7 +167,7 @@ internal sealed class RuleChains
                 {
                     if (model.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol partial || Length(partial.Name) != level) continue;
                     if (level > 1 && !available.Contains(Symbols.RuleSplitClassName(rule.Rule) + "." + partial.Name)) continue;
-                    AppendPartials(partial, rule, c, members, ct);
+                    AppendPartials(partial, rule, c, members, int.Parse(partial.Name.Substring(partial.Name.LastIndexOf('l') + 1), System.Globalization.CultureInfo.InvariantCulture), ct);
                 }
                 if (members.Length == 0) continue;
                 var text = new StringBuilder();
@@ -213,18 +218,20 @@ internal sealed class RuleChains
     /// Appends <c>{partial}_Partial{j}</c> for each differentiated input j: the composable forward mode of
     /// <paramref name="partial"/> with the unit tangent of input j, as a [Differentiable] method.
     /// </summary>
-    private static void AppendPartials(IMethodSymbol partial, RuleInfo rule, Compilation c, StringBuilder members, CancellationToken ct)
+    private static void AppendPartials(IMethodSymbol partial, RuleInfo rule, Compilation c, StringBuilder members, int first, CancellationToken ct)
     {
         var wrt = rule.Wrt;
         var diagnostics = new List<DiagnosticInfo>();
         var lowered = MethodProcessor.Lower(partial, c, null, null, diagnostics, ct);
         if (lowered is null || diagnostics.Any(d => d.IsError) || !lowered.Wrt.SequenceEqual(wrt)) return;
-        for (int j = 0; j < wrt.Count; j++)
+        // Mixed partials are equal whichever input comes first (Schwarz): only paths in increasing order are made.
+        for (int j = first; j < wrt.Count; j++)
         {
             string name = partial.Name + "_" + RulePartials.Name(j);
             var f = JvpTransform.Composable(lowered.Function, lowered.Wrt, lowered.Activity, name, out _);
             if (f is null) return;
             Seed(f, lowered.Function.Parameters.Count, j);
+            Simplify(f);
             f.Modifiers = "public static";
             f.Summary = $"∂/∂{rule.Original.Parameters[wrt[j]].Name} of {partial.Name} for {rule.Original.ContainingType.Name}.{rule.Original.Name}, differentiable itself.";
             f.Attributes.Add("[global::Nabla.Differentiable]");
@@ -232,6 +239,89 @@ internal sealed class RuleChains
             CSharpEmitter.Emit(f, w);
             members.Append(w.ToString());
         }
+    }
+
+    /// <summary>
+    /// Shrinks a seeded partial before it is written and differentiated again (each level's derivatives grow with the
+    /// level below): the composable forward mode recomputes the primal beside the tangent, and only the tangent is
+    /// returned. Calls in a partial's body are of scalars only, to Math functions and to rules' partials (a rule's
+    /// closure is a single expression), and are taken as pure: a repeated call within a block is computed once, and
+    /// a call, a computation or a local store whose result nothing reads is removed.
+    /// </summary>
+    private static void Simplify(IrFunction f)
+    {
+        var replace = new Dictionary<Value, Value>();
+        var predecessors = f.Predecessors();
+        var seenAtEnd = new Dictionary<Block, Dictionary<string, Value>>();
+        foreach (var block in f.Blocks)
+        {
+            // A block with one predecessor sees what that one computed (extended basic blocks).
+            var seen = predecessors.TryGetValue(block, out var from) && from.Count == 1 && seenAtEnd.TryGetValue(from[0].From, out var before)
+                ? new Dictionary<string, Value>(before, StringComparer.Ordinal)
+                : new Dictionary<string, Value>(StringComparer.Ordinal);
+            seenAtEnd[block] = seen;
+            foreach (var i in block.Instrs)
+            {
+                if (i.Op != Op.Call || i.Result is null || i.Operands.Count > 0 || i.Arguments is null || i.Arguments.Any(a => a.Value is null || a.RefKind != RefKindIr.None)) continue;
+                string key = i.Callee!.Expression + "(" + string.Join(",", i.Arguments.Select(a => Resolve(replace, a.Value!).Id)) + ")";
+                if (seen.TryGetValue(key, out var earlier)) replace[i.Result] = earlier;
+                else seen[key] = i.Result;
+            }
+        }
+        f.ReplaceUses(replace);
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            var read = new HashSet<Value>();
+            var loaded = new HashSet<Var>();
+            var edgeArgs = new List<(Value Param, Value Arg)>();
+            foreach (var block in f.Blocks)
+            {
+                foreach (var i in block.Instrs)
+                {
+                    read.UnionWith(i.AllInputs());
+                    if (i.Op == Op.LoadVar && i.Var != null) loaded.Add(i.Var);
+                    if (i.Arguments != null) foreach (var a in i.Arguments) if (a.Variable != null) loaded.Add(a.Variable);
+                }
+                if (block.Terminator.Value != null) read.Add(block.Terminator.Value);
+                // A block parameter is read only if what reads it is: an edge's argument is read where the parameter is.
+                foreach (var e in block.Terminator.Edges)
+                    for (int k = 0; k < e.Args.Count; k++)
+                        if (e.Args[k] != e.Target.Params[k]) edgeArgs.Add((e.Target.Params[k], e.Args[k]));
+            }
+            for (bool more = true; more;)
+            {
+                more = false;
+                foreach (var (param, arg) in edgeArgs)
+                    if (read.Contains(param) && read.Add(arg)) more = true;
+            }
+            foreach (var block in f.Blocks.Skip(1))
+            {
+                var dead = Enumerable.Range(0, block.Params.Count).Where(k => !read.Contains(block.Params[k])).Reverse().ToList();
+                if (dead.Count == 0) continue;
+                changed = true;
+                foreach (int k in dead)
+                {
+                    block.Params.RemoveAt(k);
+                    foreach (var (_, edge) in predecessors.TryGetValue(block, out var into) ? into : new List<(Block, Edge)>())
+                        edge.Args.RemoveAt(k);
+                }
+            }
+            foreach (var block in f.Blocks)
+                changed |= block.Instrs.RemoveAll(i =>
+                    i.Op == Op.StoreVar && i.Var is { Kind: VarKind.Local } v && !loaded.Contains(v) ||
+                    i.Result != null && !read.Contains(i.Result) &&
+                    (i.Op is Op.Const or Op.Binary or Op.Unary or Op.Convert or Op.TupleGet or Op.MakeTuple or Op.LoadVar ||
+                     i.Op == Op.Call && i.Operands.Count == 0 && i.Arguments != null && i.Arguments.All(a => a.Value != null && a.RefKind == RefKindIr.None))) > 0;
+        }
+        f.Locals.RemoveAll(v => !f.Blocks.SelectMany(b => b.Instrs).Any(i => i.Var == v || i.Arguments?.Any(a => a.Variable == v) == true));
+    }
+
+    private static Value Resolve(Dictionary<Value, Value> replace, Value v)
+    {
+        while (replace.TryGetValue(v, out var r)) v = r;
+        return v;
     }
 
     /// <summary>Replaces the tangent parameters of a composable forward mode (those after the primals) by the unit tangent of input <paramref name="unit"/>.</summary>

@@ -230,12 +230,12 @@ internal sealed class CalleeResolver
     private IReadOnlyList<Callee>? Chain(RuleInfo rule, string split, IReadOnlyList<int> path)
     {
         if (path.Count >= Pipeline.RuleChains.MaxLength) return null;
-        if (path.Count > 0 && !ChainAvailable(rule, Pipeline.RuleChains.Name(path.Concat(new[] { 0 })))) return null;
+        if (path.Count > 0 && rule.Wrt.Select((_, k) => path.Concat(new[] { k })).Any(chain => !ChainAvailable(rule, Pipeline.RuleChains.Name(chain)))) return null;
         var names = rule.Rule.Parameters.Select(p => p.Name).ToList();
         var data = Enumerable.Range(0, names.Count).Where(k => !rule.Wrt.Contains(k)).ToList();
         return rule.Wrt.Select((_, k) =>
         {
-            var chain = path.Concat(new[] { k }).ToList();
+            var chain = path.Concat(new[] { k }).OrderBy(i => i).ToList();
             string stem = split + "." + Pipeline.RuleChains.Name(chain);
             var derivative = new CalleeDerivative(stem + "_Primal", stem + "_Pullback", stem + "_Jvp", null, stem + "_Residuals", rule.Wrt,
                 Chain(rule, split, chain), PartialsBeyondBound: chain.Count >= Pipeline.RuleChains.MaxLength);
