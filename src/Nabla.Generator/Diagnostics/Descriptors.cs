@@ -106,6 +106,11 @@ internal static class Descriptors
         "A value that depends on a differentiation input of '{0}' is converted to '{1}' here, and the result of '{0}' depends on what is read back from it, but Nabla does not track derivatives through '{1}': keep the value a double or float, or wrap it in Autodiff.WithoutDerivative(...) if its derivative should not count",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor RuleOrderTooHigh = Make("NABLA0021",
+        "Derivative order through a rule is too high",
+        "The lambda passed to Autodiff.{0} cannot be differentiated: {1}; nest fewer derivatives around the call, or mark a method that computes the function [Differentiable] so that Nabla differentiates its body instead of a rule",
+        DiagnosticSeverity.Error);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
         "Nabla generator failure",
         "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",

@@ -148,7 +148,9 @@ internal sealed record CalleeDerivative(
     /// </summary>
     IReadOnlyList<Callee>? Partials = null,
     /// <summary>The residual type is a ref struct (the callee's derivatives hold spans): see Symbols.HasRefLikeResiduals.</summary>
-    bool RefLikeResiduals = false)
+    bool RefLikeResiduals = false,
+    /// <summary>A rule's partial at the longest chain Nabla generates (RuleChains.MaxOrder): <see cref="Partials"/> is null for that reason.</summary>
+    bool PartialsBeyondBound = false)
 {
     /// <summary>The IR type of the callee's residuals.</summary>
     public IrType ResidualIrType => RefLikeResiduals ? IrType.RefStruct(ResidualType) : new IrType(ResidualType, TypeKind.Other);

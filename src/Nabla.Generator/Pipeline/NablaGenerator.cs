@@ -107,6 +107,13 @@ public sealed class NablaGenerator : IIncrementalGenerator
         });
         context.RegisterSourceOutput(types, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(rules, static (spc, file) => Output(spc, file));
+        // Partials of the rules' partials (third order and up through a rule), built for all rules at once (RuleChains.cs).
+        var ruleChains = context.CompilationProvider.Select(static (c, ct) => new EquatableArray<GeneratedFile>(RuleChains.For(c, ct).Files))
+            .WithTrackingName("RuleChains");
+        context.RegisterSourceOutput(ruleChains, static (spc, files) =>
+        {
+            foreach (var file in files) Output(spc, file);
+        });
         context.RegisterSourceOutput(named, static (spc, files) =>
         {
             foreach (var file in files) Output(spc, file);

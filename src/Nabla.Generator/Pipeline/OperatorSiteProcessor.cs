@@ -112,6 +112,13 @@ internal static class OperatorSiteProcessor
             DiagnosticInfo.Create(Descriptors.LambdaNotDifferentiable, at.GetLocation(), op, why),
         })));
 
+    /// <summary>NABLA0021: derivatives nested deeper than the rules' partials go (RuleChains.MaxOrder).</summary>
+    private static EquatableArray<GeneratedFile> FailOrder(string op, SyntaxNode at, string why) =>
+        Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+        {
+            DiagnosticInfo.Create(Descriptors.RuleOrderTooHigh, at.GetLocation(), op, why),
+        })));
+
     // ---------------------------------------------------------------------------------------------
     // Method groups
     // ---------------------------------------------------------------------------------------------
@@ -378,7 +385,7 @@ internal static class OperatorSiteProcessor
         var nested = new StringBuilder();
         var nestedMethods = new List<string>();
         string? nestedError = NestedDerivatives(lambda, model, id, edits, Wrap, nested, nestedMethods, ct);
-        if (nestedError != null) return Fail(op.Name, lambda, nestedError);
+        if (nestedError != null) return RuleChains.IsOrderBound(nestedError) ? FailOrder(op.Name, lambda, nestedError) : Fail(op.Name, lambda, nestedError);
 
         string bodyText = ApplyEdits(body.ToString(), body.SpanStart, edits);
         var members = new StringBuilder();
@@ -412,7 +419,8 @@ internal static class OperatorSiteProcessor
 
         // Bind the synthesized method in the user's compilation, as if the user had written it.
         string path = (inv.SyntaxTree.FilePath ?? "") + ".nabla-lambda-" + id + ".cs";
-        var (tree, synthesizedModel, error) = SynthesizedSource.Bind(model.Compilation, text.ToString(), inv.SyntaxTree, path, ct);
+        // The rules of this compilation have partials only in generated code: declared here, calls of them bind.
+        var (tree, synthesizedModel, error) = SynthesizedSource.Bind(RuleChains.For(model.Compilation, ct).WithPartials(model.Compilation), text.ToString(), inv.SyntaxTree, path, ct);
         var compilation = synthesizedModel.Compilation;
         if (error != null)
             return Fail(op.Name, lambda, "generated code cannot compile it outside its method (" + error.GetMessage() + ")" +
@@ -455,7 +463,8 @@ internal static class OperatorSiteProcessor
         if (IsSecondOrder(op.Name))
         {
             string? secondOrder = SecondOrder.Members(method, compilation, Symbols.DerivativeStem(method), "Lambda", out var why, out var hint, ct);
-            if (secondOrder is null) return Fail(op.Name, lambda, "its second derivatives cannot be generated: " + why);
+            if (secondOrder is null)
+                return RuleChains.IsOrderBound(why) ? FailOrder(op.Name, lambda, why!) : Fail(op.Name, lambda, "its second derivatives cannot be generated: " + why);
             files.Add(new GeneratedFile(hint, secondOrder, default));
         }
         if (interceptor != null) files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
@@ -494,7 +503,7 @@ internal static class OperatorSiteProcessor
             var at = call.ArgumentList.Arguments[1].Expression;
             string dName = "Nabla_D_" + id + "_" + k++;
             IMethodSymbol? inner;
-            Compilation compilation = model.Compilation;
+            Compilation compilation = RuleChains.For(model.Compilation, ct).WithPartials(model.Compilation);
             var extraArguments = new List<string>();
             if (g is AnonymousFunctionExpressionSyntax innerLambda)
             {
@@ -541,6 +550,9 @@ internal static class OperatorSiteProcessor
                 inner = model.GetSymbolInfo(g, ct).Symbol as IMethodSymbol;
                 if (inner is null || !Symbols.IsDifferentiable(inner) || !inner.IsStatic || inner.Parameters.Length != 1)
                     return $"the function of a nested Autodiff.{op.Name} must be an inline lambda or a static [Differentiable] method of one input";
+                // The same method in the compilation that declares the rules' partials, where it is lowered.
+                if (compilation != model.Compilation && inner.OriginalDefinition.GetDocumentationCommentId() is { } innerId)
+                    inner = DocumentationCommentId.GetFirstSymbolForDeclarationId(innerId, compilation) as IMethodSymbol;
             }
             if (inner is null) return "a nested derivative's function could not be bound";
             var diagnostics = new List<DiagnosticInfo>();

@@ -56,6 +56,20 @@ internal sealed class RuleIndex
 
     public IEnumerable<RuleInfo> All => _rules.Values;
 
+    /// <summary>The rule whose split class is named <paramref name="splitClass"/> (Symbols.RuleSplitClassName), or null.</summary>
+    public RuleInfo? BySplitClass(string splitClass)
+    {
+        if (_bySplit is null)
+        {
+            var map = new Dictionary<string, RuleInfo>(System.StringComparer.Ordinal);
+            foreach (var r in _rules.Values) map[Symbols.RuleSplitClassName(r.Rule)] = r;
+            _bySplit = map;
+        }
+        return _bySplit.TryGetValue(splitClass, out var rule) ? rule : null;
+    }
+
+    private Dictionary<string, RuleInfo>? _bySplit;
+
     private void AddRulesOf(INamedTypeSymbol type)
     {
         foreach (var m in type.GetMembers().OfType<IMethodSymbol>())
@@ -156,6 +170,8 @@ internal sealed class CalleeResolver
             // A method changing its struct receiver is called as Owner.Stem_NewSelf(receiver, args).
             : Symbols.ReturnsNewSelf(method) && Symbols.IsDifferentiable(method) ? Symbols.TypeName(method.ContainingType) + "." + Symbols.DerivativeStem(method)
             : Symbols.Identifier(method.Name);
+        if (AsChain(method) is { } chain)
+            display = chain.Rule.Original.ContainingType.Name + "." + chain.Rule.Original.Name + " (partial " + string.Join(", ", chain.Path) + ")";
         if (method.IsGenericMethod)
             expression += "<" + string.Join(", ", method.TypeArguments.Select(Symbols.TypeName)) + ">";
         if (IsStopGradient(method))
@@ -203,16 +219,44 @@ internal sealed class CalleeResolver
         bool available = SymbolEqualityComparer.Default.Equals(rule.Rule.ContainingAssembly, _compilation.Assembly)
             ? Pipeline.RulePartials.Source(rule.Rule, rule, default) != null
             : rule.Rule.ContainingAssembly.GetTypeByMetadataName(Symbols.RuleSplitMetadataName(rule.Rule))?.GetMembers(Pipeline.RulePartials.Name(0)).Length > 0;
-        if (!available) return null;
+        return available ? Chain(rule, split, new int[0]) : null;
+    }
+
+    /// <summary>
+    /// The partials of the rule's chain <paramref name="path"/> (empty: of the rule itself; (0): of Partial0): the callees
+    /// <c>{chain}_Partial{k}</c>, each with its own partials, so that forward mode written with them can be differentiated
+    /// again (third order and up). Null when they were not generated, or the chain is as long as Nabla makes them.
+    /// </summary>
+    private IReadOnlyList<Callee>? Chain(RuleInfo rule, string split, IReadOnlyList<int> path)
+    {
+        if (path.Count >= Pipeline.RuleChains.MaxLength) return null;
+        if (path.Count > 0 && rule.Wrt.Select((_, k) => path.Concat(new[] { k })).Any(chain => !ChainAvailable(rule, Pipeline.RuleChains.Name(chain)))) return null;
         var names = rule.Rule.Parameters.Select(p => p.Name).ToList();
         var data = Enumerable.Range(0, names.Count).Where(k => !rule.Wrt.Contains(k)).ToList();
         return rule.Wrt.Select((_, k) =>
         {
-            string stem = split + "." + Pipeline.RulePartials.Name(k);
-            var derivative = new CalleeDerivative(stem + "_Primal", stem + "_Pullback", stem + "_Jvp", null, stem + "_Residuals", rule.Wrt);
-            return new Callee(stem, rule.Original.ContainingType.Name + "." + rule.Original.Name + " (partial " + k + ")", true, derivative,
+            var chain = path.Concat(new[] { k }).OrderBy(i => i).ToList();
+            string stem = split + "." + Pipeline.RuleChains.Name(chain);
+            var derivative = new CalleeDerivative(stem + "_Primal", stem + "_Pullback", stem + "_Jvp", null, stem + "_Residuals", rule.Wrt,
+                Chain(rule, split, chain), PartialsBeyondBound: chain.Count >= Pipeline.RuleChains.MaxLength);
+            return new Callee(stem, rule.Original.ContainingType.Name + "." + rule.Original.Name + " (partial " + string.Join(", ", chain) + ")", true, derivative,
                 CalleeWrt: rule.Wrt, ParameterNames: names, NoDerivativeParameters: data);
         }).ToList();
+    }
+
+    /// <summary>Whether the rule's chain <paramref name="member"/> (Partial0_Partial1, ...) exists: generated here, or in the rule's assembly.</summary>
+    private bool ChainAvailable(RuleInfo rule, string member) =>
+        SymbolEqualityComparer.Default.Equals(rule.Rule.ContainingAssembly, _compilation.Assembly)
+            ? Pipeline.RuleChains.For(_compilation, default).Has(Symbols.RuleSplitClassName(rule.Rule), member)
+            : rule.Rule.ContainingAssembly.GetTypeByMetadataName(Symbols.RuleSplitMetadataName(rule.Rule))?.GetMembers(member).Length > 0;
+
+    /// <summary>For a rule's partial (Partial0, Partial0_Partial1, ... in its split class): its rule and its chain.</summary>
+    private (RuleInfo Rule, int[] Path)? AsChain(IMethodSymbol method)
+    {
+        if (method.ContainingType is not { } type || type.ContainingNamespace?.ToDisplayString() != Symbols.RuleNamespace) return null;
+        int length = Pipeline.RuleChains.Length(method.Name);
+        if (length == 0 || _rules.BySplitClass(type.Name) is not { } rule) return null;
+        return (rule, method.Name.Split('_').Select(p => int.Parse(p.Substring("Partial".Length), System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
     private CalleeDerivative? DerivativeOf(IMethodSymbol method)
@@ -245,10 +289,14 @@ internal sealed class CalleeResolver
             var wrt = Symbols.DefaultWrt(genericMath ? method : original);
             if (wrt.Count == 0 && !self || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
             wrt = Symbols.WithSelf(method, wrt);
+            // A rule's partial: its own partials, when they were generated (derivatives of third order and up through the rule).
+            var chain = AsChain(method);
             // A generic-math method's derivatives are overloads per instantiation; only the residual types are named apart.
             return new CalleeDerivative(prefix + stem + "_Primal", owner + "." + stem + "_Pullback", prefix + stem + "_Jvp",
                 null, owner + "." + stem + "_Residuals" + Symbols.InstantiationSuffix(method), wrt,
-                RefLikeResiduals: Symbols.HasRefLikeResiduals(method, _compilation));
+                chain is { } c ? Chain(c.Rule, c.Rule.SplitClass, c.Path) : null,
+                RefLikeResiduals: Symbols.HasRefLikeResiduals(method, _compilation),
+                PartialsBeyondBound: chain is { } b && b.Path.Length >= Pipeline.RuleChains.MaxLength);
         }
         return null;
     }

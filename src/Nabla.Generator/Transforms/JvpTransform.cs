@@ -67,12 +67,20 @@ internal sealed class JvpTransform : Cloner
     /// (<c>∂f/∂x_k(x) · dx_k</c>) rather than their split forms. Null, with the reason, when some call on the active
     /// path has no such form (a differentiable callee that was not inlined, a rule without partials).
     /// </summary>
-    public static IrFunction? Composable(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name, out string? why)
+    public static IrFunction? Composable(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name, out string? why) =>
+        Composable(primal, wrt, activity, name, out why, out _);
+
+    /// <summary>
+    /// As above; <paramref name="orderBound"/> says that what stopped it is a rule differentiated to the highest order
+    /// Nabla generates its partials for (RuleChains.MaxOrder), not a shape it cannot handle.
+    /// </summary>
+    public static IrFunction? Composable(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name, out string? why, out bool orderBound)
     {
         var f = new IrFunction(name, primal.ReturnType.Tangent) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
         var t = new JvpTransform(primal, f, activity) { _composable = true };
         t.Run(wrt);
         why = t._notComposable;
+        orderBound = t._orderBound;
         return why is null ? f : null;
     }
 
@@ -96,6 +104,7 @@ internal sealed class JvpTransform : Cloner
     private bool _composable;
     private string? _notComposable;
     private bool IsVector => _laneNames != null;
+    private bool _orderBound;
 
     private void Run(IReadOnlyList<int> wrt)
     {
@@ -403,6 +412,12 @@ internal sealed class JvpTransform : Cloner
             CloneInstr(i, b);
             bool writesVariables = i.Arguments!.Any(a => a.Variable != null && a.RefKind != RefKindIr.In);
             if (!writesVariables && (r is null || !_activity.IsActive(r))) return;
+            if (d.Partials is null && d.PartialsBeyondBound && _notComposable is null)
+            {
+                _orderBound = true;
+                _notComposable = $"it differentiates '{i.Callee.DisplayName}' beyond order {Pipeline.RuleChains.MaxOrder}, " + Pipeline.RuleChains.OrderBoundReason;
+                return;
+            }
             if (writesVariables || d.Partials is null || receiver != null || i.Arguments!.Any(a => a.Value is null))
             {
                 _notComposable ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method too large to inline, or a rule whose closure is not a single expression)";

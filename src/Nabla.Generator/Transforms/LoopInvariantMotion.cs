@@ -63,6 +63,9 @@ internal static class LoopInvariantMotion
 
         public LoadMotion(Loop loop, Dictionary<Block, List<(Block From, Edge Edge)>> preds)
         {
+            // Before any early return: the fields are non-nullable (CS8618 otherwise).
+            _roots = new Dictionary<Value, HashSet<Value>>();
+            _preds = preds;
             _written = new List<Value>();
             foreach (var b in loop.Blocks)
             {
@@ -89,8 +92,6 @@ internal static class LoopInvariantMotion
                     }
                 }
             }
-            _roots = new Dictionary<Value, HashSet<Value>>();
-            _preds = preds;
         }
 
         private readonly Dictionary<Value, HashSet<Value>> _roots;

@@ -21,14 +21,35 @@ public class Nabla0013Tests
     }
 
     [Fact]
-    public void ThirdOrderThroughAMathRule_IsReportedAtTheOuterLambda()
+    public void SecondOrderThroughARuleWithoutPartials_IsReportedAtTheOuterLambda()
     {
-        // Third order works by nesting (tests/Nabla.Tests NestedDerivativeTests); a rule's partials have no partials of their own yet.
-        var run = Verify(InClass("""
-                public static double G() => Autodiff.Derivative({|NABLA0013:x => Autodiff.Derivative(y => Autodiff.Derivative(z => System.Math.Sin(z), y), x)|}, 1.0);
-            """));
+        // Nested derivatives go through a rule's partials (third and fourth order too, NABLA0021 beyond); a rule whose
+        // pullback is a block has none, so its first derivative cannot be differentiated again.
+        var run = Verify("""
+            using System;
+            using Nabla;
+
+            public static class Opaque
+            {
+                public static double Cube(double x) => x * x * x;
+            }
+
+            public static class Rules
+            {
+                [DerivativeOf(typeof(Opaque), nameof(Opaque.Cube))]
+                public static (double Value, Func<double, double> Pullback) Cube(double x)
+                {
+                    return (x * x * x, dy => { double d = 3 * x * x; return dy * d; });
+                }
+            }
+
+            public static partial class C
+            {
+                public static double G() => Autodiff.Derivative({|NABLA0013:x => Autodiff.Derivative(y => Opaque.Cube(y), x)|}, 1.0);
+            }
+            """);
         Assert.Contains("cannot be differentiated again", run.Message("NABLA0013"));
-        Assert.Contains("Partial0", run.Message("NABLA0013"));
+        Assert.Contains("'Opaque.Cube' has no differentiable first derivative", run.Message("NABLA0013"));
     }
 
     [Fact]

@@ -69,9 +69,12 @@ public class EmittedCodeTests
         {
             "C.Branchy.Nabla.g.cs", "C.BranchyGradient.Nabla.g.cs", "C.BranchyWithGradientY.Nabla.g.cs", "C.Calls.Nabla.g.cs",
             "C.Scaled.Nabla.g.cs", "C.Single.Nabla.g.cs", "C.SingleJvp.Nabla.g.cs", "Nabla.Assembly.g.cs",
-            // The rule's split form, and its differentiable partial (for second order) with that partial's derivatives.
-            "Nabla.Generated.Rules.C__TwiceRule__double.Partial0.Nabla.g.cs", "Nabla.Generated.Rules.C__TwiceRule__double.Partials.g.cs",
-            "Nabla.Generated.Rules.C__TwiceRule__double.g.cs",
+            // The rule's split form, and its differentiable partial (for second order) with that partial's derivatives;
+            // in a library, the partial's own partials too, to fourth order, with theirs (RuleChains.cs).
+            "Nabla.Generated.Rules.C__TwiceRule__double.Partial0.Nabla.g.cs", "Nabla.Generated.Rules.C__TwiceRule__double.Partial0_Partial0.Nabla.g.cs",
+            "Nabla.Generated.Rules.C__TwiceRule__double.Partial0_Partial0_Partial0.Nabla.g.cs",
+            "Nabla.Generated.Rules.C__TwiceRule__double.Partials.g.cs", "Nabla.Generated.Rules.C__TwiceRule__double.Partials2.g.cs",
+            "Nabla.Generated.Rules.C__TwiceRule__double.Partials3.g.cs", "Nabla.Generated.Rules.C__TwiceRule__double.g.cs",
         }, run.Generated.Keys.OrderBy(k => k, StringComparer.Ordinal));
     }
 
