@@ -826,7 +826,9 @@ internal static class OperatorSiteProcessor
             if (closureRead)
             {
                 w.Line("var nablaBinding = s_binding;");
-                w.Line("if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget.GetType()) s_binding = nablaBinding = Binding.Of(nablaTarget);");
+                // One lambda, so one closure type (lambdas in generic code are NABLA0013), unless Edit and Continue replaces
+                // it while the program runs: the type is checked only when updates can be applied (a constant otherwise).
+                w.Line("if (nablaBinding is null || (global::System.Reflection.Metadata.MetadataUpdater.IsSupported && nablaBinding.ClosureType != nablaTarget.GetType())) s_binding = nablaBinding = Binding.Of(nablaTarget);");
             }
             for (int k = 0; k < captures.Count; k++)
                 w.Line(ReadCapture(captures, k, "nablaTarget", targetIsThis));
