@@ -47,6 +47,10 @@ public static partial class VectorForward
         return t * a;
     }
 
+    /// <summary>Inputs of two precisions: each gradient component has its input's type.</summary>
+    [Differentiable]
+    public static double MixedPrecision(float x, double y, int n) => n * x * Math.Sin(y) + (double)x * x;
+
     /// <summary>Explicit Euler steps of a damped oscillator that stop once x passes 1.2.</summary>
     [Differentiable]
     public static double DampedSteps(double x, double v)
@@ -121,6 +125,20 @@ public class VectorForwardTests
     [InlineData(-2.0, 3.0)]
     public void DifferentiableStructLocal(double x, double y) =>
         Check.Gradient(StructLocal, [x, y], [2 * x + y + 1, x + 1], value: x * (x + y) + x + y);
+
+    [Theory]
+    [InlineData(1.5f, 0.25, 3)]
+    [InlineData(-2.0f, 2.0, 1)]
+    public void InputsOfTwoPrecisions(float x, double y, int n)
+    {
+        var (value, (dx, dy)) = V.MixedPrecision_ValueWithGradient(x, y, n);
+        Assert.Equal(V.MixedPrecision(x, y, n), value);
+        Assert.IsType<float>(dx);
+        Assert.Equal((float)(n * Math.Sin(y) + 2.0 * x), dx, 5);
+        Assert.Equal(n * x * Math.Cos(y), dy, 12);
+        var (_, tangent) = V.MixedPrecision_Jvp(x, y, n, 0f, 1.0);
+        Assert.Equal(dy, tangent, 12);
+    }
 
     // Loops: the pullback consumes its tapes, so these use the loop checker (each split call runs the first half again).
 

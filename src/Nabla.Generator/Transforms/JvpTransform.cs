@@ -180,7 +180,9 @@ internal sealed class JvpTransform : Cloner
             {
                 // (Value, Gradient): the gradient is the lanes' tangents, a tuple when there are several.
                 var gradientType = Target.ReturnType.Elements[1];
-                var lanes = LaneTangents(term.Value!, builder);
+                // Each component has its input's type (a float input of a double function has a float gradient).
+                var lanes = LaneTangents(term.Value!, builder)
+                    .Select((t, k) => builder.Convert(t, gradientType.Kind == TypeKind.Tuple ? gradientType.Elements[k] : gradientType)).ToList();
                 var gradient = lanes.Count == 1 ? lanes[0] : builder.MakeTuple(lanes, gradientType);
                 builder.Block.Terminator = Terminator.Return(builder.MakeTuple(new List<Value> { M(term.Value!), gradient }, Target.ReturnType), term.Source);
                 continue;
