@@ -599,6 +599,18 @@ internal static class OperatorSiteProcessor
     }
 
     /// <summary>The statement giving captured variable <paramref name="k"/> its value: a literal for a constant, else read from the closure.</summary>
+    /// <summary>
+    /// The statements that fetch the readers of the captured variables for the closure <paramref name="target"/>. One
+    /// lambda has one closure type (lambdas in generic code are NABLA0013) unless Edit and Continue replaces it while the
+    /// program runs, so the type is checked only when updates can be applied (a constant to the JIT otherwise).
+    /// </summary>
+    private static string[] BindingLines(string target) =>
+    [
+        "var nablaBinding = s_binding;",
+        "if (nablaBinding is null || (global::System.Reflection.Metadata.MetadataUpdater.IsSupported && nablaBinding.ClosureType != " + target +
+        ".GetType())) s_binding = nablaBinding = Binding.Of(" + target + ");",
+    ];
+
     private static string ReadCapture(IReadOnlyList<Capture> captures, int k, string target, bool targetIsThis = false) =>
         $"{captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});"
             : targetIsThis ? $"({captures[k].Type}){target};" : $"nablaBinding.Read{k}.Read({target});");
@@ -754,10 +766,7 @@ internal static class OperatorSiteProcessor
                 string Call(string member, IEnumerable<string> extra) => $"{stem}_{member}({string.Join(", ", a.Concat(capturedArgs).Concat(extra))})";
                 var lines = new List<string> { $"global::Nabla.CompilerServices.DerivativeRegistry.RegisterClosure({Symbols.Identifier(functionParameter.Length == 0 ? ps[0].Name : functionParameter)}.Method, static nablaTarget =>", "{" };
                 if (captures.Any(c => c.Constant is null) && !targetIsThis)
-                {
-                    lines.Add("    var nablaBinding = s_binding;");
-                    lines.Add("    if (nablaBinding is null || nablaBinding.ClosureType != nablaTarget!.GetType()) s_binding = nablaBinding = Binding.Of(nablaTarget!);");
-                }
+                    lines.AddRange(BindingLines("nablaTarget!").Select(line => "    " + line));
                 for (int k = 0; k < captures.Count; k++)
                     lines.Add("    " + ReadCapture(captures, k, "nablaTarget!", targetIsThis));
                 lines.Add("    return new global::Nabla.CompilerServices.DerivativeSet(");
@@ -824,12 +833,7 @@ internal static class OperatorSiteProcessor
             if (closureRead || targetIsThis)
                 w.Line($"object nablaTarget = {f}.Target ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");
             if (closureRead)
-            {
-                w.Line("var nablaBinding = s_binding;");
-                // One lambda, so one closure type (lambdas in generic code are NABLA0013), unless Edit and Continue replaces
-                // it while the program runs: the type is checked only when updates can be applied (a constant otherwise).
-                w.Line("if (nablaBinding is null || (global::System.Reflection.Metadata.MetadataUpdater.IsSupported && nablaBinding.ClosureType != nablaTarget.GetType())) s_binding = nablaBinding = Binding.Of(nablaTarget);");
-            }
+                foreach (var line in BindingLines("nablaTarget")) w.Line(line);
             for (int k = 0; k < captures.Count; k++)
                 w.Line(ReadCapture(captures, k, "nablaTarget", targetIsThis));
         }

@@ -79,7 +79,7 @@ internal sealed class JvpTransform : Cloner
         var f = new IrFunction(name, primal.ReturnType.Tangent) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
         var t = new JvpTransform(primal, f, activity) { _composable = true };
         t.Run(wrt);
-        why = t._notComposable;
+        why = t._failure;
         orderBound = t._orderBound;
         return why is null ? f : null;
     }
@@ -97,12 +97,13 @@ internal sealed class JvpTransform : Cloner
         var f = new IrFunction(name, returnType) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
         var t = new JvpTransform(primal, f, activity, wrt.Select(k => primal.Parameters[k].Name).ToArray());
         t.Run(wrt);
-        why = t._notComposable;
+        why = t._failure;
         return why is null ? f : null;
     }
 
     private bool _composable;
-    private string? _notComposable;
+    // Why the function cannot be written in the requested form (composable, or vector lanes); null when it can.
+    private string? _failure;
     private bool IsVector => _laneNames != null;
     private bool _orderBound;
 
@@ -414,15 +415,15 @@ internal sealed class JvpTransform : Cloner
             CloneInstr(i, b);
             bool writesVariables = i.Arguments!.Any(a => a.Variable != null && a.RefKind != RefKindIr.In);
             if (!writesVariables && (r is null || !_activity.IsActive(r))) return;
-            if (d.Partials is null && d.PartialsBeyondBound && _notComposable is null)
+            if (d.Partials is null && d.PartialsBeyondBound && _failure is null)
             {
                 _orderBound = true;
-                _notComposable = $"it differentiates '{i.Callee.DisplayName}' beyond order {Pipeline.RuleChains.MaxOrder}, " + Pipeline.RuleChains.OrderBoundReason;
+                _failure = $"it differentiates '{i.Callee.DisplayName}' beyond order {Pipeline.RuleChains.MaxOrder}, " + Pipeline.RuleChains.OrderBoundReason;
                 return;
             }
             if (writesVariables || d.Partials is null || receiver != null || i.Arguments!.Any(a => a.Value is null))
             {
-                _notComposable ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method too large to inline, or a rule whose closure is not a single expression)";
+                _failure ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method too large to inline, or a rule whose closure is not a single expression)";
                 return;
             }
             Value? sum = null;
@@ -440,7 +441,7 @@ internal sealed class JvpTransform : Cloner
         if (d.JvpMethod != null && IsVector)
         {
             // Its forward mode carries one tangent; calling it once per lane would run it that many times.
-            _notComposable ??= $"'{i.Callee.DisplayName}' is differentiated through its own forward mode, which has one tangent lane";
+            _failure ??= $"'{i.Callee.DisplayName}' is differentiated through its own forward mode, which has one tangent lane";
             CloneInstr(i, b);
             return;
         }

@@ -53,15 +53,16 @@ public static class Captures
 
     /// <summary>
     /// The captured variable <paramref name="name"/> of closures of <paramref name="target"/>'s type, read at each call
-    /// with no delegate call when it is a field of the closure itself (or the closure is the captured <c>this</c>).
+    /// with no delegate call when it is a field of the closure itself.
     /// </summary>
     /// <exception cref="InvalidOperationException">The closure has no such variable (a compiler layout Nabla does not know).</exception>
     public static CapturedVariable<T> Variable<T>(object target, string name)
     {
         var type = target.GetType();
         var path = new List<FieldInfo>();
-        if (!Find(type, name, path, depth: 0) && name == This && typeof(T).IsAssignableFrom(type))
-            return new CapturedVariable<T>(CapturedVariable<T>.TargetItself, null);
+        // A lambda that captures only 'this' has 'this' as its target; generated code reads that directly, and the
+        // reader below handles it for any other caller.
+        Find(type, name, path, depth: 0);
         if (path.Count == 1 && path[0].FieldType == typeof(T) && FieldOffset<T>(target, path[0]) is nint offset)
             return new CapturedVariable<T>(offset, null);
         return new CapturedVariable<T>(0, Reader<T>(type, name));
@@ -130,7 +131,6 @@ public static class Captures
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CapturedVariable<T>
 {
-    internal const nint TargetItself = -1;
     private readonly nint _offset;
     private readonly Func<object, T>? _reader;
 
@@ -145,7 +145,6 @@ public sealed class CapturedVariable<T>
     public T Read(object target)
     {
         if (_reader != null) return ReadThroughDelegate(target);
-        if (_offset == TargetItself) return Unsafe.As<object, T>(ref target);
         return Unsafe.As<byte, T>(ref Unsafe.AddByteOffset(ref Data(target), _offset));
     }
 
