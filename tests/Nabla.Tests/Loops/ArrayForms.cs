@@ -514,13 +514,6 @@ public class ArrayFormTests
             Flat.Of(u), steps == 0 ? Flat.Of(u).Select((v, k) => 2 * v * (1 + k / 5 + 2 * (k % 5))).ToArray() : null);
     }
 
-    private static (double, double[]) Split(Func<double[], double[], double> primalAndPullback, double[] x)
-    {
-        var g = new double[x.Length];
-        double v = primalAndPullback(x, g);
-        return (v, g);
-    }
-
     [Fact]
     public void LocalArrayWrittenThenReadBackwards()
     {
@@ -528,7 +521,7 @@ public class ArrayFormTests
         int n = x.Length;
         var closed = x.Select((v, i) => x[n - 1 - i] * x[n - 1 - i] + 2 * v * x[n - 1 - i]).ToArray();
         Check.Gradient(ArrayForms.ScratchReversed, ArrayForms.ScratchReversed_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = ArrayForms.ScratchReversed_Primal(p, g, out var r); ArrayForms.ScratchReversed_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = ArrayForms.ScratchReversed_Primal(p, g, out var r); ArrayForms.ScratchReversed_Pullback(in r, s); return v; }, a),
             ArrayForms.ScratchReversed_Jvp, x, closed);
     }
 
@@ -537,7 +530,7 @@ public class ArrayFormTests
     {
         var x = new[] { 0.5, -1.25, 2.0, 0.75, 1.1 };
         Check.Gradient(ArrayForms.Initializers, ArrayForms.Initializers_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = ArrayForms.Initializers_Primal(p, g, out var r); ArrayForms.Initializers_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = ArrayForms.Initializers_Primal(p, g, out var r); ArrayForms.Initializers_Pullback(in r, s); return v; }, a),
             ArrayForms.Initializers_Jvp, x);
     }
 
@@ -560,7 +553,7 @@ public class ArrayFormTests
             closed[2 * i + 1] += x[2 * i];
         }
         Check.Gradient(ArrayForms.IndexArithmetic, ArrayForms.IndexArithmetic_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = ArrayForms.IndexArithmetic_Primal(p, g, out var r); ArrayForms.IndexArithmetic_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = ArrayForms.IndexArithmetic_Primal(p, g, out var r); ArrayForms.IndexArithmetic_Pullback(in r, s); return v; }, a),
             ArrayForms.IndexArithmetic_Jvp, x, closed);
     }
 
@@ -593,7 +586,7 @@ public class ArrayFormTests
         double p = acc.Aggregate(1.0, (q, v) => q * (1 + v));
         var closed = x.Select((v, i) => p / (1 + acc[i % k]) * 2 * v).ToArray();
         Check.Gradient(v => ArrayForms.Buckets(v, k), v => ArrayForms.Buckets_ValueWithGradient(v, k),
-            (a, s) => Split((q, g) => { double v = ArrayForms.Buckets_Primal(q, k, g, out var r); ArrayForms.Buckets_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = ArrayForms.Buckets_Primal(q, k, g, out var r); ArrayForms.Buckets_Pullback(in r, s); return v; }, a),
             (v, dv) => ArrayForms.Buckets_Jvp(v, k, dv), x, closed);
     }
 
@@ -604,7 +597,7 @@ public class ArrayFormTests
         // s = Σ_i x_i·x_i² + Σ_{i<n-1} x_i²·x_{i+1}
         var closed = x.Select((v, i) => 3 * v * v + (i + 1 < x.Length ? 2 * v * x[i + 1] : 0) + (i > 0 ? x[i - 1] * x[i - 1] : 0)).ToArray();
         Check.Gradient(ArrayForms.Interleave, ArrayForms.Interleave_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = ArrayForms.Interleave_Primal(p, g, out var r); ArrayForms.Interleave_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = ArrayForms.Interleave_Primal(p, g, out var r); ArrayForms.Interleave_Pullback(in r, s); return v; }, a),
             ArrayForms.Interleave_Jvp, x, closed);
     }
 
@@ -671,7 +664,7 @@ public class ArrayFormTests
             for (int i = 0; i < 5; i++) closed[d] += 2 * (i + 1) * v[i] * t[i];
         }
         Check.Gradient(v => ArrayForms.PingPong(v, steps), v => ArrayForms.PingPong_ValueWithGradient(v, steps),
-            (a, s) => Split((p, g) => { double v = ArrayForms.PingPong_Primal(p, steps, g, out var r); ArrayForms.PingPong_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = ArrayForms.PingPong_Primal(p, steps, g, out var r); ArrayForms.PingPong_Pullback(in r, s); return v; }, a),
             (v, dv) => ArrayForms.PingPong_Jvp(v, steps, dv), x, closed);
     }
 
@@ -692,7 +685,7 @@ public class ArrayFormTests
                 closed[i] += c * Math.Cos(c * x[i]) * (Math.Sin(c * x[next]) + Math.Sin(c * x[prev]));
             }
         Check.Gradient(v => ArrayForms.ScratchPerIteration(v, rounds), v => ArrayForms.ScratchPerIteration_ValueWithGradient(v, rounds),
-            (a, s) => Split((p, g) => { double v = ArrayForms.ScratchPerIteration_Primal(p, rounds, g, out var r); ArrayForms.ScratchPerIteration_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = ArrayForms.ScratchPerIteration_Primal(p, rounds, g, out var r); ArrayForms.ScratchPerIteration_Pullback(in r, s); return v; }, a),
             (v, dv) => ArrayForms.ScratchPerIteration_Jvp(v, rounds, dv), x, closed);
     }
 
@@ -713,7 +706,7 @@ public class ArrayFormTests
     {
         var x = new[] { 0.5, -1.25, 2.0, 0.75 };
         Check.Gradient(ArrayForms.CompoundElementOps, ArrayForms.CompoundElementOps_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = ArrayForms.CompoundElementOps_Primal(p, g, out var r); ArrayForms.CompoundElementOps_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = ArrayForms.CompoundElementOps_Primal(p, g, out var r); ArrayForms.CompoundElementOps_Pullback(in r, s); return v; }, a),
             ArrayForms.CompoundElementOps_Jvp, x);
     }
 

@@ -213,6 +213,14 @@ internal static class Check
         return gradient;
     }
 
+    /// <summary>A split primal + pullback that writes the gradient into the array it is given: (value, that gradient).</summary>
+    public static (double, double[]) Split(Func<double[], double[], double> primalAndPullback, double[] x)
+    {
+        var g = new double[x.Length];
+        double v = primalAndPullback(x, g);
+        return (v, g);
+    }
+
     public static double[] Copy(double[] x) => (double[])x.Clone();
     public static float[] CopyF(float[] x) => (float[])x.Clone();
 

@@ -96,13 +96,6 @@ public static partial class LoopMemory
 
 public class LoopMemoryTests
 {
-    private static (double, double[]) Split(Func<double[], double[], double> primalAndPullback, double[] x)
-    {
-        var g = new double[x.Length];
-        double v = primalAndPullback(x, g);
-        return (v, g);
-    }
-
     private static readonly double[] X = { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1 };
 
     [Fact]
@@ -113,7 +106,7 @@ public class LoopMemoryTests
         // ∂/∂x_m of Σ_{i<j} x_i x_j (j − i) = Σ_{j≠m} x_j |j − m|.
         var closed = Enumerable.Range(0, n).Select(m => Enumerable.Range(0, n).Where(j => j != m).Sum(j => x[j] * Math.Abs(j - m))).ToArray();
         Check.Gradient(LoopMemory.TriangleOfProducts, LoopMemory.TriangleOfProducts_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = LoopMemory.TriangleOfProducts_Primal(p, g, out var r); LoopMemory.TriangleOfProducts_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = LoopMemory.TriangleOfProducts_Primal(p, g, out var r); LoopMemory.TriangleOfProducts_Pullback(in r, s); return v; }, a),
             LoopMemory.TriangleOfProducts_Jvp, x, closed);
     }
 
@@ -121,7 +114,7 @@ public class LoopMemoryTests
     public void LoadOfAnArrayTheLoopWritesThroughAnotherNameStaysInTheLoop()
     {
         Check.Gradient(LoopMemory.Aliased, LoopMemory.Aliased_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = LoopMemory.Aliased_Primal(p, g, out var r); LoopMemory.Aliased_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = LoopMemory.Aliased_Primal(p, g, out var r); LoopMemory.Aliased_Pullback(in r, s); return v; }, a),
             LoopMemory.Aliased_Jvp, X);
         // Not aliased: two arrays, the flat vector is a then b.
         var ab = X.Concat(new[] { 0.3, -0.7, 1.9 }).ToArray();
@@ -167,7 +160,7 @@ public class LoopMemoryTests
     public void CountedLoopExitsComputedNotTaped(int start)
     {
         Check.Gradient(v => LoopMemory.CountedExits(v, start), v => LoopMemory.CountedExits_ValueWithGradient(v, start),
-            (a, s) => Split((p, g) => { double v = LoopMemory.CountedExits_Primal(p, start, g, out var r); LoopMemory.CountedExits_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = LoopMemory.CountedExits_Primal(p, start, g, out var r); LoopMemory.CountedExits_Pullback(in r, s); return v; }, a),
             (v, d) => LoopMemory.CountedExits_Jvp(v, start, d), X);
     }
 }

@@ -331,13 +331,6 @@ public static partial class Mutation
 
 public class MutationTests
 {
-    private static (double, double[]) Split(Func<double[], double[], double> primalAndPullback, double[] x)
-    {
-        var g = new double[x.Length];
-        double v = primalAndPullback(x, g);
-        return (v, g);
-    }
-
     private static readonly double[] X = { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1 };
 
     [Fact]
@@ -348,7 +341,7 @@ public class MutationTests
         for (int i = 0; i < x.Length; i++) y[i] = (i > 0 ? y[i - 1] : 0) + x[i];
         var closed = x.Select((_, j) => Enumerable.Range(j, x.Length - j).Sum(k => (k + 1) * Math.Cos(y[k]))).ToArray();
         Check.Gradient(Mutation.PrefixSumInPlace, Mutation.PrefixSumInPlace_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Mutation.PrefixSumInPlace_Primal(p, g, out var r); Mutation.PrefixSumInPlace_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Mutation.PrefixSumInPlace_Primal(p, g, out var r); Mutation.PrefixSumInPlace_Pullback(in r, s); return v; }, a),
             Mutation.PrefixSumInPlace_Jvp, x, closed);
     }
 
@@ -370,7 +363,7 @@ public class MutationTests
         for (int i = 0; i < x.Length; i++) p[i] = (i > 0 ? p[i - 1] : 1) * x[i];
         var closed = x.Select((v, j) => Enumerable.Range(j, x.Length - j).Sum(k => p[k] / v)).ToArray();
         Check.Gradient(Mutation.CumulativeProductSum, Mutation.CumulativeProductSum_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.CumulativeProductSum_Primal(q, g, out var r); Mutation.CumulativeProductSum_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.CumulativeProductSum_Primal(q, g, out var r); Mutation.CumulativeProductSum_Pullback(in r, s); return v; }, a),
             Mutation.CumulativeProductSum_Jvp, x, closed);
     }
 
@@ -396,7 +389,7 @@ public class MutationTests
             closed[d] = v.Zip(t, (a, b) => 2 * a * b).Sum();
         }
         Check.Gradient(v => Mutation.SmoothInPlace(v, sweeps), v => Mutation.SmoothInPlace_ValueWithGradient(v, sweeps),
-            (a, s) => Split((q, g) => { double v = Mutation.SmoothInPlace_Primal(q, sweeps, g, out var r); Mutation.SmoothInPlace_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.SmoothInPlace_Primal(q, sweeps, g, out var r); Mutation.SmoothInPlace_Pullback(in r, s); return v; }, a),
             (v, dv) => Mutation.SmoothInPlace_Jvp(v, sweeps, dv), x, closed);
     }
 
@@ -405,7 +398,7 @@ public class MutationTests
     {
         var x = X;
         Check.Gradient(Mutation.SeedAliasLoop, Mutation.SeedAliasLoop_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.SeedAliasLoop_Primal(q, g, out var r); Mutation.SeedAliasLoop_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.SeedAliasLoop_Primal(q, g, out var r); Mutation.SeedAliasLoop_Pullback(in r, s); return v; }, a),
             Mutation.SeedAliasLoop_Jvp, x, x.Select((_, i) => i == 0 ? 2.0 : 1.0).ToArray());
         Assert.Equal(x.Sum() + x[0], Mutation.SeedAliasLoop((double[])x.Clone()), 14);
     }
@@ -417,7 +410,7 @@ public class MutationTests
         double p = x[0] * x[1];
         var closed = new[] { x[1] * (2 * p + x[2]), x[0] * (2 * p + x[2]), p + 1 };
         Check.Gradient(Mutation.AliasWriteReadOther, Mutation.AliasWriteReadOther_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.AliasWriteReadOther_Primal(q, g, out var r); Mutation.AliasWriteReadOther_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.AliasWriteReadOther_Primal(q, g, out var r); Mutation.AliasWriteReadOther_Pullback(in r, s); return v; }, a),
             Mutation.AliasWriteReadOther_Jvp, x, closed);
     }
 
@@ -568,7 +561,7 @@ public class MutationTests
         double uw = u.Zip(w, (a, b) => a * b).Sum();
         var closed = w.Select((wi, i) => (wi - uw * u[i]) / norm).ToArray();
         Check.Gradient(v => Mutation.NormalizedDot(v, w), v => Mutation.NormalizedDot_ValueWithGradient(v, w),
-            (a, s) => Split((q, g) => { double v = Mutation.NormalizedDot_Primal(q, w, g, out var r); Mutation.NormalizedDot_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.NormalizedDot_Primal(q, w, g, out var r); Mutation.NormalizedDot_Pullback(in r, s); return v; }, a),
             (v, dv) => Mutation.NormalizedDot_Jvp(v, w, dv), x, closed);
     }
 
@@ -580,7 +573,7 @@ public class MutationTests
         var x = X.Take(n).ToArray();
         var closed = x.Select((v, i) => 2 * (n - i) * v).ToArray();
         Check.Gradient(Mutation.ReverseInPlace, Mutation.ReverseInPlace_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.ReverseInPlace_Primal(q, g, out var r); Mutation.ReverseInPlace_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.ReverseInPlace_Primal(q, g, out var r); Mutation.ReverseInPlace_Pullback(in r, s); return v; }, a),
             Mutation.ReverseInPlace_Jvp, x, closed);
     }
 
@@ -592,7 +585,7 @@ public class MutationTests
         var closed = new double[x.Length];
         for (int rank = 0; rank < order.Length; rank++) closed[order[rank]] = rank + 1;
         Check.Gradient(Mutation.SortThenWeight, Mutation.SortThenWeight_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.SortThenWeight_Primal(q, g, out var r); Mutation.SortThenWeight_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.SortThenWeight_Primal(q, g, out var r); Mutation.SortThenWeight_Pullback(in r, s); return v; }, a),
             Mutation.SortThenWeight_Jvp, x, closed);
     }
 
@@ -603,7 +596,7 @@ public class MutationTests
         double p = x.Aggregate(1.0, (a, b) => a * b);
         var closed = x.Select((v, i) => p / v + (i == 0 ? x[3] : 0) + (i == 3 ? x[0] : 0)).ToArray();
         Check.Gradient(Mutation.CopyThenMutate, Mutation.CopyThenMutate_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.CopyThenMutate_Primal(q, g, out var r); Mutation.CopyThenMutate_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.CopyThenMutate_Primal(q, g, out var r); Mutation.CopyThenMutate_Pullback(in r, s); return v; }, a),
             Mutation.CopyThenMutate_Jvp, x, closed);
     }
 
@@ -614,7 +607,7 @@ public class MutationTests
     {
         var x = new[] { 0.5, -1.25, 2.0, 0.75 };
         Check.Gradient(v => Mutation.IteratedInPlace(v, k), v => Mutation.IteratedInPlace_ValueWithGradient(v, k),
-            (a, s) => Split((q, g) => { double v = Mutation.IteratedInPlace_Primal(q, k, g, out var r); Mutation.IteratedInPlace_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.IteratedInPlace_Primal(q, k, g, out var r); Mutation.IteratedInPlace_Pullback(in r, s); return v; }, a),
             (v, dv) => Mutation.IteratedInPlace_Jvp(v, k, dv), x);
     }
 
@@ -623,7 +616,7 @@ public class MutationTests
     {
         var x = new[] { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1, 0.2 }; // the seventh element is never used
         Check.Gradient(Mutation.CallsALargeHelperInALoop, Mutation.CallsALargeHelperInALoop_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.CallsALargeHelperInALoop_Primal(q, g, out var r); Mutation.CallsALargeHelperInALoop_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.CallsALargeHelperInALoop_Primal(q, g, out var r); Mutation.CallsALargeHelperInALoop_Pullback(in r, s); return v; }, a),
             Mutation.CallsALargeHelperInALoop_Jvp, x);
     }
 
@@ -632,7 +625,7 @@ public class MutationTests
     {
         var x = X;
         Check.Gradient(Mutation.SquareThroughAHelper, Mutation.SquareThroughAHelper_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.SquareThroughAHelper_Primal(q, g, out var r); Mutation.SquareThroughAHelper_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.SquareThroughAHelper_Primal(q, g, out var r); Mutation.SquareThroughAHelper_Pullback(in r, s); return v; }, a),
             Mutation.SquareThroughAHelper_Jvp, x, x.Select((v, i) => 2 * v * (i + 1)).ToArray());
     }
 
@@ -641,7 +634,7 @@ public class MutationTests
     {
         var x = new[] { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1, 0.2 };
         Check.Gradient(Mutation.LargeHelperAccumulatingIntoItsInput, Mutation.LargeHelperAccumulatingIntoItsInput_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Mutation.LargeHelperAccumulatingIntoItsInput_Primal(q, g, out var r); Mutation.LargeHelperAccumulatingIntoItsInput_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Mutation.LargeHelperAccumulatingIntoItsInput_Primal(q, g, out var r); Mutation.LargeHelperAccumulatingIntoItsInput_Pullback(in r, s); return v; }, a),
             Mutation.LargeHelperAccumulatingIntoItsInput_Jvp, x);
     }
 

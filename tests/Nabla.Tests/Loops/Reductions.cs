@@ -255,13 +255,6 @@ public static partial class Reductions
 
 public class ReductionTests
 {
-    private static (double, double[]) Split(Func<double[], double[], double> primalAndPullback, double[] x)
-    {
-        var g = new double[x.Length];
-        double v = primalAndPullback(x, g);
-        return (v, g);
-    }
-
     private static (float, float[]) SplitF(Func<float[], float[], float> primalAndPullback, float[] x)
     {
         var g = new float[x.Length];
@@ -275,7 +268,7 @@ public class ReductionTests
     public void SumOverForeach()
     {
         Check.Gradient(Reductions.SumForeach, Reductions.SumForeach_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.SumForeach_Primal(p, g, out var r); Reductions.SumForeach_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.SumForeach_Primal(p, g, out var r); Reductions.SumForeach_Pullback(in r, s); return v; }, a),
             Reductions.SumForeach_Jvp, X, X.Select(_ => 1.0).ToArray());
     }
 
@@ -284,7 +277,7 @@ public class ReductionTests
     {
         if (finiteDifferencesApply)
         {
-            Check.Gradient(f, fused, (a, s) => Split((p, g) => primalPullback(p, g, s), a), jvp, x, closed);
+            Check.Gradient(f, fused, (a, s) => Check.Split((p, g) => primalPullback(p, g, s), a), jvp, x, closed);
             return;
         }
         // At a tie the function has a kink and central differences mean nothing: the modes must still agree
@@ -293,7 +286,7 @@ public class ReductionTests
         Assert.Equal(f(Check.Copy(x)), value);
         LoopTests.Close(closed, gradient, 0, "reverse vs the tie convention");
         LoopTests.Close(closed, LoopTests.ForwardGradient(jvp, x), 0, "forward vs the tie convention");
-        var (_, split) = Split((p, g) => primalPullback(p, g, 1), Check.Copy(x));
+        var (_, split) = Check.Split((p, g) => primalPullback(p, g, 1), Check.Copy(x));
         LoopTests.Close(closed, split, 0, "split vs the tie convention");
     }
 
@@ -373,7 +366,7 @@ public class ReductionTests
     public void LogSumExpOverForeachWithMathMaxFromNegativeInfinity()
     {
         Check.Gradient(Reductions.LogSumExpForeach, Reductions.LogSumExpForeach_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.LogSumExpForeach_Primal(p, g, out var r); Reductions.LogSumExpForeach_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.LogSumExpForeach_Primal(p, g, out var r); Reductions.LogSumExpForeach_Pullback(in r, s); return v; }, a),
             Reductions.LogSumExpForeach_Jvp, X, Softmax(X), closedFormTolerance: 1e-14);
     }
 
@@ -414,7 +407,7 @@ public class ReductionTests
     {
         double n = Math.Sqrt(X.Sum(v => v * v));
         Check.Gradient(Reductions.L2Norm, Reductions.L2Norm_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.L2Norm_Primal(p, g, out var r); Reductions.L2Norm_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.L2Norm_Primal(p, g, out var r); Reductions.L2Norm_Pullback(in r, s); return v; }, a),
             Reductions.L2Norm_Jvp, X, X.Select(v => v / n).ToArray());
     }
 
@@ -424,7 +417,7 @@ public class ReductionTests
     public void VarianceInTwoPasses()
     {
         Check.Gradient(Reductions.Variance, Reductions.Variance_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.Variance_Primal(p, g, out var r); Reductions.Variance_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.Variance_Primal(p, g, out var r); Reductions.Variance_Pullback(in r, s); return v; }, a),
             Reductions.Variance_Jvp, X, VarianceGradient(X), closedFormTolerance: 1e-14);
     }
 
@@ -433,7 +426,7 @@ public class ReductionTests
     {
         Assert.Equal(Reductions.Variance(Check.Copy(X)), Reductions.VarianceWelford(Check.Copy(X)), 13);
         Check.Gradient(Reductions.VarianceWelford, Reductions.VarianceWelford_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.VarianceWelford_Primal(p, g, out var r); Reductions.VarianceWelford_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.VarianceWelford_Primal(p, g, out var r); Reductions.VarianceWelford_Pullback(in r, s); return v; }, a),
             Reductions.VarianceWelford_Jvp, X, VarianceGradient(X), closedFormTolerance: 1e-13);
     }
 
@@ -442,7 +435,7 @@ public class ReductionTests
     {
         double p = X.Aggregate(1.0, (a, b) => a * b);
         Check.Gradient(Reductions.Product, Reductions.Product_ValueWithGradient,
-            (a, s) => Split((q, g) => { double v = Reductions.Product_Primal(q, g, out var r); Reductions.Product_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((q, g) => { double v = Reductions.Product_Primal(q, g, out var r); Reductions.Product_Pullback(in r, s); return v; }, a),
             Reductions.Product_Jvp, X, X.Select(v => p / v).ToArray(), closedFormTolerance: 1e-14);
     }
 
@@ -459,7 +452,7 @@ public class ReductionTests
     public void CompensatedSumOfSines()
     {
         Check.Gradient(Reductions.KahanSumOfSines, Reductions.KahanSumOfSines_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.KahanSumOfSines_Primal(p, g, out var r); Reductions.KahanSumOfSines_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.KahanSumOfSines_Primal(p, g, out var r); Reductions.KahanSumOfSines_Pullback(in r, s); return v; }, a),
             Reductions.KahanSumOfSines_Jvp, X, X.Select(Math.Cos).ToArray(), closedFormTolerance: 1e-14);
     }
 
@@ -469,7 +462,7 @@ public class ReductionTests
         int k = Array.IndexOf(X, X.Min());
         var closed = X.Select((v, i) => i == k ? 2 * v + Math.Exp(v) : 0).ToArray();
         Check.Gradient(Reductions.AtArgMin, Reductions.AtArgMin_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.AtArgMin_Primal(p, g, out var r); Reductions.AtArgMin_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.AtArgMin_Primal(p, g, out var r); Reductions.AtArgMin_Pullback(in r, s); return v; }, a),
             Reductions.AtArgMin_Jvp, X, closed);
     }
 
@@ -481,7 +474,7 @@ public class ReductionTests
         double signs = X.Sum(v => Math.Sign(v - mean));
         var closed = X.Select(v => (Math.Sign(v - mean) - signs / n) / n).ToArray();
         Check.Gradient(Reductions.MeanAbsoluteDeviation, Reductions.MeanAbsoluteDeviation_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.MeanAbsoluteDeviation_Primal(p, g, out var r); Reductions.MeanAbsoluteDeviation_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.MeanAbsoluteDeviation_Primal(p, g, out var r); Reductions.MeanAbsoluteDeviation_Pullback(in r, s); return v; }, a),
             Reductions.MeanAbsoluteDeviation_Jvp, X, closed, closedFormTolerance: 1e-14);
     }
 
@@ -499,7 +492,7 @@ public class ReductionTests
             for (int j = 0; j < 3; j++) closed[j] -= labels[i] * data[i][j] * sigma;
         }
         Check.Gradient(v => Reductions.LogisticLoss(v, data, labels), v => Reductions.LogisticLoss_ValueWithGradient(v, data, labels),
-            (a, s) => Split((p, g) => { double v = Reductions.LogisticLoss_Primal(p, data, labels, g, out var r); Reductions.LogisticLoss_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.LogisticLoss_Primal(p, data, labels, g, out var r); Reductions.LogisticLoss_Pullback(in r, s); return v; }, a),
             (v, dv) => Reductions.LogisticLoss_Jvp(v, data, labels, dv), w, closed, closedFormTolerance: 1e-14);
     }
 
@@ -509,7 +502,7 @@ public class ReductionTests
         var x = new[] { 0.5, 1.25, 2.0, 0.75 };
         double gm = Math.Exp(x.Sum(Math.Log) / x.Length);
         Check.Gradient(Reductions.GeometricMean, Reductions.GeometricMean_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Reductions.GeometricMean_Primal(p, g, out var r); Reductions.GeometricMean_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Reductions.GeometricMean_Primal(p, g, out var r); Reductions.GeometricMean_Pullback(in r, s); return v; }, a),
             Reductions.GeometricMean_Jvp, x, x.Select(v => gm / (x.Length * v)).ToArray(), closedFormTolerance: 1e-14);
     }
 

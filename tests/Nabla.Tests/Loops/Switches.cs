@@ -220,13 +220,6 @@ public static partial class Switches
 
 public class SwitchTests
 {
-    private static (double, double[]) Split(Func<double[], double[], double> primalAndPullback, double[] x)
-    {
-        var g = new double[x.Length];
-        double v = primalAndPullback(x, g);
-        return (v, g);
-    }
-
     [Theory]
     [InlineData(3)]
     [InlineData(9)]
@@ -234,7 +227,7 @@ public class SwitchTests
     {
         var x = Enumerable.Range(0, n).Select(i => Math.Sin(i * 1.3) + 0.2).ToArray();
         Check.Gradient(Switches.GotoCase, Switches.GotoCase_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Switches.GotoCase_Primal(p, g, out var r); Switches.GotoCase_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.GotoCase_Primal(p, g, out var r); Switches.GotoCase_Pullback(in r, s); return v; }, a),
             Switches.GotoCase_Jvp, x);
     }
 
@@ -257,7 +250,7 @@ public class SwitchTests
         double a1 = 1 + x[0], a2 = a1 * x[1], a3 = a2 * a2 + x[2];
         var closed = new[] { x[1] * 2 * a2 * x[4], a1 * 2 * a2 * x[4], x[4], 0, a3, 1 };
         Check.Gradient(v => Switches.ApplyOps(v, ops), v => Switches.ApplyOps_ValueWithGradient(v, ops),
-            (a, s) => Split((p, g) => { double v = Switches.ApplyOps_Primal(p, ops, g, out var r); Switches.ApplyOps_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.ApplyOps_Primal(p, ops, g, out var r); Switches.ApplyOps_Pullback(in r, s); return v; }, a),
             (v, dv) => Switches.ApplyOps_Jvp(v, ops, dv), x, closed);
     }
 
@@ -271,7 +264,7 @@ public class SwitchTests
         var x = new[] { 0.5, -1.5, 0.7 };
         var closed = x.Select(v => kind switch { Op.Add => 1, Op.Multiply => 2 * v, Op.Square => 1 - Math.Tanh(v) * Math.Tanh(v), _ => 0.0 }).ToArray();
         Check.Gradient(v => Switches.Activation(v, kind), v => Switches.Activation_ValueWithGradient(v, kind),
-            (a, s) => Split((p, g) => { double v = Switches.Activation_Primal(p, kind, g, out var r); Switches.Activation_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.Activation_Primal(p, kind, g, out var r); Switches.Activation_Pullback(in r, s); return v; }, a),
             (v, dv) => Switches.Activation_Jvp(v, kind, dv), x, closed);
     }
 
@@ -281,7 +274,7 @@ public class SwitchTests
         var x = new[] { -2.5, -0.5, 0.25, 0.9, 1.5, 4.0, -1.2 };
         var closed = x.Select(v => v < -1 ? -2 : v < 0 ? 2 * v : v < 1 ? 1.5 * v * v + v : 1 / v).ToArray();
         Check.Gradient(Switches.PiecewiseLoss, Switches.PiecewiseLoss_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Switches.PiecewiseLoss_Primal(p, g, out var r); Switches.PiecewiseLoss_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.PiecewiseLoss_Primal(p, g, out var r); Switches.PiecewiseLoss_Pullback(in r, s); return v; }, a),
             Switches.PiecewiseLoss_Jvp, x, closed);
     }
 
@@ -296,7 +289,7 @@ public class SwitchTests
         // Away from the boundaries, all forms and finite differences.
         var y = new[] { 0.5, 1.5, 2.5, -0.5, -3.0, -1.5, 0.1 };
         Check.Gradient(Switches.IsPatterns, Switches.IsPatterns_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Switches.IsPatterns_Primal(p, g, out var r); Switches.IsPatterns_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.IsPatterns_Primal(p, g, out var r); Switches.IsPatterns_Pullback(in r, s); return v; }, a),
             Switches.IsPatterns_Jvp, y, y.Select(v => v is > 0 and < 1 or > 2 ? 2 * v : v is not < -1 ? Math.Exp(v) : -1).ToArray());
     }
 
@@ -306,7 +299,7 @@ public class SwitchTests
         var x = Enumerable.Range(0, 8).Select(i => 0.3 * i - 1).ToArray();
         var closed = x.Select((v, i) => 2 * v * (i switch { 0 => 0.5, 1 or 2 => 2.0, > 2 and < 5 => -1.0, _ => i * 0.25 })).ToArray();
         Check.Gradient(Switches.IndexSwitch, Switches.IndexSwitch_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Switches.IndexSwitch_Primal(p, g, out var r); Switches.IndexSwitch_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.IndexSwitch_Primal(p, g, out var r); Switches.IndexSwitch_Pullback(in r, s); return v; }, a),
             Switches.IndexSwitch_Jvp, x, closed);
     }
 
@@ -327,7 +320,7 @@ public class SwitchTests
             _ => new[] { -1.0, 0, 0 },
         };
         Check.Gradient(v => Switches.ModeSwitch(v, mode), v => Switches.ModeSwitch_ValueWithGradient(v, mode),
-            (a, s) => Split((p, g) => { double v = Switches.ModeSwitch_Primal(p, mode, g, out var r); Switches.ModeSwitch_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.ModeSwitch_Primal(p, mode, g, out var r); Switches.ModeSwitch_Pullback(in r, s); return v; }, a),
             (v, dv) => Switches.ModeSwitch_Jvp(v, mode, dv), x, closed);
     }
 
@@ -339,7 +332,7 @@ public class SwitchTests
     {
         var x = new[] { 0.5, -1.25, 2.0, 0.75, -0.3, 1.1 };
         Check.Gradient(v => Switches.ControlInsideSwitch(v, codes), v => Switches.ControlInsideSwitch_ValueWithGradient(v, codes),
-            (a, s) => Split((p, g) => { double v = Switches.ControlInsideSwitch_Primal(p, codes, g, out var r); Switches.ControlInsideSwitch_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.ControlInsideSwitch_Primal(p, codes, g, out var r); Switches.ControlInsideSwitch_Pullback(in r, s); return v; }, a),
             (v, dv) => Switches.ControlInsideSwitch_Jvp(v, codes, dv), x);
     }
 
@@ -348,7 +341,7 @@ public class SwitchTests
     {
         var x = new[] { -0.5, 0.5, 2.0, 0.25, -1.5, 4.0, 0.8 };
         Check.Gradient(Switches.BucketBySize, Switches.BucketBySize_ValueWithGradient,
-            (a, s) => Split((p, g) => { double v = Switches.BucketBySize_Primal(p, g, out var r); Switches.BucketBySize_Pullback(in r, s); return v; }, a),
+            (a, s) => Check.Split((p, g) => { double v = Switches.BucketBySize_Primal(p, g, out var r); Switches.BucketBySize_Pullback(in r, s); return v; }, a),
             Switches.BucketBySize_Jvp, x);
     }
 }
