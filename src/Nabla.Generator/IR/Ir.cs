@@ -343,11 +343,7 @@ internal sealed class IrFunction
     /// </summary>
     public System.Func<Value, Value> ReplaceUses(IReadOnlyDictionary<Value, Value> replace)
     {
-        Value Resolve(Value v)
-        {
-            while (replace.TryGetValue(v, out var r)) v = r;
-            return v;
-        }
+        Value Resolve(Value v) => replace.Resolve(v);
         if (replace.Count == 0) return Resolve;
         foreach (var block in Blocks)
         {
@@ -377,4 +373,14 @@ internal sealed class IrFunction
     }
 
     public override string ToString() => IrPrinter.Print(this);
+}
+
+internal static class ValueReplacements
+{
+    /// <summary>What <paramref name="v"/> becomes under <paramref name="replace"/>, following chains (a → b → c).</summary>
+    public static Value Resolve(this IReadOnlyDictionary<Value, Value> replace, Value v)
+    {
+        while (replace.TryGetValue(v, out var r)) v = r;
+        return v;
+    }
 }

@@ -263,7 +263,7 @@ internal sealed class RuleChains
             foreach (var i in block.Instrs)
             {
                 if (i.Op != Op.Call || i.Result is null || i.Operands.Count > 0 || i.Arguments is null || i.Arguments.Any(a => a.Value is null || a.RefKind != RefKindIr.None)) continue;
-                string key = i.Callee!.Expression + "(" + string.Join(",", i.Arguments.Select(a => Resolve(replace, a.Value!).Id)) + ")";
+                string key = i.Callee!.Expression + "(" + string.Join(",", i.Arguments.Select(a => replace.Resolve(a.Value!).Id)) + ")";
                 if (seen.TryGetValue(key, out var earlier)) replace[i.Result] = earlier;
                 else seen[key] = i.Result;
             }
@@ -316,12 +316,6 @@ internal sealed class RuleChains
                      i.Op == Op.Call && i.Operands.Count == 0 && i.Arguments != null && i.Arguments.All(a => a.Value != null && a.RefKind == RefKindIr.None))) > 0;
         }
         f.Locals.RemoveAll(v => !f.Blocks.SelectMany(b => b.Instrs).Any(i => i.Var == v || i.Arguments?.Any(a => a.Variable == v) == true));
-    }
-
-    private static Value Resolve(Dictionary<Value, Value> replace, Value v)
-    {
-        while (replace.TryGetValue(v, out var r)) v = r;
-        return v;
     }
 
     /// <summary>Replaces the tangent parameters of a composable forward mode (those after the primals) by the unit tangent of input <paramref name="unit"/>.</summary>

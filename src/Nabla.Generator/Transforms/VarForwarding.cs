@@ -58,7 +58,7 @@ internal static class VarForwarding
             {
                 if (i.Op == Op.StoreVar && candidates.Contains(i.Var!))
                 {
-                    known[i.Var!] = Resolve(replace, i.Operands[0]);
+                    known[i.Var!] = i.Operands[0];   // a load forwarded already: ReplaceUses follows the chain
                     continue;
                 }
                 if (i.Op == Op.LoadVar && known.TryGetValue(i.Var!, out var stored))
@@ -72,17 +72,10 @@ internal static class VarForwarding
             }
         }
         if (replace.Count == 0) return false;
-        var resolved = replace.ToDictionary(kv => kv.Key, kv => Resolve(replace, kv.Value));
-        f.ReplaceUses(resolved);
+        f.ReplaceUses(replace);
         foreach (var b in f.Blocks)
-            b.Instrs.RemoveAll(i => i.Op == Op.LoadVar && resolved.ContainsKey(i.Result!));
+            b.Instrs.RemoveAll(i => i.Op == Op.LoadVar && replace.ContainsKey(i.Result!));
         return true;
-    }
-
-    private static Value Resolve(Dictionary<Value, Value> replace, Value v)
-    {
-        while (replace.TryGetValue(v, out var r)) v = r;
-        return v;
     }
 
     /// <summary>Removes stores to candidates that no path from them reads before the next store (or the end).</summary>
