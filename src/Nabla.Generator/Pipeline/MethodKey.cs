@@ -94,8 +94,9 @@ internal sealed class MethodInput : IEquatable<MethodInput>
 }
 
 /// <summary>
-/// One semantic model per tree and compilation, shared by the key, lowering and inlining: a model keeps what it
-/// bound, so a method's body is bound once per compilation, not once per use.
+/// One semantic model per tree and compilation, shared by the key, lowering, inlining and the residual-type check: a
+/// model keeps what it bound, so a method's body is bound once per compilation, not once per use. Without nullable
+/// analysis: Nabla reads types and operations, never flow states, and the analysis was a fifth of the generator's time.
 /// </summary>
 internal static class SemanticModels
 {
@@ -103,7 +104,22 @@ internal static class SemanticModels
 
     public static SemanticModel Of(Compilation compilation, SyntaxTree tree) =>
         s_models.GetValue(compilation, _ => new ConcurrentDictionary<SyntaxTree, SemanticModel>())
-            .GetOrAdd(tree, t => compilation.GetSemanticModel(t));
+            .GetOrAdd(tree, t => Create(compilation, t));
+
+    private static SemanticModel Create(Compilation compilation, SyntaxTree tree)
+    {
+        try { return WithoutNullableAnalysis(compilation, tree); }
+        // The option is marked experimental (dotnet/roslyn#70609): a compiler without it gets a model with the analysis.
+        catch (Exception e) when (e is MissingMemberException or TypeLoadException) { return compilation.GetSemanticModel(tree); }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SemanticModel WithoutNullableAnalysis(Compilation compilation, SyntaxTree tree)
+    {
+#pragma warning disable RSEXPERIMENTAL001
+        return compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis);
+#pragma warning restore RSEXPERIMENTAL001
+    }
 }
 
 internal static class MethodFingerprint

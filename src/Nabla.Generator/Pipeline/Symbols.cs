@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Operations;
 using Nabla.Generator.IR;
 using TypeKind = Nabla.Generator.IR.TypeKind;
 
@@ -201,17 +202,19 @@ internal static class Symbols
         var rules = Rules.RuleIndex.For(compilation);
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            var syntax = reference.GetSyntax();
-            if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree)) continue;
-            var model = compilation.GetSemanticModel(syntax.SyntaxTree);
-            foreach (var node in syntax.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax>())
+            if (!compilation.ContainsSyntaxTree(reference.SyntaxTree)) continue;
+            // The body's operations (bound once, shared with the key and the lowering), not a lookup per syntax node.
+            var model = Pipeline.SemanticModels.Of(compilation, reference.SyntaxTree);
+            if (model.GetOperation(reference.GetSyntax()) is not { } body) continue;
+            foreach (var op in body.DescendantsAndSelf())
             {
-                var info = model.GetTypeInfo(node);
-                if (IsRealSpan(info.Type) || IsRealSpan(info.ConvertedType)) return true;
-                var target = model.GetSymbolInfo(node).Symbol switch
+                if (IsRealSpan(op.Type) || op is IVariableDeclaratorOperation declarator && IsRealSpan(declarator.Symbol.Type)) return true;
+                var target = op switch
                 {
-                    IMethodSymbol m => m,
-                    IPropertySymbol { GetMethod: { } getter } => getter,
+                    IInvocationOperation i => i.TargetMethod,
+                    IObjectCreationOperation o => o.Constructor,
+                    IMethodReferenceOperation r => r.Method,
+                    IPropertyReferenceOperation { Property.GetMethod: { } getter } => getter,
                     _ => null,
                 };
                 if (target != null && !SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, method) && IsDifferentiable(target) &&

@@ -81,36 +81,71 @@ internal static class VarForwarding
     /// <summary>Removes stores to candidates that no path from them reads before the next store (or the end).</summary>
     private static bool RemoveDeadStores(IrFunction f, HashSet<Var> candidates)
     {
-        // liveIn[b]: candidates some path from b's start reads before writing.
-        var liveIn = f.Blocks.ToDictionary(b => b, _ => new HashSet<Var>());
+        // Variables as bit indices; each block summarized once (what it reads before writing, what it writes), then
+        // liveIn = reads ∪ (liveOut − writes) to a fixed point over bit sets, visiting blocks last to first.
+        var index = new Dictionary<Var, int>();
+        void Index(Var v)
+        {
+            if (!index.ContainsKey(v)) index[v] = index.Count;
+        }
+        foreach (var b in f.Blocks)
+            foreach (var i in b.Instrs)
+            {
+                if (i.Var != null && i.Op is Op.LoadVar or Op.StoreVar) Index(i.Var);
+                if (i.Arguments != null)
+                    foreach (var a in i.Arguments)
+                        if (a.Variable != null) Index(a.Variable);
+            }
+        int words = (index.Count + 63) / 64;
+        int n = f.Blocks.Count;
+        var position = new Dictionary<Block, int>(n);
+        for (int k = 0; k < n; k++) position[f.Blocks[k]] = k;
+        var reads = new ulong[n][];
+        var writes = new ulong[n][];
+        var liveIn = new ulong[n][];
+        for (int k = 0; k < n; k++)
+        {
+            reads[k] = new ulong[words];
+            writes[k] = new ulong[words];
+            liveIn[k] = new ulong[words];
+            var instrs = f.Blocks[k].Instrs;
+            for (int j = instrs.Count - 1; j >= 0; j--) Step(instrs[j], reads[k], writes[k], candidates, index);
+        }
+        var liveOut = new ulong[words];
         bool changed = true;
         while (changed)
         {
             changed = false;
-            for (int k = f.Blocks.Count - 1; k >= 0; k--)
+            for (int k = n - 1; k >= 0; k--)
             {
-                var b = f.Blocks[k];
-                var live = LiveOut(b, liveIn);
-                for (int j = b.Instrs.Count - 1; j >= 0; j--) Step(b.Instrs[j], live, candidates);
-                if (!live.SetEquals(liveIn[b]))
+                LiveOut(f.Blocks[k], liveIn, position, liveOut);
+                var into = liveIn[k];
+                for (int w = 0; w < words; w++)
                 {
-                    liveIn[b] = live;
-                    changed = true;
+                    ulong value = reads[k][w] | (liveOut[w] & ~writes[k][w]);
+                    if (value != into[w])
+                    {
+                        into[w] = value;
+                        changed = true;
+                    }
                 }
             }
         }
         bool removed = false;
-        foreach (var b in f.Blocks)
+        var scratch = new ulong[words];
+        for (int k = 0; k < n; k++)
         {
-            var live = LiveOut(b, liveIn);
-            var dead = new HashSet<Instr>();
+            var b = f.Blocks[k];
+            var live = new ulong[words];
+            LiveOut(b, liveIn, position, live);
+            HashSet<Instr>? dead = null;
             for (int j = b.Instrs.Count - 1; j >= 0; j--)
             {
                 var i = b.Instrs[j];
-                if (i.Op == Op.StoreVar && candidates.Contains(i.Var!) && !live.Contains(i.Var!)) dead.Add(i);
-                else Step(i, live, candidates);
+                if (i.Op == Op.StoreVar && candidates.Contains(i.Var!) && !Has(live, index[i.Var!])) (dead ??= new HashSet<Instr>()).Add(i);
+                else Step(i, live, scratch, candidates, index);
             }
-            if (dead.Count > 0)
+            if (dead != null)
             {
                 b.Instrs.RemoveAll(dead.Contains);
                 removed = true;
@@ -119,24 +154,44 @@ internal static class VarForwarding
         return removed;
     }
 
-    private static HashSet<Var> LiveOut(Block b, Dictionary<Block, HashSet<Var>> liveIn)
+    private static bool Has(ulong[] set, int bit) => (set[bit >> 6] & (1UL << (bit & 63))) != 0;
+    private static void Add(ulong[] set, int bit) => set[bit >> 6] |= 1UL << (bit & 63);
+    private static void Remove(ulong[] set, int bit) => set[bit >> 6] &= ~(1UL << (bit & 63));
+
+    private static void LiveOut(Block b, ulong[][] liveIn, Dictionary<Block, int> position, ulong[] into)
     {
-        var live = new HashSet<Var>();
-        foreach (var e in b.Terminator.Edges) live.UnionWith(liveIn[e.Target]);
-        return live;
+        System.Array.Clear(into, 0, into.Length);
+        foreach (var e in b.Terminator.Edges)
+        {
+            var from = liveIn[position[e.Target]];
+            for (int w = 0; w < into.Length; w++) into[w] |= from[w];
+        }
     }
 
-    /// <summary>Liveness backwards across one instruction.</summary>
-    private static void Step(Instr i, HashSet<Var> live, HashSet<Var> candidates)
+    /// <summary>
+    /// Liveness backwards across one instruction: <paramref name="live"/> gains what it reads and loses what it
+    /// writes; <paramref name="written"/> gains what it writes (a block's summary, when walked over the whole block).
+    /// </summary>
+    private static void Step(Instr i, ulong[] live, ulong[] written, HashSet<Var> candidates, Dictionary<Var, int> index)
     {
-        if (i.Op == Op.StoreVar && candidates.Contains(i.Var!)) live.Remove(i.Var!);
-        else if (i.Op == Op.LoadVar && i.Var != null) live.Add(i.Var);
+        if (i.Op == Op.StoreVar && candidates.Contains(i.Var!))
+        {
+            int bit = index[i.Var!];
+            Remove(live, bit);
+            Add(written, bit);
+        }
+        else if (i.Op == Op.LoadVar && i.Var != null) Add(live, index[i.Var]);
         if (i.Arguments != null)
             foreach (var a in i.Arguments)
                 if (a.Variable != null)
                 {
-                    if (a.RefKind == RefKindIr.Out) live.Remove(a.Variable);
-                    else live.Add(a.Variable);
+                    int bit = index[a.Variable];
+                    if (a.RefKind == RefKindIr.Out)
+                    {
+                        Remove(live, bit);
+                        Add(written, bit);
+                    }
+                    else Add(live, bit);
                 }
     }
 }
