@@ -5,7 +5,8 @@
 #   bash bench/buildtime/generate.sh [dir=/tmp/buildtime] [count=200]
 # Env: OUTPUT_TYPE (Library, default, or Exe); ACCESS (public, default, or internal); USES (quarter, default: a
 # quarter of the methods, of every kind, are called through Autodiff.ValueWithGradient on a method group, in Uses.cs;
-# none; or all).
+# none; or all); GENERATOR (the Nabla.Generator.dll to use, default this repository's Release build: a copy of an
+# older build makes the "before" project of compare.sh).
 # Needs src/Nabla and src/Nabla.Generator built in Release (dotnet build src/Nabla -c Release).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -15,7 +16,7 @@ output_type=${OUTPUT_TYPE:-Library}
 access=${ACCESS:-public}
 uses=${USES:-quarter}
 runtime="$root/src/Nabla/bin/Release/net10.0/Nabla.dll"
-generator="$root/src/Nabla.Generator/bin/Release/netstandard2.0/Nabla.Generator.dll"
+generator=${GENERATOR:-$root/src/Nabla.Generator/bin/Release/netstandard2.0/Nabla.Generator.dll}
 [ -f "$runtime" ] && [ -f "$generator" ] || { echo "build src/Nabla in Release first" >&2; exit 1; }
 mkdir -p "$dir/WithGenerator" "$dir/WithoutGenerator"
 
