@@ -570,6 +570,41 @@ internal static class MethodProcessor
             Form(valueWithPullback);
             if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
         }
+        else if (fused != null && !byRef && scalarResult && lowered.Wrt.All(k => f.Parameters[k].Type.IsArray))
+        {
+            // Array inputs: the one-pass reverse mode is written once, as the overload that writes into the caller's
+            // buffers, and the form returning new arrays makes them and calls it (the split halves, which that overload
+            // used to call, run GMM's gradient 30 % slower than one pass).
+            var intoBuffers = VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, fused.Primal.Name, FusedResult.ValueIntoBuffers);
+            intoBuffers.Primal.Summary = $"Reverse mode of {display} in one pass: returns its value and writes its gradient into the given " +
+                $"{(lowered.Wrt.Any(k => f.Parameters[k].Type.IsSpan) ? "buffers" : "arrays")} (same shapes as the inputs), allocating nothing in steady state.";
+            Form(fused.Primal.Name);
+            OpenGradientWrapper(fused.Primal.Summary!);
+            var types = f.Parameters.Select(p => p.Type).ToList();
+            string Buffer(int k) => "nablaGradient_" + f.Parameters[k].Name.TrimStart('@');
+            var arrayWrt = VjpConvention.ArrayWrt(types, lowered.Wrt);
+            foreach (int k in arrayWrt)
+            {
+                // As the one-pass form made them: zeros shaped like the input, shared by two inputs that are one array.
+                var p = f.Parameters[k];
+                bool mayAlias = !p.Type.IsStructArray && !p.Type.IsSpan && arrayWrt.TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
+                int alias = arrayWrt.TakeWhile(j => j != k).LastOrDefault(j => types[j].Equals(p.Type));
+                w.Line($"var {Buffer(k)} = " + (p.Type.IsStructArray
+                    ? $"global::Nabla.CompilerServices.Shadow.TangentsLike<{p.Type.Element.Tangent.Name}>({p.Name});"
+                    : mayAlias
+                    ? $"global::Nabla.CompilerServices.Shadow.ShareIfSame({p.Name}, {f.Parameters[alias].Name}, {Buffer(alias)});"
+                    : $"global::Nabla.CompilerServices.Shadow.ZerosLike({p.Name});"));
+            }
+            string gradient = arrayWrt.Count == 1 ? Buffer(arrayWrt[0]) : "(" + string.Join(", ", arrayWrt.Select(Buffer)) + ")";
+            w.Line($"var nablaValue = {self}{fused.Primal.Name}({callArgs}, {string.Join(", ", arrayWrt.Select(Buffer))});");
+            w.Line($"return (nablaValue, {gradient});");
+            w.Close();
+            w.Line();
+            CSharpEmitter.Emit(intoBuffers.Primal, w);
+            w.Line();
+            Form(valueWithPullback);
+            if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+        }
         else if (fused != null)
         {
             Form(fused.Primal.Name);

@@ -47,6 +47,11 @@ internal enum FusedResult
     Gradient,
     /// <summary>(Value, Gradient) for a cotangent of the result passed as the last parameter.</summary>
     ValueAndVjp,
+    /// <summary>
+    /// The value, with the gradient written into the caller's buffers (one parameter per array input, after the
+    /// inputs, cleared first); scalar results and array inputs only.
+    /// </summary>
+    ValueIntoBuffers,
 }
 
 /// <summary>
@@ -163,6 +168,9 @@ internal sealed class VjpTransform : Cloner
         return f.Blocks.Any(b => b.Terminator.Edges.Any(e => index[e.Target] <= index[b]));
     }
 
+    /// <summary>How the shadows of array inputs are named when they are parameters: "d" (split), "gradient_" (buffers).</summary>
+    private string _shadowParameterPrefix = "d";
+
     private IReadOnlyList<IrType> ParamTypes => Source.Parameters.Select(p => p.Type).ToList();
 
     /// <summary>The split form (see <see cref="VjpConvention"/>).</summary>
@@ -207,9 +215,24 @@ internal sealed class VjpTransform : Cloner
         var gradientType = GradientType(source, wrt);
         var returnType = result == FusedResult.Gradient ? gradientType
             : IrType.Tuple(new[] { source.ReturnType, gradientType }, new[] { "Value", "Gradient" });
+        bool intoBuffers = result == FusedResult.ValueIntoBuffers;
+        if (intoBuffers) returnType = source.ReturnType;
         var f = new IrFunction(name, returnType) { IsStatic = source.IsStatic, Modifiers = source.Modifiers };
         var t = new VjpTransform(source, f, activity, wrt, split: false);
-        t.BuildPrimal(null, allocateShadows: true);
+        if (intoBuffers) t._shadowParameterPrefix = "gradient_";
+        t.BuildPrimal(null, allocateShadows: !intoBuffers);
+        if (intoBuffers)
+        {
+            // The buffers are cleared first: the pullback accumulates into them.
+            var entryInstrs = t.BlockMap[source.Entry].Instrs;
+            var clearing = new IrBuilder(f, t.BlockMap[source.Entry]) { Source = new SourceInfo("the gradient starts at zero", "", 0, 0, 0, 0, 0, 0) };
+            int before = entryInstrs.Count;
+            foreach (int k in VjpConvention.ArrayWrt(t.ParamTypes, wrt))
+                clearing.CallHelper("global::Nabla.CompilerServices.Shadow.Clear", IrType.Void, t._shadow[source.Parameters[k].Value!]);
+            var clears = entryInstrs.GetRange(before, entryInstrs.Count - before);
+            entryInstrs.RemoveRange(before, clears.Count);
+            entryInstrs.InsertRange(0, clears);
+        }
         Value? cotangent = result == FusedResult.ValueAndVjp ? f.AddParameter(t._seedName, source.ReturnType.Tangent) : null;
         t._pb = f;
         var entry = f.NewBlock();
@@ -243,6 +266,7 @@ internal sealed class VjpTransform : Cloner
         t.BuildPullback(entry, seed, (b, gradients) =>
         {
             t.ReturnTapes(b);
+            if (intoBuffers) return Terminator.Return(returned);
             var gradient = gradients.Count == 1 ? gradients[0] : b.MakeTuple(gradients, gradientType);
             if (result == FusedResult.Gradient) return Terminator.Return(gradient);
             return Terminator.Return(b.MakeTuple(new List<Value> { returned!, gradient }, returnType));
@@ -297,7 +321,7 @@ internal sealed class VjpTransform : Cloner
             }
             else
             {
-                _shadow[p.Value!] = Target.AddParameter("d" + p.Name, p.Type.Shadow);
+                _shadow[p.Value!] = Target.AddParameter(_shadowParameterPrefix + p.Name.TrimStart('@'), p.Type.Shadow);
             }
         }
         if (Source.ReturnType.IsArray && residualType != null)

@@ -203,6 +203,8 @@ public static class Shadow
     public static void Clear(float[] x) => Array.Clear(x);
     public static void Clear(double[,] x) => Array.Clear(x);
     public static void Clear(float[,] x) => Array.Clear(x);
+    public static void Clear(double[,,] x) => Array.Clear(x);
+    public static void Clear(float[,,] x) => Array.Clear(x);
     public static void Clear<T>(T[][] x)
     {
         foreach (var row in x) if (row != null) Array.Clear(row);
