@@ -168,6 +168,8 @@ internal sealed class VjpTransform : Cloner
         return f.Blocks.Any(b => b.Terminator.Edges.Any(e => index[e.Target] <= index[b]));
     }
 
+    private static readonly IrType StringType = new("string", TypeKind.Other);
+
     /// <summary>How the shadows of array inputs are named when they are parameters: "d" (split), "gradient_" (buffers).</summary>
     private string _shadowParameterPrefix = "d";
 
@@ -227,8 +229,19 @@ internal sealed class VjpTransform : Cloner
             var entryInstrs = t.BlockMap[source.Entry].Instrs;
             var clearing = new IrBuilder(f, t.BlockMap[source.Entry]) { Source = new SourceInfo("the gradient starts at zero", "", 0, 0, 0, 0, 0, 0) };
             int before = entryInstrs.Count;
-            foreach (int k in VjpConvention.ArrayWrt(t.ParamTypes, wrt))
-                clearing.CallHelper("global::Nabla.CompilerServices.Shadow.Clear", IrType.Void, t._shadow[source.Parameters[k].Value!]);
+            var arrayWrt = VjpConvention.ArrayWrt(t.ParamTypes, wrt);
+            foreach (int k in arrayWrt)
+            {
+                var p = source.Parameters[k];
+                // Two inputs that may be one array (as the form returning new arrays shares their shadow): one buffer.
+                foreach (int j in arrayWrt.TakeWhile(j => j != k).Where(j => !p.Type.IsStructArray && !p.Type.IsSpan && t.ParamTypes[j].Equals(p.Type)))
+                {
+                    var q = source.Parameters[j];
+                    clearing.CallHelper("global::Nabla.CompilerServices.Shadow.CheckSharing", IrType.Void, t.M(p.Value!), t.M(q.Value!),
+                        t._shadow[p.Value!], t._shadow[q.Value!], clearing.Const(StringType, "\"" + p.Name.TrimStart('@') + "\""), clearing.Const(StringType, "\"" + q.Name.TrimStart('@') + "\""));
+                }
+                clearing.CallHelper("global::Nabla.CompilerServices.Shadow.Clear", IrType.Void, t._shadow[p.Value!]);
+            }
             var clears = entryInstrs.GetRange(before, entryInstrs.Count - before);
             entryInstrs.RemoveRange(before, clears.Count);
             entryInstrs.InsertRange(0, clears);

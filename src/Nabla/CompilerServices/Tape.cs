@@ -147,6 +147,16 @@ public static class Shadow
     public static float[,] ShareIfSame(float[,] x, float[,] earlier, float[,] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
     public static T[][] ShareIfSame<T>(T[][] x, T[][] earlier, T[][] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
 
+    /// <summary>
+    /// Where a caller gives gradient buffers for two array inputs that are one array, the two must be one buffer too: the
+    /// gradient belongs to the array, and apart each buffer would see only part of it.
+    /// </summary>
+    public static void CheckSharing(object input, object earlier, object buffer, object earlierBuffer, string name, string earlierName)
+    {
+        if (ReferenceEquals(input, earlier) && !ReferenceEquals(buffer, earlierBuffer))
+            throw new ArgumentException($"'{name}' and '{earlierName}' are the same array, so their gradient is one: pass the same buffer for gradient_{name} and gradient_{earlierName}.", "gradient_" + name);
+    }
+
     /// <summary>A copy of an input array (rows too), taken so a pullback can run the primal again on the same inputs.</summary>
     public static double[] CopyOf(double[] x) => (double[])x.Clone();
     public static float[] CopyOf(float[] x) => (float[])x.Clone();

@@ -70,6 +70,21 @@ public class GradientIntoBuffersTests
     }
 
     [Fact]
+    public void TwoInputsThatAreOneArrayNeedOneBuffer()
+    {
+        var v = new[] { 0.3, -0.8, 1.1 };
+        var shared = (double[])v.Clone();
+        var error = Assert.Throws<ArgumentException>(() => BufferFunctions.Smooth_ValueWithGradient(shared, shared, new double[3], new double[3]));
+        Assert.Contains("pass the same buffer for gradient_b and gradient_a", error.Message);
+        // One buffer for both: the gradient of the array, as the form returning new arrays gives it.
+        var (buffer, once, again) = (new double[3], (double[])v.Clone(), (double[])v.Clone());
+        double value = BufferFunctions.Smooth_ValueWithGradient(once, once, buffer, buffer);
+        var (expectedValue, (expected, _)) = BufferFunctions.Smooth_ValueWithGradient(again, again);
+        Assert.Equal(expectedValue, value);
+        Assert.Equal(expected, buffer);
+    }
+
+    [Fact]
     public void MatrixJaggedAndFloatBuffers()
     {
         var a = new double[,] { { 0.2, -0.5, 0.8 }, { 1.1, 0.3, -0.4 } };
