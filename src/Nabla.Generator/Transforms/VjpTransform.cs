@@ -240,7 +240,10 @@ internal sealed class VjpTransform : Cloner
                     clearing.CallHelper("global::Nabla.CompilerServices.Shadow.CheckSharing", IrType.Void, t.M(p.Value!), t.M(q.Value!),
                         t._shadow[p.Value!], t._shadow[q.Value!], clearing.Const(StringType, "\"" + p.Name.TrimStart('@') + "\""), clearing.Const(StringType, "\"" + q.Name.TrimStart('@') + "\""));
                 }
-                clearing.CallHelper("global::Nabla.CompilerServices.Shadow.Clear", IrType.Void, t._shadow[p.Value!]);
+                // Spans apart: an array converts to a span as well as to Array, so one name would be ambiguous.
+                clearing.CallHelper(p.Type.IsSpan ? "global::Nabla.CompilerServices.Shadow.ClearForSpan" : "global::Nabla.CompilerServices.Shadow.ClearFor",
+                    IrType.Void, t._shadow[p.Value!], t.M(p.Value!),
+                    clearing.Const(StringType, "\"" + p.Name.TrimStart('@') + "\""));
             }
             var clears = entryInstrs.GetRange(before, entryInstrs.Count - before);
             entryInstrs.RemoveRange(before, clears.Count);

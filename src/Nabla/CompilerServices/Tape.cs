@@ -147,6 +147,68 @@ public static class Shadow
     public static float[,] ShareIfSame(float[,] x, float[,] earlier, float[,] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
     public static T[][] ShareIfSame<T>(T[][] x, T[][] earlier, T[][] earlierShadow) => ReferenceEquals(x, earlier) ? earlierShadow : ZerosLike(x);
 
+    /// <summary>Clears a caller's gradient buffer for <paramref name="input"/>, which it must match in shape.</summary>
+    public static void ClearFor<T>(T[] buffer, Array input, string name) where T : struct
+    {
+        if (buffer is null || buffer.Length != input.Length) throw ShapeMismatch(name, input.Length, buffer?.Length);
+        Array.Clear(buffer);
+    }
+
+    public static void ClearFor<T>(T[][] buffer, Array input, string name)
+    {
+        if (buffer is null || buffer.Length != input.Length) throw ShapeMismatch(name, input.Length, buffer?.Length);
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            if (input.GetValue(i) is not Array row) continue;
+            if (buffer[i] is not Array bufferRow || bufferRow.Length != row.Length)
+                throw ShapeMismatch($"{name}[{i}]", row.Length, buffer[i] is Array b ? b.Length : null);
+            // Deeper rows (T[][][]): their own shape is checked the same way.
+            if (buffer[i] is Array[] inner) ClearRows(inner, row, $"{name}[{i}]");
+            else Array.Clear(bufferRow);
+        }
+    }
+
+    private static void ClearRows(Array[] buffer, Array input, string name)
+    {
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            if (input.GetValue(i) is not Array row) continue;
+            if (buffer[i] is not Array bufferRow || bufferRow.Length != row.Length)
+                throw ShapeMismatch($"{name}[{i}]", row.Length, buffer[i]?.Length);
+            if (bufferRow is Array[] inner) ClearRows(inner, row, $"{name}[{i}]");
+            else Array.Clear(bufferRow);
+        }
+    }
+
+    public static void ClearFor<T>(T[,] buffer, Array input, string name)
+    {
+        if (buffer is null || buffer.GetLength(0) != input.GetLength(0) || buffer.GetLength(1) != input.GetLength(1))
+            throw new ArgumentException($"The gradient buffer for '{name}' must have the shape of '{name}', [{input.GetLength(0)}, {input.GetLength(1)}].", "gradient_" + name);
+        Array.Clear(buffer);
+    }
+
+    public static void ClearFor<T>(T[,,] buffer, Array input, string name)
+    {
+        if (buffer is null || buffer.GetLength(0) != input.GetLength(0) || buffer.GetLength(1) != input.GetLength(1) || buffer.GetLength(2) != input.GetLength(2))
+            throw new ArgumentException($"The gradient buffer for '{name}' must have the shape of '{name}', [{input.GetLength(0)}, {input.GetLength(1)}, {input.GetLength(2)}].", "gradient_" + name);
+        Array.Clear(buffer);
+    }
+
+    public static void ClearForSpan(Span<double> buffer, ReadOnlySpan<double> input, string name)
+    {
+        if (buffer.Length != input.Length) throw ShapeMismatch(name, input.Length, buffer.Length);
+        buffer.Clear();
+    }
+
+    public static void ClearForSpan(Span<float> buffer, ReadOnlySpan<float> input, string name)
+    {
+        if (buffer.Length != input.Length) throw ShapeMismatch(name, input.Length, buffer.Length);
+        buffer.Clear();
+    }
+
+    private static ArgumentException ShapeMismatch(string name, int expected, int? actual) =>
+        new($"The gradient buffer for '{name}' must have its length, {expected}{(actual is { } n ? $", not {n}" : "; it is null")}.", "gradient_" + name.Split('[')[0]);
+
     /// <summary>
     /// Where a caller gives gradient buffers for two array inputs that are one array, the two must be one buffer too: the
     /// gradient belongs to the array, and apart each buffer would see only part of it.

@@ -85,6 +85,19 @@ public class GradientIntoBuffersTests
     }
 
     [Fact]
+    public void ABufferOfAnotherShapeIsRefusedByName()
+    {
+        var error = Assert.Throws<ArgumentException>(() => BufferFunctions.Smooth_ValueWithGradient((double[])A.Clone(), (double[])B.Clone(), new double[A.Length], new double[B.Length - 1]));
+        Assert.Equal("gradient_b", error.ParamName);
+        Assert.Contains("its length, 3, not 2", error.Message);
+        Assert.Throws<ArgumentException>(() => ArrayForms.ProductFrobenius_ValueWithGradient(new double[2, 3], new double[3, 2], new double[3, 2], new double[3, 2]));
+        var rowError = Assert.Throws<ArgumentException>(() => ArrayForms.JaggedMatMulTanh_ValueWithGradient(
+            new[] { new double[2], new double[2] }, new[] { new double[3], new double[3] },
+            new[] { new double[2], new double[1] }, new[] { new double[3], new double[3] }));
+        Assert.Contains("'a[1]'", rowError.Message);
+    }
+
+    [Fact]
     public void MatrixJaggedAndFloatBuffers()
     {
         var a = new double[,] { { 0.2, -0.5, 0.8 }, { 1.1, 0.3, -0.4 } };
