@@ -528,7 +528,7 @@ internal static class MethodProcessor
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{fused!.Primal.Modifiers} {fused.Primal.ReturnType.Name} {fused.Primal.Name}({string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
         }
-        string valueWithPullback = stem + "_ValueWithPullback", valueWithGradient = stem + "_ValueWithGradient";
+        string valueWithPullback = stem + "_ValueWithPullback";
         if (forwardGradient)
         {
             var p0 = f.Parameters[lowered.Wrt[0]];
@@ -540,8 +540,6 @@ internal static class MethodProcessor
             w.Line();
             Form(valueWithPullback);
             if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
-            Form(valueWithGradient);
-            WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
         else if (fused != null && scalarResult && lowered.Wrt.Count <= MaxVectorLanes &&
                  JvpTransform.VectorGradient(f, lowered.Wrt, lowered.Activity, fused.Primal.Name, fused.Primal.ReturnType, out _) is { } vector)
@@ -612,8 +610,6 @@ internal static class MethodProcessor
             w.Line();
             Form(valueWithPullback);
             if (!byRef && !refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
-            Form(valueWithGradient);
-            if (!byRef && scalarResult) WriteGradientInto(w, method, lowered, stem, display, splitAccess, instantiation);
         }
 
         if (Symbols.ReturnsNewSelf(method))
@@ -722,30 +718,6 @@ internal static class MethodProcessor
         w.Line($"return {gradient};");
         w.Close();
         w.Close();
-    }
-
-    /// <summary>
-    /// <c>F_ValueWithGradient(P..., gradient buffers)</c> for functions whose differentiation inputs are all
-    /// arrays: the gradient is written into the caller's arrays, so a call allocates nothing in steady state.
-    /// </summary>
-    private static void WriteGradientInto(SourceWriter w, IMethodSymbol method, LoweredMethod lowered, string stem, string display, string access, string instantiation = "")
-    {
-        var f = lowered.Function;
-        if (lowered.Wrt.Any(k => !f.Parameters[k].Type.IsArray)) return;
-        string ret = f.ReturnType.Name;
-        string ps = string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + p.Type.Name + " " + p.Name)
-            .Concat(lowered.Wrt.Select(k => f.Parameters[k].Type.Shadow.Name + " gradient_" + f.Parameters[k].Name.TrimStart('@'))));
-        string args = string.Join(", ", f.Parameters.Select(p => p.Name).Concat(lowered.Wrt.Select(k => "gradient_" + f.Parameters[k].Name.TrimStart('@'))));
-        w.Line($"/// <summary>Reverse mode of {display}: returns its value and writes its gradient into the given {(lowered.Wrt.Any(k => f.Parameters[k].Type.IsSpan) ? "buffers" : "arrays")} (same shapes as the inputs), allocating nothing in steady state.</summary>");
-        w.Line(CSharpEmitter.GeneratedCodeAttribute);
-        w.Open($"{access}{(Symbols.DerivativesAreStatic(method) ? " static" : "")} {ret} {stem}_ValueWithGradient({ps})");
-        foreach (int k in lowered.Wrt)
-            w.Line($"global::Nabla.CompilerServices.Shadow.Clear(gradient_{f.Parameters[k].Name.TrimStart('@')});");
-        w.Line($"{ret} nablaValue = {stem}_Primal({args}, out {stem}_Residuals{instantiation} nablaResiduals);");
-        w.Line($"{stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)});");
-        w.Line("return nablaValue;");
-        w.Close();
-        w.Line();
     }
 
     private static void WriteRegistration(SourceWriter w, RegistrationInfo r, bool scalarResult)
