@@ -464,10 +464,18 @@ internal static class MethodProcessor
             (split.UsesTapes ? " It consumes the residuals' tapes: call it once per call of the first half." : "");
 
         bool voidResult = f.ReturnType.Kind == TypeKind.Void;
+        bool byRef = method.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out);
+        // Array inputs: the one-pass reverse mode is written once, as the overload that writes into the caller's
+        // buffers, and the form returning new arrays makes them and calls it (the split halves, which that overload
+        // used to call, ran GMM's gradient 30 % slower than one pass).
+        bool intoBuffers = !voidResult && !byRef && scalarResult && lowered.Wrt.All(k => f.Parameters[k].Type.IsArray);
+        string onePass = $"Reverse mode of {display} in one pass: its value and its gradient with respect to ({wrtNames}).";
         var fused = voidResult ? null : VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, stem + (scalarResult ? "_ValueWithGradient" : "_Vjp"),
-            scalarResult ? FusedResult.ValueAndGradient : FusedResult.ValueAndVjp);
-        if (fused != null) fused.Primal.Summary = scalarResult
-            ? $"Reverse mode of {display} in one pass: its value and its gradient with respect to ({wrtNames})."
+            intoBuffers ? FusedResult.ValueIntoBuffers : scalarResult ? FusedResult.ValueAndGradient : FusedResult.ValueAndVjp);
+        if (fused != null) fused.Primal.Summary = intoBuffers
+            ? $"Reverse mode of {display} in one pass: returns its value and writes its gradient into the given " +
+              $"{(lowered.Wrt.Any(k => f.Parameters[k].Type.IsSpan) ? "buffers" : "arrays")} (same shapes as the inputs), allocating nothing in steady state."
+            : scalarResult ? onePass
             : $"Reverse mode of {display} in one pass: its value and the vector-Jacobian product of a cotangent of the result with respect to ({wrtNames}).";
 
         // Derivatives that hold spans: the residuals are a ref struct, which no closure, tape or registry can hold.
@@ -515,21 +523,52 @@ internal static class MethodProcessor
         w.Line();
         CSharpEmitter.Emit(split.Pullback, w);
         w.Line();
- bool byRef = method.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out);
         // One scalar input: forward mode gives the whole gradient in one pass, cheaper than reverse mode.
         bool forwardGradient = fused != null && scalarResult && lowered.Wrt.Count == 1 &&
                                f.Parameters[lowered.Wrt[0]].Type.IsReal && f.Parameters.All(p => p.Variable is null);
         string callArgs = string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Name));
         string self = Symbols.DerivativesAreStatic(method) ? "" : "this.";
-        // F_ValueWithGradient as a thin wrapper over other generated halves, with the fused method's signature.
+        // F_ValueWithGradient as a thin wrapper over other generated forms, with the signature of the fused form returning (value, gradient).
+        string valueAndGradient = intoBuffers
+            ? IrType.Tuple(new[] { f.ReturnType, VjpTransform.GradientType(f, lowered.Wrt) }, new[] { "Value", "Gradient" }).Name
+            : fused?.Primal.ReturnType.Name ?? "";
         void OpenGradientWrapper(string summary)
         {
             w.Line($"/// <summary>{summary}</summary>");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
-            w.Open($"{fused!.Primal.Modifiers} {fused.Primal.ReturnType.Name} {fused.Primal.Name}({string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
+            w.Open($"{fused!.Primal.Modifiers} {valueAndGradient} {fused.Primal.Name}({string.Join(", ", f.Parameters.Select(p => (p.Attributes is null ? "" : p.Attributes + " ") + (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
         }
         string valueWithPullback = stem + "_ValueWithPullback";
-        if (forwardGradient)
+        if (intoBuffers)
+        {
+            Form(fused!.Primal.Name);
+            OpenGradientWrapper(onePass);
+            var types = f.Parameters.Select(p => p.Type).ToList();
+            string Buffer(int k) => "nablaGradient_" + f.Parameters[k].Name.TrimStart('@');
+            var arrayWrt = VjpConvention.ArrayWrt(types, lowered.Wrt);
+            foreach (int k in arrayWrt)
+            {
+                // As the one-pass form made them: zeros shaped like the input, shared by two inputs that are one array.
+                var p = f.Parameters[k];
+                bool mayAlias = !p.Type.IsStructArray && !p.Type.IsSpan && arrayWrt.TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
+                int alias = arrayWrt.TakeWhile(j => j != k).LastOrDefault(j => types[j].Equals(p.Type));
+                w.Line($"var {Buffer(k)} = " + (p.Type.IsStructArray
+                    ? $"global::Nabla.CompilerServices.Shadow.TangentsLike<{p.Type.Element.Tangent.Name}>({p.Name});"
+                    : mayAlias
+                    ? $"global::Nabla.CompilerServices.Shadow.ShareIfSame({p.Name}, {f.Parameters[alias].Name}, {Buffer(alias)});"
+                    : $"global::Nabla.CompilerServices.Shadow.ZerosLike({p.Name});"));
+            }
+            string gradient = arrayWrt.Count == 1 ? Buffer(arrayWrt[0]) : "(" + string.Join(", ", arrayWrt.Select(Buffer)) + ")";
+            w.Line($"var nablaValue = {self}{fused.Primal.Name}({callArgs}, {string.Join(", ", arrayWrt.Select(Buffer))});");
+            w.Line($"return (nablaValue, {gradient});");
+            w.Close();
+            w.Line();
+            CSharpEmitter.Emit(fused.Primal, w);
+            w.Line();
+            Form(valueWithPullback);
+            if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
+        }
+        else if (forwardGradient)
         {
             var p0 = f.Parameters[lowered.Wrt[0]];
             Form(fused!.Primal.Name);
@@ -564,41 +603,6 @@ internal static class MethodProcessor
             w.Line($"var nablaValue = {self}{stem}_Primal({callArgs}, out {residualType} nablaResiduals);");
             w.Line($"return (nablaValue, {stem}_Pullback(in nablaResiduals, {IrBuilder.RealLiteral(f.ReturnType, 1)}));");
             w.Close();
-            w.Line();
-            Form(valueWithPullback);
-            if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);
-        }
-        else if (fused != null && !byRef && scalarResult && lowered.Wrt.All(k => f.Parameters[k].Type.IsArray))
-        {
-            // Array inputs: the one-pass reverse mode is written once, as the overload that writes into the caller's
-            // buffers, and the form returning new arrays makes them and calls it (the split halves, which that overload
-            // used to call, run GMM's gradient 30 % slower than one pass).
-            var intoBuffers = VjpTransform.Fused(f, lowered.Wrt, lowered.Activity, fused.Primal.Name, FusedResult.ValueIntoBuffers);
-            intoBuffers.Primal.Summary = $"Reverse mode of {display} in one pass: returns its value and writes its gradient into the given " +
-                $"{(lowered.Wrt.Any(k => f.Parameters[k].Type.IsSpan) ? "buffers" : "arrays")} (same shapes as the inputs), allocating nothing in steady state.";
-            Form(fused.Primal.Name);
-            OpenGradientWrapper(fused.Primal.Summary!);
-            var types = f.Parameters.Select(p => p.Type).ToList();
-            string Buffer(int k) => "nablaGradient_" + f.Parameters[k].Name.TrimStart('@');
-            var arrayWrt = VjpConvention.ArrayWrt(types, lowered.Wrt);
-            foreach (int k in arrayWrt)
-            {
-                // As the one-pass form made them: zeros shaped like the input, shared by two inputs that are one array.
-                var p = f.Parameters[k];
-                bool mayAlias = !p.Type.IsStructArray && !p.Type.IsSpan && arrayWrt.TakeWhile(j => j != k).Any(j => types[j].Equals(p.Type));
-                int alias = arrayWrt.TakeWhile(j => j != k).LastOrDefault(j => types[j].Equals(p.Type));
-                w.Line($"var {Buffer(k)} = " + (p.Type.IsStructArray
-                    ? $"global::Nabla.CompilerServices.Shadow.TangentsLike<{p.Type.Element.Tangent.Name}>({p.Name});"
-                    : mayAlias
-                    ? $"global::Nabla.CompilerServices.Shadow.ShareIfSame({p.Name}, {f.Parameters[alias].Name}, {Buffer(alias)});"
-                    : $"global::Nabla.CompilerServices.Shadow.ZerosLike({p.Name});"));
-            }
-            string gradient = arrayWrt.Count == 1 ? Buffer(arrayWrt[0]) : "(" + string.Join(", ", arrayWrt.Select(Buffer)) + ")";
-            w.Line($"var nablaValue = {self}{fused.Primal.Name}({callArgs}, {string.Join(", ", arrayWrt.Select(Buffer))});");
-            w.Line($"return (nablaValue, {gradient});");
-            w.Close();
-            w.Line();
-            CSharpEmitter.Emit(intoBuffers.Primal, w);
             w.Line();
             Form(valueWithPullback);
             if (!refLike) WriteValueWithPullback(w, method, lowered, stem, display, access, instantiation);

@@ -230,6 +230,8 @@ internal sealed class VjpTransform : Cloner
             var clearing = new IrBuilder(f, t.BlockMap[source.Entry]) { Source = new SourceInfo("the gradient starts at zero", "", 0, 0, 0, 0, 0, 0) };
             int before = entryInstrs.Count;
             var arrayWrt = VjpConvention.ArrayWrt(t.ParamTypes, wrt);
+            // The parameter's name, for the helpers' messages.
+            Value NameOf(Parameter p) => clearing.Const(StringType, "\"" + p.Name.TrimStart('@') + "\"");
             foreach (int k in arrayWrt)
             {
                 var p = source.Parameters[k];
@@ -238,12 +240,12 @@ internal sealed class VjpTransform : Cloner
                 {
                     var q = source.Parameters[j];
                     clearing.CallHelper("global::Nabla.CompilerServices.Shadow.CheckSharing", IrType.Void, t.M(p.Value!), t.M(q.Value!),
-                        t._shadow[p.Value!], t._shadow[q.Value!], clearing.Const(StringType, "\"" + p.Name.TrimStart('@') + "\""), clearing.Const(StringType, "\"" + q.Name.TrimStart('@') + "\""));
+                        t._shadow[p.Value!], t._shadow[q.Value!], NameOf(p), NameOf(q));
                 }
                 // Spans apart: an array converts to a span as well as to Array, so one name would be ambiguous.
                 clearing.CallHelper(p.Type.IsSpan ? "global::Nabla.CompilerServices.Shadow.ClearForSpan" : "global::Nabla.CompilerServices.Shadow.ClearFor",
                     IrType.Void, t._shadow[p.Value!], t.M(p.Value!),
-                    clearing.Const(StringType, "\"" + p.Name.TrimStart('@') + "\""));
+                    NameOf(p));
             }
             var clears = entryInstrs.GetRange(before, entryInstrs.Count - before);
             entryInstrs.RemoveRange(before, clears.Count);

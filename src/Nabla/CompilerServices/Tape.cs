@@ -107,12 +107,6 @@ public static class Shadow
     /// <summary>The zero tangent of an array of differentiable structs: as many zero tangents.</summary>
     public static TTangent[] TangentsLike<TTangent>(Array x) => new TTangent[x.Length];
 
-    /// <summary>Clears a gradient buffer of struct tangents.</summary>
-    public static void Clear<T>(T[] x) where T : struct => Array.Clear(x);
-
-    /// <summary>Clears a gradient buffer given as a span (the derivatives of a method taking spans).</summary>
-    public static void Clear<T>(Span<T> x) where T : struct => x.Clear();
-
     /// <summary>The gradient of a span input, as an array of its length (a span cannot be returned in a tuple).</summary>
     public static double[] ZerosLike(ReadOnlySpan<double> x) => new double[x.Length];
     public static float[] ZerosLike(ReadOnlySpan<float> x) => new float[x.Length];
@@ -157,17 +151,11 @@ public static class Shadow
     public static void ClearFor<T>(T[][] buffer, Array input, string name)
     {
         if (buffer is null || buffer.Length != input.Length) throw ShapeMismatch(name, input.Length, buffer?.Length);
-        for (int i = 0; i < buffer.Length; i++)
-        {
-            if (input.GetValue(i) is not Array row) continue;
-            if (buffer[i] is not Array bufferRow || bufferRow.Length != row.Length)
-                throw ShapeMismatch($"{name}[{i}]", row.Length, buffer[i] is Array b ? b.Length : null);
-            // Deeper rows (T[][][]): their own shape is checked the same way.
-            if (buffer[i] is Array[] inner) ClearRows(inner, row, $"{name}[{i}]");
-            else Array.Clear(bufferRow);
-        }
+        // T[] is a reference type, so T[][] is an Array[] (array covariance).
+        ClearRows((Array[])(object)buffer, input, name);
     }
 
+    /// <summary>Checks and clears each row of a jagged buffer; deeper rows (T[][][]) the same way.</summary>
     private static void ClearRows(Array[] buffer, Array input, string name)
     {
         for (int i = 0; i < buffer.Length; i++)
@@ -268,18 +256,6 @@ public static class Shadow
     public static void AddInto(float[][] destination, float[][] source)
     {
         for (int i = 0; i < source.Length; i++) AddInto(destination[i], source[i]);
-    }
-
-    /// <summary>Zeroes a caller's gradient buffer before a pullback accumulates into it.</summary>
-    public static void Clear(double[] x) => Array.Clear(x);
-    public static void Clear(float[] x) => Array.Clear(x);
-    public static void Clear(double[,] x) => Array.Clear(x);
-    public static void Clear(float[,] x) => Array.Clear(x);
-    public static void Clear(double[,,] x) => Array.Clear(x);
-    public static void Clear(float[,,] x) => Array.Clear(x);
-    public static void Clear<T>(T[][] x)
-    {
-        foreach (var row in x) if (row != null) Array.Clear(row);
     }
 
     private static ArgumentException LengthMismatch(int expected, int actual) =>
