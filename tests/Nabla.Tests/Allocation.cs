@@ -39,10 +39,11 @@ public class AllocationTests
     {
         for (int i = 0; i < 200; i++)
             body();   // warm-up: JIT tiers, static initializers
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Calls; i++)
-            body();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return SteadyState.BytesPerBatch(() =>
+        {
+            for (int i = 0; i < Calls; i++)
+                body();
+        });
     }
 
     static double sink;

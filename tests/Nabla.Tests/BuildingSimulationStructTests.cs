@@ -230,10 +230,11 @@ public class BuildingSimulationStructTests
         double sink = 0;
         for (int i = 0; i < 3; i++)
             sink += S.Loss_ValueWithGradient(p, steps).Value + SF.Loss_ValueWithGradient(pf, steps).Value;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
-            sink += S.Loss_ValueWithGradient(p, steps).Gradient.Tube.Diameter + SF.Loss_ValueWithGradient(pf, steps).Gradient.Tube.Diameter;
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyState.BytesPerBatch(() =>
+        {
+            for (int i = 0; i < 10; i++)
+                sink += S.Loss_ValueWithGradient(p, steps).Gradient.Tube.Diameter + SF.Loss_ValueWithGradient(pf, steps).Gradient.Tube.Diameter;
+        });
         _output.WriteLine($"{steps} steps: 10 double and 10 float struct gradients allocate {allocated} bytes");
         Assert.Equal(0, allocated);
         Assert.True(double.IsFinite(sink));

@@ -200,14 +200,16 @@ public class BuildingSimulationTests
         for (int i = 0; i < 3; i++)
             sink += B.LossWithGradient(p, steps).Value + B.Loss_ValueWithGradient(p, steps, buffer)
                 + BuildingSimulationManual.LossAndGradient(p, steps, buffer) + BuildingSimulationManual.LossAndGradientReciprocal(p, steps, buffer);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) sink += B.LossWithGradient(p, steps).Gradient[0];
-        long fused = GC.GetAllocatedBytesForCurrentThread() - before;
-        before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
-            sink += B.Loss_ValueWithGradient(p, steps, buffer) + BuildingSimulationManual.LossAndGradient(p, steps, buffer)
-                + BuildingSimulationManual.LossAndGradientReciprocal(p, steps, buffer);
-        long intoBuffers = GC.GetAllocatedBytesForCurrentThread() - before;
+        long fused = SteadyState.BytesPerBatch(() =>
+        {
+            for (int i = 0; i < 10; i++) sink += B.LossWithGradient(p, steps).Gradient[0];
+        });
+        long intoBuffers = SteadyState.BytesPerBatch(() =>
+        {
+            for (int i = 0; i < 10; i++)
+                sink += B.Loss_ValueWithGradient(p, steps, buffer) + BuildingSimulationManual.LossAndGradient(p, steps, buffer)
+                    + BuildingSimulationManual.LossAndGradientReciprocal(p, steps, buffer);
+        });
         _output.WriteLine($"{steps} steps: 10 fused gradients allocate {fused} bytes; into a buffer, {intoBuffers}");
         // The result: an array of 25 doubles, 24 bytes of header and length plus 200 of data.
         Assert.Equal(10 * (24 + 8 * B.ParameterCount), fused);

@@ -8,7 +8,9 @@ namespace Nabla.Tests;
 public static partial class ConditionalLowering
 {
     [Differentiable] public static double ConstantTernary(double x) => 0.25 <= -1.0 ? 1.5 : x * x;
+#pragma warning disable CS0162 // the unreachable branch of a constant condition is the point
     [Differentiable] public static double ConstantIf(double x) { if (0.25 > 1.0) return x; return x * x; }
+#pragma warning restore CS0162
     [Differentiable] public static double ConstantOr(double x) => (x > 5 || 1.5 > 1.0) ? x * x : 2 * x;
 
     [Differentiable]

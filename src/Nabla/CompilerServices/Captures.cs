@@ -85,6 +85,8 @@ public static class Captures
 
     private static readonly object ClosedOver = new();
 
+    // The fields sought are a closure's: the lambda's own body reads them, so trimming keeps them.
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Closure fields are referenced by the lambda body that reads them.")]
     private static bool Find(Type type, string name, List<FieldInfo> path, int depth)
     {
         const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;

@@ -145,8 +145,9 @@ public class GradientIntoBuffersTests
         var (a, b) = ((double[])A.Clone(), (double[])B.Clone());
         var (da, db) = (new double[A.Length], new double[B.Length]);
         for (int warm = 0; warm < 5; warm++) { A.CopyTo(a, 0); BufferFunctions.Smooth_ValueWithGradient(a, b, da, db); }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 200; k++) { A.CopyTo(a, 0); BufferFunctions.Smooth_ValueWithGradient(a, b, da, db); }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, SteadyState.BytesPerBatch(() =>
+        {
+            for (int k = 0; k < 200; k++) { A.CopyTo(a, 0); BufferFunctions.Smooth_ValueWithGradient(a, b, da, db); }
+        }));
     }
 }

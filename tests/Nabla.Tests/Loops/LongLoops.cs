@@ -163,9 +163,10 @@ public class LongLoopTests
     {
         double sink = 0;
         for (int i = 0; i < 10; i++) sink += LongLoops.ScalarLoop_ValueWithGradient(0.3 + i * 0.01, 1000).Gradient;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) sink += LongLoops.ScalarLoop_ValueWithGradient(0.3 + i * 0.001, 1000).Gradient;
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyState.BytesPerBatch(() =>
+        {
+            for (int i = 0; i < 100; i++) sink += LongLoops.ScalarLoop_ValueWithGradient(0.3 + i * 0.001, 1000).Gradient;
+        });
         _output.WriteLine($"100 fused gradients of a 1000-iteration loop: {allocated} bytes");
         Assert.Equal(0, allocated);
         Assert.True(double.IsFinite(sink));
@@ -180,13 +181,14 @@ public class LongLoopTests
             LongLoops.ScalarLoop_Primal(0.3 + i * 0.01, 1000, out var r);
             sink += LongLoops.ScalarLoop_Pullback(in r, 1) + LongLoops.ScalarLoop_Jvp(0.3, 1000, 1).Tangent;
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = SteadyState.BytesPerBatch(() =>
         {
-            LongLoops.ScalarLoop_Primal(0.3 + i * 0.001, 1000, out var r);
-            sink += LongLoops.ScalarLoop_Pullback(in r, 1) + LongLoops.ScalarLoop_Jvp(0.3 + i * 0.001, 1000, 1).Tangent;
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 100; i++)
+            {
+                LongLoops.ScalarLoop_Primal(0.3 + i * 0.001, 1000, out var r);
+                sink += LongLoops.ScalarLoop_Pullback(in r, 1) + LongLoops.ScalarLoop_Jvp(0.3 + i * 0.001, 1000, 1).Tangent;
+            }
+        });
         _output.WriteLine($"100 split gradients and JVPs of a 1000-iteration loop: {allocated} bytes");
         Assert.Equal(0, allocated);
         Assert.True(double.IsFinite(sink));
@@ -203,14 +205,15 @@ public class LongLoopTests
             sink += LongLoops.SumOfSines_Primal(x, shadow, out var r);
             LongLoops.SumOfSines_Pullback(in r, 1);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
+        long allocated = SteadyState.BytesPerBatch(() =>
         {
-            Array.Clear(shadow);
-            sink += LongLoops.SumOfSines_Primal(x, shadow, out var r);
-            LongLoops.SumOfSines_Pullback(in r, 1);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 100; i++)
+            {
+                Array.Clear(shadow);
+                sink += LongLoops.SumOfSines_Primal(x, shadow, out var r);
+                LongLoops.SumOfSines_Pullback(in r, 1);
+            }
+        });
         _output.WriteLine($"100 split gradients of a 1000-element array loop into a caller's shadow: {allocated} bytes");
         Assert.Equal(0, allocated);
         LoopTests.Close(x.Select(Math.Cos).ToArray(), shadow, 1e-15, "gradient");

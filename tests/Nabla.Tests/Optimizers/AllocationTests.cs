@@ -16,10 +16,11 @@ public class OptimizerAllocationTests
     {
         for (int i = 0; i < warmUp; i++)
             body();   // first use sizes the state; JIT tiers
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < calls; i++)
-            body();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return SteadyState.BytesPerBatch(() =>
+        {
+            for (int i = 0; i < calls; i++)
+                body();
+        });
     }
 
     static TinyMlp.Tangent SomeGradient()
