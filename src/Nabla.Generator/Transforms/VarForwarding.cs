@@ -12,29 +12,26 @@ internal static class VarForwarding
 {
     public static void Run(IrFunction f)
     {
-        // Only real locals read and written by LoadVar/StoreVar (and passed to calls): anything else keeps its stores.
-        var candidates = new HashSet<Var>(f.Locals.Where(v => v.Type.IsReal));
+        // Only number and bool locals read and written by LoadVar/StoreVar (and passed to calls): anything else keeps its stores.
+        var candidates = new HashSet<Var>(f.Locals.Where(v => v.Type.Kind is TypeKind.Double or TypeKind.Single or TypeKind.Integer or TypeKind.Bool));
         foreach (var b in f.Blocks)
             foreach (var i in b.Instrs)
                 if (i.Var != null && i.Op is not (Op.LoadVar or Op.StoreVar)) candidates.Remove(i.Var);
-        if (candidates.Count == 0) return;
+        if (candidates.Count == 0)
+        {
+            RemoveUnusedValues(f);
+            return;
+        }
 
         for (int round = 0; round < 4; round++)
         {
             bool forwarded = Forward(f, candidates);
+            // A load nothing uses keeps its variable live: it goes before the stores are judged.
+            bool unread = RemoveUnusedValues(f);
             bool removed = RemoveDeadStores(f, candidates);
-            if (!forwarded && !removed) break;
+            if (!forwarded && !unread && !removed) break;
         }
-        // Loads whose value nothing uses go, then locals nothing reads or writes any more are not declared.
-        var usedValues = new HashSet<Value>();
-        foreach (var b in f.Blocks)
-        {
-            foreach (var i in b.Instrs) usedValues.UnionWith(i.AllInputs());
-            if (b.Terminator.Value != null) usedValues.Add(b.Terminator.Value);
-            foreach (var e in b.Terminator.Edges) usedValues.UnionWith(e.Args);
-        }
-        foreach (var b in f.Blocks)
-            b.Instrs.RemoveAll(i => i.Op == Op.LoadVar && candidates.Contains(i.Var!) && !usedValues.Contains(i.Result!));
+        // Locals nothing reads or writes any more are not declared.
         var used = new HashSet<Var>();
         foreach (var b in f.Blocks)
             foreach (var i in b.Instrs)
@@ -46,6 +43,64 @@ internal static class VarForwarding
             }
         f.Locals.RemoveAll(v => candidates.Contains(v) && !used.Contains(v));
     }
+
+    /// <summary>
+    /// Removes loads of locals, constants and arithmetic on numbers whose value nothing uses, to a fixed point (the
+    /// emitter writes no code for them, but a load left behind keeps its variable's stores alive).
+    /// </summary>
+    private static bool RemoveUnusedValues(IrFunction f)
+    {
+        bool any = false;
+        while (true)
+        {
+            var usedValues = new HashSet<Value>();
+            foreach (var b in f.Blocks)
+            {
+                foreach (var i in b.Instrs) usedValues.UnionWith(i.AllInputs());
+                if (b.Terminator.Value != null) usedValues.Add(b.Terminator.Value);
+            }
+            // A jump's argument is used only if the parameter it is passed to is (a loop's 'from' parameter that the
+            // pullback does not read is passed round and round, and read by nothing).
+            for (bool grew = true; grew;)
+            {
+                grew = false;
+                foreach (var b in f.Blocks)
+                    foreach (var e in b.Terminator.Edges)
+                        for (int k = 0; k < e.Args.Count; k++)
+                            if ((e.Target == f.Entry || usedValues.Contains(e.Target.Params[k])) && usedValues.Add(e.Args[k])) grew = true;
+            }
+            int removed = 0;
+            foreach (var b in f.Blocks)
+                removed += b.Instrs.RemoveAll(i => i.Result != null && !usedValues.Contains(i.Result) && IsPure(i));
+            foreach (var target in f.Blocks)
+            {
+                if (target == f.Entry) continue;
+                for (int k = target.Params.Count - 1; k >= 0; k--)
+                {
+                    if (usedValues.Contains(target.Params[k])) continue;
+                    target.Params.RemoveAt(k);
+                    foreach (var b in f.Blocks)
+                        foreach (var e in b.Terminator.Edges)
+                            if (e.Target == target) e.Args.RemoveAt(k);
+                    removed++;
+                }
+            }
+            if (removed == 0) return any;
+            any = true;
+        }
+    }
+
+    /// <summary>No effect but its value: cannot throw, write, or call.</summary>
+    private static bool IsPure(Instr i) => i.Op switch
+    {
+        Op.Const => true,
+        Op.LoadVar => i.Var!.Kind == VarKind.Local,
+        Op.Binary => !i.Checked && i.Result!.Type.Kind is TypeKind.Double or TypeKind.Single or TypeKind.Bool or TypeKind.Integer &&
+                     i.Operands.All(o => o.Type.Kind is TypeKind.Double or TypeKind.Single or TypeKind.Bool or TypeKind.Integer) &&
+                     !(i.BinaryOp is BinaryOp.Div or BinaryOp.Rem && i.Result.Type.Kind == TypeKind.Integer),
+        Op.Unary => !i.Checked && i.Result!.Type.Kind is TypeKind.Double or TypeKind.Single or TypeKind.Bool or TypeKind.Integer,
+        _ => false,
+    };
 
     /// <summary>Within each block, a load of a variable after a store to it is the stored value.</summary>
     private static bool Forward(IrFunction f, HashSet<Var> candidates)
