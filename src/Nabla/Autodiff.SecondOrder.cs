@@ -3,6 +3,7 @@
 // reverse mode over forward mode; a delegate from elsewhere has no second derivatives to find at run time.
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Nabla;
 
@@ -27,6 +28,27 @@ public static partial class Autodiff
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> was not passed directly at a call site the generator compiled.</exception>
     public static T HessianVectorProduct<T>([Differentiable] Func<T, T> f, T x, T v) where T : IFloatingPointIeee754<T> =>
         throw NotBoundAtCompileTime(f, nameof(HessianVectorProduct));
+
+#if NET10_0_OR_GREATER
+    // For a [Differentiable] struct input. The overloads above win wherever they apply (priority); without overload
+    // resolution priority (C# 12) these would make a scalar call ambiguous, so they are only in the library for .NET 10,
+    // whose projects default to C# 14.
+
+    /// <summary>
+    /// The Hessian of a scalar function of a <c>[Differentiable]</c> struct (real members, no arrays), over the flat view of
+    /// its tangent: <c>T.Tangent.Zero.Count</c> square, rows and columns in the order of the tangent's <c>CopyTo</c>.
+    /// </summary>
+    /// <exception cref="NotDifferentiableException"><paramref name="f"/> was not passed directly at a call site the generator compiled.</exception>
+    [OverloadResolutionPriority(-1)]
+    public static double[,] Hessian<T, TR>([Differentiable] Func<T, TR> f, T x) where TR : IFloatingPointIeee754<TR> =>
+        throw NotBoundAtCompileTime(f, nameof(Hessian));
+
+    /// <summary>The Hessian-vector product <c>H(x)·v</c> of a scalar function of a <c>[Differentiable]</c> struct, <paramref name="v"/> and the result its tangents.</summary>
+    /// <exception cref="NotDifferentiableException"><paramref name="f"/> was not passed directly at a call site the generator compiled.</exception>
+    [OverloadResolutionPriority(-1)]
+    public static TT HessianVectorProduct<T, TT, TR>([Differentiable] Func<T, TR> f, T x, TT v) where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR> =>
+        throw NotBoundAtCompileTime(f, nameof(HessianVectorProduct));
+#endif
 
     private static NotDifferentiableException NotBoundAtCompileTime(Delegate f, string op)
     {

@@ -52,7 +52,8 @@ internal static class OperatorSiteProcessor
         var info = model.GetSymbolInfo(inv, ct);
         if (info.Symbol is null && CapturedSpan(inv, info, model, ct) is { } captured)
             return captured;
-        if (info.Symbol is not IMethodSymbol op ||
+        var symbol = info.Symbol ?? StructHessianVectorProduct(inv, info, model, ct);
+        if (symbol is not IMethodSymbol op ||
             op.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck") ||
             op.ContainingType.Name == "GradCheck" && inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax)
             return Empty;
@@ -98,6 +99,48 @@ internal static class OperatorSiteProcessor
         !input.AllInterfaces.Any(i => i.OriginalDefinition.ToDisplayString() == "Nabla.IDifferentiable<TSelf, TTangent>")
             ? input : null;
 
+    /// <summary>
+    /// The [Differentiable] struct a general second-order operator (<c>Hessian&lt;T, TR&gt;</c>,
+    /// <c>HessianVectorProduct&lt;T, TT, TR&gt;</c>) is called on. Its tangent type is generated, so the generator's view of
+    /// the call has an error type where the compiler will see <c>T.Tangent</c>: the interceptor names it.
+    /// </summary>
+    private static INamedTypeSymbol? StructSecondOrderInput(IMethodSymbol op) =>
+        op.ContainingType.ToDisplayString() == Symbols.AutodiffClass && IsSecondOrder(op.Name) &&
+        op.TypeArguments.Length == (op.Name == "Hessian" ? 2 : 3) &&
+        op.TypeArguments[0] is INamedTypeSymbol input && TangentShapes.IsDifferentiableType(input)
+            ? input : null;
+
+    /// <summary>
+    /// <c>HessianVectorProduct(f, x, v)</c> on a [Differentiable] struct x: v is an <c>x.Tangent</c>, a type the generator
+    /// writes, so in its view of the call the overload does not resolve. The general overload, constructed for x's type
+    /// and f's result (the tangent type stands in for itself: the interceptor names <c>T.Tangent</c>).
+    /// </summary>
+    private static IMethodSymbol? StructHessianVectorProduct(InvocationExpressionSyntax inv, SymbolInfo info, SemanticModel model, CancellationToken ct)
+    {
+        if (info.CandidateReason != CandidateReason.OverloadResolutionFailure || inv.ArgumentList.Arguments.Count != 3) return null;
+        var general = info.CandidateSymbols.OfType<IMethodSymbol>().Select(c => c.OriginalDefinition).FirstOrDefault(c =>
+            c.Name == "HessianVectorProduct" && c.ContainingType.ToDisplayString() == Symbols.AutodiffClass && c.TypeParameters.Length == 3);
+        if (general is null || model.GetTypeInfo(inv.ArgumentList.Arguments[1].Expression, ct).Type is not INamedTypeSymbol input ||
+            !TangentShapes.IsDifferentiableType(input) || input.TypeKind != Microsoft.CodeAnalysis.TypeKind.Struct)
+            return null;
+        var f = inv.ArgumentList.Arguments[0].Expression;
+        ITypeSymbol? result;
+        if (f is AnonymousFunctionExpressionSyntax lambda)
+        {
+            // The lambda was bound against another candidate, whose result type it took: its body's own type is f's result.
+            var returned = lambda.ExpressionBody ?? lambda.Block?.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
+                .OfType<ReturnStatementSyntax>().FirstOrDefault()?.Expression;
+            result = returned is null ? null : model.GetTypeInfo(returned, ct).Type;
+        }
+        else
+        {
+            var fInfo = model.GetSymbolInfo(f, ct);
+            result = ((fInfo.Symbol ?? fInfo.CandidateSymbols.FirstOrDefault()) as IMethodSymbol) is { Parameters.Length: 1 } function ? function.ReturnType : null;
+        }
+        if (result?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single)) return null;
+        return general.Construct(input, input, result);
+    }
+
     private static bool InterceptorsEnabled(ParseOptions options) =>
         options.Features.Where(f => f.Key is "InterceptorsNamespaces" or "InterceptorsPreviewNamespaces")
             .Any(f => f.Value.Split(';').Any(ns => ns.Trim() == "Nabla.Generated"));
@@ -129,7 +172,9 @@ internal static class OperatorSiteProcessor
         // Only a method group is bound here; a delegate variable keeps the registry lookup.
         var info = model.GetSymbolInfo(fArg, ct);
         var target = (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
-        if (target is null || model.GetOperation(fArg, ct) is not IMethodReferenceOperation && model.GetOperation(fArg, ct)?.Parent is not IDelegateCreationOperation)
+        // (A call the generator's view does not resolve, StructHessianVectorProduct, has no operation for the method group.)
+        if (target is null || StructSecondOrderInput(op) is null && model.GetOperation(fArg, ct) is not IMethodReferenceOperation &&
+            model.GetOperation(fArg, ct)?.Parent is not IDelegateCreationOperation)
             return Empty;
         return BindDirectly(inv, op, invoke, fArg, target, model, ct);
     }
@@ -271,7 +316,7 @@ internal static class OperatorSiteProcessor
             forwarded.ArgumentList.Arguments.Select((a, k) => a.NameColon is null && a.RefKindKeyword.IsKind(SyntaxKind.None) &&
                 model.GetSymbolInfo(a.Expression, ct).Symbol is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p, lambdaSymbol.Parameters[k]) &&
                 SymbolEqualityComparer.Default.Equals(p.Type, callee.Parameters[k].Type)).All(ok => ok) &&
-            SymbolEqualityComparer.Default.Equals(callee.ReturnType, lambdaSymbol.ReturnType))
+            SymbolEqualityComparer.Default.Equals(callee.ReturnType, invoke.ReturnType))
         {
             var bound = BindDirectly(inv, op, invoke, lambda, callee, model, ct);
             if (bound.Length > 0) return bound;
@@ -285,8 +330,10 @@ internal static class OperatorSiteProcessor
             if (!Symbols.IsDifferentiableType(p.Type))
                 return Fail(op.Name, lambda, $"its parameter '{p.Name}' has type '{p.Type.ToDisplayString()}', which has no derivative; capture data in the lambda instead of passing it as an input");
         }
-        if (!Symbols.IsDifferentiableType(lambdaSymbol.ReturnType))
-            return Fail(op.Name, lambda, $"its result type '{lambdaSymbol.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them)");
+        // The delegate's result type: the lambda's own, except where the generator's view of the call does not resolve
+        // (StructHessianVectorProduct), where the lambda was bound against another candidate.
+        if (!Symbols.IsDifferentiableType(invoke.ReturnType))
+            return Fail(op.Name, lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them)");
 
         // Captured variables become data parameters; `this` (explicit or implicit) becomes one too.
         var captures = new List<Capture>();
@@ -391,7 +438,7 @@ internal static class OperatorSiteProcessor
         var members = new StringBuilder();
         members.Append(nested);
         members.Append("[global::Nabla.Differentiable]\n");
-        string returnType = lambdaSymbol.ReturnType.ToDisplayString(Symbols.TypeFormat);
+        string returnType = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
         var parameters = new List<string>();
         for (int k = 0; k < lambdaSymbol.Parameters.Length; k++)
         {
@@ -825,6 +872,12 @@ internal static class OperatorSiteProcessor
                 "ValueWithPullback" => $"({tr} Value, global::System.Func<{tr}, {tt}> Pullback)",
                 _ => tt,
             };
+        }
+        if (op.Name == "HessianVectorProduct" && StructSecondOrderInput(op) is { } structInput)
+        {
+            string t = structInput.ToDisplayString(Symbols.TypeFormat), tt = t + ".Tangent";
+            parameters = $"{ps[0].Type.ToDisplayString(Symbols.TypeFormat)} {Param(0)}, {t} {Param(1)}, {tt} {Param(2)}";
+            returnType = tt;
         }
         w.Open($"public static {returnType} {op.Name}({parameters})");
         if (captureReadsAtCall)

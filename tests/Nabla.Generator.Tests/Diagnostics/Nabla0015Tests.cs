@@ -36,6 +36,47 @@ public class Nabla0015Tests
     }
 
     [Fact]
+    public void HessianOperatorsOnAStruct_Compile()
+    {
+        // The struct's tangent is generated: in the generator's view HessianVectorProduct's direction has no type yet.
+        Verify(Usings + """
+
+            [Differentiable]
+            public partial struct S { public double A; public double B; }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(S s) => s.A * s.A * s.B + Math.Sin(s.B);
+
+                public static double[,] H(S s, double k) => Autodiff.Hessian(q => k * F(q), s);
+                public static double[,] HGroup(S s) => Autodiff.Hessian(F, s);
+                public static S.Tangent Hv(S s, S.Tangent v, double k) => Autodiff.HessianVectorProduct(q => { double t = k * F(q); return t * t; }, s, v);
+                public static S.Tangent HvGroup(S s, S.Tangent v) => Autodiff.HessianVectorProduct(F, s, v);
+            }
+            """);
+    }
+
+    [Fact]
+    public void HessianOperatorOnAClass()
+    {
+        var run = Verify(Usings + """
+
+            [Differentiable]
+            public partial class M { public double A; }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(M m) => m.A * m.A;
+
+                public static double[,] H(M m) => Autodiff.Hessian({|NABLA0015:F|}, m);
+            }
+            """, allowCompilerErrors: true);
+        Assert.Contains("one differentiable struct without array members", run.Message("NABLA0015"));
+    }
+
+    [Fact]
     public void ScalarsOfTwoTypes()
     {
         var run = Verify(InClass("""

@@ -77,6 +77,72 @@ public class StructHessianTests
         Assert.True(Math.Abs(h[1, 0] * 0.3 - h[1, 1] * 1.2 - hv.Damping) <= 1e-12 * Math.Max(1, Math.Abs(hv.Damping)));
     }
 
+    [Theory]
+    [InlineData(2.5, 0.4)]
+    [InlineData(1.2, 0.1)]
+    public void HessianOperatorOnAStructLambda_IsTheNamedHessian(double k, double c)
+    {
+        // The operator on a lambda capturing the data gives what [HessianOf] gives (checked against differences above).
+        var p = new Params(k, c);
+        var t = T;
+        var observed = Observed;
+        var h = Autodiff.Hessian(q => StructSecondOrder.OscillatorFit(q, t, observed), p);
+        var expected = StructSecondOrder.OscillatorFitHessian(p, T, Observed);
+        Assert.Equal(2, h.GetLength(0));
+        Assert.Equal(2, h.GetLength(1));
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++)
+                Assert.Equal(expected[i, j], h[i, j], 12);
+        var v = new Params.Tangent { Stiffness = 0.3, Damping = -1.2 };
+        Params.Tangent hv = Autodiff.HessianVectorProduct(q => StructSecondOrder.OscillatorFit(q, t, observed), p, v);
+        Assert.True(Math.Abs(h[0, 0] * 0.3 - h[0, 1] * 1.2 - hv.Stiffness) <= 1e-12 * Math.Max(1, Math.Abs(hv.Stiffness)));
+        Assert.True(Math.Abs(h[1, 0] * 0.3 - h[1, 1] * 1.2 - hv.Damping) <= 1e-12 * Math.Max(1, Math.Abs(hv.Damping)));
+    }
+
+    [Fact]
+    public void HessianOperatorOnAStructMethodGroup_MatchesTheClosedForm()
+    {
+        var s = new State { Position = 0.7, Velocity = -1.3 };
+        var h = Autodiff.Hessian(StructSecondOrder.Quadratic, s);
+        Assert.Equal(6 - Math.Sin(0.7), h[0, 0], 14);
+        Assert.Equal(2, h[0, 1], 14);
+        Assert.Equal(2, h[1, 0], 14);
+        Assert.Equal(10, h[1, 1], 14);
+        var hv = Autodiff.HessianVectorProduct(StructSecondOrder.Quadratic, s, new State.Tangent { Position = 1, Velocity = 2 });
+        Assert.Equal(6 - Math.Sin(0.7) + 4, hv.Position, 13);
+        Assert.Equal(2 + 20, hv.Velocity, 13);
+    }
+
+    [Fact]
+    public void HessianOperatorOnAStruct_ReadsTheCapturedValueAtEachCall()
+    {
+        // f(s) = a·(x² + x·v) with a captured: H = a·[[2, 1], [1, 0]].
+        double a = 1.5;
+        var s = new State { Position = 0.2, Velocity = 0.9 };
+        Func<double[,]> hessian = () => Autodiff.Hessian(q => a * (q.Position * q.Position + q.Position * q.Velocity), s);
+        var first = hessian();
+        a = -4;
+        var second = hessian();
+        Assert.Equal(3, first[0, 0], 14);
+        Assert.Equal(1.5, first[0, 1], 14);
+        Assert.Equal(0, first[1, 1], 14);
+        Assert.Equal(-8, second[0, 0], 14);
+        Assert.Equal(-4, second[1, 0], 14);
+    }
+
+    [Fact]
+    public void ScalarAndArrayHessiansStillBindTheirOwnOverloads()
+    {
+        // The struct overloads rank below these: a scalar gives a scalar, an array a matrix.
+        double h = Autodiff.Hessian(x => x * x * x, 2.0);
+        Assert.Equal(12, h, 14);
+        double[,] m = Autodiff.Hessian(x => x[0] * x[0] * x[1], new[] { 1.5, 2.0 });
+        Assert.Equal(4, m[0, 0], 14);
+        Assert.Equal(3, m[0, 1], 14);
+        double hv = Autodiff.HessianVectorProduct(x => x * x * x, 2.0, 0.5);
+        Assert.Equal(6, hv, 14);
+    }
+
     [Fact]
     public void StructQuadratic_MatchesTheClosedForm()
     {
