@@ -57,4 +57,16 @@ public static partial class Autodiff
     public static (TR Value, TR Tangent) Jvp<T, TT, TR>([Differentiable] Func<T, TR> f, IDifferentiable<T, TT> x, TT dx)
         where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR>
         => JvpOf<Func<T, TT, (TR Value, TR Tangent)>>(f)((T)x, dx);
+    /// <summary>The value and the differential of a scalar-valued function of a differentiable type.</summary>
+    /// <param name="f">A differentiable function of one input.</param>
+    /// <param name="x">The point (a [Differentiable] struct or class value).</param>
+    /// <returns><c>f(x)</c> and a function from a <c>T.Tangent</c> to the directional derivative along it.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<TT, TR> Differential) ValueWithDifferential<T, TT, TR>([Differentiable] Func<T, TR> f, IDifferentiable<T, TT> x)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IFloatingPointIeee754<TR>
+    {
+        var jvp = JvpOf<Func<T, TT, (TR Value, TR Tangent)>>(f);
+        var point = (T)x;
+        return (f(point), dx => jvp(point, dx).Tangent);
+    }
 }

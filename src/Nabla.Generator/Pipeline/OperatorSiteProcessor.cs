@@ -52,7 +52,7 @@ internal static class OperatorSiteProcessor
         var info = model.GetSymbolInfo(inv, ct);
         if (info.Symbol is null && CapturedSpan(inv, info, model, ct) is { } captured)
             return captured;
-        var symbol = info.Symbol ?? StructHessianVectorProduct(inv, info, model, ct);
+        var symbol = info.Symbol ?? UnresolvedTangentCall(inv, info, model, ct);
         if (symbol is not IMethodSymbol op ||
             op.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck") ||
             op.ContainingType.Name == "GradCheck" && inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax)
@@ -62,6 +62,16 @@ internal static class OperatorSiteProcessor
         var fArg = inv.ArgumentList.Arguments[0].Expression;
         if (BoxedInput(op) is { } boxed && ((CSharpParseOptions)inv.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp13)
             return Fail(op.Name, fArg, $"its input is the differentiable type '{boxed.Name}', whose gradient is a '{boxed.Name}.Tangent': the operator overloads for differentiable types need C# 13 or later (set LangVersion), or call the generated F_ValueWithGradient member directly");
+        // The operators type an input's tangent as the input itself, except for a single [Differentiable] type (its own
+        // overloads, BoxedInput): generated code for anything else holding one would not compile.
+        bool singleDifferentiableType = invoke.Parameters.Length == 1 && invoke.Parameters[0].Type is INamedTypeSymbol { IsTupleType: false } single &&
+                                        TangentShapes.IsDifferentiableType(single);
+        if (!singleDifferentiableType && op.ContainingType.Name != "GradCheck" &&
+            invoke.Parameters.FirstOrDefault(p => HasOwnTangentType(p.Type)) is { } structParameter)
+            return Fail(op.Name, fArg, $"its input {structParameter.Ordinal + 1} is of type '{structParameter.Type.ToDisplayString()}', whose tangent is of " +
+                "another type, and the operators type the tangents of several inputs, and of arrays and tuples, as the inputs themselves: " +
+                "differentiate with respect to one [Differentiable] value alone (capture the other inputs), or use a named derivative " +
+                "([GradientOf]) or the generated members");
         if (!InterceptorsEnabled(inv.SyntaxTree.Options))
         {
             // Without interceptors a method group still works through the registry; a lambda cannot.
@@ -73,7 +83,7 @@ internal static class OperatorSiteProcessor
         {
             return fArg is AnonymousFunctionExpressionSyntax lambda
                 ? ForLambda(inv, op, invoke, lambda, model, ct)
-                : ForMethodGroup(inv, op, invoke, fArg, model, ct);
+                : ForMethodGroup(inv, op, invoke, fArg, model, resolvedInView: info.Symbol != null, ct);
         }
         catch (OperationCanceledException)
         {
@@ -94,7 +104,7 @@ internal static class OperatorSiteProcessor
     /// </summary>
     private static INamedTypeSymbol? BoxedInput(IMethodSymbol op) =>
         op.ContainingType.ToDisplayString() == Symbols.AutodiffClass && op.TypeParameters.Length == 2 &&
-        op.Name is "Gradient" or "ValueWithGradient" or "ValueWithPullback" or "Vjp" &&
+        op.Name is "Gradient" or "ValueWithGradient" or "ValueWithPullback" or "Vjp" or "Jvp" or "ValueWithDifferential" &&
         op.Parameters[1].Type is INamedTypeSymbol input && TangentShapes.IsDifferentiableType(input) &&
         !input.AllInterfaces.Any(i => i.OriginalDefinition.ToDisplayString() == "Nabla.IDifferentiable<TSelf, TTangent>")
             ? input : null;
@@ -111,17 +121,19 @@ internal static class OperatorSiteProcessor
             ? input : null;
 
     /// <summary>
-    /// <c>HessianVectorProduct(f, x, v)</c> on a [Differentiable] struct x: v is an <c>x.Tangent</c>, a type the generator
-    /// writes, so in its view of the call the overload does not resolve. The general overload, constructed for x's type
-    /// and f's result (the tangent type stands in for itself: the interceptor names <c>T.Tangent</c>).
+    /// <c>Jvp(f, x, dx)</c> or <c>HessianVectorProduct(f, x, v)</c> on a [Differentiable] struct x: the direction is an
+    /// <c>x.Tangent</c>, a type the generator writes, so in its view of the call no overload resolves. The general overload
+    /// (<c>Jvp&lt;T1, TR&gt;</c>, <c>HessianVectorProduct&lt;T, TT, TR&gt;</c>), constructed for x's type and f's result; the
+    /// interceptor names the tangent type (<see cref="BoxedInput"/>, <see cref="StructSecondOrderInput"/>).
     /// </summary>
-    private static IMethodSymbol? StructHessianVectorProduct(InvocationExpressionSyntax inv, SymbolInfo info, SemanticModel model, CancellationToken ct)
+    private static IMethodSymbol? UnresolvedTangentCall(InvocationExpressionSyntax inv, SymbolInfo info, SemanticModel model, CancellationToken ct)
     {
         if (info.CandidateReason != CandidateReason.OverloadResolutionFailure || inv.ArgumentList.Arguments.Count != 3) return null;
         var general = info.CandidateSymbols.OfType<IMethodSymbol>().Select(c => c.OriginalDefinition).FirstOrDefault(c =>
-            c.Name == "HessianVectorProduct" && c.ContainingType.ToDisplayString() == Symbols.AutodiffClass && c.TypeParameters.Length == 3);
+            c.ContainingType.ToDisplayString() == Symbols.AutodiffClass &&
+            (c.Name == "HessianVectorProduct" && c.TypeParameters.Length == 3 || c.Name == "Jvp" && c.TypeParameters.Length == 2));
         if (general is null || model.GetTypeInfo(inv.ArgumentList.Arguments[1].Expression, ct).Type is not INamedTypeSymbol input ||
-            !TangentShapes.IsDifferentiableType(input) || input.TypeKind != Microsoft.CodeAnalysis.TypeKind.Struct)
+            !TangentShapes.IsDifferentiableType(input) || general.Name == "HessianVectorProduct" && input.TypeKind != Microsoft.CodeAnalysis.TypeKind.Struct)
             return null;
         var f = inv.ArgumentList.Arguments[0].Expression;
         ITypeSymbol? result;
@@ -138,8 +150,17 @@ internal static class OperatorSiteProcessor
             result = ((fInfo.Symbol ?? fInfo.CandidateSymbols.FirstOrDefault()) as IMethodSymbol) is { Parameters.Length: 1 } function ? function.ReturnType : null;
         }
         if (result?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single)) return null;
-        return general.Construct(input, input, result);
+        return general.TypeParameters.Length == 3 ? general.Construct(input, input, result) : general.Construct(input, result);
     }
+
+    /// <summary>A [Differentiable] type (or an array of one), whose tangent is its synthesized Tangent type, not itself.</summary>
+    private static bool HasOwnTangentType(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => HasOwnTangentType(array.ElementType),
+        INamedTypeSymbol { IsTupleType: true } tuple => tuple.TupleElements.Any(e => HasOwnTangentType(e.Type)),
+        INamedTypeSymbol named => TangentShapes.IsDifferentiableType(named),
+        _ => false,
+    };
 
     private static bool InterceptorsEnabled(ParseOptions options) =>
         options.Features.Where(f => f.Key is "InterceptorsNamespaces" or "InterceptorsPreviewNamespaces")
@@ -167,13 +188,13 @@ internal static class OperatorSiteProcessor
     // ---------------------------------------------------------------------------------------------
 
     private static EquatableArray<GeneratedFile> ForMethodGroup(InvocationExpressionSyntax inv, IMethodSymbol op, IMethodSymbol invoke,
-        ExpressionSyntax fArg, SemanticModel model, CancellationToken ct)
+        ExpressionSyntax fArg, SemanticModel model, bool resolvedInView, CancellationToken ct)
     {
         // Only a method group is bound here; a delegate variable keeps the registry lookup.
         var info = model.GetSymbolInfo(fArg, ct);
         var target = (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
-        // (A call the generator's view does not resolve, StructHessianVectorProduct, has no operation for the method group.)
-        if (target is null || StructSecondOrderInput(op) is null && model.GetOperation(fArg, ct) is not IMethodReferenceOperation &&
+        // (A call the generator's view does not resolve, UnresolvedTangentCall, has no operation for the method group.)
+        if (target is null || resolvedInView && model.GetOperation(fArg, ct) is not IMethodReferenceOperation &&
             model.GetOperation(fArg, ct)?.Parent is not IDelegateCreationOperation)
             return Empty;
         return BindDirectly(inv, op, invoke, fArg, target, model, ct);
@@ -331,7 +352,7 @@ internal static class OperatorSiteProcessor
                 return Fail(op.Name, lambda, $"its parameter '{p.Name}' has type '{p.Type.ToDisplayString()}', which has no derivative; capture data in the lambda instead of passing it as an input");
         }
         // The delegate's result type: the lambda's own, except where the generator's view of the call does not resolve
-        // (StructHessianVectorProduct), where the lambda was bound against another candidate.
+        // (UnresolvedTangentCall), where the lambda was bound against another candidate.
         if (!Symbols.IsDifferentiableType(invoke.ReturnType))
             return Fail(op.Name, lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them)");
 
@@ -865,11 +886,15 @@ internal static class OperatorSiteProcessor
         if (BoxedInput(op) is { } boxed)
         {
             string t = boxed.ToDisplayString(Symbols.TypeFormat), tt = t + ".Tangent", tr = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
-            parameters = $"global::System.Func<{t}, {tr}> {Param(0)}, global::Nabla.IDifferentiable<{t}, {tt}> {Param(1)}" + (ps.Length > 2 ? $", {tr} {Param(2)}" : "");
+            // The third parameter: Vjp's cotangent of the result, Jvp's direction (a tangent of the input).
+            parameters = $"global::System.Func<{t}, {tr}> {Param(0)}, global::Nabla.IDifferentiable<{t}, {tt}> {Param(1)}" +
+                         (ps.Length > 2 ? $", {(op.Name == "Jvp" ? tt : tr)} {Param(2)}" : "");
             returnType = op.Name switch
             {
                 "ValueWithGradient" => $"({tr} Value, {tt} Gradient)",
                 "ValueWithPullback" => $"({tr} Value, global::System.Func<{tr}, {tt}> Pullback)",
+                "Jvp" => $"({tr} Value, {tr} Tangent)",
+                "ValueWithDifferential" => $"({tr} Value, global::System.Func<{tt}, {tr}> Differential)",
                 _ => tt,
             };
         }

@@ -20,6 +20,31 @@ public class Nabla0013Tests
         Assert.StartsWith("The lambda passed to Autodiff.Gradient cannot be differentiated: it assigns the captured variable 'calls'", run.Message("NABLA0013"));
     }
 
+    [Theory]
+    [InlineData("Autodiff.Gradient({|NABLA0013:(q, y) => F(q) * y|}, s, 2.0)", "input 1 is of type 'S'")]
+    [InlineData("Autodiff.Jvp({|NABLA0013:(y, q) => F(q) * y|}, 2.0, s, 1.0, default(S))", "input 2 is of type 'S'")]
+    [InlineData("Autodiff.Gradient({|NABLA0013:q => F(q[0]) + F(q[1])|}, new[] { s, s })", "input 1 is of type 'S[]'")]
+    [InlineData("Autodiff.Gradient({|NABLA0013:q => F(q.Item1) * q.Item2|}, (s, 2.0))", "input 1 is of type '(S")]
+    public void DifferentiableTypeAmongSeveralInputsOrInAnArrayOrTuple(string call, string which)
+    {
+        // The operators type these tangents as the inputs themselves; a [Differentiable] type's tangent is another type.
+        var run = Verify(Usings + """
+
+            [Differentiable]
+            public partial struct S { public double A; }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(S s) => s.A * s.A;
+
+                public static object G(S s) => CALL;
+            }
+            """.Replace("CALL", call), allowCompilerErrors: true);
+        Assert.Contains(which, run.Message("NABLA0013"));
+        Assert.Contains("whose tangent is of another type", run.Message("NABLA0013"));
+    }
+
     [Fact]
     public void SecondOrderThroughARuleWithoutPartials_IsReportedAtTheOuterLambda()
     {

@@ -58,6 +58,33 @@ public partial class OperatorsOnStructsTests
         Assert.Equal(x.Y + 1f, t);
     }
 
+    [Fact]
+    public void ForwardModeOperators_TakeTheTangentType_AndAgreeWithReverseMode()
+    {
+        // Jvp and ValueWithDifferential on a struct: the direction is a T.Tangent, and ∂f·v equals the gradient · v.
+        var s = new StructCode.Spring { K = 2, Rest = 0.5 };
+        double scale = 1.5;
+        var direction = new StructCode.Spring.Tangent { K = 0.25, Rest = -2 };
+        var g = Gradient(x => scale * Energy(x), s);
+        double expected = g.K * direction.K + g.Rest * direction.Rest;
+        var (v, t) = Jvp(x => scale * Energy(x), s, direction);
+        Assert.Equal(scale * Energy(s), v, 12);
+        Assert.Equal(expected, t, 12);
+        var (v2, t2) = Jvp(StructCode.StructFunctions.PotentialEnergyOfSpring, s, direction);   // the same function, as a method group
+        Assert.Equal(Energy(s), v2, 12);
+        Assert.Equal(expected / scale, t2, 12);
+        var (v3, differential) = ValueWithDifferential(x => scale * Energy(x), s);
+        Assert.Equal(v, v3, 12);
+        Assert.Equal(expected, differential(direction), 12);
+        scale = -3;   // read at each call
+        Assert.Equal(-2 * expected, Jvp(x => scale * Energy(x), s, direction).Tangent, 12);
+        var m = new Perceptron { Weight = new Vector2(0.5f, -0.25f), Bias = 0.1f };
+        var input = new Vector2(2f, 3f);
+        var (pv, pt) = Jvp(p => p.Predict(input), m, new Perceptron.Tangent { Weight = Vector2.UnitY, Bias = 1f });
+        Assert.Equal(m.Predict(input), pv);
+        Assert.Equal(input.Y + 1f, pt);
+    }
+
     [Differentiable]
     private static double Energy(StructCode.Spring s) => s.Energy(1.0) + s.K;
 
