@@ -22,6 +22,10 @@ internal sealed class CSharpEmitter
     private readonly HashSet<Value> _read = new();   // values something reads (dead pure ones are not written)
     private int _swap;
 
+    private const string AggressiveOptimizationNoInlining =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization | global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+    private const string NoInliningAttribute =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
     private const string AggressiveOptimization =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
@@ -61,7 +65,13 @@ internal sealed class CSharpEmitter
         Transforms.ZeroAdjointFolding.Run(f);
         // After the zero folding, which reads the loads of 'v = v + x' that forwarding would replace.
         Transforms.VarForwarding.Run(f);
+        var loops = Transforms.LoopOutlining.Run(f);
         new CSharpEmitter(f).Write(w);
+        foreach (var loop in loops)
+        {
+            w.Line();
+            new CSharpEmitter(loop).Write(w);
+        }
     }
 
     private void Write(SourceWriter w)
@@ -77,7 +87,9 @@ internal sealed class CSharpEmitter
         // Derivative code that loops is hot from its first call: compiled fully optimized at once, it skips the tiers
         // (on-stack replacement, then profile-guided code whose block weights for these long methods put loop
         // variables in memory: GMM's gradient ran 30 % slower that way).
-        if (HasCycle(_f)) w.Line(AggressiveOptimization);
+        if (HasCycle(_f) && _f.NoInlining) w.Line(AggressiveOptimizationNoInlining);
+        else if (HasCycle(_f)) w.Line(AggressiveOptimization);
+        else if (_f.NoInlining) w.Line(NoInliningAttribute);
         foreach (var a in _f.Attributes) w.Line(a);
         var parameters = string.Join(", ", _f.Parameters.Select(p =>
             (p.Attributes is null ? "" : p.Attributes + " ") +

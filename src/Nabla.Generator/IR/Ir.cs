@@ -319,6 +319,16 @@ internal sealed class IrFunction
 
     public Block Entry => Blocks[0];
 
+    /// <summary>Numbers this function's new values and blocks after <paramref name="other"/>'s (a piece moved out of it keeps its numbers).</summary>
+    public void ContinueNumberingAfter(IrFunction other)
+    {
+        _nextValue = System.Math.Max(_nextValue, other._nextValue);
+        _nextBlock = System.Math.Max(_nextBlock, other._nextBlock);
+    }
+
+    /// <summary>Emitted with <c>MethodImplOptions.NoInlining</c>.</summary>
+    public bool NoInlining { get; set; }
+
     public Var NewLocal(string name, IrType type)
     {
         var v = new Var(name, type, VarKind.Local);

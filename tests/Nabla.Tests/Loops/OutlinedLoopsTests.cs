@@ -1,0 +1,118 @@
+// Backward loop nests inside another loop, beside other loops, are written as methods of their own
+// (Transforms/LoopOutlining.cs): their inputs as parameters, the variables they share with the rest by reference.
+// These functions have such nests; every form is checked against finite differences and forward mode, and the
+// outlined methods are looked for, so that the tests exercise the pass.
+using System;
+using System.Linq;
+using System.Reflection;
+using Xunit;
+using O = Nabla.Tests.Loops.OutlinedLoops;
+
+namespace Nabla.Tests.Loops;
+
+public static partial class OutlinedLoops
+{
+    /// <summary>Per row: a centred copy, a triangular product into a scratch array, its squared norm; a scalar carried across rows.</summary>
+    [Differentiable]
+    public static double Rows(double[] x, double[] w, int n, int d)
+    {
+        var centred = new double[d];
+        var product = new double[d];
+        double total = 0, carried = 1;
+        for (int r = 0; r < n; r++)
+        {
+            for (int j = 0; j < d; j++) centred[j] = x[r * d + j] - w[j];
+            for (int i = 0; i < d; i++)
+            {
+                product[i] = w[i] * centred[i];
+                for (int j = 0; j < i; j++) product[i] += w[d + j] * centred[j] * carried;
+            }
+            double norm = 0;
+            for (int j = 0; j < d; j++) norm += product[j] * product[j];
+            carried = 0.5 * carried + 0.1 * Math.Tanh(norm);
+            total += Math.Log(1 + norm) * carried;
+        }
+        return total;
+    }
+
+    /// <summary>A branch and an early exit inside the inner loops, and a loop-carried scalar read by them (a loop left two
+    /// ways is not outlined: the pass takes loops with one exit; the forms must be right either way).</summary>
+    [Differentiable]
+    public static double Branchy(double[] a, double s)
+    {
+        double acc = 0;
+        for (int k = 0; k < 3; k++)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] * s > 1.5) break;
+                acc += a[i] > 0 ? a[i] * s : Math.Sin(a[i] + s);
+            }
+            double m = 0;
+            for (int i = 0; i < a.Length; i++) m += Math.Exp(-a[i] * a[i] * (k + 1)) * acc;
+            s = s * 0.9 + 0.01 * m;
+        }
+        return acc + s;
+    }
+}
+
+public class OutlinedLoopsTests
+{
+    [Fact]
+    public void TheBackwardLoopNestsAreOutlined()
+    {
+        var outlined = typeof(O).GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(m => m.Name.Contains("_ValueWithGradient_Loop")).ToList();
+        // Rows: the backward centring, triangle and norm loops inside the backward row loop.
+        Assert.True(outlined.Count(m => m.Name.StartsWith("Rows_ValueWithGradient_Loop", StringComparison.Ordinal)) >= 2,
+            string.Join(", ", outlined.Select(m => m.Name)));
+    }
+
+    [Theory]
+    [InlineData(3, 4)]
+    [InlineData(1, 1)]
+    [InlineData(0, 3)]
+    public void Rows_AllForms(int n, int d)
+    {
+        var rng = new Random(7 + n + d);
+        var x0 = Enumerable.Range(0, n * d).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
+        var w0 = Enumerable.Range(0, 2 * d).Select(_ => rng.NextDouble() - 0.3).ToArray();
+        double[] X(double[] v) => v.Take(n * d).ToArray();
+        double[] W(double[] v) => v.Skip(n * d).ToArray();
+        Check.Gradient(
+            v => O.Rows(X(v), W(v), n, d),
+            v => { var (value, (gx, gw)) = O.Rows_ValueWithGradient(X(v), W(v), n, d); return (value, gx.Concat(gw).ToArray()); },
+            (v, seed) =>
+            {
+                var (x, w) = (X(v), W(v));
+                var (dx, dw) = (new double[x.Length], new double[w.Length]);
+                double value = O.Rows_Primal(x, w, n, d, dx, dw, out var r);
+                O.Rows_Pullback(in r, seed);
+                return (value, dx.Concat(dw).ToArray());
+            },
+            (v, t) => O.Rows_Jvp(X(v), W(v), n, d, X(t), W(t)),
+            x0.Concat(w0).ToArray());
+    }
+
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(-0.4)]
+    [InlineData(2.5)]
+    public void Branchy_AllForms(double s0)
+    {
+        var a0 = new[] { 0.3, -1.1, 0.8, 0.05, -0.6 };
+        double[] A(double[] v) => v.Take(5).ToArray();
+        Check.Gradient(
+            v => O.Branchy(A(v), v[5]),
+            v => { var (value, (ga, gs)) = O.Branchy_ValueWithGradient(A(v), v[5]); return (value, ga.Append(gs).ToArray()); },
+            (v, seed) =>
+            {
+                var a = A(v);
+                var da = new double[a.Length];
+                double value = O.Branchy_Primal(a, v[5], da, out var r);
+                double ds = O.Branchy_Pullback(in r, seed);
+                return (value, da.Append(ds).ToArray());
+            },
+            (v, t) => O.Branchy_Jvp(A(v), v[5], A(t), t[5]),
+            a0.Append(s0).ToArray());
+    }
+}
