@@ -1,9 +1,10 @@
-// Reverse mode writes a function's backward loops into one method. In a long one (GMM's gradient: ~200 locals, a
-// dozen loop nests) the JIT allocates registers over the whole method and keeps inner loops' values in memory: the
-// gradient ran 19 % faster with its inner backward loop nests moved, by hand, into methods of their own. This pass
-// does that before emission: a backward loop nest inside another loop, beside other loops, becomes a static method;
+// Reverse mode writes a function's loops, forward and backward, into one method. In a long one (GMM's gradient: ~200
+// locals, a dozen loop nests) the JIT allocates registers over the whole method and keeps inner loops' values in
+// memory: the gradient ran 19 % faster with its inner backward loop nests moved, by hand, into methods of their own.
+// This pass does that before emission: a loop nest inside another loop, beside other loops, becomes a static method;
 // the values it reads become parameters, the variables it shares with the rest are passed by reference (copied into
-// locals on entry and back on exit, so the loop itself works on locals), and its own variables move with it.
+// locals on entry and back on exit, so the loop itself works on locals), its own variables move with it, and the
+// values the code after it reads (a forward loop's sums) come back as `out` parameters.
 using System.Collections.Generic;
 using System.Linq;
 using Nabla.Generator.IR;
@@ -127,13 +128,9 @@ internal static class LoopOutlining
         return hash.ToString("x8");
     }
 
-    /// <summary>
-    /// A backward loop (its header has no parameters: the pullback carries loop state in variables, while forward loops
-    /// carry SSA values the code after them reads) whose enclosing loop holds other loops too.
-    /// </summary>
+    /// <summary>A loop whose enclosing loop holds other loops too.</summary>
     private static bool Qualifies(NaturalLoop loop, List<NaturalLoop> loops)
     {
-        if (loop.Header.Params.Count > 0) return false;
         var parent = Parent(loop, loops);
         if (parent is null) return false;
         return loops.Count(l => l != loop && Parent(l, loops) == parent) >= 1;
@@ -163,7 +160,7 @@ internal static class LoopOutlining
         }
         if (exit is null || exit.Params.Count > 0) return null;
 
-        // What the region defines, and what of it is used outside (then it cannot move).
+        // What the region defines, and what of it is used outside (those values come back through `out` parameters).
         var defined = new HashSet<Value>();
         foreach (var b in region)
         {
@@ -175,24 +172,40 @@ internal static class LoopOutlining
             }
         }
         var varsOutside = new HashSet<Var>();
+        var results = new List<Value>();
+        var resultSeen = new HashSet<Value>();
+        void UseOutside(Value v)
+        {
+            if (defined.Contains(v) && resultSeen.Add(v)) results.Add(v);
+        }
         foreach (var b in f.Blocks)
         {
             if (region.Contains(b)) continue;
             foreach (var i in b.Instrs)
             {
-                if (i.AllInputs().Any(defined.Contains)) return null;
+                foreach (var v in i.AllInputs()) UseOutside(v);
                 if (i.Var != null) varsOutside.Add(i.Var);
                 if (i.Arguments != null)
                     foreach (var a in i.Arguments)
                         if (a.Variable != null) varsOutside.Add(a.Variable);
             }
-            if (b.Terminator.Value != null && defined.Contains(b.Terminator.Value)) return null;
-            if (b.Terminator.Edges.Any(e => e.Args.Any(defined.Contains))) return null;
+            if (b.Terminator.Value != null) UseOutside(b.Terminator.Value);
+            foreach (var e in b.Terminator.Edges) e.Args.ForEach(UseOutside);
         }
+        // A value from the region is read after it only through the exit, so the exit must be reached from nowhere else.
+        if (results.Count > 0 && preds[exit].Any(p => !region.Contains(p.From))) return null;
+        if (results.Any(v => v.Type.IsRefLike)) return null;
 
         // Values read from outside, and variables: read-only ones are passed by value, written ones shared with the
         // rest by reference, the region's own move with it.
+        // Constants are written again inside (a literal the JIT folds), not passed.
+        var constants = new Dictionary<Value, Instr>();
+        foreach (var b in f.Blocks)
+            if (!region.Contains(b))
+                foreach (var i in b.Instrs)
+                    if (i.Op == Op.Const && i.Result != null) constants[i.Result] = i;
         var liveIn = new List<Value>();
+        var liveConstants = new List<Value>();
         var seen = new HashSet<Value>();
         var readOnly = new List<Var>();
         var shared = new List<Var>();
@@ -201,7 +214,7 @@ internal static class LoopOutlining
         var written = new HashSet<Var>();
         void Use(Value v)
         {
-            if (!defined.Contains(v) && seen.Add(v)) liveIn.Add(v);
+            if (!defined.Contains(v) && seen.Add(v)) (constants.ContainsKey(v) ? liveConstants : liveIn).Add(v);
         }
         var order = f.Blocks.Where(region.Contains).ToList();
         foreach (var b in order)
@@ -237,10 +250,25 @@ internal static class LoopOutlining
         }
         if (liveIn.Any(v => v.Type.IsRefLike && !v.Type.IsSpan)) return null;
 
-        var g = new IrFunction(name, IrType.Void) { Modifiers = "private static", Summary = "A backward loop of " + f.Name + ", as a method of its own (its own register allocation)." };
+        var g = new IrFunction(name, IrType.Void) { Modifiers = "private static", Summary = "A loop of " + f.Name + ", as a method of its own (its own register allocation)." };
         g.ContinueNumberingAfter(f);
         g.NoInlining = true;
         var replace = new Dictionary<Value, Value>();
+        // The header's parameters take their first values from the way in: passed as parameters (constants written again).
+        var wayIn = entries[0].Edge.Args;
+        var initial = new List<Value>();
+        var initialConstants = new List<(Value Value, Instr Const)>();
+        for (int k = 0; k < header.Params.Count; k++)
+        {
+            var name0 = (header.Params[k].Name ?? "t") + "_0";
+            if (constants.TryGetValue(wayIn[k], out var c))
+            {
+                var t = g.NewValue(header.Params[k].Type, name0);
+                initialConstants.Add((t, c));
+                initial.Add(t);
+            }
+            else initial.Add(g.AddParameter(name0, header.Params[k].Type));
+        }
         foreach (var v in liveIn) replace[v] = g.AddParameter(v.Name ?? "t", v.Type);
         var readOnlyParams = new Dictionary<Var, Value>();
         foreach (var v in readOnly) readOnlyParams[v] = g.AddParameter(v.Name.Replace('.', '_'), v.Type);
@@ -254,6 +282,8 @@ internal static class LoopOutlining
             locals[v] = local;
             refParams.Add((p, local));
         }
+        var outParams = new List<Var>();
+        foreach (var v in results) outParams.Add(g.AddRefParameter("nablaOut" + outParams.Count + "_" + (v.Name ?? "t"), v.Type, RefKindIr.Out));
         foreach (var v in own)
         {
             f.Locals.Remove(v);
@@ -261,13 +291,22 @@ internal static class LoopOutlining
         }
 
         var entry = g.NewBlock();
+        foreach (var v in liveConstants)
+        {
+            var c = constants[v];
+            var t = g.NewValue(v.Type, v.Name);
+            entry.Instrs.Add(new Instr(Op.Const, t, new List<Value>(), c.Source) { Text = c.Text });
+            replace[v] = t;
+        }
+        foreach (var (t, c) in initialConstants)
+            entry.Instrs.Add(new Instr(Op.Const, t, new List<Value>(), c.Source) { Text = c.Text });
         foreach (var (p, local) in refParams)
         {
             var t = g.NewValue(local.Type, local.Name);
             entry.Instrs.Add(new Instr(Op.LoadVar, t, new List<Value>(), SourceInfo.None) { Var = p });
             entry.Instrs.Add(new Instr(Op.StoreVar, null, new List<Value> { t }, SourceInfo.None) { Var = local });
         }
-        entry.Terminator = Terminator.Jump(new Edge(header));
+        entry.Terminator = Terminator.Jump(new Edge(header, initial));
         foreach (var b in order)
         {
             f.Blocks.Remove(b);
@@ -280,6 +319,8 @@ internal static class LoopOutlining
             back.Instrs.Add(new Instr(Op.LoadVar, t, new List<Value>(), SourceInfo.None) { Var = local });
             back.Instrs.Add(new Instr(Op.StoreVar, null, new List<Value> { t }, SourceInfo.None) { Var = p });
         }
+        for (int k = 0; k < results.Count; k++)
+            back.Instrs.Add(new Instr(Op.StoreVar, null, new List<Value> { results[k] }, SourceInfo.None) { Var = outParams[k] });
         back.Terminator = Terminator.Return(null);
 
         // Inside: variables renamed to the method's own, read-only ones to their parameters, the exit to the return.
@@ -315,7 +356,8 @@ internal static class LoopOutlining
         var call = f.NewBlock();
         f.Blocks.Remove(call);
         f.Blocks.Insert(System.Math.Min(f.Blocks.Count, f.Blocks.IndexOf(exit) < 0 ? f.Blocks.Count : f.Blocks.IndexOf(exit)), call);
-        var arguments = liveIn.Select(v => new Argument(v)).ToList();
+        var arguments = wayIn.Where(v => !constants.ContainsKey(v)).Select(v => new Argument(v)).ToList();
+        arguments.AddRange(liveIn.Select(v => new Argument(v)));
         foreach (var v in readOnly)
         {
             var t = f.NewValue(v.Type, v.Name.Replace('.', '_'));
@@ -323,13 +365,25 @@ internal static class LoopOutlining
             arguments.Add(new Argument(t));
         }
         arguments.AddRange(shared.Select(v => new Argument(null, RefKindIr.Ref, v)));
+        var resultLocals = results.Select(v => f.NewLocal((v.Name ?? "t") + "_out", v.Type)).ToList();
+        arguments.AddRange(resultLocals.Select(v => new Argument(null, RefKindIr.Out, v)));
         call.Instrs.Add(new Instr(Op.Call, null, new List<Value>(), header.Terminator.Source)
         {
             Callee = new Callee(name, name, true, null),
             Arguments = arguments,
         });
+        // After the call, the region's values read further on are the method's results.
+        var returned = new Dictionary<Value, Value>();
+        for (int k = 0; k < results.Count; k++)
+        {
+            var t = f.NewValue(results[k].Type, results[k].Name);
+            call.Instrs.Add(new Instr(Op.LoadVar, t, new List<Value>(), SourceInfo.None) { Var = resultLocals[k] });
+            returned[results[k]] = t;
+        }
         call.Terminator = Terminator.Jump(new Edge(exit));
         entries[0].Edge.Target = call;
+        entries[0].Edge.Args.Clear();
+        if (returned.Count > 0) f.ReplaceUses(returned);
         return g;
     }
 }

@@ -1,5 +1,6 @@
-// Backward loop nests inside another loop, beside other loops, are written as methods of their own
-// (Transforms/LoopOutlining.cs): their inputs as parameters, the variables they share with the rest by reference.
+// Loop nests inside another loop, beside other loops, are written as methods of their own
+// (Transforms/LoopOutlining.cs): their inputs as parameters, the variables they share with the rest by reference,
+// the values the code after them reads as `out` results.
 // These functions have such nests; every form is checked against finite differences and forward mode, and the
 // outlined methods are looked for, so that the tests exercise the pass.
 using System;
@@ -58,13 +59,23 @@ public static partial class OutlinedLoops
 
 public class OutlinedLoopsTests
 {
+    private static readonly MethodInfo[] Outlined =
+        typeof(O).GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(m => m.Name.Contains("_Loop")).ToArray();
+
+    private static bool ReturnsAValue(MethodInfo m) => m.GetParameters().Any(p => p.IsOut);
+
     [Fact]
-    public void TheBackwardLoopNestsAreOutlined()
+    public void TheLoopNestsAreOutlined()
     {
-        var outlined = typeof(O).GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(m => m.Name.Contains("_ValueWithGradient_Loop")).ToList();
-        // Rows: the backward centring, triangle and norm loops inside the backward row loop.
-        Assert.True(outlined.Count(m => m.Name.StartsWith("Rows_ValueWithGradient_Loop", StringComparison.Ordinal)) >= 2,
-            string.Join(", ", outlined.Select(m => m.Name)));
+        string names = string.Join(", ", Outlined.Select(m => m.Name));
+        // Rows, reverse mode: the forward centring, triangle and norm loops and their backward counterparts inside the
+        // row loops; the forward norm loop's sum is read after it, so it comes back as an `out` result.
+        var gradient = Outlined.Where(m => m.Name.StartsWith("Rows_ValueWithGradient_Loop", StringComparison.Ordinal)).ToList();
+        Assert.True(gradient.Count >= 4, names);
+        Assert.Contains(gradient, ReturnsAValue);
+        // Forward mode: the tangent loops too; Branchy's second loop sums into `m`, read after it.
+        Assert.Contains(Outlined, m => m.Name.StartsWith("Rows_Jvp_Loop", StringComparison.Ordinal) && ReturnsAValue(m));
+        Assert.Contains(Outlined, m => m.Name.StartsWith("Branchy_ValueWithGradient_Loop", StringComparison.Ordinal) && ReturnsAValue(m));
     }
 
     [Theory]
