@@ -246,6 +246,8 @@ internal static class LoopOutlining
             if (!outside) own.Add(v);
             else if (!written.Contains(v)) readOnly.Add(v);
             else if (v.Kind == VarKind.Field) return null;
+            // An out parameter may not be definitely assigned where the call would pass it by reference.
+            else if (f.Parameters.Any(p => p.Variable == v && p.RefKind == RefKindIr.Out)) return null;
             else shared.Add(v);
         }
         if (liveIn.Any(v => v.Type.IsRefLike && !v.Type.IsSpan)) return null;

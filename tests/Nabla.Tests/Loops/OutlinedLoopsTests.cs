@@ -55,6 +55,34 @@ public static partial class OutlinedLoops
         }
         return acc + s;
     }
+
+    /// <summary>A ref and an out parameter written inside the inner loops (the out one before it is definitely assigned
+    /// outside them): an outlined loop takes them by reference.</summary>
+    [Differentiable]
+    public static double OutAndRefInLoops(double[] a, double s, ref double acc, out double peak)
+    {
+        double total = 0;
+        for (int k = 0; k < 2; k++)
+        {
+            for (int i = 0; i < a.Length; i++)
+            {
+                peak = a[i] * s;
+                total += peak * peak;
+                acc += 0.1 * peak;
+            }
+            for (int i = 0; i < a.Length; i++) total += Math.Sin(a[i] * acc);
+        }
+        peak = total * 0.5;
+        return total + acc;
+    }
+
+    [Differentiable]
+    public static double UsesOutAndRef(double[] a, double s)
+    {
+        double acc = s;
+        double t = OutAndRefInLoops(a, s, ref acc, out double p);
+        return t + p * acc;
+    }
 }
 
 public class OutlinedLoopsTests
@@ -102,6 +130,76 @@ public class OutlinedLoopsTests
             },
             (v, t) => O.Rows_Jvp(X(v), W(v), n, d, X(t), W(t)),
             x0.Concat(w0).ToArray());
+    }
+
+    /// <summary>L = value + 0.3·acc (after) + 0.7·peak, as a function of (a, s, acc before).</summary>
+    private static double WeightedOutputs(double[] a, double s, double acc)
+    {
+        double value = O.OutAndRefInLoops(a, s, ref acc, out double peak);
+        return value + 0.3 * acc + 0.7 * peak;
+    }
+
+    [Theory]
+    [InlineData(0.7, 0.2)]
+    [InlineData(-1.3, 1.1)]
+    public void OutAndRefParametersOfTheMethodItself(double s, double acc0)
+    {
+        var a = new[] { 0.3, -1.1, 0.8, 0.05 };
+        const double h = 1e-6;
+        double Central(System.Func<double, double> f) => (f(h) - f(-h)) / (2 * h);
+        double Fd(int k) => k < a.Length
+            ? Central(e => { var b = (double[])a.Clone(); b[k] += e; return WeightedOutputs(b, s, acc0); })
+            : k == a.Length ? Central(e => WeightedOutputs(a, s + e, acc0)) : Central(e => WeightedOutputs(a, s, acc0 + e));
+
+        // Reverse: one pullback with the cotangents of the result, of acc and of peak.
+        double acc = acc0;
+        var da = new double[a.Length];
+        O.OutAndRefInLoops_Primal(a, s, ref acc, out double peak, da, out var r);
+        double dacc = 0.3, dpeak = 0.7;
+        double ds = O.OutAndRefInLoops_Pullback(in r, 1, ref dacc, ref dpeak);
+        var reverse = da.Append(ds).Append(dacc).ToArray();
+
+        // Forward: one Jvp per input direction.
+        var forward = new double[a.Length + 2];
+        for (int k = 0; k < forward.Length; k++)
+        {
+            var ta = new double[a.Length];
+            if (k < a.Length) ta[k] = 1;
+            double accIn = acc0, taccIn = k == a.Length + 1 ? 1 : 0;
+            var (_, tangent) = O.OutAndRefInLoops_Jvp(a, s, ref accIn, out _, ta, k == a.Length ? 1 : 0, ref taccIn, out double tpeak);
+            forward[k] = tangent + 0.3 * taccIn + 0.7 * tpeak;
+        }
+
+        for (int k = 0; k < forward.Length; k++)
+        {
+            double fd = Fd(k);
+            Assert.True(Math.Abs(reverse[k] - fd) <= 1e-6 * (1 + Math.Abs(fd)), $"reverse[{k}] = {reverse[k]}, finite differences {fd}");
+            Assert.True(Math.Abs(forward[k] - reverse[k]) <= 1e-12 * (1 + Math.Abs(fd)), $"forward[{k}] = {forward[k]}, reverse {reverse[k]}");
+        }
+        Assert.Contains(Outlined, m => m.Name.StartsWith("OutAndRefInLoops_Primal_Loop", StringComparison.Ordinal));
+        Assert.Contains(Outlined, m => m.Name.StartsWith("OutAndRefInLoops_Jvp_Loop", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(-1.3)]
+    public void OutAndRef_AllForms(double s0)
+    {
+        var a0 = new[] { 0.3, -1.1, 0.8, 0.05 };
+        double[] A(double[] v) => v.Take(4).ToArray();
+        Check.Gradient(
+            v => O.UsesOutAndRef(A(v), v[4]),
+            v => { var (value, (ga, gs)) = O.UsesOutAndRef_ValueWithGradient(A(v), v[4]); return (value, ga.Append(gs).ToArray()); },
+            (v, seed) =>
+            {
+                var a = A(v);
+                var da = new double[a.Length];
+                double value = O.UsesOutAndRef_Primal(a, v[4], da, out var r);
+                double ds = O.UsesOutAndRef_Pullback(in r, seed);
+                return (value, da.Append(ds).ToArray());
+            },
+            (v, t) => O.UsesOutAndRef_Jvp(A(v), v[4], A(t), t[4]),
+            a0.Append(s0).ToArray());
     }
 
     [Theory]
