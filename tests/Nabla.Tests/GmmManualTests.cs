@@ -41,6 +41,30 @@ public class GmmManualTests
         Assert.True(Math.Abs(manual - objective) <= 1e-10 * Math.Abs(objective), $"manual {manual:R}, objective {objective:R}");
     }
 
+    [Theory]
+    [InlineData("1k", "gmm_d10_K25")]
+    [InlineData("1k", "gmm_d64_K50")]
+    [InlineData("10k", "gmm_d10_K25")]
+    public void PerPointGradientMatchesAdBenchReference(string folder, string name)
+    {
+        var input = Gmm.Read(SharedData.AdBench("gmm", folder, name + ".txt"));
+        var reference = SharedData.ReadValues(SharedData.AdBench("gmm", folder, name + ".J.txt"));
+        var gradient = new double[input.ParameterCount];
+        for (int i = 0; i < gradient.Length; i++) gradient[i] = double.NaN; // what the caller's buffer held must not count
+        double value = GmmManualPerPoint.ObjectiveAndGradient(input, gradient);
+        double objective = Gmm.Objective(input);
+        Assert.True(Math.Abs(value - objective) <= 1e-10 * Math.Abs(objective), $"per point {value:R}, objective {objective:R}");
+        Assert.Equal(reference.Length, gradient.Length);
+        double scale = 0;
+        foreach (var r in reference) scale = Math.Max(scale, Math.Abs(r));
+        for (int i = 0; i < reference.Length; i++)
+        {
+            double tolerance = 1e-8 * Math.Max(Math.Abs(reference[i]), 1e-3 * scale);
+            Assert.True(Math.Abs(gradient[i] - reference[i]) <= tolerance,
+                $"component {i}: per point {gradient[i]:R}, reference {reference[i]:R}");
+        }
+    }
+
     [Fact]
     public void ManualObjectiveMatchesAdBenchValue()
     {
