@@ -6,7 +6,9 @@
 // Per point x and component k, with xc = x − μ_k and Q_k = diag(exp q_k) + L_k (L strictly lower, by columns):
 //   main_k = α_k + Σ q_k − ½‖Q_k xc‖²
 //   ∂main_k/∂μ_k = Q_kᵀ (Q_k xc),  ∂main_k/∂q_ki = 1 − exp(q_ki) xc_i (Q_k xc)_i,  ∂main_k/∂L_k[j,i] = −xc_i (Q_k xc)_j
-// and the point's log-sum-exp over k weighs each component's terms by its softmax weight.
+// and the point's log-sum-exp over k weighs each component's terms by its softmax weight. ADBench stores every term
+// per component and adds them once the weights are known; this keeps only xc and Q·xc per component (2D numbers
+// instead of D(D+3)/2) and forms the terms in the weighted pass.
 using System;
 
 namespace Nabla.Workloads;
@@ -19,26 +21,19 @@ public static class GmmManualPerPoint
         public readonly int D, K;
         public readonly double[] QDiag;        // K × D: exp q
         public readonly double[] SumQ;         // K
-        public readonly double[] Centred;      // D
-        public readonly double[] QCentred;     // D: Q·xc for the current component
+        public readonly double[] Centred;      // K × D: xc per component
+        public readonly double[] QCentred;     // K × D: Q·xc per component
         public readonly double[] Main;         // K: main terms, then softmax weights
-        public readonly double[] MeanTerm;     // K × D: Qᵀ·Q·xc per component
-        public readonly double[] DiagTerm;     // K × D: 1 − exp(q) xc (Q xc)
-        public readonly double[] LowerTerm;    // K × (D(D+1)/2 − D): −xc_i (Q xc)_j
         public readonly double[] AlphaWeight;  // K
 
         public Scratch(int d, int k)
         {
             D = d; K = k;
-            int lower = d * (d + 1) / 2 - d;
             QDiag = new double[k * d];
             SumQ = new double[k];
-            Centred = new double[d];
-            QCentred = new double[d];
+            Centred = new double[k * d];
+            QCentred = new double[k * d];
             Main = new double[k];
-            MeanTerm = new double[k * d];
-            DiagTerm = new double[k * d];
-            LowerTerm = new double[k * lower];
             AlphaWeight = new double[k];
         }
     }
@@ -51,14 +46,13 @@ public static class GmmManualPerPoint
     /// </summary>
     public static double ObjectiveAndGradient(GmmInput g, double[] gradient)
     {
-        int d = g.D, k = g.K, n = g.N, icfSize = d * (d + 1) / 2, lower = icfSize - d;
+        int d = g.D, k = g.K, n = g.N, icfSize = d * (d + 1) / 2;
         if (gradient.Length < g.ParameterCount)
             throw new ArgumentException($"The gradient needs {g.ParameterCount} entries.", nameof(gradient));
         var s = t_scratch;
         if (s == null || s.D != d || s.K != k) t_scratch = s = new Scratch(d, k);
         double[] alphas = g.Alphas, means = g.Means, icf = g.Icf, x = g.X;
         double[] qdiag = s.QDiag, sumQ = s.SumQ, xc = s.Centred, qxc = s.QCentred, main = s.Main;
-        double[] meanTerm = s.MeanTerm, diagTerm = s.DiagTerm, lowerTerm = s.LowerTerm;
 
         for (int ik = 0; ik < k; ik++)
         {
@@ -81,49 +75,40 @@ public static class GmmManualPerPoint
             for (int ik = 0; ik < k; ik++)
             {
                 int qAt = ik * d, lAt = ik * icfSize + d;
-                for (int i = 0; i < d; i++) xc[i] = x[xAt + i] - means[qAt + i];
+                for (int i = 0; i < d; i++) xc[qAt + i] = x[xAt + i] - means[qAt + i];
                 // Q·xc: the diagonal, then the strictly lower part column by column.
-                for (int i = 0; i < d; i++) qxc[i] = qdiag[qAt + i] * xc[i];
+                for (int i = 0; i < d; i++) qxc[qAt + i] = qdiag[qAt + i] * xc[qAt + i];
                 int l = lAt;
                 for (int i = 0; i < d; i++)
                 {
-                    double xi = xc[i];
-                    for (int j = i + 1; j < d; j++) qxc[j] += icf[l++] * xi;
+                    double xi = xc[qAt + i];
+                    for (int j = i + 1; j < d; j++) qxc[qAt + j] += icf[l++] * xi;
                 }
-                // Qᵀ·(Q·xc), the log-diagonal and lower-triangle terms, and ‖Q·xc‖².
                 double norm = 0;
-                l = lAt;
-                int lowerAt = ik * lower;
-                for (int i = 0; i < d; i++)
-                {
-                    double qi = qxc[i], xi = xc[i];
-                    norm += qi * qi;
-                    diagTerm[qAt + i] = 1 - qdiag[qAt + i] * xi * qi;
-                    double t = qdiag[qAt + i] * qi;
-                    for (int j = i + 1; j < d; j++)
-                    {
-                        double qj = qxc[j];
-                        t += icf[l++] * qj;
-                        lowerTerm[lowerAt++] = -xi * qj;
-                    }
-                    meanTerm[qAt + i] = t;
-                }
+                for (int i = 0; i < d; i++) norm += qxc[qAt + i] * qxc[qAt + i];
                 main[ik] = alphas[ik] + sumQ[ik] - 0.5 * norm;
             }
             slse += LogSumExpWeights(k, main);
-            // main now holds the softmax weights: accumulate each component's terms with its weight.
+            // main now holds the softmax weights: each component's terms, weighted.
             for (int ik = 0; ik < k; ik++)
             {
                 double w = main[ik];
                 gradient[ik] += w;
-                int qAt = ik * d, icfOffset = icfAt + ik * icfSize;
+                int qAt = ik * d, icfOffset = icfAt + ik * icfSize, l = ik * icfSize + d, lower = icfOffset + d;
                 for (int i = 0; i < d; i++)
                 {
-                    gradient[meansAt + qAt + i] += meanTerm[qAt + i] * w;
-                    gradient[icfOffset + i] += diagTerm[qAt + i] * w;
+                    double wq = w * qxc[qAt + i], xi = xc[qAt + i], e = qdiag[qAt + i];
+                    gradient[icfOffset + i] += w - e * xi * wq;
+                    // (Qᵀ·w·Q·xc)_i: the diagonal and column i of the lower part; that column's −w·xc_i·(Q·xc)_j.
+                    double t = e * wq, wxi = w * xi;
+                    for (int j = i + 1; j < d; j++)
+                    {
+                        double qj = qxc[qAt + j];
+                        t += icf[l++] * (w * qj);
+                        gradient[lower++] -= wxi * qj;
+                    }
+                    gradient[meansAt + qAt + i] += t;
                 }
-                int lowerAt = ik * lower;
-                for (int i = 0; i < lower; i++) gradient[icfOffset + d + i] += lowerTerm[lowerAt + i] * w;
             }
         }
 
