@@ -17,16 +17,7 @@ public class GmmManualTests
         var reference = SharedData.ReadValues(SharedData.AdBench("gmm", folder, name + ".J.txt"));
         var gradient = new double[input.ParameterCount];
         GmmManual.ObjectiveAndGradient(input, gradient);
-        Assert.Equal(reference.Length, gradient.Length);
-        double scale = 0;
-        foreach (var r in reference) scale = Math.Max(scale, Math.Abs(r));
-        for (int i = 0; i < reference.Length; i++)
-        {
-            // The same tolerance as Nabla's gradient: 1e-8 relative, floored at 1e-8 of 1e-3 of the gradient's scale.
-            double tolerance = 1e-8 * Math.Max(Math.Abs(reference[i]), 1e-3 * scale);
-            Assert.True(Math.Abs(gradient[i] - reference[i]) <= tolerance,
-                $"component {i}: manual {gradient[i]:R}, reference {reference[i]:R}");
-        }
+        GmmTests.AssertMatchesReference("manual", gradient, reference); // the same tolerance as Nabla's gradient
     }
 
     [Theory]
@@ -54,15 +45,7 @@ public class GmmManualTests
         double value = GmmManualPerPoint.ObjectiveAndGradient(input, gradient);
         double objective = Gmm.Objective(input);
         Assert.True(Math.Abs(value - objective) <= 1e-10 * Math.Abs(objective), $"per point {value:R}, objective {objective:R}");
-        Assert.Equal(reference.Length, gradient.Length);
-        double scale = 0;
-        foreach (var r in reference) scale = Math.Max(scale, Math.Abs(r));
-        for (int i = 0; i < reference.Length; i++)
-        {
-            double tolerance = 1e-8 * Math.Max(Math.Abs(reference[i]), 1e-3 * scale);
-            Assert.True(Math.Abs(gradient[i] - reference[i]) <= tolerance,
-                $"component {i}: per point {gradient[i]:R}, reference {reference[i]:R}");
-        }
+        GmmTests.AssertMatchesReference("per point", gradient, reference);
     }
 
     [Fact]

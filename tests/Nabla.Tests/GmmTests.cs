@@ -15,16 +15,23 @@ public class GmmTests
     {
         var input = Gmm.Read(SharedData.AdBench("gmm", folder, name + ".txt"));
         var reference = SharedData.ReadValues(SharedData.AdBench("gmm", folder, name + ".J.txt"));
-        var gradient = Gmm.Gradient(input);
+        AssertMatchesReference("Nabla", Gmm.Gradient(input), reference);
+    }
+
+    /// <summary>
+    /// Every component within 1e-8 relative of ADBench's reference gradient, with a floor at 1e-8 of 1e-3 of the
+    /// gradient's scale for components near zero.
+    /// </summary>
+    internal static void AssertMatchesReference(string who, double[] gradient, double[] reference)
+    {
         Assert.Equal(reference.Length, gradient.Length);
         double scale = 0;
         foreach (var r in reference) scale = Math.Max(scale, Math.Abs(r));
         for (int i = 0; i < reference.Length; i++)
         {
-            // 1e-8 relative to the component, with a floor at 1e-8 of the gradient's scale for components near zero.
             double tolerance = 1e-8 * Math.Max(Math.Abs(reference[i]), 1e-3 * scale);
             Assert.True(Math.Abs(gradient[i] - reference[i]) <= tolerance,
-                $"component {i}: Nabla {gradient[i]:R}, reference {reference[i]:R}");
+                $"component {i}: {who} {gradient[i]:R}, reference {reference[i]:R}");
         }
     }
 
