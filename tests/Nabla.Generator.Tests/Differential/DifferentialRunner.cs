@@ -39,6 +39,10 @@ internal sealed class FuzzReport
     public int PointsChecked;
     /// <summary>Points skipped because the value was not finite or above 1e8 in magnitude.</summary>
     public int PointsOutOfRange;
+    /// <summary>Points skipped because a value computed on the way overflowed (infinite or NaN), though the result is finite.</summary>
+    public int PointsOverflowed;
+    /// <summary>Float finite differences that disagreed beyond float rounding, where the same program in double agreed with the float derivative.</summary>
+    public int FloatFdSettledInDouble;
     public long ModeComparisons;
     public long FdComparisons;
     /// <summary>Finite differences not compared because x ± h (or ± 2h, ± h/2) took another path than x.</summary>
@@ -65,7 +69,7 @@ internal sealed class FuzzReport
     {
         FloatPrograms += r.FloatPrograms; ScalarOnlyPrograms += r.ScalarOnlyPrograms; VectorForwardPrograms += r.VectorForwardPrograms; WithConstantComparison += r.WithConstantComparison; WithStruct += r.WithStruct; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
         GeneratedChars += r.GeneratedChars; LargestGeneratedFile = Math.Max(LargestGeneratedFile, r.LargestGeneratedFile); MethodsChecked += r.MethodsChecked;
-        PointsChecked += r.PointsChecked; PointsOutOfRange += r.PointsOutOfRange; ModeComparisons += r.ModeComparisons;
+        PointsChecked += r.PointsChecked; PointsOutOfRange += r.PointsOutOfRange; PointsOverflowed += r.PointsOverflowed; FloatFdSettledInDouble += r.FloatFdSettledInDouble; ModeComparisons += r.ModeComparisons;
         FdComparisons += r.FdComparisons; FdSkippedBranch += r.FdSkippedBranch; FdSkippedIllConditioned += r.FdSkippedIllConditioned;
         foreach (var kv in r.Rejected) Rejected[kv.Key] = Rejected.GetValueOrDefault(kv.Key) + kv.Value;
         foreach (var kv in r.Warnings) Warnings[kv.Key] = Warnings.GetValueOrDefault(kv.Key) + kv.Value;
@@ -83,9 +87,9 @@ internal sealed class FuzzReport
         sb.AppendLine(string.Create(inv, $"Differential run: seed {Seed}, {Programs} programs ({FloatPrograms} float, {ScalarOnlyPrograms} scalar-only, {VectorForwardPrograms} of them with F_ValueWithGradient in vector forward mode), {Total.TotalSeconds:F1} s on {Threads} thread(s) " +
             $"(summed over batches: generate {GenerateTime.TotalSeconds:F1} s, generator {CompileTime.TotalSeconds:F1} s, compile + emit + load {EmitTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s)"));
         sb.AppendLine(string.Create(inv, $"  programs with a comparison of two constants: {WithConstantComparison}; with a call on the right of a compound element assignment: {WithCallInCompoundElementAssignment}; with a differentiable struct local: {WithStruct}"));
-        sb.AppendLine(string.Create(inv, $"  generated C#: {GeneratedChars / 1e6:F1} MB (largest file {LargestGeneratedFile / 1e3:F0} KB); methods checked: {MethodsChecked}; points: {PointsChecked} (out of range, skipped: {PointsOutOfRange})"));
+        sb.AppendLine(string.Create(inv, $"  generated C#: {GeneratedChars / 1e6:F1} MB (largest file {LargestGeneratedFile / 1e3:F0} KB); methods checked: {MethodsChecked}; points: {PointsChecked} (skipped: {PointsOutOfRange} out of range, {PointsOverflowed} with a value overflowing on the way)"));
         sb.AppendLine(string.Create(inv, $"  forward/reverse comparisons: {ModeComparisons}; finite-difference comparisons: {FdComparisons} " +
-            $"(skipped: {FdSkippedBranch} crossing a branch or kink, {FdSkippedIllConditioned} ill-conditioned)"));
+            $"(skipped: {FdSkippedBranch} crossing a branch, kink or overflow, {FdSkippedIllConditioned} ill-conditioned; float differences beyond float rounding settled by the program in double: {FloatFdSettledInDouble})"));
         sb.AppendLine($"  rejected with a diagnostic: {(Rejected.Count == 0 ? "none" : string.Join(", ", Rejected.Select(kv => $"{kv.Key} × {kv.Value}")))}");
         sb.AppendLine($"  warnings: {(Warnings.Count == 0 ? "none" : string.Join(", ", Warnings.Select(kv => $"{kv.Key} × {kv.Value}")))}");
         sb.AppendLine($"  dropped because a callee was rejected or failed: {DroppedWithCallee}");
@@ -285,10 +289,11 @@ internal static class DifferentialRunner
             report.Check.Start();
             var p = assembly.GetType("P", throwOnError: true)!;
             var tw = assembly.GetType("Tw", throwOnError: true)!;
-            var path = assembly.GetType("Tr", throwOnError: true)!.GetField("Path")!;
+            var twd = assembly.GetType("TwD", throwOnError: true)!;
+            var recorder = assembly.GetType("Tr", throwOnError: true)!;
             foreach (var m in live)
             {
-                var checker = new MethodChecker(m, p, tw, path, report, seed, byName);
+                var checker = new MethodChecker(m, p, tw, twd, recorder, report, seed, byName);
                 checker.CheckAll();
                 report.MethodsChecked++;
             }
@@ -309,7 +314,9 @@ internal static class DifferentialRunner
         $"using System;\nusing Nabla;\n\npublic static partial class P\n{{\n{m.Source}}}\n";
 
     private static string TwinFile(IReadOnlyList<GeneratedMethod> methods) =>
-        "using System;\n\npublic static class Tw\n{\n" + string.Join("\n", methods.Select(m => m.Twin)) + "}\n\n" + ProgramGenerator.RecorderSource + "\n";
+        "using System;\n\npublic static class Tw\n{\n" + string.Join("\n", methods.Select(m => m.Twin)) + "}\n\n" +
+        "public static class TwD\n{\n" + string.Join("\n", methods.Where(m => m.IsFloat).Select(m => ProgramGenerator.InDouble(m.Twin))) + "}\n\n" +
+        ProgramGenerator.RecorderSource + "\n";
 
     /// <summary>The method whose source file (Test{i}.cs, one method each) a diagnostic is in.</summary>
     private static GeneratedMethod? MethodOf(Diagnostic d, IReadOnlyList<GeneratedMethod> live)
@@ -360,20 +367,23 @@ internal static class DifferentialRunner
         private readonly IReadOnlyDictionary<string, GeneratedMethod> _byName;
         private readonly Tolerances _tol;
         private readonly MethodInfo _f, _twin, _jvp, _vwg, _primal, _pullback, _vwp;
-        private readonly FieldInfo _path;
+        /// <summary>A float method's twin written in double (null for a double method).</summary>
+        private readonly MethodInfo? _twinInDouble;
+        private readonly FieldInfo _path, _overflow;
         private readonly Random _rng;
         private bool _failed;
         public bool Failed => _failed;
         private string _at = "";
 
-        public MethodChecker(GeneratedMethod m, Type p, Type tw, FieldInfo path, FuzzReport report, int seed, IReadOnlyDictionary<string, GeneratedMethod> byName)
+        public MethodChecker(GeneratedMethod m, Type p, Type tw, Type twInDouble, Type recorder, FuzzReport report, int seed, IReadOnlyDictionary<string, GeneratedMethod> byName)
         {
             _m = m;
             _report = report;
             _seed = seed;
             _byName = byName;
             _tol = m.IsFloat ? SingleTol : DoubleTol;
-            _path = path;
+            _path = recorder.GetField("Path")!;
+            _overflow = recorder.GetField("Overflow")!;
             _rng = new Random(ProgramGenerator.ProgramSeed(seed, m.Index) ^ 0x5eed);
             const BindingFlags Static = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
             MethodInfo One(Type t, string name, int parameters) =>
@@ -382,6 +392,7 @@ internal static class DifferentialRunner
             int arrays = m.ScalarOnly ? 0 : 1;
             _f = One(p, m.Name, 3 + arrays);
             _twin = One(tw, m.Name, 3 + arrays);
+            _twinInDouble = m.IsFloat ? One(twInDouble, m.Name, 3 + arrays) : null;
             _jvp = One(p, m.Name + "_Jvp", 5 + 2 * arrays);
             _vwg = One(p, m.Name + "_ValueWithGradient", 3 + arrays);
             _primal = One(p, m.Name + "_Primal", 4 + 2 * arrays);
@@ -408,19 +419,64 @@ internal static class DifferentialRunner
             }
         }
 
-        /// <summary>The original at (z[0], z[1], z[2..]) and n: its value, the array it leaves, and the path its twin took.</summary>
+        /// <summary>
+        /// The original at (z[0], z[1], z[2..]) and n: its value, the array it leaves, and the path its twin took; the
+        /// path is <see cref="Overflowed"/> when a value on the way was infinite or NaN.
+        /// </summary>
         private (double Value, double[] Final, long Path) Eval(double[] z, int n)
         {
             double[] a = z.Skip(2).ToArray();
             Array arr = Arr(a);
             double v = D(_f.Invoke(null, Args(Real(z[0]), Real(z[1]), arr, n)));
             Array twinArr = Arr(a);
-            _path.SetValue(null, 0L);
-            double tv = D(_twin.Invoke(null, Args(Real(z[0]), Real(z[1]), twinArr, n)));
-            long path = (long)_path.GetValue(null)!;
+            var (tv, path) = Twin(_twin, Real(z[0]), Real(z[1]), twinArr, n);
             if (BitConverter.DoubleToInt64Bits(tv) != BitConverter.DoubleToInt64Bits(v) && !(double.IsNaN(v) && double.IsNaN(tv)))
                 throw new InvalidOperationException($"the twin of {_m.Name} computes {tv:R}, the original {v:R} (a bug of the tester)");
             return (v, Back(arr), path);
+        }
+
+        /// <summary>The path of a run in which a value overflowed: equal to no path a finite run takes.</summary>
+        private const long Overflowed = long.MinValue;
+
+        private (double Value, long Path) Twin(MethodInfo twin, object x, object y, Array a, int n)
+        {
+            _path.SetValue(null, 0L);
+            _overflow.SetValue(null, false);
+            double v = D(twin.Invoke(null, Args(x, y, a, n)));
+            if ((bool)_overflow.GetValue(null)!) return (v, Overflowed);
+            long path = (long)_path.GetValue(null)!;
+            return (v, path == Overflowed ? path + 1 : path);   // a finite run whose hash happens to be the marker
+        }
+
+        /// <summary>
+        /// Second opinion on a float method's derivative when its float finite difference disagrees: the central difference
+        /// of the same program in double (the function the float program rounds), with the double step, on a path that holds
+        /// still; agreement within the float tolerance means the float difference was off by rounding (the float method's
+        /// loops can accumulate far more than the 16 ulps the rounding term allows).
+        /// </summary>
+        private bool AgreesInDouble(double[] z, int n, int j, int component, double derivative)
+        {
+            if (_twinInDouble is null) return false;
+            (double Value, double[] Final, long Path) At(double[] p)
+            {
+                double[] a = p.Skip(2).ToArray();
+                var (v, path) = Twin(_twinInDouble, p[0], p[1], a, n);
+                return (v, a, path);
+            }
+            var base0 = At(z);
+            if (base0.Path == Overflowed) return false;
+            double h = DoubleTol.FdStep * Math.Max(1.0, Math.Abs(z[j]));
+            double[] plus = (double[])z.Clone(), minus = (double[])z.Clone();
+            plus[j] += h;
+            minus[j] -= h;
+            var (fp, ap, pathP) = At(plus);
+            var (fm, am, pathM) = At(minus);
+            if (pathP != base0.Path || pathM != base0.Path) return false;
+            double vp = component == 0 ? fp : ap[component - 1], vm = component == 0 ? fm : am[component - 1];
+            double numeric = (vp - vm) / (plus[j] - minus[j]);
+            double bound = _tol.FdRel * Math.Max(1.0, Math.Abs(numeric)) +
+                           DoubleTol.Ulps * DoubleTol.Epsilon * Math.Max(Math.Abs(vp), Math.Abs(vm)) / (plus[j] - minus[j]);
+            return Math.Abs(derivative - numeric) <= bound;
         }
 
         /// <summary>The arguments (x, y, a, n, rest...) in the method's order: without <c>a</c> for a scalar-only method.</summary>
@@ -464,6 +520,11 @@ internal static class DifferentialRunner
             if (!double.IsFinite(f0) || Math.Abs(f0) > 1e8 || final0.Any(v => !double.IsFinite(v) || Math.Abs(v) > 1e8))
             {
                 _report.PointsOutOfRange++;
+                return;
+            }
+            if (path0 == Overflowed)
+            {
+                _report.PointsOverflowed++;
                 return;
             }
             _report.PointsChecked++;
@@ -578,6 +639,7 @@ internal static class DifferentialRunner
                 double spread = Math.Abs(wide.Value.Numeric[i] - narrow.Value.Numeric[i]);
                 if (!(spread <= Math.Max(wide.Value.Bound[i], narrow.Value.Bound[i]))) { _report.FdSkippedIllConditioned++; continue; }
                 _report.FdComparisons++;
+                if (AgreesInDouble(z, n, j, i, ad[i])) { _report.FloatFdSettledInDouble++; continue; }
                 string of = i == 0 ? "the result" : $"element {i - 1} of the array left in a";
                 string mode = i == 0 ? "F_ValueWithGradient" : $"F_Jvp along e{j}";
                 Fail("derivative disagrees with finite differences", string.Create(Inv,

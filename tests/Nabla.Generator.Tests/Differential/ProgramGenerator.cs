@@ -196,7 +196,7 @@ internal sealed class ProgramGenerator
                 1 => Code.Same($"{ind}{v} -= ") + Expr(2) + ";\n",
                 2 => Code.Same($"{ind}{v} *= ") + Bounded(2) + ";\n",
                 _ => Code.Same($"{ind}{v} /= ") + Denominator(2) + ";\n",
-            };
+            } + CheckFinite(ind, v);
         }
         if (r < 0.54 && _arrays.Count > 0)
         {
@@ -213,7 +213,7 @@ internal sealed class ProgramGenerator
                 1 => Code.Same($"{ind}{arr}[") + idx + "] += " + (call ? WithCall(2) : Expr(2)) + ";\n",
                 2 => Code.Same($"{ind}{arr}[") + idx + "] *= " + (call ? Code.Same($"{M}.Tanh(") + WithCall(2) + ")" : Bounded(2)) + ";\n",
                 _ => Code.Same($"{ind}{arr}[") + idx + "] -= " + (call ? WithCall(2) : Expr(2)) + ";\n",
-            };
+            } + CheckFinite(ind, $"{arr}[{idx.T}]");
         }
         if (r < 0.58 && !_scalarOnly)
         {
@@ -243,7 +243,10 @@ internal sealed class ProgramGenerator
             return StructStatement(ind);
         // A call for its effect on the array, or another assignment.
         if (_earlier.Count > 0 && P(0.5))
-            return Code.Same($"{ind}{Pick(_reals)} += ") + Call(2) + ";\n";
+        {
+            string v = Pick(_reals);
+            return Code.Same($"{ind}{v} += ") + Call(2) + ";\n" + CheckFinite(ind, v);
+        }
         return Code.Same($"{ind}{Pick(_reals)} = ") + Expr(3) + ";\n";
     }
 
@@ -287,6 +290,13 @@ internal sealed class ProgramGenerator
     };
 
     private Code Tr(string condition) => new(condition, $"Tr.B({condition})");
+
+    // Overflow: a value of the original that is infinite or NaN makes IEEE derivatives meaningless (reverse mode multiplies
+    // a zero adjoint by an infinite partial and gets NaN where forward mode drops the infinite tangent), and finite
+    // differences with it. The twin checks every arithmetic result and every compound update; the checker skips such points.
+    private static Code Finite(Code e) => new(e.O, $"Tr.V({e.T})");
+
+    private static Code CheckFinite(string ind, string lvalue) => new("", $"{ind}Tr.V({lvalue});\n");
 
     private Code Cond()
     {
@@ -345,10 +355,10 @@ internal sealed class ProgramGenerator
         string t = Pick(_structs);
         return _rng.Next(5) switch
         {
-            0 => Code.Same($"{ind}{t}.A += ") + Expr(2) + ";\n",
+            0 => Code.Same($"{ind}{t}.A += ") + Expr(2) + ";\n" + CheckFinite(ind, t + ".A"),
             1 => Code.Same($"{ind}{t}.B = ") + Expr(2) + ";\n",
             2 => Code.Same($"{ind}{t} = {t} with {{ B = ") + Expr(2) + " };\n",
-            3 => Code.Same($"{ind}{t}.A *= ") + Bounded(2) + ";\n",
+            3 => Code.Same($"{ind}{t}.A *= ") + Bounded(2) + ";\n" + CheckFinite(ind, t + ".A"),
             _ => _structs.Count > 1
                 ? Code.Same($"{ind}{t} = {Pick(_structs)};\n")        // a copy: the two are independent afterwards
                 : Code.Same($"{ind}{Pick(_reals)} = {t}.A * {t}.B;\n"),
@@ -384,7 +394,7 @@ internal sealed class ProgramGenerator
         Code e = Twice(depth - 1);
         return _rng.Next(4) switch
         {
-            0 => Code.Same("(") + Lit(1.5) + " + (" + e + ") * (" + e + "))",
+            0 => Code.Same("(") + Finite(Code.Same(Lit(1.5) + " + (") + e + ") * (" + e + ")") + ")",
             1 => Code.Same("(") + Lit(2.0) + $" + {M}.Sin(" + e + "))",
             2 => Code.Same("(") + Lit(1.0) + " + " + Abs(e) + ")",
             _ => Code.Same(Lit(Pick(new[] { 2.0, -4.0, 0.5, 3.0 }))),
@@ -419,10 +429,10 @@ internal sealed class ProgramGenerator
         if (r < 0.30)
         {
             string op = Pick(new[] { " + ", " - ", " * ", " + ", " * " });
-            return Code.Same("(") + Expr(depth - 1) + op + Expr(depth - 1) + ")";
+            return Finite(Code.Same("(") + Expr(depth - 1) + op + Expr(depth - 1) + ")");
         }
         if (r < 0.36)
-            return Code.Same("(") + Expr(depth - 1) + " / " + Denominator(depth) + ")";
+            return Finite(Code.Same("(") + Expr(depth - 1) + " / " + Denominator(depth) + ")");
         if (r < 0.40)
             return Code.Same("(-(") + Expr(depth - 1) + "))";
         if (r < 0.55)
@@ -434,10 +444,10 @@ internal sealed class ProgramGenerator
             switch (kind)
             {
                 case 0: return Code.Same($"{M}.Exp({M}.Sin(") + e + "))";
-                case 1: return Code.Same($"{M}.Exp(-(") + e + ") * (" + e + "))";
-                case 2: return Code.Same($"{M}.Log(") + Lit(1.0) + " + (" + e + ") * (" + e + "))";
+                case 1: return Code.Same($"{M}.Exp(") + Finite(Code.Same("-(") + e + ") * (" + e + ")") + ")";
+                case 2: return Code.Same($"{M}.Log(") + Finite(Code.Same(Lit(1.0) + " + (") + e + ") * (" + e + ")") + ")";
                 case 3: return Code.Same($"{M}.Log(") + Lit(2.0) + $" + {M}.Cos(" + e + "))";
-                case 4: return Code.Same($"{M}.Sqrt((") + e + ") * (" + e + ") + " + Lit(0.25) + ")";
+                case 4: return Code.Same($"{M}.Sqrt(") + Finite(Code.Same("(") + e + ") * (" + e + ") + " + Lit(0.25)) + ")";
                 case 5: return Code.Same($"{M}.Pow(") + Lit(1.5) + $" + {M}.Sin(" + e + "), " + Pick(new Code[] { Lit(2.0), Lit(0.5), Lit(3.0), Code.Same($"{M}.Cos(") + Expr(depth - 2) + ")" }) + ")";
                 case 6: return Abs(e);
                 case 7:
@@ -459,6 +469,12 @@ internal sealed class ProgramGenerator
         return Leaf();
     }
 
+    /// <summary>A float method's twin in double: the same operations on doubles (float literals, MathF and FPair replaced).</summary>
+    public static string InDouble(string floatTwin) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            floatTwin.Replace("float", "double").Replace("MathF.", "Math.").Replace("FPair", "DPair"),
+            @"(\d)f\b", "$1");
+
     /// <summary>The recorder the twins call: a hash of the path (branch outcomes and the side of every kink).</summary>
     public const string RecorderSource = """
         [global::Nabla.Differentiable]
@@ -470,6 +486,13 @@ internal sealed class ProgramGenerator
         public static class Tr
         {
             [System.ThreadStatic] public static long Path;
+            /// <summary>Set when a checked value of the twin is infinite or NaN.</summary>
+            [System.ThreadStatic] public static bool Overflow;
+            public static T V<T>(T v)
+            {
+                if (v is double d ? !double.IsFinite(d) : v is float f && !float.IsFinite(f)) Overflow = true;
+                return v;
+            }
             private static void Add(int v) => Path = unchecked(Path * 1_000_003 + v);
             public static bool B(bool b) { Add(b ? 1 : 2); return b; }
             public static double Abs(double v) { Add(v > 0 ? 3 : v < 0 ? 4 : 5); return System.Math.Abs(v); }
