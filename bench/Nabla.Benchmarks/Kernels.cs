@@ -49,6 +49,10 @@ public static partial class Kernels
     // A small network of one unit per layer: three tanh(a·h + b) layers, then a sigmoid.
     // ---------------------------------------------------------------------------------------------
 
+    /// <summary>TanhChain differentiated in x only, the weight a constant: the named form of <c>t => TanhChain(t, w)</c>.</summary>
+    [Differentiable]
+    public static double TanhChainInX(double x, [NoDerivative] double w) => TanhChain(x, w);
+
     [Differentiable]
     public static double TanhChain(double x, double w)
     {

@@ -150,6 +150,14 @@ public static class Program
                 for (int i = 0; i < LambdaOverheadBenchmarks.N; i++)
                     Check($"LambdaOverhead {form} at element {i}", bench.Gradients[i], 3 * k * bench.Inputs[i] * bench.Inputs[i]);
             }
+            // TanhChain in x, weight w: both forms against the hand-written partial in x.
+            foreach (var (form, run) in new (string, Action)[] { ("TanhChain direct", bench.DirectTanhChain), ("TanhChain captured local", bench.LambdaCapturedLocalTanhChain) })
+            {
+                Array.Clear(bench.Gradients);
+                run();
+                for (int i = 0; i < LambdaOverheadBenchmarks.N; i++)
+                    Check($"LambdaOverhead {form} at element {i}", bench.Gradients[i], Kernels.TanhChainByHand(bench.Inputs[i], bench.Weight).Gradient.Item1);
+            }
         }
 
         void CheckArray(string what, double[] nabla, double[] expected, double tolerance)

@@ -881,6 +881,10 @@ internal static class OperatorSiteProcessor
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Open("file static class NablaInterceptor_" + id);
         w.Line(attribute);
+        // The operators a scalar loop calls: one call and, for a capturing lambda, a few loads. Inlined, the caller calls the
+        // derivative directly (or inlines it too), as if it had called the generated method by name.
+        if (op.Name is "Gradient" or "ValueWithGradient" or "Derivative" or "Jvp")
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         string parameters = string.Join(", ", ps.Select(p => p.Type.ToDisplayString(Symbols.TypeFormat) + " " + Symbols.Identifier(p.Name)));
         string returnType = op.ReturnType.ToDisplayString(Symbols.TypeFormat);
         if (BoxedInput(op) is { } boxed)
@@ -909,7 +913,7 @@ internal static class OperatorSiteProcessor
         {
             string f = Symbols.Identifier(functionParameter);
             if (closureRead || targetIsThis)
-                w.Line($"object nablaTarget = {f}.Target ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");
+                w.Line($"object nablaTarget = global::Nabla.CompilerServices.Captures.TargetOf({f}) ?? throw new global::System.ArgumentException(\"The delegate has no closure to read captured variables from.\", \"{functionParameter}\");");
             if (closureRead)
                 foreach (var line in BindingLines("nablaTarget")) w.Line(line);
             for (int k = 0; k < captures.Count; k++)

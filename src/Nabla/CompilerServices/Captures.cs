@@ -27,6 +27,49 @@ public static class Captures
     /// <summary>The name generated code passes for a captured <c>this</c>.</summary>
     public const string This = "this";
 
+    /// <summary>
+    /// The closure of a delegate made from a lambda expression: <see cref="Delegate.Target"/>, read as one field load
+    /// where the runtime keeps it in <c>Delegate._target</c> (CoreCLR, Mono).
+    /// </summary>
+    /// <remarks>
+    /// <see cref="Delegate.Target"/> is a call that also handles open static and multicast delegates. A lambda written at
+    /// the call site is neither (C# makes it a delegate closed over its closure, over <c>this</c> or over its cached
+    /// singleton), and generated interceptors call this only for such lambdas; a delegate of a static method (whose
+    /// field holds the delegate itself) still gets <see cref="Delegate.Target"/>. A runtime without the field
+    /// (NativeAOT) reads <see cref="Delegate.Target"/>.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static object? TargetOf(Delegate lambda)
+    {
+        if (!TargetFieldWorks) return lambda.Target;
+        object? target = TargetField(lambda);
+        return ReferenceEquals(target, lambda) ? lambda.Target : target;
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_target")]
+    private static extern ref object? TargetField(Delegate function);
+
+    // Read once: a constant to the optimizing JIT, so TargetOf is one load.
+    private static readonly bool TargetFieldWorks = ProbeTargetField();
+
+    private static int Zero() => 0;
+
+    private static bool ProbeTargetField()
+    {
+        try
+        {
+            var closure = new object();
+            Func<int> closed = closure.GetHashCode;
+            Func<int> open = Zero;
+            return ReferenceEquals(TargetField(closed), closure) && ReferenceEquals(closed.Target, closure) &&
+                   TargetField(open) is var self && (self is null || ReferenceEquals(self, open));
+        }
+        catch (Exception e) when (e is MissingFieldException or MissingMemberException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A reader of the captured variable <paramref name="name"/> from closures of type <paramref name="closureType"/>.</summary>
     /// <exception cref="InvalidOperationException">The closure has no such variable (a compiler layout Nabla does not know).</exception>
     public static Func<object, T> Reader<T>(Type closureType, string name)

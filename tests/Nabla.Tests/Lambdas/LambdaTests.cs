@@ -285,6 +285,23 @@ public class LambdaTests
         Close(Enumerable.Range(0, 1000).Sum(i => 3 * 1.25 * (0.001 * i) * (0.001 * i)), sum, 1e-10);
     }
 
+    /// <summary>
+    /// The interceptors read a lambda's closure with <c>Captures.TargetOf</c> (a field load where the runtime has the
+    /// field): it must be <see cref="Delegate.Target"/> for every delegate C# makes from a lambda or method group.
+    /// </summary>
+    [Fact]
+    public void TargetOf_IsTheDelegatesTarget()
+    {
+        double k = 2;
+        var model = new ScaledModel(3);
+        Func<double, double> closure = t => k * t, noCapture = t => t * t, overThis = model.Slope;
+        Func<double, double> staticMethod = Math.Sin, staticLambda = static t => t + 1;
+        foreach (var f in new[] { closure, noCapture, overThis, staticMethod, staticLambda })
+            Assert.Same(f.Target, Nabla.CompilerServices.Captures.TargetOf(f));
+        Assert.Same(model, Nabla.CompilerServices.Captures.TargetOf(overThis));
+        Assert.Null(Nabla.CompilerServices.Captures.TargetOf(staticMethod));
+    }
+
     [Fact]
     public void NonCapturingLambda_DoesNotAllocate()
     {
