@@ -359,6 +359,12 @@ internal sealed class CSharpEmitter
             case Op.Convert:
                 e = "(" + i.Result!.Type.Name + ")" + P(i.Operands[0], 0);
                 break;
+            case Op.Call when i.Callee!.IsOperator:
+                // A user-defined operator has no name C# lets code call: written as the operator, parenthesized.
+                e = i.Arguments!.Count == 1
+                    ? "(" + i.Callee.Expression + UnaryOperand(i.Arguments[0].Value!) + ")"
+                    : "(" + P(i.Arguments[0].Value!, 0) + " " + i.Callee.Expression + " " + P(i.Arguments[1].Value!, 0) + ")";
+                break;
             case Op.Call when i.Callee!.IsPropertyGet:
                 e = (i.Callee.ReceiverAsArgument ? P(i.Arguments![0].Value!, 0) + "." : i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Callee.Expression;
                 break;

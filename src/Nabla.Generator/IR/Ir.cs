@@ -188,6 +188,8 @@ internal sealed record Callee(
     bool ReceiverAsArgument = false,
     /// <summary>A property getter: the original is read as <c>receiver.Name</c>, without an argument list.</summary>
     bool IsPropertyGet = false,
+    /// <summary>A user-defined operator: the original is written with its token (<see cref="Expression"/>, as <c>+</c>) between or before its arguments.</summary>
+    bool IsOperator = false,
     /// <summary>A void method that may change its struct receiver: the call returns the new receiver (see Symbols.ReturnsNewSelf).</summary>
     bool ReturnsNewSelf = false,
     /// <summary>

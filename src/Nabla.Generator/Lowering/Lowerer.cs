@@ -890,8 +890,27 @@ internal sealed class Lowerer
         return v;
     }
 
+    /// <summary>A user-defined arithmetic operator (not System.Numerics' vectors', not generic math's): lowered as a call of its method.</summary>
+    private static bool IsUserOperator(IMethodSymbol? method) =>
+        method is { MethodKind: MethodKind.UserDefinedOperator } && Symbols.OperatorToken(method) != null &&
+        VectorDimension(method.ContainingType) == 0 && !IsGenericMath(method);
+
+    /// <summary>The call of a user-defined operator on operands already lowered, converted to its parameters' types.</summary>
+    private Value CallOperator(IMethodSymbol method, IReadOnlyList<Value> operands, SyntaxNode syntax)
+    {
+        var callee = _resolver.Resolve(method);
+        var args = operands.Select((v, k) => new Argument(Coerce(v, Symbols.IrTypeOf(method.Parameters[k].Type)))).ToList();
+        var saved = _b.Source;
+        _b.Source = SourceOf(syntax, statement: false) with { Text = saved.Text };
+        var call = _b.Call(callee, null, args, Symbols.IrTypeOf(method.ReturnType));
+        _b.Source = saved;
+        return call.Result!;
+    }
+
     private Value LowerBinary(IBinaryOperation binary)
     {
+        if (IsUserOperator(binary.OperatorMethod))
+            return CallOperator(binary.OperatorMethod!, new[] { LowerExpression(binary.LeftOperand), LowerExpression(binary.RightOperand) }, binary.Syntax);
         if (binary.OperatorMethod != null && VectorDimension(binary.OperatorMethod.ContainingType) > 0 &&
             binary.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide)
             return VectorArithmetic(binary.OperatorKind, LowerExpression(binary.LeftOperand), LowerExpression(binary.RightOperand), Symbols.IrTypeOf(binary.Type), binary.Syntax);
@@ -929,6 +948,8 @@ internal sealed class Lowerer
     private Value LowerUnary(IUnaryOperation unary)
     {
         var operand = LowerExpression(unary.Operand);
+        if (IsUserOperator(unary.OperatorMethod))
+            return CallOperator(unary.OperatorMethod!, new[] { operand }, unary.Syntax);
         if (operand.Type.IsStruct && unary.OperatorKind is UnaryOperatorKind.Minus or UnaryOperatorKind.Plus)
             return unary.OperatorKind == UnaryOperatorKind.Plus ? operand
                 : MakeStruct(operand.Type, operand.Type.Leaves.Select(l => _b.Unary(UnaryOp.Neg, Extract(operand, l.Path))).ToList());
@@ -1077,6 +1098,13 @@ internal sealed class Lowerer
         var value = LowerExpression(compound.Value);
         var targetType = Symbols.IrTypeOf(compound.Target.Type);
         var opType = compound.InConversion.Exists && !compound.InConversion.IsIdentity ? value.Type : targetType;
+        if (IsUserOperator(compound.OperatorMethod))
+        {
+            // v += w with a user-defined +: v = v + w, the call's result converted back to v's type.
+            var called = Coerce(CallOperator(compound.OperatorMethod!, new[] { current, value }, compound.Syntax), targetType);
+            WritePlace(place, called);
+            return called;
+        }
         if (compound.OperatorMethod != null && targetType.IsReal && !IsGenericMath(compound.OperatorMethod))
             Unsupported(compound.Syntax, "a user-defined operator with a real result", ".");
         if (compound.OperatorMethod != null && VectorDimension(compound.OperatorMethod.ContainingType) > 0)

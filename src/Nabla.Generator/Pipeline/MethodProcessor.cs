@@ -57,7 +57,7 @@ internal static class MethodProcessor
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method))
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
             {
                 Check(method, null, diagnostics);
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -102,6 +102,9 @@ internal static class MethodProcessor
         return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[] { d }));
     }
 
+    /// <summary>A user-defined +, -, *, /, % or unary + or -: differentiated as the static method it is.</summary>
+    private static bool IsArithmeticOperator(IMethodSymbol method) => Symbols.OperatorToken(method) != null;
+
     /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
     public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
     {
@@ -117,11 +120,13 @@ internal static class MethodProcessor
                 return false;
             }
         }
-        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method))
+        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
         {
             Fail(method.MethodKind == MethodKind.Constructor
                 ? "only constructors of [Differentiable] structs (whose members are visible) can be [Differentiable]; a class's objects are not created in differentiable code"
-                : "only methods, property getters and constructors of differentiable structs can be [Differentiable] for now (operators, indexers and local functions are planned); move the computation into a [Differentiable] method");
+                : method.MethodKind is MethodKind.UserDefinedOperator or MethodKind.Conversion
+                ? "only the arithmetic operators (+, -, *, /, % and unary + and -) can be [Differentiable]; write a conversion or comparison as a [Differentiable] method"
+                : "only methods, property getters, arithmetic operators and constructors of differentiable structs can be [Differentiable] for now (indexers and local functions are planned); move the computation into a [Differentiable] method");
             return false;
         }
         if (method.IsGenericMethod && Symbols.IeeeTypeParameter(method) is null || method.ContainingType.IsGenericType)
@@ -392,7 +397,7 @@ internal static class MethodProcessor
         // A constructor becomes a static function returning the value it builds, a void method of a struct one returning
         // the new 'this'.
         bool newSelf = Symbols.ReturnsNewSelf(method);
-        var function = new IrFunction(method.MethodKind == MethodKind.Ordinary ? method.Name : Symbols.DerivativeStem(method),
+        var function = new IrFunction(method.MethodKind is MethodKind.Ordinary or MethodKind.UserDefinedOperator ? method.Name : Symbols.DerivativeStem(method),
             Symbols.IrTypeOf(constructor || newSelf ? method.ContainingType : method.ReturnType))
         {
             IsStatic = Symbols.DerivativesAreStatic(method),
@@ -633,7 +638,9 @@ internal static class MethodProcessor
 
         RegistrationInfo? registration = null;
         // The runtime operators take and return tangents typed like the inputs: no registration for struct inputs or results.
+        // An operator cannot be named as a method group: it is not registered (nor can it be passed to an operator).
         if (!voidResult && !refLike && instantiation.Length == 0 && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
+            method.MethodKind == MethodKind.Ordinary &&
             !f.ReturnType.IsStruct && f.Parameters.All(p => p.Type.Tangent.Equals(p.Type)) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,

@@ -399,6 +399,17 @@ internal static class Symbols
         return name + "_" + string.Join("_", method.Parameters.Select(p => Sanitize(p.Type.ToDisplayString())));
     }
 
+    /// <summary>The C# token of a user-defined arithmetic operator (<c>op_Addition</c> → <c>+</c>), or null for others (conversions, comparisons, true/false).</summary>
+    public static string? OperatorToken(IMethodSymbol method) => method.MethodKind != MethodKind.UserDefinedOperator ? null : method.Name switch
+    {
+        "op_Addition" or "op_UnaryPlus" => "+",
+        "op_Subtraction" or "op_UnaryNegation" => "-",
+        "op_Multiply" => "*",
+        "op_Division" => "/",
+        "op_Modulus" => "%",
+        _ => null,
+    };
+
     /// <summary>Generated derivatives are static members: of static methods, of methods with a differentiable 'this', of constructors.</summary>
     public static bool DerivativesAreStatic(IMethodSymbol method) =>
         method.IsStatic || HasDifferentiableSelf(method) || method.MethodKind == MethodKind.Constructor;

@@ -161,8 +161,9 @@ internal sealed class CalleeResolver
 
     public Callee Resolve(IMethodSymbol method)
     {
-        string display = method.ContainingType.ToDisplayString() + "." + method.Name;
+        string display = method.ContainingType.ToDisplayString() + "." + (Symbols.OperatorToken(method) is { } op ? "operator " + op : method.Name);
         string expression = method.MethodKind == MethodKind.Constructor ? "new " + Symbols.TypeName(method.ContainingType)
+            : method.MethodKind == MethodKind.UserDefinedOperator && Symbols.OperatorToken(method) is { } token ? token
             : method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol is IPropertySymbol property
                 ? (method.IsStatic ? Symbols.TypeName(method.ContainingType) + "." : "") + Symbols.Identifier(property.Name)
             : method.IsStatic
@@ -184,13 +185,14 @@ internal sealed class CalleeResolver
             derivative = null;
         }
         string? inlineId = null;
-        if (derivative?.JvpMethod != null && method.IsStatic && !method.IsGenericMethod &&
+        // Static methods, operators and constructors of differentiable structs (lowered as static functions returning the value).
+        if (derivative?.JvpMethod != null && (method.IsStatic || Symbols.IsDifferentiableConstructor(method)) && !method.IsGenericMethod &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
             inlineId = method.OriginalDefinition.GetDocumentationCommentId();
         bool self = derivative != null && Symbols.HasDifferentiableSelf(method);
         int shift = self ? 1 : 0;
         return new Callee(expression, display, method.IsStatic || method.MethodKind == MethodKind.Constructor, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt,
-            IsPropertyGet: method.MethodKind == MethodKind.PropertyGet,
+            IsPropertyGet: method.MethodKind == MethodKind.PropertyGet, IsOperator: method.MethodKind == MethodKind.UserDefinedOperator,
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method),
@@ -279,7 +281,8 @@ internal sealed class CalleeResolver
         bool genericMath = method.IsGenericMethod && Symbols.IeeeTypeParameter(method) != null &&
                            method.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
         if (Symbols.IsDifferentiable(method) && (!method.IsGenericMethod || genericMath) &&
-            (method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet || Symbols.IsDifferentiableConstructor(method)))
+            (method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet || Symbols.IsDifferentiableConstructor(method) ||
+             method.MethodKind == MethodKind.UserDefinedOperator && Symbols.OperatorToken(method) != null))
         {
             var original = method.OriginalDefinition;
             string owner = Symbols.TypeName(method.ContainingType);

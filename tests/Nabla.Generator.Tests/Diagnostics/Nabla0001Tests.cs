@@ -25,6 +25,28 @@ public class Nabla0001Tests
     }
 
     [Fact]
+    public void UnmarkedOperator_IsReportedAtTheOperation_AsAnOperator()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct V
+            {
+                public double X, Y;
+                [Differentiable] public static V operator +(V a, V b) => new V { X = a.X + b.X, Y = a.Y + b.Y };
+                public static V operator /(V a, double s) => new V { X = a.X / s, Y = a.Y / s };
+            }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(V v) { var h = {|NABLA0001:(v + v) / 2.0|}; return h.X * h.Y; }
+            }
+            """);
+        Assert.Contains("'V.operator /' has no derivative", run.Message("NABLA0001"));
+        Assert.Contains("mark 'V.operator /' [Differentiable]", run.Message("NABLA0001"));
+    }
+
+    [Fact]
     public void Note_PointsAtTheDifferentiableThatAsked()
     {
         var run = Verify(InClass("""

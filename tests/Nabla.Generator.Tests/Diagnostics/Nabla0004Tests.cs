@@ -1,5 +1,6 @@
 // NABLA0004: [Differentiable] on a method that cannot be differentiated, reported at the method's name
 // with the reason.
+using System.Linq;
 using Xunit;
 using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
 
@@ -98,10 +99,10 @@ public class Nabla0004Tests
     [Fact]
     public void MembersThatAreNotOrdinaryMethods_AreReported_NotSilentlyIgnored()
     {
-        // API.md lets properties, constructors, operators and local functions carry [Differentiable]. Getters and
-        // constructors are supported on differentiable structs (S here is not one: its getter has no input, its
-        // constructor would build a value Nabla does not lower); operators and local functions are not yet. Each
-        // says so rather than generate nothing and say nothing.
+        // API.md lets properties, constructors, operators and local functions carry [Differentiable]. Getters,
+        // constructors and arithmetic operators are supported on differentiable structs (S here is not one: its getter
+        // has no input, its constructor would build a value Nabla does not lower, its + returns a value that is not
+        // differentiable); local functions are not yet. Each says so rather than generate nothing and say nothing.
         Verify(Usings + """
             public partial struct S
             {
@@ -124,6 +125,28 @@ public class Nabla0004Tests
                 }
             }
             """);
+    }
+
+    [Fact]
+    public void ConversionsAndComparisons_AreNotArithmeticOperators()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct V
+            {
+                public double X;
+
+                [Differentiable]
+                public static implicit operator {|NABLA0004:double|}(V v) => v.X;
+
+                [Differentiable]
+                public static bool operator {|NABLA0004:<|}(V a, V b) => a.X < b.X;
+
+                public static bool operator >(V a, V b) => a.X > b.X;
+            }
+            """);
+        Assert.All(run.GeneratorDiagnostics.Where(d => d.Id == "NABLA0004"),
+            d => Assert.Contains("only the arithmetic operators (+, -, *, /, % and unary + and -) can be [Differentiable]", d.GetMessage()));
     }
 
     [Fact]
