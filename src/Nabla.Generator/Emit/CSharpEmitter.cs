@@ -365,6 +365,11 @@ internal sealed class CSharpEmitter
                     ? "(" + i.Callee.Expression + UnaryOperand(i.Arguments[0].Value!) + ")"
                     : "(" + P(i.Arguments[0].Value!, 0) + " " + i.Callee.Expression + " " + P(i.Arguments[1].Value!, 0) + ")";
                 break;
+            case Op.Call when i.Callee!.IsIndexer:
+                e = i.Callee.ReceiverAsArgument
+                    ? P(i.Arguments![0].Value!, 0) + "[" + Args(i.Arguments.Skip(1).ToList()) + "]"
+                    : P(i.Operands[0], 0) + "[" + Args(i.Arguments!) + "]";
+                break;
             case Op.Call when i.Callee!.IsPropertyGet:
                 e = (i.Callee.ReceiverAsArgument ? P(i.Arguments![0].Value!, 0) + "." : i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Callee.Expression;
                 break;

@@ -190,6 +190,8 @@ internal sealed record Callee(
     bool IsPropertyGet = false,
     /// <summary>A user-defined operator: the original is written with its token (<see cref="Expression"/>, as <c>+</c>) between or before its arguments.</summary>
     bool IsOperator = false,
+    /// <summary>An indexer's getter: the original is read as <c>receiver[arguments]</c>.</summary>
+    bool IsIndexer = false,
     /// <summary>A void method that may change its struct receiver: the call returns the new receiver (see Symbols.ReturnsNewSelf).</summary>
     bool ReturnsNewSelf = false,
     /// <summary>

@@ -691,6 +691,24 @@ internal sealed class Lowerer
             case ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation or IInstanceReferenceOperation
                 when TryStructRoot(op, out var structRoot, out var structType):
                 return ReadStruct(structRoot, structType, "");
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Property.GetMethod: { } indexerGetter } indexed
+                when Symbols.IsDifferentiable(indexerGetter) && indexed.Instance != null:
+            {
+                // A [Differentiable] indexer: a call of its getter on the receiver (an input when differentiable) and the indices.
+                var callee = _resolver.Resolve(indexerGetter);
+                Value? receiver = LowerExpression(indexed.Instance);
+                var args = LowerArguments(indexed.Arguments, indexerGetter);
+                if (callee.ReceiverAsArgument)
+                {
+                    args.Insert(0, ReceiverArgument(receiver, indexerGetter));
+                    receiver = null;
+                }
+                var saved = _b.Source;
+                _b.Source = SourceOf(indexed.Syntax, statement: false) with { Text = saved.Text };
+                var call = _b.Call(callee, receiver, args, Symbols.IrTypeOf(indexerGetter.ReturnType));
+                _b.Source = saved;
+                return call.Result!;
+            }
             case IPropertyReferenceOperation { Arguments.Length: 0, Property.GetMethod: { } getter } read when Symbols.IsDifferentiable(getter):
             {
                 // A [Differentiable] property: a call of its getter (its receiver, when differentiable, is an input).
@@ -794,7 +812,7 @@ internal sealed class Lowerer
                 return GenericMathConstant(constant);
             case IPropertyReferenceOperation property:
                 if (property.Arguments.Length > 0)
-                    Unsupported(op.Syntax, "an indexer", " (arrays and indexers come with loops-and-arrays support).");
+                    Unsupported(op.Syntax, "this indexer", "; indexers of arrays and spans, and [Differentiable] indexers (mark its getter), are supported.");
                 return LowerMember(property, property.Property.IsStatic, property.Instance, property.Property.Name, property.Property.ContainingType, property.Type);
             case IInstanceReferenceOperation when ThisRoot != null:
                 // 'this' of a differentiable class: the static-form derivative's first parameter.

@@ -126,7 +126,7 @@ internal static class MethodProcessor
                 ? "only constructors of [Differentiable] structs (whose members are visible) can be [Differentiable]; a class's objects are not created in differentiable code"
                 : method.MethodKind is MethodKind.UserDefinedOperator or MethodKind.Conversion
                 ? "only the arithmetic operators (+, -, *, /, % and unary + and -) can be [Differentiable]; write a conversion or comparison as a [Differentiable] method"
-                : "only methods, property getters, arithmetic operators and constructors of differentiable structs can be [Differentiable] for now (indexers and local functions are planned); move the computation into a [Differentiable] method");
+                : "only methods, property and indexer getters, arithmetic operators and constructors of differentiable structs can be [Differentiable] for now (local functions are planned); move the computation into a [Differentiable] method");
             return false;
         }
         if (method.IsGenericMethod && Symbols.IeeeTypeParameter(method) is null || method.ContainingType.IsGenericType)
@@ -428,7 +428,11 @@ internal static class MethodProcessor
             }
             else
             {
-                bindings.Add((p, function.AddParameter(name, type, p.RefKind == RefKind.In ? RefKindIr.In : RefKindIr.None)));
+                var value = function.AddParameter(name, type, p.RefKind == RefKind.In ? RefKindIr.In : RefKindIr.None);
+                bindings.Add((p, value));
+                // An indexer's getter: its body may name the indexer's parameters rather than the accessor's.
+                if (method.AssociatedSymbol is IPropertySymbol { IsIndexer: true } indexer && k < indexer.Parameters.Length)
+                    bindings.Add((indexer.Parameters[k], value));
             }
             if (Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute))
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";

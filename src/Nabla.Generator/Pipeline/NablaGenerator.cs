@@ -34,7 +34,7 @@ public sealed class NablaGenerator : IIncrementalGenerator
                         case IMethodSymbol method:
                             return MethodFingerprint.Key(method, ctx.TargetNode, model.Compilation, c => MethodProcessor.Process(method, model, c), ct);
                         // A property's getter (an instance property of a differentiable struct or class, or a static one).
-                        case IPropertySymbol { GetMethod: { } getter, IsIndexer: false }:
+                        case IPropertySymbol { GetMethod: { } getter }:
                             return MethodFingerprint.Key(getter, ctx.TargetNode, model.Compilation, c => MethodProcessor.Process(getter, model, c), ct);
                         default:
                             var symbol = ctx.TargetSymbol;
@@ -156,7 +156,19 @@ public sealed class NablaGenerator : IIncrementalGenerator
 
     private static void Output(SourceProductionContext spc, GeneratedFile file)
     {
-        if (file.HintName != null && file.Source != null) spc.AddSource(file.HintName, file.Source);
+        if (file.HintName != null && file.Source != null)
+        {
+            try
+            {
+                spc.AddSource(file.HintName, file.Source);
+            }
+            catch (ArgumentException e)
+            {
+                // Two generated files of one name (a bug of Nabla's naming): reported, never thrown into the compiler,
+                // which would drop every other generated file with it.
+                spc.ReportDiagnostic(Diagnostic.Create(Descriptors.GeneratorFailure, Location.None, file.HintName, "ArgumentException: " + e.Message));
+            }
+        }
         foreach (var extra in file.Extras) Output(spc, extra);
     }
 

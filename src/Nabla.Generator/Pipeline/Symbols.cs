@@ -390,11 +390,16 @@ internal static class Symbols
         string name = method.MethodKind switch
         {
             MethodKind.Constructor => "New",
-            MethodKind.PropertyGet when method.AssociatedSymbol is IPropertySymbol p => p.Name,
+            // An indexer's derivatives take its metadata name (Item, or its [IndexerName]).
+            MethodKind.PropertyGet when method.AssociatedSymbol is IPropertySymbol p => p.IsIndexer ? p.MetadataName : p.Name,
             _ => method.Name,
         };
-        if (method.MethodKind == MethodKind.PropertyGet) return name;
-        int overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(IsDifferentiable);
+        bool indexer = method.AssociatedSymbol is IPropertySymbol { IsIndexer: true };
+        if (method.MethodKind == MethodKind.PropertyGet && !indexer) return name;
+        // Overloads (indexers too: this[int] and this[int, int] are both Item) are told apart by their parameter types.
+        int overloads = indexer
+            ? method.ContainingType.GetMembers().OfType<IPropertySymbol>().Count(p => p.IsIndexer && p.MetadataName == name && p.GetMethod is { } g && IsDifferentiable(g))
+            : method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Count(IsDifferentiable);
         if (overloads <= 1) return name;
         return name + "_" + string.Join("_", method.Parameters.Select(p => Sanitize(p.Type.ToDisplayString())));
     }

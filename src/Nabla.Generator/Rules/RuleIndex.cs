@@ -193,6 +193,7 @@ internal sealed class CalleeResolver
         int shift = self ? 1 : 0;
         return new Callee(expression, display, method.IsStatic || method.MethodKind == MethodKind.Constructor, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt,
             IsPropertyGet: method.MethodKind == MethodKind.PropertyGet, IsOperator: method.MethodKind == MethodKind.UserDefinedOperator,
+            IsIndexer: method.AssociatedSymbol is IPropertySymbol { IsIndexer: true },
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method),

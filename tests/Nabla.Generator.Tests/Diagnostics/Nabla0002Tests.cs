@@ -30,7 +30,8 @@ public class Nabla0002Tests
                 [Differentiable]
                 public static double F(double x, List<double> a) => x * {|NABLA0002:a[0]|};
             """));
-        Assert.StartsWith("an indexer is not supported", run.Message("NABLA0002"));
+        Assert.StartsWith("this indexer is not supported", run.Message("NABLA0002"));
+        Assert.Contains("[Differentiable] indexers (mark its getter)", run.Message("NABLA0002"));
     }
 
     [Fact]

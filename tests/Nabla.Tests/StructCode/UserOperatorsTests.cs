@@ -1,6 +1,6 @@
-// User-defined arithmetic operators marked [Differentiable] (API.md §1): +, -, * and / of a differentiable struct, a dot
-// product as *, unary -, and compound assignment through them, called from differentiable code in straight lines and in
-// loops. Each function is checked three ways (StructCheck: reverse mode against central differences, forward mode along
+// User-defined arithmetic operators and indexers marked [Differentiable] (API.md §1): +, -, * and / of a differentiable
+// struct, a dot product as *, unary -, compound assignment through them, and indexers of one and two indices, called
+// from differentiable code in straight lines and in loops. Each function is checked three ways (StructCheck: reverse mode against central differences, forward mode along
 // every unit tangent against reverse mode) or against its closed form.
 using System;
 using Xunit;
@@ -44,8 +44,47 @@ public partial struct OrbitBody
     public double Stiffness;
 }
 
+/// <summary>A 2×2 matrix whose elements are read through indexers.</summary>
+[Differentiable]
+public partial struct Mat2
+{
+    public double A, B, C, D;
+
+    /// <summary>Row-major element (r, c).</summary>
+    [Differentiable]
+    public double this[int r, int c] => r == 0 ? (c == 0 ? A : B) : (c == 0 ? C : D);
+
+    /// <summary>Row-major element k of four, the attribute on the accessor.</summary>
+    public double this[int k]
+    {
+        [Differentiable]
+        get
+        {
+            switch (k)
+            {
+                case 0: return A;
+                case 1: return B;
+                case 2: return C;
+                default: return D;
+            }
+        }
+    }
+}
+
 public static partial class OperatorCode
 {
+    /// <summary>det(M) · trace(M²) through the indexers, the matrix product written as loops over them.</summary>
+    [Differentiable]
+    public static double Indexed(Mat2 m)
+    {
+        double trace2 = 0;
+        for (int i = 0; i < 2; i++)
+            for (int k = 0; k < 2; k++)
+                trace2 += m[i, k] * m[k, i];
+        double det = m[0] * m[3] - m[1] * m[2];
+        return det * trace2;
+    }
+
     /// <summary>Operators in one expression: |p + 2v|² − (p − v)·(v / 3), unary minus folded in.</summary>
     [Differentiable]
     public static double Mix(OrbitBody b)
@@ -140,6 +179,26 @@ public class UserOperatorsTests
             // Second order goes through the operators too.
             Assert.Equal(6 * x, Derivative(t => Derivative(OperatorCode.Cubic, t), x), 10);
         }
+    }
+
+    private static readonly Mat2 M = new() { A = 1.5, B = -0.4, C = 0.7, D = 2.1 };
+
+    [Fact]
+    public void Indexers_OneAndTwoIndices() =>
+        StructCheck.Scalar(OperatorCode.Indexed, OperatorCode.Indexed_ValueWithGradient, OperatorCode.Indexed_Jvp, M);
+
+    [Fact]
+    public void Indexers_AgainstTheClosedForm()
+    {
+        var (value, g) = OperatorCode.Indexed_ValueWithGradient(M);
+        double a = M.A, b = M.B, c = M.C, d = M.D, det = a * d - b * c, tr2 = a * a + 2 * b * c + d * d;
+        Assert.Equal(det * tr2, value, 12);
+        Assert.Equal(d * tr2 + det * 2 * a, g.A, 12);
+        Assert.Equal(-c * tr2 + det * 2 * c, g.B, 12);
+        // An indexer in a lambda, and its own generated derivative (named after the metadata name, Item, and the parameter types: two indexers).
+        Assert.Equal(M.C, Gradient((Mat2 m) => m[0, 1] * m[2], M).B, 12);
+        Assert.Equal(M.D, Mat2.Item_int_ValueWithGradient(M, 3).Value);
+        Assert.Equal(1, Mat2.Item_int_int_ValueWithGradient(M, 1, 0).Gradient.C);
     }
 
     [Fact]
