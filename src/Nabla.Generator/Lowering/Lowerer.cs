@@ -992,8 +992,8 @@ internal sealed class Lowerer
             return vectorResult;
         if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)
             return LowerGenericMathCall(invocation);
-        if (method.MethodKind == MethodKind.LocalFunction)
-            Unsupported(invocation.Syntax, "a call to a local function", "; make it a [Differentiable] method of the type.");
+        if (method.MethodKind == MethodKind.LocalFunction && !(method.IsStatic && Symbols.IsDifferentiable(method)))
+            Unsupported(invocation.Syntax, "a call to a local function that is not static and [Differentiable]", "; mark it 'static' and [Differentiable] (it is then inlined here), or make it a [Differentiable] method of the type.");
         if (method.MethodKind == MethodKind.DelegateInvoke)
             Unsupported(invocation.Syntax, "a delegate call", " (differentiable delegate parameters are planned).");
         if (TryLowerSlice(invocation, out var slice))

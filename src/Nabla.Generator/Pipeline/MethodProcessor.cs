@@ -57,6 +57,8 @@ internal static class MethodProcessor
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
+            if (method.MethodKind == MethodKind.LocalFunction && method.IsStatic && !method.IsAsync && !method.IsGenericMethod)
+                return new GeneratedFile(null, null, default);   // inlined into the [Differentiable] code that calls it
             if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
             {
                 Check(method, null, diagnostics);
@@ -124,9 +126,11 @@ internal static class MethodProcessor
         {
             Fail(method.MethodKind == MethodKind.Constructor
                 ? "only constructors of [Differentiable] structs (whose members are visible) can be [Differentiable]; a class's objects are not created in differentiable code"
+                : method.MethodKind == MethodKind.LocalFunction
+                ? "a [Differentiable] local function must be static and not generic (it is inlined into the [Differentiable] code that calls it); or make it a [Differentiable] method of the type"
                 : method.MethodKind is MethodKind.UserDefinedOperator or MethodKind.Conversion
                 ? "only the arithmetic operators (+, -, *, /, % and unary + and -) can be [Differentiable]; write a conversion or comparison as a [Differentiable] method"
-                : "only methods, property and indexer getters, arithmetic operators and constructors of differentiable structs can be [Differentiable] for now (local functions are planned); move the computation into a [Differentiable] method");
+                : "only methods, property and indexer getters, arithmetic operators, static local functions and constructors of differentiable structs can be [Differentiable]; move the computation into a [Differentiable] method");
             return false;
         }
         if (method.IsGenericMethod && Symbols.IeeeTypeParameter(method) is null || method.ContainingType.IsGenericType)
@@ -228,7 +232,8 @@ internal static class MethodProcessor
         // Small differentiable helpers of this compilation are inlined before differentiation.
         Inliner.Run(function, id =>
         {
-            var callee = DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) as IMethodSymbol;
+            var callee = CalleeResolver.FindLocalFunction(id, compilation, ct) ??
+                         DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) as IMethodSymbol;
             if (callee is null || callee.DeclaringSyntaxReferences.IsEmpty) return null;
             var quiet = new List<DiagnosticInfo>();
             var lowered = LowerBody(callee, compilation, null, quiet, ct);
@@ -377,6 +382,16 @@ internal static class MethodProcessor
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(ct);
         var model = SemanticModels.Of(compilation, syntax.SyntaxTree);
         ControlFlowGraph graph;
+        if (method.MethodKind == MethodKind.LocalFunction)
+        {
+            // A local function's graph comes from its enclosing member's (one declared directly in that member's body).
+            var member = syntax.Ancestors().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+            if (member is null || model.GetOperation(member, ct) is not IMethodBodyOperation outer) return null;
+            var outerGraph = ControlFlowGraph.Create(outer, ct);
+            if (!outerGraph.LocalFunctions.Contains(method, SymbolEqualityComparer.Default)) return null;
+            graph = outerGraph.GetLocalFunctionControlFlowGraph(method, ct);
+        }
+        else
         switch (model.GetOperation(syntax, ct))
         {
             case IMethodBodyOperation body:

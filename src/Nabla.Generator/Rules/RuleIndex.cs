@@ -1,5 +1,6 @@
 // Finds the derivative of a callee: a [DerivativeOf] rule (in this compilation or in a referenced
 // assembly that lists its rule types) or a [Differentiable] method's generated members.
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -189,15 +190,36 @@ internal sealed class CalleeResolver
         if (derivative?.JvpMethod != null && (method.IsStatic || Symbols.IsDifferentiableConstructor(method)) && !method.IsGenericMethod &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
             inlineId = method.OriginalDefinition.GetDocumentationCommentId();
+        // A static [Differentiable] local function has no derivative members (generated code cannot reach it): it is
+        // inlined into the [Differentiable] code that calls it, found again by where it is declared.
+        if (method.MethodKind == MethodKind.LocalFunction && Symbols.IsDifferentiable(method) && method.IsStatic && !method.IsGenericMethod &&
+            method.Locations.FirstOrDefault() is { SourceTree: { } tree } where)
+            inlineId = LocalFunctionId(tree.FilePath, where.SourceSpan.Start);
         bool self = derivative != null && Symbols.HasDifferentiableSelf(method);
         int shift = self ? 1 : 0;
-        return new Callee(expression, display, method.IsStatic || method.MethodKind == MethodKind.Constructor, derivative, InlineId: inlineId, CalleeWrt: derivative?.Wrt,
+        return new Callee(expression, display, method.IsStatic || method.MethodKind == MethodKind.Constructor, derivative, InlineId: inlineId,
+            CalleeWrt: derivative?.Wrt ?? (method.MethodKind == MethodKind.LocalFunction && inlineId != null ? Symbols.DefaultWrt(method) : null),
             IsPropertyGet: method.MethodKind == MethodKind.PropertyGet, IsOperator: method.MethodKind == MethodKind.UserDefinedOperator,
             IsIndexer: method.AssociatedSymbol is IPropertySymbol { IsIndexer: true },
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method),
             MissingDerivatives: missing);
+    }
+
+    /// <summary>The inline id of a local function: its file and the position of its name.</summary>
+    public static string LocalFunctionId(string path, int position) => "L:" + position.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + path;
+
+    /// <summary>The local function an inline id of <see cref="LocalFunctionId"/> names, or null.</summary>
+    public static IMethodSymbol? FindLocalFunction(string id, Compilation compilation, System.Threading.CancellationToken ct)
+    {
+        if (!id.StartsWith("L:", StringComparison.Ordinal)) return null;
+        int colon = id.IndexOf(':', 2);
+        if (colon < 0 || !int.TryParse(id.Substring(2, colon - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int position)) return null;
+        string path = id.Substring(colon + 1);
+        var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == path);
+        if (tree?.GetRoot(ct).FindToken(position).Parent is not Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax declaration) return null;
+        return Pipeline.SemanticModels.Of(compilation, tree).GetDeclaredSymbol(declaration, ct) as IMethodSymbol;
     }
 
     /// <summary>

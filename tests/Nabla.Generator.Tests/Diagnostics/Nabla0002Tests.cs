@@ -59,8 +59,22 @@ public class Nabla0002Tests
                     return {|NABLA0002:Square(x)|} + 1;
                 }
             """));
-        Assert.Contains("a call to a local function", run.Message("NABLA0002"));
-        Assert.Contains("make it a [Differentiable] method of the type", run.Message("NABLA0002"));
+        Assert.Contains("a call to a local function that is not static and [Differentiable]", run.Message("NABLA0002"));
+        Assert.Contains("mark it 'static' and [Differentiable]", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void StaticDifferentiableLocalFunction_IsInlined_NoDiagnostic()
+    {
+        Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    [Differentiable]
+                    static double Square(double y) => y * y;
+                    return Square(x) + 1;
+                }
+            """));
     }
 
     [Fact]
