@@ -78,7 +78,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor OperatorFunctionHasNoDerivative = Make("NABLA0014",
         "Function passed to a differential operator has no derivative",
-        "'{0}' is passed to Autodiff.{1} but has no generated derivative: mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code",
+        "'{0}' is passed to Autodiff.{1} but has no generated derivative: {2}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor SecondOrderNotAvailable = Make("NABLA0015",

@@ -204,6 +204,13 @@ internal static class OperatorSiteProcessor
     private static EquatableArray<GeneratedFile> BindDirectly(InvocationExpressionSyntax inv, IMethodSymbol op, IMethodSymbol invoke,
         ExpressionSyntax fArg, IMethodSymbol target, SemanticModel model, CancellationToken ct)
     {
+        if (target.MethodKind == MethodKind.LocalFunction)
+            // A [Differentiable] local function is inlined into its callers and has no derivative members of its own.
+            return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), op.Name,
+                    "a local function has no derivatives of its own (generated code cannot name it); make it a [Differentiable] method of the type"),
+            })));
         if (!Symbols.IsDifferentiable(target))
         {
             // A method of this compilation with neither [Differentiable] nor a rule can never work.
@@ -211,7 +218,8 @@ internal static class OperatorSiteProcessor
             if (inSource && RuleIndex.For(model.Compilation).Find(target) is null)
                 return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
                 {
-                    DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), op.Name),
+                    DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), op.Name,
+                        "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"),
                 })));
             return Empty;
         }

@@ -130,6 +130,20 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void LocalFunctionMethodGroup_HasNoDerivativesOfItsOwn()
+    {
+        var run = Verify(InClass("""
+                public static double G(double at)
+                {
+                    [Differentiable]
+                    static double Square(double y) => y * y;
+                    return Autodiff.Gradient({|NABLA0014:Square|}, at);
+                }
+            """));
+        Assert.EndsWith("has no generated derivative: a local function has no derivatives of its own (generated code cannot name it); make it a [Differentiable] method of the type", run.Message("NABLA0014"));
+    }
+
+    [Fact]
     public void CapturingLambdasAndMethodGroups_Compile()
     {
         Verify(InClass("""
