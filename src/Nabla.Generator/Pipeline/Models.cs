@@ -14,7 +14,10 @@ internal sealed record GeneratedFile(string? HintName, string? Source, Equatable
     // An interceptor's file: the method group (its simple name) the operator call site was bound to.
     string? BoundMethodGroup = null,
     // A [Differentiable] method's file: where the method was when it was lowered (its diagnostics are relative to it).
-    Pipeline.MethodAnchor? Anchor = null)
+    Pipeline.MethodAnchor? Anchor = null,
+    // An interceptor's file: the generated members of this compilation it calls. When one is not generated (its method
+    // was rejected with an error), the file is not written: the method's error says why, with no C# error after it.
+    EquatableArray<string> RequiredMembers = default)
 {
     /// <summary>Whether anything was generated (a text, or forms to choose from).</summary>
     public bool HasCode => Source != null || Forms != null;

@@ -103,7 +103,9 @@ public sealed class NablaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(assembled, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(sites.Combine(needed), static (spc, input) =>
         {
-            foreach (var file in input.Left) Output(spc, Forms.Assemble(file, input.Right.Set));
+            foreach (var file in input.Left)
+                if (file.RequiredMembers.All(input.Right.Set.Contains))
+                    Output(spc, Forms.Assemble(file, input.Right.Set));
         });
         context.RegisterSourceOutput(types, static (spc, file) => Output(spc, file));
         context.RegisterSourceOutput(rules, static (spc, file) => Output(spc, file));

@@ -268,8 +268,13 @@ internal static class OperatorSiteProcessor
         }
         var interceptor = Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), primal, stem, secondOrderStem, Array.Empty<Capture>(), "");
         if (interceptor is null) return Empty;
+        // The target's own members (not the per-site second-order ones written above), when they are generated here.
+        string ownStem = Symbols.DerivativeStem(target) + "_";
+        var required = SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, model.Compilation.Assembly)
+            ? Forms.References(interceptor).Where(n => n.StartsWith(ownStem, System.StringComparison.Ordinal) && !n.StartsWith(ownStem + id, System.StringComparison.Ordinal)).ToArray()
+            : System.Array.Empty<string>();
         files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default,
-            BoundMethodGroup: fArg is AnonymousFunctionExpressionSyntax ? null : target.Name));
+            BoundMethodGroup: fArg is AnonymousFunctionExpressionSyntax ? null : target.Name, RequiredMembers: new EquatableArray<string>(required)));
         return new EquatableArray<GeneratedFile>(files.ToArray());
     }
 

@@ -46,6 +46,21 @@ public class Nabla0001Tests
         Assert.Contains("mark 'V.operator /' [Differentiable]", run.Message("NABLA0001"));
     }
 
+    /// <summary>
+    /// A rejected method passed to operators (as a method group, through a forwarding lambda): its error alone, no C#
+    /// error from interceptors calling derivatives that were not generated (Verify compiles the program with them).
+    /// </summary>
+    [Fact]
+    public void RejectedMethodPassedToOperators_ItsErrorAlone()
+    {
+        Verify(InClass("""
+                static double Helper(double x) => x * 2;
+                [Differentiable] public static double F(double x) => {|NABLA0001:Helper(x)|} + 1;
+                public static double M(double at) =>
+                    Autodiff.Gradient(F, at) + Autodiff.Gradient(t => F(t), at) + Autodiff.Derivative(F, at) + Autodiff.ValueWithGradient(F, at).Value;
+            """));
+    }
+
     [Fact]
     public void Note_PointsAtTheDifferentiableThatAsked()
     {
