@@ -60,6 +60,12 @@ internal static class OperatorSiteProcessor
         if (op.Parameters.Length < 2 || op.Parameters[0].Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
             return Empty;
         var fArg = inv.ArgumentList.Arguments[0].Expression;
+        if (BoxedInput(op) is { BaseType: { } baseType } derived && DifferentiableBase(baseType) is { } differentiableBase)
+            // It implements IDifferentiable<Base, Base.Tangent> and IDifferentiable<Derived, Derived.Tangent>: C# cannot infer
+            // the tangent type, binds the call to the overload typed by the input itself, and no interceptor can match it.
+            return Fail(op.Name, fArg, $"its input is '{derived.Name}', a class deriving from the differentiable '{differentiableBase.Name}', so C# cannot tell " +
+                $"which tangent type the operator returns ({derived.Name}.Tangent or {differentiableBase.Name}.Tangent): call the generated " +
+                $"[Differentiable] method's own members (M_ValueWithGradient, M_Jvp) on it, or differentiate a function of '{derived.Name}'s members");
         if (BoxedInput(op) is { } boxed && ((CSharpParseOptions)inv.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp13)
             return Fail(op.Name, fArg, $"its input is the differentiable type '{boxed.Name}', whose gradient is a '{boxed.Name}.Tangent': the operator overloads for differentiable types need C# 13 or later (set LangVersion), or call the generated F_ValueWithGradient member directly");
         // The operators type an input's tangent as the input itself, except for a single [Differentiable] type (its own
@@ -102,6 +108,14 @@ internal static class OperatorSiteProcessor
     /// so the generator sees the general overload bound, while the compiler binds the one for differentiable types
     /// (overload resolution priority) once the generated code is there. The interceptor must have that one's signature.
     /// </summary>
+    /// <summary>The first differentiable type among <paramref name="type"/> and its base types, or null.</summary>
+    private static INamedTypeSymbol? DifferentiableBase(INamedTypeSymbol? type)
+    {
+        for (; type != null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+            if (TangentShapes.IsDifferentiableType(type)) return type;
+        return null;
+    }
+
     private static INamedTypeSymbol? BoxedInput(IMethodSymbol op) =>
         op.ContainingType.ToDisplayString() == Symbols.AutodiffClass && op.TypeParameters.Length == 2 &&
         op.Name is "Gradient" or "ValueWithGradient" or "ValueWithPullback" or "Vjp" or "Jvp" or "ValueWithDifferential" &&

@@ -129,6 +129,32 @@ public class Nabla0013Tests
         Assert.Equal("'C.Twice(double)' is passed to Autodiff.Gradient but has no generated derivative: mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code", run.Message("NABLA0014"));
     }
 
+    /// <summary>
+    /// A class deriving from a differentiable class implements IDifferentiable twice: C# binds the operator to the
+    /// overload typed by the input, which no interceptor can match (it was CS9144 in generated code).
+    /// </summary>
+    [Fact]
+    public void DerivedDifferentiableClass_AsAnOperatorInput()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial class BaseModel { public double W; }
+
+            [Differentiable]
+            public partial class Derived : BaseModel
+            {
+                public double Extra;
+                [Differentiable] public double Total() => W * Extra;
+            }
+
+            public static class Use
+            {
+                public static double M(Derived d) => Autodiff.Gradient({|NABLA0013:(Derived x) => x.Total()|}, d).W;
+            }
+            """);
+        Assert.Contains("a class deriving from the differentiable 'BaseModel'", run.Message("NABLA0013"));
+    }
+
     [Fact]
     public void LocalFunctionMethodGroup_HasNoDerivativesOfItsOwn()
     {
