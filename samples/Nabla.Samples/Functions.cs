@@ -77,6 +77,24 @@ public static partial class Functions
     public static partial double MathMixGradient(double x);
 
     /// <summary>
+    /// A point at radius r and angle θ, shifted by (1, 0), its squared distance from the origin: written with a vector
+    /// struct's operators and a local helper, r² + 2r·cos θ + 1.
+    /// </summary>
+    [Differentiable]
+    public static double ShiftedRadius(double r, double theta)
+    {
+        [Differentiable]
+        static double Square(double t) => t * t;
+
+        var p = r * new Planar(Math.Cos(theta), Math.Sin(theta));
+        var q = p + new Planar(1, 0);
+        return Square(q.X) + Square(q.Y);
+    }
+
+    [GradientOf(nameof(ShiftedRadius))]
+    public static partial (double, double) ShiftedRadiusGradient(double r, double theta);
+
+    /// <summary>
     /// A damped oscillator x″ = −k·x − c·x′ from x = 1 at rest, stepped with semi-implicit Euler; the squared distance of
     /// its trajectory to an observed one. Differentiated with respect to the parameters p = (k, c).
     /// </summary>
@@ -110,4 +128,20 @@ public static partial class Functions
         }
         return trajectory;
     }
+}
+
+/// <summary>A point in the plane with the operators a reader writes: differentiable like any other code.</summary>
+[Differentiable]
+public partial struct Planar
+{
+    public double X, Y;
+
+    [Differentiable]
+    public Planar(double x, double y) { X = x; Y = y; }
+
+    [Differentiable]
+    public static Planar operator +(Planar a, Planar b) => new(a.X + b.X, a.Y + b.Y);
+
+    [Differentiable]
+    public static Planar operator *(double s, Planar a) => new(s * a.X, s * a.Y);
 }

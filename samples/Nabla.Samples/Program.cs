@@ -97,6 +97,10 @@ public static class Program
             Two("range v²·sin 2θ / g", ProjectileRange, ProjectileRangeGradient, "v", "θ", v, theta,
                 (2 * v * Math.Sin(2 * theta) / 9.81, 2 * v * v * Math.Cos(2 * theta) / 9.81));
 
+        foreach (var (r, theta) in new[] { (2.0, 0.3), (0.5, 2.0) })
+            Two("|r·(cos θ, sin θ) + (1, 0)|², operators + local function", ShiftedRadius, ShiftedRadiusGradient, "r", "θ", r, theta,
+                (2 * r + 2 * Math.Cos(theta), -2 * r * Math.Sin(theta)));
+
         Print(rows);
 
         // Second derivatives and derivatives of derivatives, on inline lambdas, against closed forms.
