@@ -230,6 +230,7 @@ internal static class MethodProcessor
         var function = LowerBody(method, compilation, parameterNames, diagnostics, ct);
         if (function is null) return null;
         // Small differentiable helpers of this compilation are inlined before differentiation.
+        var rejectedCallees = new HashSet<string>(StringComparer.Ordinal);
         Inliner.Run(function, id =>
         {
             var callee = CalleeResolver.FindLocalFunction(id, compilation, ct) ??
@@ -237,8 +238,14 @@ internal static class MethodProcessor
             if (callee is null || callee.DeclaringSyntaxReferences.IsEmpty) return null;
             var quiet = new List<DiagnosticInfo>();
             var lowered = LowerBody(callee, compilation, null, quiet, ct);
+            if (lowered is null && quiet.Any(d => d.IsError)) rejectedCallees.Add(id);
             return quiet.Count == 0 ? lowered : null;
         }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
+        // A call left to a callee of this compilation that is rejected with an error (its body cannot be lowered): its
+        // derivatives are not generated, so neither are this method's. The callee's error says what to fix; a second one
+        // here, or C# errors in code calling members that do not exist, would only hide it.
+        if (rejectedCallees.Count > 0 && function.Blocks.SelectMany(b => b.Instrs).Any(i => i.Callee?.InlineId is { } id && rejectedCallees.Contains(id)))
+            return null;
         StructFolding.Run(function);
         TrivialParameters.Run(function);
         LocalValueNumbering.Run(function);

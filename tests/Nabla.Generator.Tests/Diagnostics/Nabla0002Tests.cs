@@ -63,6 +63,21 @@ public class Nabla0002Tests
         Assert.Contains("mark it 'static' and [Differentiable]", run.Message("NABLA0002"));
     }
 
+    /// <summary>
+    /// A [Differentiable] caller of a method rejected for a construct in its body: the callee's error alone. The caller
+    /// gets no derivatives (they would call the callee's, which do not exist: CS0117 in generated code before).
+    /// </summary>
+    [Fact]
+    public void CallerOfARejectedMethod_OnlyTheRootError()
+    {
+        Verify(InClass("""
+                [Differentiable] public static double F(double x) { Func<double, double> h = {|NABLA0002:Math.Sin|}; return h(x); }
+                [Differentiable] public static double G(double x) => F(x) * x;
+                [Differentiable] public static double H(double x) => G(x) + 1;
+                public static double M(double at) => Autodiff.Gradient(G, at) + Autodiff.Derivative(H, at);
+            """));
+    }
+
     [Fact]
     public void StaticDifferentiableLocalFunction_IsInlined_NoDiagnostic()
     {
