@@ -691,40 +691,20 @@ internal sealed class Lowerer
             case ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation or IInstanceReferenceOperation
                 when TryStructRoot(op, out var structRoot, out var structType):
                 return ReadStruct(structRoot, structType, "");
-            case IPropertyReferenceOperation { Property.IsIndexer: true, Property.GetMethod: { } indexerGetter } indexed
-                when Symbols.IsDifferentiable(indexerGetter) && indexed.Instance != null:
+            case IPropertyReferenceOperation { Property.GetMethod: { } getter } read
+                when Symbols.IsDifferentiable(getter) && (read.Arguments.Length == 0 || read.Instance != null):
             {
-                // A [Differentiable] indexer: a call of its getter on the receiver (an input when differentiable) and the indices.
-                var callee = _resolver.Resolve(indexerGetter);
-                Value? receiver = LowerExpression(indexed.Instance);
-                var args = LowerArguments(indexed.Arguments, indexerGetter);
-                if (callee.ReceiverAsArgument)
-                {
-                    args.Insert(0, ReceiverArgument(receiver, indexerGetter));
-                    receiver = null;
-                }
-                var saved = _b.Source;
-                _b.Source = SourceOf(indexed.Syntax, statement: false) with { Text = saved.Text };
-                var call = _b.Call(callee, receiver, args, Symbols.IrTypeOf(indexerGetter.ReturnType));
-                _b.Source = saved;
-                return call.Result!;
-            }
-            case IPropertyReferenceOperation { Arguments.Length: 0, Property.GetMethod: { } getter } read when Symbols.IsDifferentiable(getter):
-            {
-                // A [Differentiable] property: a call of its getter (its receiver, when differentiable, is an input).
+                // A [Differentiable] property or indexer: a call of its getter (its receiver, when differentiable, is an
+                // input; an indexer's indices follow it).
                 var callee = _resolver.Resolve(getter);
-                var args = new List<Argument>();
                 Value? receiver = read.Instance != null && !getter.IsStatic ? LowerExpression(read.Instance) : null;
+                var args = read.Arguments.Length == 0 ? new List<Argument>() : LowerArguments(read.Arguments, getter);
                 if (callee.ReceiverAsArgument && receiver != null)
                 {
-                    args.Add(ReceiverArgument(receiver, getter));
+                    args.Insert(0, ReceiverArgument(receiver, getter));
                     receiver = null;
                 }
-                var saved = _b.Source;
-                _b.Source = SourceOf(read.Syntax, statement: false) with { Text = saved.Text };
-                var call = _b.Call(callee, receiver, args, Symbols.IrTypeOf(getter.ReturnType));
-                _b.Source = saved;
-                return call.Result!;
+                return CallAt(read.Syntax, callee, receiver, args, Symbols.IrTypeOf(getter.ReturnType)).Result!;
             }
             case IFieldReferenceOperation or IPropertyReferenceOperation when TryStructPlace(op, out var placeRoot, out var placePath, out var placeType):
                 return placeType.IsStruct ? ReadStruct(placeRoot, placeType, placePath + ".") : Read(new LeafKey(placeRoot, placePath), placeType);
@@ -916,13 +896,18 @@ internal sealed class Lowerer
     /// <summary>The call of a user-defined operator on operands already lowered, converted to its parameters' types.</summary>
     private Value CallOperator(IMethodSymbol method, IReadOnlyList<Value> operands, SyntaxNode syntax)
     {
-        var callee = _resolver.Resolve(method);
         var args = operands.Select((v, k) => new Argument(Coerce(v, Symbols.IrTypeOf(method.Parameters[k].Type)))).ToList();
+        return CallAt(syntax, _resolver.Resolve(method), null, args, Symbols.IrTypeOf(method.ReturnType)).Result!;
+    }
+
+    /// <summary>A call located at <paramref name="syntax"/> (its own span, for diagnostics), the comment text the statement's.</summary>
+    private Instr CallAt(SyntaxNode syntax, Callee callee, Value? receiver, List<Argument> args, IrType resultType)
+    {
         var saved = _b.Source;
         _b.Source = SourceOf(syntax, statement: false) with { Text = saved.Text };
-        var call = _b.Call(callee, null, args, Symbols.IrTypeOf(method.ReturnType));
+        var call = _b.Call(callee, receiver, args, resultType);
         _b.Source = saved;
-        return call.Result!;
+        return call;
     }
 
     private Value LowerBinary(IBinaryOperation binary)
@@ -1017,10 +1002,7 @@ internal sealed class Lowerer
             var v = _b.Emit(Op.StopGradient, resultType, new List<Value> { args[0].Value! });
             return v;
         }
-        var saved = _b.Source;
-        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
-        var call = _b.Call(callee, receiver, args, resultType);
-        _b.Source = saved;
+        var call = CallAt(invocation.Syntax, callee, receiver, args, resultType);
         if (callee.ReturnsNewSelf && invocation.Instance != null)
         {
             // s.Step(dt) changes s: the call returned its new value.
