@@ -108,6 +108,8 @@ internal enum Op
     NewArray,       // new T[Operands...] of the result's array type
     MakeStruct,     // a struct (IrType.Kind Struct) from its leaves, in IrType.Leaves order
     Slice,          // a span (the result's type) viewing Operands[0] (an array or a span): all of it, or Operands[2] elements from index Operands[1]
+    FunctionRef,    // a delegate whose function is known: Callee (a method group) or Function (a lambda, Operands = its captured values)
+    CallIndirect,   // Operands[0](args): a delegate call; replaced by a call of the function when Operands[0] is a FunctionRef
 }
 
 internal enum BinaryOp { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor, Shl, Shr, ConditionalAnd, ConditionalOr }
@@ -223,6 +225,8 @@ internal sealed class Instr
     public int Index { get; set; }
     public Var? Var { get; set; }
     public Callee? Callee { get; set; }
+    /// <summary>FunctionRef of a lambda: the lambda lowered as a function of its captured values, then its parameters.</summary>
+    public IrFunction? Function { get; set; }
     /// <summary>Call/New arguments (Operands holds the receiver, if any, for Call and Member).</summary>
     public List<Argument>? Arguments { get; set; }
     /// <summary>Checked arithmetic or conversion.</summary>

@@ -40,6 +40,8 @@ internal static class IrPrinter
             Op.Call => lhs + "call " + i.Callee!.DisplayName + (i.Operands.Count > 0 ? " on " + ops : "") + args,
             Op.Member => lhs + "member " + i.Text + (i.Operands.Count > 0 ? " of " + ops : ""),
             Op.New => lhs + "new " + i.Text + args,
+            Op.FunctionRef => lhs + "function " + (i.Callee?.DisplayName ?? "lambda " + i.Function?.Name) + (i.Operands.Count > 0 ? " capturing " + ops : ""),
+            Op.CallIndirect => lhs + "call.indirect " + ops + args,
             Op.TupleGet => lhs + "tuple.get " + i.Index + " " + ops,
             Op.LoadVar => lhs + "load " + i.Var,
             Op.StoreVar => "store " + i.Var + " = " + ops,

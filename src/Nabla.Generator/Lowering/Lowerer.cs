@@ -835,10 +835,10 @@ internal sealed class Lowerer
                 i.Arguments = args;
                 return i.Result!;
             }
-            case IDelegateCreationOperation:
-            case IFlowAnonymousFunctionOperation:
-                Unsupported(op.Syntax, "a lambda inside [Differentiable] code", " (differentiating through lambdas is planned).");
-                break;
+            case IDelegateCreationOperation creation:
+                return LowerDelegateCreation(creation);
+            case IFlowAnonymousFunctionOperation lambda:
+                return LowerLambda(lambda, Symbols.IrTypeOf(op.Type), op.Syntax);
             case ISwitchExpressionOperation:
             case IIsTypeOperation:
                 Unsupported(op.Syntax, "pattern matching", ".");
@@ -980,7 +980,7 @@ internal sealed class Lowerer
         if (method.MethodKind == MethodKind.LocalFunction && !(method.IsStatic && Symbols.IsDifferentiable(method)))
             Unsupported(invocation.Syntax, "a call to a local function that is not static and [Differentiable]", "; mark it 'static' and [Differentiable] (it is then inlined here), or make it a [Differentiable] method of the type.");
         if (method.MethodKind == MethodKind.DelegateInvoke)
-            Unsupported(invocation.Syntax, "a delegate call", " (differentiable delegate parameters are planned).");
+            return LowerDelegateCall(invocation);
         if (TryLowerSlice(invocation, out var slice))
             return slice;
         var callee = _resolver.Resolve(method);
@@ -1041,6 +1041,15 @@ internal sealed class Lowerer
                         _b.Store(temp, LowerExpression(arg.Value));
                     lowered[ordinal] = new Argument(null, arg.Parameter.RefKind == RefKind.Out ? RefKindIr.Out : RefKindIr.Ref, temp);
                     _pendingOutWrites.Add((temp, arg.Value));
+                    break;
+                }
+                case RefKind.None or RefKind.In when arg.Parameter.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate:
+                {
+                    // A function argument, located at itself: a delegate whose function is never known is reported there.
+                    var saved = _b.Source;
+                    _b.Source = SourceOf(arg.Value.Syntax, statement: false) with { Text = saved.Text };
+                    lowered[ordinal] = new Argument(LowerExpression(arg.Value));
+                    _b.Source = saved;
                     break;
                 }
                 default:
@@ -1952,6 +1961,166 @@ internal sealed class Lowerer
         names = ctor.Parameters.Select(p => Symbols.Identifier(p.Name)).ToList();
         if (!ctor.ContainingType.IsRecord) return false;
         return ctor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is RecordDeclarationSyntax { ParameterList: not null });
+    }
+
+    // ---------------------------------------------------------------- functions as values
+
+    /// <summary>
+    /// A delegate call <c>f(x)</c>: a call of whatever function <c>f</c> holds. Once the code that made the delegate is
+    /// inlined here (a lambda or a method group passed to a [Differentiable] delegate parameter), the inliner replaces
+    /// it by a call of that function; a delegate whose function is never known is reported then.
+    /// </summary>
+    private Value LowerDelegateCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out))
+            Unsupported(invocation.Syntax, "a call of a delegate with ref or out parameters", "; use a delegate that takes its inputs by value and returns its result.");
+        var target = LowerExpression(invocation.Instance!);
+        var args = LowerArguments(invocation.Arguments, method);
+        var saved = _b.Source;
+        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
+        var call = _b.EmitInstr(Op.CallIndirect, Symbols.IrTypeOf(method.ReturnType), new List<Value> { target });
+        _b.Source = saved;
+        call.Arguments = args;
+        return call.Result!;
+    }
+
+    private Value LowerDelegateCreation(IDelegateCreationOperation creation)
+    {
+        var type = Symbols.IrTypeOf(creation.Type);
+        switch (creation.Target)
+        {
+            case IFlowAnonymousFunctionOperation lambda:
+                return LowerLambda(lambda, type, creation.Syntax);
+            case IMethodReferenceOperation { Method.IsStatic: true } group:
+            {
+                var saved = _b.Source;
+                _b.Source = SourceOf(creation.Syntax, statement: false) with { Text = saved.Text };
+                var reference = _b.EmitInstr(Op.FunctionRef, type, new List<Value>());
+                _b.Source = saved;
+                reference.Callee = _resolver.Resolve(group.Method);
+                return reference.Result!;
+            }
+            case IMethodReferenceOperation:
+                Unsupported(creation.Syntax, "a method group of an instance method as a function",
+                    "; pass a lambda that calls it (x => obj.Method(x)), or make the method static.");
+                break;
+        }
+        return Fail<Value>(creation.Syntax, "this delegate");
+    }
+
+    private int _lambdaCount;
+
+    /// <summary>
+    /// A lambda as a value: lowered here, as a function of the variables it captures and then its own parameters, into
+    /// a FunctionRef holding the captured values. C# captures variables, not values; the two agree because a lambda here
+    /// may not assign what it captures, and one kept in a variable may not capture a variable assigned again.
+    /// </summary>
+    private Value LowerLambda(IFlowAnonymousFunctionOperation lambda, IrType type, SyntaxNode syntax)
+    {
+        var symbol = lambda.Symbol;
+        if (symbol.IsAsync) Unsupported(syntax, "an async lambda", ".");
+        foreach (var p in symbol.Parameters)
+            if (p.RefKind is RefKind.Ref or RefKind.Out)
+                Unsupported(syntax, "a lambda with ref or out parameters", "; take inputs by value and return the result.");
+        var graph = GetLambdaGraph(lambda);
+        var captured = new List<ISymbol>();
+        bool capturesThis = false;
+        void Collect(ControlFlowGraph g)
+        {
+            foreach (var block in g.Blocks)
+                foreach (var o in block.Operations.Concat(block.BranchValue is null ? Array.Empty<IOperation>() : new[] { block.BranchValue }))
+                    foreach (var d in o.DescendantsAndSelf())
+                    {
+                        if (d is IFlowAnonymousFunctionOperation inner) { Collect(g.GetAnonymousFunctionControlFlowGraph(inner, _cancellation)); continue; }
+                        if (d is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) { capturesThis = true; continue; }
+                        ISymbol? s = d switch
+                        {
+                            ILocalReferenceOperation l => l.Local,
+                            IParameterReferenceOperation p => p.Parameter,
+                            _ => null,
+                        };
+                        if (s is null || DeclaredIn(s, lambda.Syntax)) continue;
+                        if (IsAssignment(d))
+                            Unsupported(d.Syntax, "a lambda that assigns the captured variable '" + s.Name + "'", "; a lambda in differentiable code may read captured variables, not write them.");
+                        if (!captured.Contains(s, SymbolEqualityComparer.Default)) captured.Add(s);
+                    }
+        }
+        Collect(graph);
+        // A lambda passed straight to a call runs before the caller's next statement; one kept in a variable may run later.
+        bool direct = syntax.Parent is ArgumentSyntax || syntax is ArgumentSyntax;
+        if (!direct)
+            foreach (var s in captured)
+                if (WritesOf(s) > (s is ILocalSymbol ? 1 : 0))
+                    Unsupported(syntax, "a lambda kept in a variable that captures '" + s.Name + "', which is assigned again",
+                        "; pass the lambda directly as an argument, or copy '" + s.Name + "' into a local assigned once.");
+
+        var function = new IrFunction("lambda" + (++_lambdaCount), Symbols.IrTypeOf(symbol.ReturnType)) { IsStatic = true, Modifiers = "private static" };
+        var bindings = new List<(ISymbol, Value)>();
+        var capturedValues = new List<Value>();
+        foreach (var s in captured)
+        {
+            var t = Symbols.IrTypeOf(s is ILocalSymbol l ? l.Type : ((IParameterSymbol)s).Type);
+            capturedValues.Add(Read(s, t));
+            bindings.Add((s, function.AddParameter(Symbols.Identifier(s.Name), t)));
+        }
+        object? thisRoot = null;
+        if (capturesThis && ThisRoot is ISymbol root)
+        {
+            // 'this' of a differentiable struct or class is a value of the code around the lambda: captured like a variable.
+            var t = Symbols.IrTypeOf(symbol.ContainingType);
+            capturedValues.Add(Read(root, t));
+            bindings.Add((root, function.AddParameter("self", t)));
+            thisRoot = root;
+        }
+        foreach (var p in symbol.Parameters)
+            bindings.Add((p, function.AddParameter(p.IsDiscard ? "discard" + p.Ordinal : Symbols.Identifier(p.Name), Symbols.IrTypeOf(p.Type))));
+        var lowerer = new Lowerer(_resolver, _diagnostics, _functionDisplay, _cancellation)
+        {
+            OuterGraph = graph, FallbackLocation = syntax.GetLocation(), ThisRoot = thisRoot,
+        };
+        if (!lowerer.Lower(graph, function, bindings))
+        {
+            _invalid |= lowerer.HadInvalidCode;
+            throw new LoweringFailed();
+        }
+        var saved = _b.Source;
+        _b.Source = SourceOf(syntax, statement: false) with { Text = saved.Text };
+        var reference = _b.EmitInstr(Op.FunctionRef, type, capturedValues);
+        _b.Source = saved;
+        reference.Function = function;
+        return reference.Result!;
+    }
+
+    private static bool DeclaredIn(ISymbol symbol, SyntaxNode lambda) =>
+        symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == lambda.SyntaxTree && lambda.Span.Contains(r.Span));
+
+    private static bool IsAssignment(IOperation reference) => reference.Parent switch
+    {
+        IAssignmentOperation a => a.Target == reference,
+        IIncrementOrDecrementOperation => true,
+        _ => false,
+    };
+
+    /// <summary>How many times the code of this method assigns <paramref name="variable"/> (a declaration's initializer counts).</summary>
+    private int WritesOf(ISymbol variable)
+    {
+        int writes = 0;
+        void Count(ControlFlowGraph g)
+        {
+            foreach (var block in g.Blocks)
+                foreach (var o in block.Operations)
+                    foreach (var d in o.DescendantsAndSelf())
+                    {
+                        if (d is IFlowAnonymousFunctionOperation inner) { Count(g.GetAnonymousFunctionControlFlowGraph(inner, _cancellation)); continue; }
+                        var s = d switch { ILocalReferenceOperation l => (ISymbol)l.Local, IParameterReferenceOperation p => p.Parameter, _ => null };
+                        if (s != null && SymbolEqualityComparer.Default.Equals(s, variable) && (IsAssignment(d) || d.Parent is IDeconstructionAssignmentOperation ||
+                            d.Parent is ITupleOperation { Parent: IDeconstructionAssignmentOperation } || d.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }))
+                            writes++;
+                    }
+        }
+        Count(OuterGraph!);
+        return writes;
     }
 
     // ---------------------------------------------------------------- rules

@@ -64,6 +64,19 @@ internal static class MethodProcessor
                 Check(method, null, diagnostics);
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
             }
+            if (TakesFunctions(method))
+            {
+                // Differentiated where it is called with known functions (inlined there); here its body is only checked.
+                if (Check(method, null, diagnostics))
+                {
+                    if (!method.IsStatic)
+                        diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, Where(method), method.ToDisplayString(),
+                            "a method taking a function (a delegate parameter) is differentiated by inlining it where it is called with a lambda or a method group: make it static"));
+                    else
+                        LowerBody(method, model.Compilation, null, diagnostics, ct);
+                }
+                return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            }
             var lowered = Check(method, null, diagnostics) ? Lower(method, model.Compilation, null, null, diagnostics, ct, reportWarnings: true) : null;
             if (lowered is null)
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -103,6 +116,10 @@ internal static class MethodProcessor
         var d = DiagnosticInfo.Create(Descriptors.UnsupportedSignature, symbol.Locations.FirstOrDefault(), symbol.ToDisplayString(), why);
         return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[] { d }));
     }
+
+    /// <summary>Whether a parameter is a delegate: such a method is differentiated only inlined into its callers.</summary>
+    internal static bool TakesFunctions(IMethodSymbol method) =>
+        method.Parameters.Any(p => p.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate);
 
     /// <summary>A user-defined +, -, *, /, % or unary + or -: differentiated as the static method it is.</summary>
     private static bool IsArithmeticOperator(IMethodSymbol method) => Symbols.OperatorToken(method) != null;
@@ -246,6 +263,7 @@ internal static class MethodProcessor
         // here, or C# errors in code calling members that do not exist, would only hide it.
         if (rejectedCallees.Count > 0 && function.Blocks.SelectMany(b => b.Instrs).Any(i => i.Callee?.InlineId is { } id && rejectedCallees.Contains(id)))
             return null;
+        if (!FunctionsResolved(function, diagnostics)) return null;
         StructFolding.Run(function);
         TrivialParameters.Run(function);
         LocalValueNumbering.Run(function);
@@ -346,6 +364,36 @@ internal static class MethodProcessor
                 ReportZeroDerivative(method, compilation, wrt, diagnostics, ct);
         }
         return new LoweredMethod(function, wrt, activity);
+    }
+
+    /// <summary>
+    /// After inlining, every delegate call must call a known function (a lambda or a method group passed down to it),
+    /// and no function may go to a call left as a call. Reports what remains; false if anything does.
+    /// </summary>
+    private static bool FunctionsResolved(IrFunction function, List<DiagnosticInfo> diagnostics)
+    {
+        Inliner.RemoveDeadFunctions(function);
+        bool ok = true;
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op == Op.CallIndirect)
+            {
+                // At the expression that gave the delegate (an argument, a field read) when it is in this code, else at the call.
+                var at = i.Operands[0].Definition is { Source.Length: > 0 } given ? given.Source : i.Source;
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, at,
+                    "a call of a delegate whose function is not known here",
+                    ": differentiable code calls a delegate by inlining the function it holds, so pass a lambda or a method group directly to the [Differentiable] delegate parameter of a static [Differentiable] method (or call the method itself)."));
+                ok = false;
+            }
+            else if (i.Op == Op.Call && i.Arguments?.FirstOrDefault(a => a.Value?.Definition?.Op == Op.FunctionRef) is { } passed)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, passed.Value!.Definition!.Source,
+                    "a function passed to '" + i.Callee!.DisplayName + "', which cannot be inlined here",
+                    ": a method taking a function must be a static [Differentiable] method of this compilation, not recursive, to be differentiated with it."));
+                ok = false;
+            }
+        }
+        return ok;
     }
 
     /// <summary>

@@ -212,9 +212,12 @@ public sealed class NablaGenerator : IIncrementalGenerator
     private static void Report(SourceProductionContext spc, ImmutableArray<EquatableArray<DiagnosticInfo>> diagnostics, Compilation compilation)
     {
         Dictionary<string, SyntaxTree>? trees = null;
+        // One error at one place once: code inlined into several [Differentiable] callers is checked in each.
+        var reported = new HashSet<(string, string, int, int)>();
         foreach (var group in diagnostics)
             foreach (var d in group)
             {
+                if (d.FilePath.Length > 0 && !reported.Add((d.Id, d.FilePath, d.Start, d.Length))) continue;
                 trees ??= compilation.SyntaxTrees.GroupBy(t => t.FilePath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
                 spc.ReportDiagnostic(d.ToDiagnostic(trees.TryGetValue(d.FilePath, out var tree) ? tree : null,
                     d.AlsoPath != null && trees.TryGetValue(d.AlsoPath, out var also) ? also : null));

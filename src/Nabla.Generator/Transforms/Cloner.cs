@@ -73,6 +73,7 @@ internal class Cloner
             Index = i.Index,
             Var = i.Var is null ? null : MapVar(i.Var),
             Callee = i.Callee,
+            Function = i.Function,
             Checked = i.Checked,
             Speculated = i.Speculated,
             Arguments = i.Arguments?.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind,

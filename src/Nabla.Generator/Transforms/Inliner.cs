@@ -31,9 +31,18 @@ internal sealed class Inliner : Cloner
                 for (int k = 0; k < block.Instrs.Count; k++)
                 {
                     var call = block.Instrs[k];
+                    if (call.Op == Op.CallIndirect && call.Operands[0].Definition is { Op: Op.FunctionRef } function)
+                    {
+                        Devirtualize(f, block, k, call, function);
+                        changed = true;
+                        break;
+                    }
                     if (call.Op != Op.Call || call.Callee?.InlineId is not { } id || id == selfId) continue;
                     if (!cache.TryGetValue(id, out var callee)) cache[id] = callee = lowerCallee(id);
-                    if (callee is null || Size(callee) > CalleeBudget || Size(f) + Size(callee) > CallerBudget) continue;
+                    // A callee given a function (a lambda or a method group for a delegate parameter) is always inlined:
+                    // that is how the delegate's calls inside it become calls of the function.
+                    bool takesFunction = call.Arguments?.Any(a => a.Value?.Definition?.Op == Op.FunctionRef) == true;
+                    if (callee is null || !takesFunction && (Size(callee) > CalleeBudget || Size(f) + Size(callee) > CallerBudget)) continue;
                     if (callee.Blocks.SelectMany(b => b.Instrs).Any(i => i.Callee?.InlineId == selfId || i.Callee?.InlineId == id)) continue;
                     new Inliner(callee, f).InlineAt(block, k, call);
                     changed = true;
@@ -41,6 +50,50 @@ internal sealed class Inliner : Cloner
                 }
                 if (changed) break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A delegate call whose delegate is a known function: a call of the method group, or the lambda's body inlined here
+    /// with its captured values and then the call's arguments for its parameters.
+    /// </summary>
+    private static void Devirtualize(IrFunction f, Block block, int index, Instr call, Instr function)
+    {
+        if (function.Callee != null)
+        {
+            // Located at the method group, where a missing derivative is best reported.
+            block.Instrs[index] = new Instr(Op.Call, call.Result, new List<Value>(), function.Source)
+            {
+                Callee = function.Callee,
+                Arguments = call.Arguments,
+            };
+            return;
+        }
+        var lambda = function.Function!;
+        var arguments = function.Operands.Select(v => new Argument(v)).Concat(call.Arguments!).ToList();
+        var direct = new Instr(Op.Call, call.Result, new List<Value>(), call.Source)
+        {
+            Callee = new Callee(lambda.Name, "the lambda", true, null, CalleeWrt: Enumerable.Range(0, arguments.Count).ToList()),
+            Arguments = arguments,
+        };
+        block.Instrs[index] = direct;
+        new Inliner(lambda, f).InlineAt(block, index, direct);
+    }
+
+    /// <summary>Removes functions as values no call uses any more (all were devirtualized).</summary>
+    public static void RemoveDeadFunctions(IrFunction f)
+    {
+        var used = new HashSet<Value>(f.Blocks.SelectMany(b => b.Instrs.SelectMany(i => i.AllInputs())
+            .Concat(b.Terminator.Value is { } v ? new[] { v } : Array.Empty<Value>()).Concat(b.Terminator.Edges.SelectMany(e => e.Args))));
+        bool removed = true;
+        while (removed)
+        {
+            removed = false;
+            foreach (var b in f.Blocks)
+                removed |= b.Instrs.RemoveAll(i => i.Op == Op.FunctionRef && !used.Contains(i.Result!)) > 0;
+            if (removed)
+                used = new HashSet<Value>(f.Blocks.SelectMany(b => b.Instrs.SelectMany(i => i.AllInputs())
+                    .Concat(b.Terminator.Value is { } v ? new[] { v } : Array.Empty<Value>()).Concat(b.Terminator.Edges.SelectMany(e => e.Args))));
         }
     }
 

@@ -1,0 +1,177 @@
+// [Differentiable] delegate parameters (API.md §6): a method taking a function, called in differentiable code with a
+// lambda or a method group, is differentiated with that function (inlined where it is called), including derivatives
+// with respect to values the lambda captures; checked against closed forms, finite differences and forward vs reverse.
+using System;
+using Xunit;
+using static Nabla.Autodiff;
+
+namespace Nabla.Tests;
+
+public static partial class FunctionParameterCode
+{
+    [Differentiable]
+    public static double ApplyTwice([Differentiable] Func<double, double> f, double x) => f(f(x));
+
+    [Differentiable]
+    public static double Square(double t) => t * t;
+
+    /// <summary>The midpoint rule for ∫ f over [a, b] with n panels: a loop calling the function.</summary>
+    [Differentiable]
+    public static double Integrate([Differentiable] Func<double, double> f, double a, double b, int n)
+    {
+        double h = (b - a) / n;
+        double s = 0;
+        for (int i = 0; i < n; i++)
+            s += f(a + (i + 0.5) * h);
+        return s * h;
+    }
+
+    /// <summary>A function of two inputs applied along an array, with a branch around the call.</summary>
+    [Differentiable]
+    public static double FoldPositive([Differentiable] Func<double, double, double> combine, double[] xs, double start)
+    {
+        double acc = start;
+        foreach (var x in xs)
+            if (x > 0) acc = combine(acc, x);
+        return acc;
+    }
+
+    /// <summary>A method passing its function on to another.</summary>
+    [Differentiable]
+    public static double IntegrateTwice([Differentiable] Func<double, double> f, double x) => Integrate(f, 0, x, 8) + ApplyTwice(f, x);
+
+    // Callers, each a plain [Differentiable] method whose derivatives tests read by name.
+
+    [Differentiable]
+    public static double SinTwice(double x) => ApplyTwice(Math.Sin, x);
+
+    [Differentiable]
+    public static double SquareTwice(double x) => ApplyTwice(Square, x);
+
+    /// <summary>∫₀¹ sin(k t) dt: the lambda captures the input k.</summary>
+    [Differentiable]
+    public static double SinIntegral(double k) => Integrate(t => Math.Sin(k * t), 0, 1, 200);
+
+    /// <summary>A block-bodied lambda capturing two inputs, one of them also an integration bound.</summary>
+    [Differentiable]
+    public static double Weighted(double w, double b) => Integrate(t =>
+    {
+        double e = Math.Exp(-w * t);
+        return e * t;
+    }, 0, b, 64);
+
+    [Differentiable]
+    public static double SoftSum(double[] xs, double temperature) =>
+        FoldPositive((acc, x) => acc + Math.Log(1 + Math.Exp(x / temperature)) * temperature, xs, 0.0);
+
+    [Differentiable]
+    public static double Chained(double k) => IntegrateTwice(t => k * t * t, k);
+
+    /// <summary>A lambda in a local assigned once, then called directly.</summary>
+    [Differentiable]
+    public static double LocalLambda(double x, double c)
+    {
+        Func<double, double> g = t => c * t * t;
+        return g(x) + g(2 * x);
+    }
+}
+
+public class FunctionParameterTests
+{
+    private static double Fd(Func<double, double> f, double x, double h = 1e-6) => (f(x + h) - f(x - h)) / (2 * h);
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(-1.4)]
+    public void MethodGroups_MatchTheChainRule(double x)
+    {
+        var (value, gradient) = FunctionParameterCode.SinTwice_ValueWithGradient(x);
+        Assert.Equal(Math.Sin(Math.Sin(x)), value, 14);
+        Assert.Equal(Math.Cos(Math.Sin(x)) * Math.Cos(x), gradient, 13);
+        Assert.Equal(gradient, FunctionParameterCode.SinTwice_Jvp(x, 1).Tangent, 13);
+        // (x²)² = x⁴
+        Assert.Equal(4 * x * x * x, FunctionParameterCode.SquareTwice_ValueWithGradient(x).Gradient, 12);
+        Assert.Equal(12 * x * x, Derivative(t => Derivative(FunctionParameterCode.SquareTwice, t), x), 10);
+    }
+
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(2.5)]
+    public void CapturedInput_IsDifferentiatedThroughTheLambda(double k)
+    {
+        // Midpoint sum of sin(k t): differentiate the sum itself (closed form of the discretization).
+        int n = 200;
+        double h = 1.0 / n, expected = 0;
+        for (int i = 0; i < n; i++) { double t = (i + 0.5) * h; expected += t * Math.Cos(k * t) * h; }
+        var (value, gradient) = FunctionParameterCode.SinIntegral_ValueWithGradient(k);
+        Assert.Equal((1 - Math.Cos(k)) / k, value, 4);
+        Assert.Equal(expected, gradient, 12);
+        Assert.Equal(expected, FunctionParameterCode.SinIntegral_Jvp(k, 1).Tangent, 12);
+        Assert.Equal(expected, Gradient(FunctionParameterCode.SinIntegral, k), 12);
+    }
+
+    [Theory]
+    [InlineData(0.5, 1.0)]
+    [InlineData(1.3, 2.2)]
+    public void BlockLambda_TwoCapturedInputs(double w, double b)
+    {
+        var (_, (dw, db)) = FunctionParameterCode.Weighted_ValueWithGradient(w, b);
+        Assert.Equal(Fd(v => FunctionParameterCode.Weighted(v, b), w), dw, 7);
+        Assert.Equal(Fd(v => FunctionParameterCode.Weighted(w, v), b), db, 7);
+        Assert.Equal(dw, FunctionParameterCode.Weighted_Jvp(w, b, 1, 0).Tangent, 12);
+        Assert.Equal(db, FunctionParameterCode.Weighted_Jvp(w, b, 0, 1).Tangent, 12);
+    }
+
+    [Fact]
+    public void TwoInputFunction_InALoopWithABranch()
+    {
+        double[] xs = { 0.4, -1.0, 1.7, 0.0, 2.2 };
+        double temperature = 0.8;
+        var (value, (dxs, dT)) = FunctionParameterCode.SoftSum_ValueWithGradient(xs, temperature);
+        double expected = 0;
+        foreach (var x in xs) if (x > 0) expected += Math.Log(1 + Math.Exp(x / temperature)) * temperature;
+        Assert.Equal(expected, value, 13);
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double expectedDx = xs[i] > 0 ? 1 / (1 + Math.Exp(-xs[i] / temperature)) : 0;
+            Assert.Equal(expectedDx, dxs[i], 12);
+        }
+        Assert.Equal(Fd(t => FunctionParameterCode.SoftSum(xs, t), temperature), dT, 7);
+    }
+
+    [Theory]
+    [InlineData(0.6)]
+    [InlineData(1.9)]
+    public void FunctionPassedOn_ToAnotherMethod(double k)
+    {
+        var gradient = Gradient(FunctionParameterCode.Chained, k);
+        Assert.Equal(Fd(FunctionParameterCode.Chained, k), gradient, 6);
+        Assert.Equal(gradient, FunctionParameterCode.Chained_Jvp(k, 1).Tangent, 12);
+    }
+
+    [Theory]
+    [InlineData(0.5, 1.5)]
+    [InlineData(-2.0, 0.3)]
+    public void LambdaInALocal(double x, double c)
+    {
+        // c x² + 4 c x² = 5 c x²
+        var (value, (dx, dc)) = FunctionParameterCode.LocalLambda_ValueWithGradient(x, c);
+        Assert.Equal(5 * c * x * x, value, 13);
+        Assert.Equal(10 * c * x, dx, 12);
+        Assert.Equal(5 * x * x, dc, 12);
+    }
+
+    [Theory]
+    [InlineData(0.9)]
+    [InlineData(-0.4)]
+    public void InlineLambdaAtAnOperator_CallsAMethodTakingAFunction(double x)
+    {
+        double k = 1.7;
+        // ApplyTwice(t => k t², x) = k (k x²)² = k³ x⁴
+        Assert.Equal(4 * k * k * k * x * x * x, Gradient(v => FunctionParameterCode.ApplyTwice(t => k * t * t, v), x), 11);
+        Assert.Equal(12 * k * k * k * x * x, Derivative(v => Derivative(u => FunctionParameterCode.ApplyTwice(t => k * t * t, u), v), x), 9);
+        // Perturbations stay apart: d/dx [ApplyTwice(t => x + t, 1)] = d/dx (2x + 1) = 2.
+        Assert.Equal(2.0, Derivative(v => FunctionParameterCode.ApplyTwice(t => v + t, 1.0), x), 13);
+        Assert.Equal(24 * k * k * k * x * x, Hessian(v => FunctionParameterCode.ApplyTwice(t => k * t * t, v) * 2, x), 9);
+    }
+}
