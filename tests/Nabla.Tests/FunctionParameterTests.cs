@@ -175,3 +175,93 @@ public class FunctionParameterTests
         Assert.Equal(24 * k * k * k * x * x, Hessian(v => FunctionParameterCode.ApplyTwice(t => k * t * t, v) * 2, x), 9);
     }
 }
+
+/// <summary>Methods that are not [Differentiable] but take a [Differentiable] function and differentiate it themselves.</summary>
+public static class Solvers
+{
+    /// <summary>Newton's method: the derivative of the function it is given, by Autodiff.Derivative at run time.</summary>
+    public static double Newton([Differentiable] Func<double, double> f, double x0, int steps = 30)
+    {
+        double x = x0;
+        for (int i = 0; i < steps; i++)
+        {
+            var (value, slope) = Jvp(f, x, 1.0);
+            x -= value / slope;
+        }
+        return x;
+    }
+
+    /// <summary>Gradient descent on a function of an array.</summary>
+    public static double[] Descend([Differentiable] Func<double[], double> loss, double[] start, double rate, int steps)
+    {
+        var x = (double[])start.Clone();
+        for (int s = 0; s < steps; s++)
+        {
+            var g = Gradient(loss, x);
+            for (int i = 0; i < x.Length; i++) x[i] -= rate * g[i];
+        }
+        return x;
+    }
+}
+
+public sealed class Calibrator
+{
+    public double Target { get; init; }
+
+    /// <summary>An instance method taking a function.</summary>
+    public double Slope([Differentiable] Func<double, double> f, double at) => Derivative(f, at) - Target;
+}
+
+public class FunctionArgumentRegistrationTests
+{
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(5.0)]
+    public void LambdaPassedToASolver_HasItsDerivativesAtRunTime(double a)
+    {
+        // The lambda captures a: read at each call (a different root per a).
+        Assert.Equal(Math.Sqrt(a), Solvers.Newton(x => x * x - a, 1.0), 12);
+        Assert.Equal(Math.Cbrt(a), Solvers.Newton(x => { double c = x * x * x; return c - a; }, 1.0), 12);
+    }
+
+    [Fact]
+    public void ArrayLambdaPassedToGradientDescent()
+    {
+        double[] center = { 1.0, -2.0, 0.5 };
+        var x = Solvers.Descend(v =>
+        {
+            double s = 0;
+            for (int i = 0; i < v.Length; i++) s += (v[i] - center[i]) * (v[i] - center[i]);
+            return s;
+        }, new double[3], 0.25, 60);
+        for (int i = 0; i < 3; i++) Assert.Equal(center[i], x[i], 10);
+    }
+
+    [Fact]
+    public void MethodGroupAndInstanceMethod()
+    {
+        Assert.Equal(Math.PI, Solvers.Newton(Math.Sin, 3.0), 12);
+        var c = new Calibrator { Target = 1.0 };
+        Assert.Equal(3 * 4.0 - 1.0, c.Slope(t => t * t * t, 2.0), 12);
+    }
+}
+
+public static class VectorSolvers
+{
+    /// <summary>The Jacobian of a vector function it is given, by reverse mode at run time.</summary>
+    public static double[,] JacobianOf([Differentiable] Func<double[], double[]> f, double[] x) => JacobianReverse(f, x);
+}
+
+public class VectorFunctionArgumentTests
+{
+    [Fact]
+    public void VectorLambda_ItsJacobian()
+    {
+        double k = 3.0;
+        var j = VectorSolvers.JacobianOf(v => new[] { v[0] * v[1], k * Math.Sin(v[0]) }, new[] { 0.5, 2.0 });
+        Assert.Equal(2.0, j[0, 0], 14);
+        Assert.Equal(0.5, j[0, 1], 14);
+        Assert.Equal(k * Math.Cos(0.5), j[1, 0], 14);
+        Assert.Equal(0.0, j[1, 1], 14);
+    }
+}

@@ -73,12 +73,12 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor LambdaNotDifferentiable = Make("NABLA0013",
         "Lambda cannot be differentiated",
-        "The lambda passed to Autodiff.{0} cannot be differentiated: {1}",
+        "The lambda passed to {0} cannot be differentiated: {1}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor OperatorFunctionHasNoDerivative = Make("NABLA0014",
         "Function passed to a differential operator has no derivative",
-        "'{0}' is passed to Autodiff.{1} but has no generated derivative: {2}",
+        "'{0}' is passed to {1} but has no generated derivative: {2}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor SecondOrderNotAvailable = Make("NABLA0015",
@@ -108,7 +108,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor RuleOrderTooHigh = Make("NABLA0021",
         "Derivative order through a rule is too high",
-        "The lambda passed to Autodiff.{0} cannot be differentiated: {1}; nest fewer derivatives around the call, or mark a method that computes the function [Differentiable] so that Nabla differentiates its body instead of a rule",
+        "The lambda passed to {0} cannot be differentiated: {1}; nest fewer derivatives around the call, or mark a method that computes the function [Differentiable] so that Nabla differentiates its body instead of a rule",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",

@@ -33,9 +33,12 @@ internal static class OperatorSiteProcessor
 
     /// <summary>Cheap syntactic filter: an invocation of an operator name whose first argument is a function.</summary>
     public static bool IsCandidate(SyntaxNode node) =>
-        node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: >= 2 } inv &&
-        OperatorName(inv.Expression) is { } name && (Operators.Contains(name) || name is "Check" or "Assert") &&
-        inv.ArgumentList.Arguments[0].Expression is AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax;
+        node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: >= 1 } inv &&
+        (inv.ArgumentList.Arguments.Count >= 2 &&
+         OperatorName(inv.Expression) is { } name && (Operators.Contains(name) || name is "Check" or "Assert") &&
+         inv.ArgumentList.Arguments[0].Expression is AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax ||
+         // A lambda passed to a method that may take it as a [Differentiable] delegate (ForFunctionParameter).
+         inv.ArgumentList.Arguments.Any(a => a.Expression is AnonymousFunctionExpressionSyntax));
 
     private static string? OperatorName(ExpressionSyntax e) => e switch
     {
@@ -53,8 +56,11 @@ internal static class OperatorSiteProcessor
         if (info.Symbol is null && CapturedSpan(inv, info, model, ct) is { } captured)
             return captured;
         var symbol = info.Symbol ?? UnresolvedTangentCall(inv, info, model, ct);
+        if (symbol is IMethodSymbol user && user.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck"))
+            return ForFunctionParameter(inv, user, model, ct);
         if (symbol is not IMethodSymbol op ||
             op.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck") ||
+            !(op.ContainingType.Name == "GradCheck" ? op.Name is "Check" or "Assert" : Operators.Contains(op.Name)) ||
             op.ContainingType.Name == "GradCheck" && inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax)
             return Empty;
         if (op.Parameters.Length < 2 || op.Parameters[0].Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
@@ -101,6 +107,67 @@ internal static class OperatorSiteProcessor
                 e.GetType().Name + ": " + e.Message + " at " + MethodProcessor.FirstFrame(e));
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[] { d })));
         }
+    }
+
+    /// <summary>Whether <paramref name="op"/> is one of Nabla's operators (Autodiff, GradCheck) rather than a user's method.</summary>
+    private static bool IsNablaOperator(IMethodSymbol op) =>
+        op.ContainingType?.ToDisplayString() is Symbols.AutodiffClass or "Nabla.GradCheck" &&
+        (op.ContainingType.Name == "GradCheck" ? op.Name is "Check" or "Assert" : Operators.Contains(op.Name));
+
+    /// <summary>How messages name the method a lambda is passed to.</summary>
+    private static string Display(IMethodSymbol op) => op.ContainingType.Name + "." + op.Name;
+
+    /// <summary>
+    /// A lambda passed to a [Differentiable] delegate parameter of a method that is not itself [Differentiable] (a
+    /// solver that calls Autodiff.Derivative(f, x) on it, say): the lambda's derivatives are generated here, and an
+    /// interceptor of the call registers them for the delegate before calling the method, so the operators inside
+    /// find them at run time. (In [Differentiable] code such a call is differentiated by inlining; nothing to do here.)
+    /// </summary>
+    private static EquatableArray<GeneratedFile> ForFunctionParameter(InvocationExpressionSyntax inv, IMethodSymbol method, SemanticModel model, CancellationToken ct)
+    {
+        if (Symbols.IsDifferentiable(method) || method.IsGenericMethod || method.ContainingType is null || method.ContainingType.IsGenericType ||
+            method.MethodKind != MethodKind.Ordinary || method.ReducedFrom != null)
+            return Empty;
+        if (!method.Parameters.Any(p => Symbols.HasAttribute(p, Symbols.DifferentiableAttribute))) return Empty;
+        if (model.GetOperation(inv, ct) is not IInvocationOperation call) return Empty;
+        var diagnostics = new List<DiagnosticInfo>();
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is not { } parameter || !Symbols.HasAttribute(parameter, Symbols.DifferentiableAttribute) ||
+                parameter.Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
+                continue;
+            // A method group is registered by its own assembly; one that can never have a derivative is an error here.
+            if (argument.Value is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: var group } } &&
+                !Symbols.IsDifferentiable(group) && !group.DeclaringSyntaxReferences.IsEmpty && RuleIndex.For(model.Compilation).Find(group) is null)
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, argument.Value.Syntax.GetLocation(), group.ToDisplayString(),
+                    "the [Differentiable] parameter '" + parameter.Name + "' of " + Display(method),
+                    "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"));
+            if (argument.Syntax is not ArgumentSyntax { Expression: AnonymousFunctionExpressionSyntax lambda })
+                continue;
+            if (method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams) || !TypeDeclarations.IsReachableFromAssembly(method.ContainingType) ||
+                method.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                return Fail(Display(method), lambda, $"'{method.Name}' is intercepted at this call to register the lambda's derivatives, which needs a static or instance method " +
+                    "visible to the assembly with parameters passed by value; pass a [Differentiable] method (a method group) instead");
+            if (!InterceptorsEnabled(inv.SyntaxTree.Options))
+                return Fail(Display(method), lambda, "interceptors are not enabled for Nabla.Generated in this project; reference the Nabla package (its build props enable them) or add <InterceptorsNamespaces>$(InterceptorsNamespaces);Nabla.Generated</InterceptorsNamespaces> to the project");
+            if (!Symbols.IsDifferentiableType(invoke.ReturnType) || invoke.Parameters.Any(p => !Symbols.IsDifferentiableType(p.Type) || p.RefKind != RefKind.None))
+                return Fail(Display(method), lambda, $"'{parameter.Name}' is a {parameter.Type.ToDisplayString()}, and only delegates from differentiable inputs to a differentiable result can carry derivatives");
+            try
+            {
+                return ForLambda(inv, method, invoke, lambda, model, ct, parameter.Name);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                var d = DiagnosticInfo.Create(Descriptors.GeneratorFailure, lambda.GetLocation(), "the lambda passed to " + method.Name,
+                    e.GetType().Name + ": " + e.Message + " at " + MethodProcessor.FirstFrame(e));
+                return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[] { d })));
+            }
+        }
+        return diagnostics.Count == 0 ? Empty : Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray())));
     }
 
     /// <summary>
@@ -187,14 +254,15 @@ internal static class OperatorSiteProcessor
     private static EquatableArray<GeneratedFile> Fail(string op, SyntaxNode at, string why) =>
         Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
         {
-            DiagnosticInfo.Create(Descriptors.LambdaNotDifferentiable, at.GetLocation(), op, why),
+            // Nabla's operators by name (Gradient), a user's method as Type.Method.
+            DiagnosticInfo.Create(Descriptors.LambdaNotDifferentiable, at.GetLocation(), op.Contains('.') ? op : "Autodiff." + op, why),
         })));
 
     /// <summary>NABLA0021: derivatives nested deeper than the rules' partials go (RuleChains.MaxOrder).</summary>
     private static EquatableArray<GeneratedFile> FailOrder(string op, SyntaxNode at, string why) =>
         Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
         {
-            DiagnosticInfo.Create(Descriptors.RuleOrderTooHigh, at.GetLocation(), op, why),
+            DiagnosticInfo.Create(Descriptors.RuleOrderTooHigh, at.GetLocation(), op.Contains('.') ? op : "Autodiff." + op, why),
         })));
 
     // ---------------------------------------------------------------------------------------------
@@ -222,7 +290,7 @@ internal static class OperatorSiteProcessor
             // A [Differentiable] local function is inlined into its callers and has no derivative members of its own.
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
             {
-                DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), op.Name,
+                DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
                     "a local function has no derivatives of its own (generated code cannot name it); make it a [Differentiable] method of the type"),
             })));
         if (!Symbols.IsDifferentiable(target))
@@ -232,7 +300,7 @@ internal static class OperatorSiteProcessor
             if (inSource && RuleIndex.For(model.Compilation).Find(target) is null)
                 return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
                 {
-                    DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), op.Name,
+                    DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
                         "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"),
                 })));
             return Empty;
@@ -347,19 +415,20 @@ internal static class OperatorSiteProcessor
     private const string ThisParameter = "nabla_this";
 
     private static EquatableArray<GeneratedFile> ForLambda(InvocationExpressionSyntax inv, IMethodSymbol op, IMethodSymbol invoke,
-        AnonymousFunctionExpressionSyntax lambda, SemanticModel model, CancellationToken ct)
+        AnonymousFunctionExpressionSyntax lambda, SemanticModel model, CancellationToken ct, string? functionParameter = null)
     {
+        bool isOperator = IsNablaOperator(op);
         if (model.GetSymbolInfo(lambda, ct).Symbol is not IMethodSymbol lambdaSymbol ||
             model.GetOperation(lambda, ct) is not IAnonymousFunctionOperation lambdaOp)
             return Empty;
         if (lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
-            return Fail(op.Name, lambda, "an async lambda cannot be differentiated");
+            return Fail(isOperator ? op.Name : Display(op), lambda, "an async lambda cannot be differentiated");
         if (lambdaSymbol.Parameters.Length != invoke.Parameters.Length)
             return Empty;
         // x => M(x): the lambda only forwards its inputs, in order, to a [Differentiable] method; bind to M's derivatives.
         var forwarded = lambda.ExpressionBody as InvocationExpressionSyntax ??
             (lambda.Block is { Statements.Count: 1 } single && single.Statements[0] is ReturnStatementSyntax { Expression: InvocationExpressionSyntax r } ? r : null);
-        if (forwarded != null && model.GetSymbolInfo(forwarded, ct).Symbol is IMethodSymbol callee && Symbols.IsDifferentiable(callee) && callee.IsStatic &&
+        if (isOperator && forwarded != null && model.GetSymbolInfo(forwarded, ct).Symbol is IMethodSymbol callee && Symbols.IsDifferentiable(callee) && callee.IsStatic &&
             callee.Parameters.Length == lambdaSymbol.Parameters.Length &&
             forwarded.ArgumentList.Arguments.Select((a, k) => a.NameColon is null && a.RefKindKeyword.IsKind(SyntaxKind.None) &&
                 model.GetSymbolInfo(a.Expression, ct).Symbol is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p, lambdaSymbol.Parameters[k]) &&
@@ -372,16 +441,16 @@ internal static class OperatorSiteProcessor
         foreach (var p in lambdaSymbol.Parameters)
         {
             if (p.RefKind != RefKind.None)
-                return Fail(op.Name, lambda, $"its parameter '{p.Name}' is passed by reference; differential operators take inputs by value");
+                return Fail(isOperator ? op.Name : Display(op), lambda, $"its parameter '{p.Name}' is passed by reference; differential operators take inputs by value");
             if (p.Type.IsRefLikeType)
-                return Fail(op.Name, lambda, $"its parameter '{p.Name}' is a {p.Type.ToDisplayString()}, which no delegate of the operators can take: take an array (it converts to a span where the code needs one)");
+                return Fail(isOperator ? op.Name : Display(op), lambda, $"its parameter '{p.Name}' is a {p.Type.ToDisplayString()}, which no delegate of the operators can take: take an array (it converts to a span where the code needs one)");
             if (!Symbols.IsDifferentiableType(p.Type))
-                return Fail(op.Name, lambda, $"its parameter '{p.Name}' has type '{p.Type.ToDisplayString()}', which has no derivative; capture data in the lambda instead of passing it as an input");
+                return Fail(isOperator ? op.Name : Display(op), lambda, $"its parameter '{p.Name}' has type '{p.Type.ToDisplayString()}', which has no derivative; capture data in the lambda instead of passing it as an input");
         }
         // The delegate's result type: the lambda's own, except where the generator's view of the call does not resolve
         // (UnresolvedTangentCall), where the lambda was bound against another candidate.
         if (!Symbols.IsDifferentiableType(invoke.ReturnType))
-            return Fail(op.Name, lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them)");
+            return Fail(isOperator ? op.Name : Display(op), lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them)");
 
         // Captured variables become data parameters; `this` (explicit or implicit) becomes one too.
         var captures = new List<Capture>();
@@ -394,7 +463,7 @@ internal static class OperatorSiteProcessor
             {
                 case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } self:
                     if (self.Syntax is BaseExpressionSyntax)
-                        return Fail(op.Name, self.Syntax, "it uses 'base'; call a [Differentiable] method instead");
+                        return Fail(isOperator ? op.Name : Display(op), self.Syntax, "it uses 'base'; call a [Differentiable] method instead");
                     capturesThis = true;
                     if (self.Syntax is ThisExpressionSyntax)
                         edits.Add(new Edit(self.Syntax.SpanStart, self.Syntax.Span.Length, ThisParameter));
@@ -402,21 +471,21 @@ internal static class OperatorSiteProcessor
                         edits.Add(new Edit(self.Syntax.SpanStart, 0, ThisParameter + "."));
                     break;
                 case ILocalReferenceOperation local when !Declared(local.Local, lambda) && local.Local.Type.IsRefLikeType:
-                    return Fail(op.Name, local.Syntax, $"it captures '{local.Local.Name}', a {local.Local.Type.ToDisplayString()}, and C# does not let a lambda capture a span: pass an array instead, or copy the span's elements into an array");
+                    return Fail(isOperator ? op.Name : Display(op), local.Syntax, $"it captures '{local.Local.Name}', a {local.Local.Type.ToDisplayString()}, and C# does not let a lambda capture a span: pass an array instead, or copy the span's elements into an array");
                 case IParameterReferenceOperation parameter when !Declared(parameter.Parameter, lambda) && parameter.Parameter.Type.IsRefLikeType:
-                    return Fail(op.Name, parameter.Syntax, $"it captures '{parameter.Parameter.Name}', a {parameter.Parameter.Type.ToDisplayString()}, and C# does not let a lambda capture a span: pass an array instead, or copy the span's elements into an array");
+                    return Fail(isOperator ? op.Name : Display(op), parameter.Syntax, $"it captures '{parameter.Parameter.Name}', a {parameter.Parameter.Type.ToDisplayString()}, and C# does not let a lambda capture a span: pass an array instead, or copy the span's elements into an array");
                 case ILocalReferenceOperation local when !Declared(local.Local, lambda):
                     if (IsWritten(local))
-                        return Fail(op.Name, local.Syntax, $"it assigns the captured variable '{local.Local.Name}'; a differentiated lambda may read captured variables but not write them");
+                        return Fail(isOperator ? op.Name : Display(op), local.Syntax, $"it assigns the captured variable '{local.Local.Name}'; a differentiated lambda may read captured variables but not write them");
                     if (seen.Add(local.Local))
                         captures.Add(new Capture(local.Local.Name, Symbols.Identifier(local.Local.Name), local.Local.Type.ToDisplayString(Symbols.TypeFormat), Symbols.IsDifferentiableType(local.Local.Type),
                             local.Local.IsConst && local.Local.HasConstantValue ? SymbolDisplay.FormatPrimitive(local.Local.ConstantValue!, quoteStrings: true, useHexadecimalNumbers: false) : null));
                     break;
                 case IParameterReferenceOperation parameter when !Declared(parameter.Parameter, lambda):
                     if (IsWritten(parameter))
-                        return Fail(op.Name, parameter.Syntax, $"it assigns the captured parameter '{parameter.Parameter.Name}'; a differentiated lambda may read captured variables but not write them");
+                        return Fail(isOperator ? op.Name : Display(op), parameter.Syntax, $"it assigns the captured parameter '{parameter.Parameter.Name}'; a differentiated lambda may read captured variables but not write them");
                     if (parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor })
-                        return Fail(op.Name, parameter.Syntax, $"it reads the primary constructor parameter '{parameter.Parameter.Name}'; copy it into a local first");
+                        return Fail(isOperator ? op.Name : Display(op), parameter.Syntax, $"it reads the primary constructor parameter '{parameter.Parameter.Name}'; copy it into a local first");
                     if (seen.Add(parameter.Parameter))
                         captures.Add(new Capture(parameter.Parameter.Name, Symbols.Identifier(parameter.Parameter.Name), parameter.Parameter.Type.ToDisplayString(Symbols.TypeFormat), Symbols.IsDifferentiableType(parameter.Parameter.Type)));
                     break;
@@ -427,14 +496,14 @@ internal static class OperatorSiteProcessor
         if (capturesThis)
         {
             if (containing.IsValueType)
-                return Fail(op.Name, lambda, "it reads members of a struct's 'this'; copy the values into locals first");
+                return Fail(isOperator ? op.Name : Display(op), lambda, "it reads members of a struct's 'this'; copy the values into locals first");
             captures.Add(new Capture("this", ThisParameter, containing.ToDisplayString(Symbols.TypeFormat), false));
         }
         foreach (var c in captures)
             if (c.Type.Contains("<anonymous type") || c.Type.Contains("AnonymousType"))
-                return Fail(op.Name, lambda, $"it captures '{c.Name}' of an anonymous type");
+                return Fail(isOperator ? op.Name : Display(op), lambda, $"it captures '{c.Name}' of an anonymous type");
         if (containing.IsGenericType || containing.ContainingType?.IsGenericType == true || lambdaSymbol.ContainingSymbol is IMethodSymbol { IsGenericMethod: true })
-            return Fail(op.Name, lambda, "lambdas inside generic types or generic methods are not supported yet; move the computation into a [Differentiable] method");
+            return Fail(isOperator ? op.Name : Display(op), lambda, "lambdas inside generic types or generic methods are not supported yet; move the computation into a [Differentiable] method");
 
         // The host of the synthesized method: the lambda's own type when it is partial (so private members stay
         // reachable), else a generated class in the same namespace that imports the type's static members.
@@ -480,7 +549,7 @@ internal static class OperatorSiteProcessor
         var nested = new StringBuilder();
         var nestedMethods = new List<string>();
         string? nestedError = NestedDerivatives(lambda, model, id, edits, Wrap, nested, nestedMethods, ct);
-        if (nestedError != null) return RuleChains.IsOrderBound(nestedError) ? FailOrder(op.Name, lambda, nestedError) : Fail(op.Name, lambda, nestedError);
+        if (nestedError != null) return RuleChains.IsOrderBound(nestedError) ? FailOrder(isOperator ? op.Name : Display(op), lambda, nestedError) : Fail(isOperator ? op.Name : Display(op), lambda, nestedError);
 
         string bodyText = ApplyEdits(body.ToString(), body.SpanStart, edits);
         var members = new StringBuilder();
@@ -518,13 +587,13 @@ internal static class OperatorSiteProcessor
         var (tree, synthesizedModel, error) = SynthesizedSource.Bind(RuleChains.For(model.Compilation, ct).WithPartials(model.Compilation), text.ToString(), inv.SyntaxTree, path, ct);
         var compilation = synthesizedModel.Compilation;
         if (error != null)
-            return Fail(op.Name, lambda, "generated code cannot compile it outside its method (" + error.GetMessage() + ")" +
+            return Fail(isOperator ? op.Name : Display(op), lambda, "generated code cannot compile it outside its method (" + error.GetMessage() + ")" +
                 (hostIsContaining ? "" : "; make the containing type partial so that generated code can reach its private members"));
         var declaration = tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == name);
         if (synthesizedModel.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol method) return Empty;
 
-        if (NeedsPullbackClosure(op) && Symbols.HasRefLikeResiduals(method, compilation))
-            return Fail(op.Name, lambda, SpanPullbackWhy("it", op.Name));
+        if ((NeedsPullbackClosure(op) || !isOperator) && Symbols.HasRefLikeResiduals(method, compilation))
+            return Fail(isOperator ? op.Name : Display(op), lambda, SpanPullbackWhy("it", op.Name));
         var derivatives = MethodProcessor.Process(method, synthesizedModel, ct);
         // The synthesized method's name means nothing to the user: messages name "the lambda".
         var remapped = derivatives.Diagnostics.Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, body.SpanStart, bodyStartInText, bodyText.Length, edits) : d)
@@ -547,7 +616,7 @@ internal static class OperatorSiteProcessor
         string host = method.ContainingType.ToDisplayString(Symbols.TypeFormat);
         string stem = host + "." + Symbols.DerivativeStem(method);
         string? interceptor = location is null ? null
-            : Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), host + "." + name, stem, stem, captures, op.Parameters[0].Name);
+            : Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), host + "." + name, stem, stem, captures, functionParameter ?? op.Parameters[0].Name);
         string hostHint = hostIsContaining ? MethodProcessor.HintName(containing) : "NablaLambdas";
         var files = new List<GeneratedFile>
         {
@@ -555,11 +624,11 @@ internal static class OperatorSiteProcessor
             derivatives with { Diagnostics = default, Registration = null },
         };
         files.AddRange(nestedFiles);
-        if (IsSecondOrder(op.Name))
+        if (isOperator && IsSecondOrder(op.Name))
         {
             string? secondOrder = SecondOrder.Members(method, compilation, Symbols.DerivativeStem(method), "Lambda", out var why, out var hint, ct);
             if (secondOrder is null)
-                return RuleChains.IsOrderBound(why) ? FailOrder(op.Name, lambda, why!) : Fail(op.Name, lambda, "its second derivatives cannot be generated: " + why);
+                return RuleChains.IsOrderBound(why) ? FailOrder(isOperator ? op.Name : Display(op), lambda, why!) : Fail(isOperator ? op.Name : Display(op), lambda, "its second derivatives cannot be generated: " + why);
             files.Add(new GeneratedFile(hint, secondOrder, default));
         }
         if (interceptor != null) files.Add(new GeneratedFile("Nabla.Interceptors." + id + ".g.cs", interceptor, default));
@@ -820,7 +889,7 @@ internal static class OperatorSiteProcessor
         // A lambda that captures only 'this' is an instance method of this object: the delegate's target is 'this' itself.
         bool targetIsThis = captures.Count(c => c.Constant is null) == 1 && captures.Any(c => c.Constant is null && c.Name == "this");
         bool captureReadsAtCall = true;
-        switch (op.Name)
+        switch (IsNablaOperator(op) ? op.Name : "")
         {
             case "Gradient" when ps.Length == n + 1:
                 body = $"return {stem}_ValueWithGradient({Args(Array.Empty<string>())}).Gradient;";
@@ -847,10 +916,11 @@ internal static class OperatorSiteProcessor
             case "Vjp" when ps.Length == n + 2:
                 body = $"return {stem}_ValueWithPullback({Args(Array.Empty<string>())}).Pullback({Param(n + 1)});";
                 break;
+            case "":
             case "Check" or "Assert" when op.ContainingType.Name == "GradCheck":
             {
-                // GradCheck takes the delegate on to the operators: register the lambda's derivatives, bound to
-                // the closure it is given, then call GradCheck itself.
+                // GradCheck (or a user's method taking a [Differentiable] delegate) takes the delegate on to the operators:
+                // register the lambda's derivatives, bound to the closure it is given, then call the method itself.
                 string T(int k) => invoke.Parameters[k].Type.ToDisplayString(Symbols.TypeFormat);
                 var types = Enumerable.Range(0, n).Select(T).ToList();
                 string result = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
@@ -865,11 +935,27 @@ internal static class OperatorSiteProcessor
                 for (int k = 0; k < captures.Count; k++)
                     lines.Add("    " + ReadCapture(captures, k, "nablaTarget!", targetIsThis));
                 lines.Add("    return new global::Nabla.CompilerServices.DerivativeSet(");
-                lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {gradient} Gradient)" }))})(({string.Join(", ", a)}) => {Call("ValueWithGradient", Array.Empty<string>())}),");
+                // A gradient exists for a scalar result only; other results are differentiated through the pullback.
+                lines.Add(invoke.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+                    ? $"        ({Func(types.Concat(new[] { $"({result} Value, {gradient} Gradient)" }))})(({string.Join(", ", a)}) => {Call("ValueWithGradient", Array.Empty<string>())}),"
+                    : "        null,");
                 lines.Add($"        ({Func(types.Concat(types).Concat(new[] { $"({result} Value, {result} Tangent)" }))})(({string.Join(", ", a.Concat(d))}) => {Call("Jvp", d)}),");
                 lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {Func(new[] { result, gradient })} Pullback)" }))})(({string.Join(", ", a)}) => {Call("ValueWithPullback", Array.Empty<string>())}));");
                 lines.Add("});");
-                lines.Add($"return global::Nabla.GradCheck.{op.Name}({string.Join(", ", ps.Select(p => Symbols.Identifier(p.Name)))});");
+                string arguments = string.Join(", ", ps.Select(p => Symbols.Identifier(p.Name)));
+                if (IsNablaOperator(op))
+                    lines.Add($"return global::Nabla.GradCheck.{op.Name}({arguments});");
+                else
+                {
+                    // Once per call site: the registry keeps a lambda's derivatives for as long as the process runs.
+                    lines.Insert(0, "if (!s_registered)");
+                    lines.Insert(1, "{");
+                    for (int k = 2; k < lines.Count; k++) lines[k] = "    " + lines[k];
+                    lines.Add("    s_registered = true;");
+                    lines.Add("}");
+                    string target = op.IsStatic ? op.ContainingType.ToDisplayString(Symbols.TypeFormat) : "nablaReceiver";
+                    lines.Add((op.ReturnsVoid ? "" : "return ") + $"{target}.{Symbols.Identifier(op.Name)}({arguments});");
+                }
                 body = string.Join("\n", lines);
                 captureReadsAtCall = false;
                 break;
@@ -904,15 +990,20 @@ internal static class OperatorSiteProcessor
         w.Close();
         w.Close();
         w.Open("namespace Nabla.Generated");
-        w.Line("/// <summary>Binds one call of Autodiff." + op.Name + " to its generated derivative.</summary>");
+        w.Line(IsNablaOperator(op)
+            ? "/// <summary>Binds one call of Autodiff." + op.Name + " to its generated derivative.</summary>"
+            : "/// <summary>Registers the derivatives of the lambda passed at one call of " + op.Name + ", then calls it.</summary>");
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Open("file static class NablaInterceptor_" + id);
+        if (!IsNablaOperator(op)) w.Line("private static bool s_registered;");
         w.Line(attribute);
         // The operators a scalar loop calls: one call and, for a capturing lambda, a few loads. Inlined, the caller calls the
         // derivative directly (or inlines it too), as if it had called the generated method by name.
-        if (op.Name is "Gradient" or "ValueWithGradient" or "Derivative" or "Jvp")
+        if (IsNablaOperator(op) && op.Name is "Gradient" or "ValueWithGradient" or "Derivative" or "Jvp")
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         string parameters = string.Join(", ", ps.Select(p => p.Type.ToDisplayString(Symbols.TypeFormat) + " " + Symbols.Identifier(p.Name)));
+        if (!IsNablaOperator(op) && !op.IsStatic)
+            parameters = "this " + op.ContainingType.ToDisplayString(Symbols.TypeFormat) + " nablaReceiver" + (ps.Length > 0 ? ", " + parameters : "");
         string returnType = op.ReturnType.ToDisplayString(Symbols.TypeFormat);
         if (BoxedInput(op) is { } boxed)
         {
@@ -935,7 +1026,7 @@ internal static class OperatorSiteProcessor
             parameters = $"{ps[0].Type.ToDisplayString(Symbols.TypeFormat)} {Param(0)}, {t} {Param(1)}, {tt} {Param(2)}";
             returnType = tt;
         }
-        w.Open($"public static {returnType} {op.Name}({parameters})");
+        w.Open($"public static {returnType} {Symbols.Identifier(op.Name)}({parameters})");
         if (captureReadsAtCall)
         {
             string f = Symbols.Identifier(functionParameter);

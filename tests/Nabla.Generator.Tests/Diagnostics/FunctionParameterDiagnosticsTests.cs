@@ -132,4 +132,40 @@ public class FunctionParameterDiagnosticsTests
             """));
         Assert.StartsWith("a function passed to 'C.Iterate', which cannot be inlined here", run.Message("NABLA0002"));
     }
+
+    private const string Solver = """
+            public static double Newton([Differentiable] Func<double, double> f, double x)
+            {
+                for (int i = 0; i < 20; i++) { var (v, d) = Autodiff.Jvp(f, x, 1.0); x -= v / d; }
+                return x;
+            }
+        """;
+
+    [Fact]
+    public void LambdaToAPlainMethod_IsCompiledAndRegistered_NoDiagnostic()
+    {
+        Verify(InClass(Solver + """
+                public static double Root(double a) => Newton(x => x * x - a, 1.0);
+            """));
+    }
+
+    [Fact]
+    public void LambdaToAPlainMethod_CallingAMethodWithoutDerivative_NABLA0001InTheLambda()
+    {
+        var run = Verify(InClass(Solver + """
+                public static double Plain(double t) => t * t;
+                public static double Root(double a) => Newton(x => {|NABLA0001:Plain(x)|} - a, 1.0);
+            """));
+        Assert.Contains("'C.Plain'", run.Message("NABLA0001"));
+    }
+
+    [Fact]
+    public void LambdaToAPlainMethod_DelegateOfIntegers_NABLA0013()
+    {
+        var run = Verify(InClass("""
+                public static int Apply([Differentiable] Func<int, int> f) => f(2);
+                public static int Run() => Apply({|NABLA0013:n => n * n|});
+            """));
+        Assert.StartsWith("The lambda passed to C.Apply cannot be differentiated: 'f' is a System.Func<int, int>", run.Message("NABLA0013"));
+    }
 }
