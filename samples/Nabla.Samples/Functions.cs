@@ -94,6 +94,24 @@ public static partial class Functions
     [GradientOf(nameof(ShiftedRadius))]
     public static partial (double, double) ShiftedRadiusGradient(double r, double theta);
 
+    /// <summary>Simpson's rule for ∫ f over [a, b] with n (even) panels: a method taking a function.</summary>
+    [Differentiable]
+    public static double Simpson([Differentiable] Func<double, double> f, double a, double b, int n)
+    {
+        double h = (b - a) / n;
+        double s = f(a) + f(b);
+        for (int i = 1; i < n; i++)
+            s += (i % 2 == 1 ? 4 : 2) * f(a + i * h);
+        return s * h / 3;
+    }
+
+    /// <summary>∫₀¹ k·t³ + sin k·t dt = k/4 + sin k / 2 (Simpson's rule is exact on cubics), differentiated by k through the lambda.</summary>
+    [Differentiable]
+    public static double CubicArea(double k) => Simpson(t => k * t * t * t + Math.Sin(k) * t, 0, 1, 8);
+
+    [GradientOf(nameof(CubicArea))]
+    public static partial double CubicAreaGradient(double k);
+
     /// <summary>
     /// A damped oscillator x″ = −k·x − c·x′ from x = 1 at rest, stepped with semi-implicit Euler; the squared distance of
     /// its trajectory to an observed one. Differentiated with respect to the parameters p = (k, c).

@@ -101,6 +101,9 @@ public static class Program
             Two("|r·(cos θ, sin θ) + (1, 0)|², operators + local function", ShiftedRadius, ShiftedRadiusGradient, "r", "θ", r, theta,
                 (2 * r + 2 * Math.Cos(theta), -2 * r * Math.Sin(theta)));
 
+        foreach (double k in new[] { 0.5, 2.0 })
+            One("∫₀¹ k·t³ + sin k·t dt, Simpson(t => …, 0, 1, 8)", CubicArea, CubicAreaGradient, k, 0.25 + Math.Cos(k) / 2);
+
         Print(rows);
 
         // Second derivatives and derivatives of derivatives, on inline lambdas, against closed forms.
