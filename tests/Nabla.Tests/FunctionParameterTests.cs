@@ -67,6 +67,38 @@ public static partial class FunctionParameterCode
     [Differentiable]
     public static double Chained(double k) => IntegrateTwice(t => k * t * t, k);
 
+    [Differentiable]
+    public static float ApplyF([Differentiable] Func<float, float> f, float x) => f(x) + x;
+
+    /// <summary>Lambdas made in a loop, each capturing that iteration's weight: Σ wᵢ·tanh(wᵢ x).</summary>
+    [Differentiable]
+    public static double LoopOfLambdas(double[] w, double x)
+    {
+        double s = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            double wi = w[i];
+            s += ApplyTwice(t => wi * Math.Tanh(t), x) - ApplyTwice(Math.Tanh, x) * 0;
+        }
+        return s;
+    }
+
+    [Differentiable]
+    public static double ReduceArray([Differentiable] Func<double[], double> f, double[] v) => f(v) * 2;
+
+    /// <summary>A lambda over an array, and a static local function as a method group.</summary>
+    [Differentiable]
+    public static double ArrayAndLocal(double[] v)
+    {
+        [Differentiable]
+        static double Cube(double t) => t * t * t;
+
+        return ReduceArray(a => a[0] * a[1] + Math.Exp(a[2]), v) + ApplyTwice(Cube, v[0]);
+    }
+
+    [Differentiable]
+    public static float FloatCaller(float x, float c) => ApplyF(t => MathF.Sin(c * t), x);
+
     /// <summary>A lambda in a local assigned once, then called directly.</summary>
     [Differentiable]
     public static double LocalLambda(double x, double c)
@@ -147,6 +179,47 @@ public class FunctionParameterTests
         var gradient = Gradient(FunctionParameterCode.Chained, k);
         Assert.Equal(Fd(FunctionParameterCode.Chained, k), gradient, 6);
         Assert.Equal(gradient, FunctionParameterCode.Chained_Jvp(k, 1).Tangent, 12);
+    }
+
+    [Fact]
+    public void LambdasMadeInALoop_EachWithItsOwnCapture()
+    {
+        double[] w = { 0.5, -1.2, 2.0 };
+        double x = 0.4;
+        var (value, (dw, dx)) = FunctionParameterCode.LoopOfLambdas_ValueWithGradient(w, x);
+        double expected = 0, expectedDx = 0;
+        var expectedDw = new double[w.Length];
+        for (int i = 0; i < w.Length; i++)
+        {
+            // f(t) = w tanh t applied twice: w tanh(w tanh x)
+            double inner = w[i] * Math.Tanh(x), sech2Inner = 1 - Math.Tanh(inner) * Math.Tanh(inner), sech2X = 1 - Math.Tanh(x) * Math.Tanh(x);
+            expected += w[i] * Math.Tanh(inner);
+            expectedDx += w[i] * sech2Inner * w[i] * sech2X;
+            expectedDw[i] = Math.Tanh(inner) + w[i] * sech2Inner * Math.Tanh(x);
+        }
+        Assert.Equal(expected, value, 13);
+        Assert.Equal(expectedDx, dx, 12);
+        for (int i = 0; i < w.Length; i++) Assert.Equal(expectedDw[i], dw[i], 12);
+    }
+
+    [Fact]
+    public void ArrayLambda_AndALocalFunctionAsMethodGroup()
+    {
+        double[] v = { 0.3, -0.8, 0.5 };
+        var (value, g) = FunctionParameterCode.ArrayAndLocal_ValueWithGradient(v);
+        Assert.Equal(2 * (v[0] * v[1] + Math.Exp(v[2])) + Math.Pow(v[0], 9), value, 13);
+        Assert.Equal(2 * v[1] + 9 * Math.Pow(v[0], 8), g[0], 12);
+        Assert.Equal(2 * v[0], g[1], 12);
+        Assert.Equal(2 * Math.Exp(v[2]), g[2], 12);
+    }
+
+    [Fact]
+    public void FloatFunctions()
+    {
+        float x = 0.7f, c = 1.3f;
+        var (_, (dx, dc)) = FunctionParameterCode.FloatCaller_ValueWithGradient(x, c);
+        Assert.Equal(c * MathF.Cos(c * x) + 1, dx, 5);
+        Assert.Equal(x * MathF.Cos(c * x), dc, 5);
     }
 
     [Theory]
