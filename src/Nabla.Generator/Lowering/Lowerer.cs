@@ -1166,6 +1166,16 @@ internal sealed class Lowerer
 
     private void Assign(IOperation target, Value value)
     {
+        if (target is IPropertyReferenceOperation { Property.SetMethod: { } setter, Instance: { } instance } && Symbols.IsDifferentiableSetter(setter))
+        {
+            // s.P = v through a [Differentiable] setter: a call returning the new receiver, stored back (as s.Step(dt)).
+            var receiver = LowerExpression(instance);
+            var callee = _resolver.Resolve(setter);
+            var args = new List<Argument> { ReceiverArgument(receiver, setter), new(Coerce(value, Symbols.IrTypeOf(setter.Parameters[0].Type))) };
+            var changed = CallAt(target.Syntax, callee, null, args, args[0].Value!.Type).Result!;
+            Assign(instance, changed);
+            return;
+        }
         if (ThisRoot != null && !BuildsThis && (TryStructRoot(target, out var written, out _) || TryStructPlace(target, out written, out _, out _)) && written == ThisRoot)
             Unsupported(target.Syntax, "changing 'this' in a [Differentiable] struct method that returns a value",
                 "; a void method may change 'this' (callers get the new value), or copy 'this' to a local and change that.");

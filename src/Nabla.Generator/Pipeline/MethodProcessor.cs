@@ -59,7 +59,7 @@ internal static class MethodProcessor
         {
             if (method.MethodKind == MethodKind.LocalFunction && method.IsStatic && !method.IsAsync && !method.IsGenericMethod)
                 return new GeneratedFile(null, null, default);   // inlined into the [Differentiable] code that calls it
-            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableSetter(method) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
             {
                 Check(method, null, diagnostics);
                 return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -139,7 +139,7 @@ internal static class MethodProcessor
                 return false;
             }
         }
-        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
+        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableSetter(method) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
         {
             Fail(method.MethodKind == MethodKind.Constructor
                 ? "only constructors of [Differentiable] structs (whose members are visible) can be [Differentiable]; a class's objects are not created in differentiable code"
@@ -704,7 +704,9 @@ internal static class MethodProcessor
             w.Line($"/// <summary>{display} on a copy of <paramref name=\"{self0}\"/>: the value the receiver has afterwards.</summary>");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{access} static {f.ReturnType.Name} {stem}_NewSelf({string.Join(", ", f.Parameters.Select(p => (p.RefKind == RefKindIr.In ? "in " : "") + p.Type.Name + " " + p.Name))})");
-            w.Line($"{self0}.{Symbols.Identifier(method.Name)}({string.Join(", ", ps.Select(p => p.Name))});");
+            w.Line(method.MethodKind == MethodKind.PropertySet && method.AssociatedSymbol is { } property
+                ? $"{self0}.{Symbols.Identifier(property.Name)} = {ps[0].Name};"
+                : $"{self0}.{Symbols.Identifier(method.Name)}({string.Join(", ", ps.Select(p => p.Name))});");
             w.Line($"return {self0};");
             w.Close();
             w.Line();

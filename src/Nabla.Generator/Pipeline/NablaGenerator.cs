@@ -34,8 +34,8 @@ public sealed class NablaGenerator : IIncrementalGenerator
                         case IMethodSymbol method:
                             return MethodFingerprint.Key(method, ctx.TargetNode, model.Compilation, c => MethodProcessor.Process(method, model, c), ct);
                         // A property's getter (an instance property of a differentiable struct or class, or a static one).
-                        case IPropertySymbol { GetMethod: { } getter }:
-                            return MethodFingerprint.Key(getter, ctx.TargetNode, model.Compilation, c => MethodProcessor.Process(getter, model, c), ct);
+                        case IPropertySymbol { GetMethod: { } getter } property:
+                            return MethodFingerprint.Key(getter, ctx.TargetNode, model.Compilation, c => WithSetter(MethodProcessor.Process(getter, model, c), property, model, c), ct);
                         default:
                             var symbol = ctx.TargetSymbol;
                             var line = ctx.TargetNode.GetLocation().GetLineSpan();
@@ -144,6 +144,20 @@ public sealed class NablaGenerator : IIncrementalGenerator
         var ruleRegistrations = rules.Select(static (f, _) => f.RuleRegistration).Where(static t => t != null).Collect();
         context.RegisterSourceOutput(registrations.Combine(ruleTypes).Combine(ruleRegistrations).Combine(assemblyName),
             static (spc, input) => WriteAssemblyFile(spc, input.Left.Left.Left!, input.Left.Left.Right!, input.Left.Right!, input.Right));
+    }
+
+    /// <summary>A [Differentiable] computed property's setter is differentiated beside its getter, in the same output.</summary>
+    private static GeneratedFile WithSetter(GeneratedFile getter, IPropertySymbol property, SemanticModel model, System.Threading.CancellationToken ct)
+    {
+        if (property.SetMethod is not { } setter || !Symbols.IsDifferentiableSetter(setter)) return getter;
+        var set = MethodProcessor.Process(setter, model, ct);
+        if (getter.HintName is null)
+            return getter with { Diagnostics = new EquatableArray<DiagnosticInfo>(getter.Diagnostics.Concat(set.Diagnostics).ToArray()) };
+        return getter with
+        {
+            Diagnostics = new EquatableArray<DiagnosticInfo>(getter.Diagnostics.Concat(set.Diagnostics).ToArray()),
+            Extras = new EquatableArray<GeneratedFile>(getter.Extras.Concat(new[] { set with { Diagnostics = default } }).ToArray()),
+        };
     }
 
     /// <summary>A class, struct or record declaration (what a differentiable type can be).</summary>

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 using Nabla.Generator.IR;
@@ -38,7 +39,17 @@ internal static class Symbols
 
     public static bool IsDifferentiable(IMethodSymbol m) =>
         HasAttribute(m.OriginalDefinition, DifferentiableAttribute) ||
-        (m.MethodKind == MethodKind.PropertyGet && m.AssociatedSymbol is IPropertySymbol p && HasAttribute(p.OriginalDefinition, DifferentiableAttribute));
+        (m.MethodKind == MethodKind.PropertyGet && m.AssociatedSymbol is IPropertySymbol p && HasAttribute(p.OriginalDefinition, DifferentiableAttribute)) ||
+        IsDifferentiableSetter(m);
+
+    /// <summary>
+    /// The setter of a [Differentiable] computed property of a differentiable struct (one with a body: an auto-property
+    /// is a member like a field): differentiated as a void method changing 'this'.
+    /// </summary>
+    public static bool IsDifferentiableSetter(IMethodSymbol m) =>
+        m.MethodKind == MethodKind.PropertySet && !m.IsStatic && !m.IsInitOnly && m.ContainingType.IsValueType && m.AssociatedSymbol is IPropertySymbol { IsIndexer: false } p &&
+        (HasAttribute(p.OriginalDefinition, DifferentiableAttribute) || HasAttribute(m.OriginalDefinition, DifferentiableAttribute)) &&
+        m.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is AccessorDeclarationSyntax { Body: not null } or AccessorDeclarationSyntax { ExpressionBody: not null });
 
     public static string TypeName(ITypeSymbol t) =>
         s_substitution != null && MentionsSubstituted(t) ? IrTypeOf(t).Name : t.ToDisplayString(TypeFormat);
@@ -464,11 +475,11 @@ internal static class Symbols
     /// 'this' (and its parameters) to the new 'this', which callers store back into the receiver.
     /// </summary>
     public static bool ReturnsNewSelf(IMethodSymbol method) =>
-        method.ReturnsVoid && method.MethodKind == MethodKind.Ordinary && HasDifferentiableSelf(method) &&
+        method.ReturnsVoid && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertySet && HasDifferentiableSelf(method) &&
         !IrTypeOf(method.ContainingType).IsReference && !method.IsReadOnly;
 
     public static bool HasDifferentiableSelf(IMethodSymbol method) =>
-        !method.IsStatic && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet && !method.IsVirtual && !method.IsOverride && !method.IsAbstract &&
+        !method.IsStatic && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet && !method.IsVirtual && !method.IsOverride && !method.IsAbstract &&
         IrTypeOf(method.ContainingType) is { IsStruct: true, IsDifferentiable: true };
 
     /// <summary>The inputs of the derivatives: with a differentiable receiver, it comes first (index 0) and the parameters after.</summary>

@@ -304,7 +304,7 @@ internal sealed class CalleeResolver
         bool genericMath = method.IsGenericMethod && Symbols.IeeeTypeParameter(method) != null &&
                            method.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
         if (Symbols.IsDifferentiable(method) && (!method.IsGenericMethod || genericMath) &&
-            (method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet || Symbols.IsDifferentiableConstructor(method) ||
+            (method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet || Symbols.IsDifferentiableSetter(method) || Symbols.IsDifferentiableConstructor(method) ||
              method.MethodKind == MethodKind.UserDefinedOperator && Symbols.OperatorToken(method) != null))
         {
             var original = method.OriginalDefinition;
