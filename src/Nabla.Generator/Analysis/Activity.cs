@@ -284,7 +284,7 @@ internal sealed class Activity
     {
         // A member of a struct lowered member by member carries its share of the struct's tangent.
         Op.Member => i.Operands.Count == 1 && i.Operands[0].Type.IsStruct && i.Operands[0].Type.IsDifferentiablePath(i.Text!),
-        Op.StopGradient or Op.Const or Op.This or Op.TypeOf or Op.New or Op.LoadVar or Op.NewArray => false,
+        Op.StopGradient or Op.Const or Op.This or Op.TypeOf or Op.IsType or Op.New or Op.LoadVar or Op.NewArray => false,
         Op.Binary => i.BinaryOp is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div or BinaryOp.Rem,
         Op.Unary => i.UnaryOp is UnaryOp.Neg or UnaryOp.Plus,
         _ => true,

@@ -98,7 +98,7 @@ internal static class LostDerivatives
                             // An index selects data, as a branch does: only the array's contents carry the value on.
                             if (tainted.Contains(i.Operands[0])) changed |= tainted.Add(i.Result!);
                             continue;
-                        case Op.StopGradient or Op.Const or Op.This or Op.TypeOf or Op.NewArray:
+                        case Op.StopGradient or Op.Const or Op.This or Op.TypeOf or Op.IsType or Op.NewArray:
                             continue;
                         case Op.Binary when i.BinaryOp is BinaryOp.Eq or BinaryOp.Ne or BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge
                             or BinaryOp.ConditionalAnd or BinaryOp.ConditionalOr:

@@ -410,6 +410,9 @@ internal sealed class CSharpEmitter
             case Op.TypeOf:
                 e = "typeof(" + i.Text + ")";
                 break;
+            case Op.IsType:
+                e = "(" + P(i.Operands[0], 0) + " is " + i.Text + ")";
+                break;
             case Op.LoadVar:
                 e = i.Var!.Name;
                 break;

@@ -110,6 +110,7 @@ internal enum Op
     Slice,          // a span (the result's type) viewing Operands[0] (an array or a span): all of it, or Operands[2] elements from index Operands[1]
     FunctionRef,    // a delegate whose function is known: Callee (a method group) or Function (a lambda, Operands = its captured values)
     CallIndirect,   // Operands[0](args): a delegate call; replaced by a call of the function when Operands[0] is a FunctionRef
+    IsType,         // Operands[0] is Text: a run-time type test (virtual dispatch)
 }
 
 internal enum BinaryOp { Add, Sub, Mul, Div, Rem, Eq, Ne, Lt, Le, Gt, Ge, And, Or, Xor, Shl, Shr, ConditionalAnd, ConditionalOr }
@@ -196,6 +197,12 @@ internal sealed record Callee(
     bool IsIndexer = false,
     /// <summary>A void method that may change its struct receiver: the call returns the new receiver (see Symbols.ReturnsNewSelf).</summary>
     bool ReturnsNewSelf = false,
+    /// <summary>
+    /// A virtual method: the overrides in this compilation, most derived first (type name, callee), which a call
+    /// dispatches to by type tests (VirtualDispatch); <see cref="IsAbstractMethod"/> when the method itself has no body.
+    /// </summary>
+    IReadOnlyList<(IrType Type, Callee Callee)>? Overrides = null,
+    bool IsAbstractMethod = false,
     /// <summary>
     /// A [Differentiable] method of another assembly compiled without its derivative members (an application writes
     /// only those it uses): the assembly and the missing member, for NABLA0020. <see cref="Derivative"/> is then null.

@@ -42,6 +42,7 @@ internal static class IrPrinter
             Op.New => lhs + "new " + i.Text + args,
             Op.FunctionRef => lhs + "function " + (i.Callee?.DisplayName ?? "lambda " + i.Function?.Name) + (i.Operands.Count > 0 ? " capturing " + ops : ""),
             Op.CallIndirect => lhs + "call.indirect " + ops + args,
+            Op.IsType => lhs + "is " + ops + " " + i.Text,
             Op.TupleGet => lhs + "tuple.get " + i.Index + " " + ops,
             Op.LoadVar => lhs + "load " + i.Var,
             Op.StoreVar => "store " + i.Var + " = " + ops,

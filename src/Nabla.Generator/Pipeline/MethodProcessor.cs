@@ -161,6 +161,11 @@ internal static class MethodProcessor
             Fail("virtual and abstract methods of differentiable classes are not supported yet (their derivatives would have to dispatch to the override's): make it non-virtual, or a static method taking the object");
             return false;
         }
+        if (method.IsAbstract && method.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
+        {
+            // Nothing to generate: calls dispatch to the [Differentiable] overrides (Transforms/VirtualDispatch).
+            return false;
+        }
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty) { Fail("it has no body to differentiate"); return false; }
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
         if (method.ContainingType.IsFileLocal) { Fail("its type is file-local ('file'), and generated code in another file cannot extend it: remove 'file'"); return false; }
@@ -266,6 +271,7 @@ internal static class MethodProcessor
         if (!FunctionsResolved(function, diagnostics)) return null;
         StructFolding.Run(function);
         TrivialParameters.Run(function);
+        VirtualDispatch.Run(function);
         LocalValueNumbering.Run(function);
         LoopInvariantMotion.Run(function);
         // A ref parameter's input is its value read at the entry.
@@ -570,6 +576,8 @@ internal static class MethodProcessor
 
         var w = new SourceWriter();
         w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+        if (method.IsOverride)
+            w.Line("#pragma warning disable CS0108 // an override's derivatives hide its base method's; calls reach them by type tests (VirtualDispatch)");
         TypeDeclarations.Open(w, method.ContainingType);
         // Each form's text starts at a mark: the compilation keeps only the forms it uses (Forms.cs).
         var marks = new List<(int Offset, string[] Names)>();

@@ -204,8 +204,59 @@ internal sealed class CalleeResolver
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method),
-            MissingDerivatives: missing);
+            MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract);
     }
+
+    /// <summary>
+    /// A virtual, abstract or override instance method of a class whose receiver is data (not a differentiable class,
+    /// whose tangent types differ per class): its calls dispatch by type to the overrides (Transforms/VirtualDispatch).
+    /// </summary>
+    private static bool IsDispatched(IMethodSymbol method) =>
+        !method.IsStatic && (method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed &&
+        method.MethodKind == MethodKind.Ordinary && method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false } owner &&
+        !Symbols.IrTypeOf(owner).IsStruct;
+
+    private IReadOnlyList<(IrType Type, Callee Callee)>? VirtualOverrides(IMethodSymbol method)
+    {
+        if (!IsDispatched(method)) return null;
+        var original = method.OriginalDefinition;
+        static int Depth(ITypeSymbol t) { int d = 0; for (var b = t.BaseType; b != null; b = b.BaseType) d++; return d; }
+        return SourceOverrides(_compilation)
+            .Where(m => Overrides(m, original))
+            .OrderByDescending(m => Depth(m.ContainingType))
+            .Select(m => (Symbols.IrTypeOf(m.ContainingType), Resolve(m) with { Overrides = null, IsAbstractMethod = false }))
+            .ToList();
+    }
+
+    private static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
+    {
+        for (var m = candidate.OverriddenMethod; m != null; m = m.OverriddenMethod)
+            if (SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, method)) return true;
+        return false;
+    }
+
+    private static readonly ConditionalWeakTable<Compilation, List<IMethodSymbol>> s_overrides = new();
+
+    /// <summary>Every override declared in the compilation's source (found once per compilation).</summary>
+    private static List<IMethodSymbol> SourceOverrides(Compilation compilation) => s_overrides.GetValue(compilation, c =>
+    {
+        var found = new List<IMethodSymbol>();
+        void Visit(INamespaceOrTypeSymbol container)
+        {
+            foreach (var member in container.GetMembers())
+            {
+                if (member is INamespaceSymbol ns) Visit(ns);
+                else if (member is INamedTypeSymbol type)
+                {
+                    if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
+                        found.AddRange(type.GetMembers().OfType<IMethodSymbol>().Where(m => m.IsOverride && m.MethodKind == MethodKind.Ordinary));
+                    Visit(type);
+                }
+            }
+        }
+        Visit(c.Assembly.GlobalNamespace);
+        return found;
+    });
 
     /// <summary>The inline id of a local function: its file and the position of its name.</summary>
     public static string LocalFunctionId(string path, int position) => "L:" + position.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + path;

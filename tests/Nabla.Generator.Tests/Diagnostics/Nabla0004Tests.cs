@@ -64,16 +64,29 @@ public class Nabla0004Tests
     }
 
     [Fact]
-    public void AbstractMethod()
+    public void InterfaceMethodWithoutBody()
     {
         var run = Verify(Usings + """
-            public abstract partial class Shape
+            public partial interface IShape
             {
                 [Differentiable]
-                public abstract double {|NABLA0004:Area|}(double r);
+                double {|NABLA0004:Area|}(double r);
             }
             """);
         Assert.EndsWith("it has no body to differentiate", run.Message("NABLA0004"));
+    }
+
+    /// <summary>An abstract method of a class has no derivatives of its own: calls dispatch to its overrides.</summary>
+    [Fact]
+    public void AbstractMethodOfAClass_NoDiagnostic()
+    {
+        Verify(Usings + """
+            public abstract partial class Shape
+            {
+                [Differentiable]
+                public abstract double Area(double r);
+            }
+            """);
     }
 
     [Fact]

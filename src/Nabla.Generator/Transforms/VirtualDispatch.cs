@@ -1,0 +1,116 @@
+// Virtual calls in differentiable code: a call of a virtual [Differentiable] method of a class becomes a chain of
+// run-time type tests, most derived first, each calling that override's own derivatives, so that the derivative
+// of a virtual call is the derivative of the override that runs (API.md §6). The overrides are those of this
+// compilation; a receiver of a class that is not (an override from another assembly) gets the method's own
+// derivatives, or, for an abstract method, a NotDifferentiableException naming it.
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
+using Nabla.Generator.IR;
+
+namespace Nabla.Generator.Transforms;
+
+internal static class VirtualDispatch
+{
+    public static void Run(IrFunction f)
+    {
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            foreach (var block in f.Blocks.ToList())
+            {
+                int k = block.Instrs.FindIndex(i => i.Op == Op.Call && i.Operands.Count == 1 &&
+                    i.Callee is { } c && (c.Overrides is { Count: > 0 } || c.IsAbstractMethod));
+                if (k < 0) continue;
+                Dispatch(f, block, k);
+                changed = true;
+                break;
+            }
+        }
+    }
+
+    private static void Dispatch(IrFunction f, Block block, int index)
+    {
+        var call = block.Instrs[index];
+        var callee = call.Callee!;
+        var receiver = call.Operands[0];
+        var continuation = Detached(f);
+        continuation.Instrs.AddRange(block.Instrs.Skip(index + 1));
+        continuation.Terminator = block.Terminator;
+        block.Instrs.RemoveRange(index, block.Instrs.Count - index);
+        Value? result = null;
+        if (call.Result != null)
+        {
+            result = f.NewValue(call.Result.Type, call.Result.Name);
+            result.ParameterOf = continuation;
+            continuation.Params.Add(result);
+        }
+        var added = new List<Block>();
+        Block current = block;
+        Edge Done(Instr c) => new(continuation, c.Result is null ? null : new List<Value> { c.Result });
+        Instr CallOn(Block b, Value on, Callee target)
+        {
+            var c = new Instr(Op.Call, call.Result is null ? null : f.NewValue(call.Result.Type, call.Result.Name), new List<Value> { on }, call.Source)
+            {
+                Callee = target,
+                Arguments = call.Arguments?.Select(a => new Argument(a.Value, a.RefKind, a.Variable)).ToList(),
+            };
+            b.Instrs.Add(c);
+            return c;
+        }
+        foreach (var (type, over) in callee.Overrides ?? new List<(IrType, Callee)>())
+        {
+            var test = new IrBuilder(f, current) { Source = call.Source }.EmitInstr(Op.IsType, IrType.Bool, new List<Value> { receiver });
+            test.Text = type.Name;
+            var yes = Detached(f);
+            var no = Detached(f);
+            added.Add(yes);
+            added.Add(no);
+            current.Terminator = Terminator.Branch(test.Result!, new Edge(yes), new Edge(no), call.Source);
+            var cast = new IrBuilder(f, yes) { Source = call.Source }.Convert(receiver, type);
+            yes.Terminator = Terminator.Jump(Done(CallOn(yes, cast, over)), call.Source);
+            current = no;
+        }
+        if (callee.IsAbstractMethod)
+        {
+            var b = new IrBuilder(f, current) { Source = call.Source };
+            var name = b.Const(new IrType("string", TypeKind.Other), SymbolDisplay.FormatLiteral(callee.DisplayName, quote: true));
+            var why = b.Const(new IrType("string", TypeKind.Other), SymbolDisplay.FormatLiteral(
+                "the receiver's class overrides it outside this compilation, where Nabla did not see the override; mark the override [Differentiable] in a compilation Nabla differentiates", quote: true));
+            var error = b.EmitInstr(Op.New, new IrType("global::Nabla.NotDifferentiableException", TypeKind.Other), new List<Value>());
+            error.Text = "global::Nabla.NotDifferentiableException";
+            error.Arguments = new List<Argument> { new(name), new(why) };
+            current.Terminator = Terminator.Throw(error.Result!, call.Source);
+        }
+        else
+        {
+            current.Terminator = Terminator.Jump(Done(CallOn(current, receiver, callee with { Overrides = null })), call.Source);
+        }
+        int at = f.Blocks.IndexOf(block) + 1;
+        added.Add(continuation);
+        f.Blocks.InsertRange(at, added);
+        if (call.Result != null) Replace(f, call.Result, result!);
+    }
+
+    private static Block Detached(IrFunction f)
+    {
+        var b = f.NewBlock();
+        f.Blocks.Remove(b);
+        return b;
+    }
+
+    private static void Replace(IrFunction f, Value old, Value replacement)
+    {
+        foreach (var b in f.Blocks)
+        {
+            foreach (var i in b.Instrs)
+            {
+                for (int k = 0; k < i.Operands.Count; k++) if (i.Operands[k] == old) i.Operands[k] = replacement;
+                if (i.Arguments != null) foreach (var a in i.Arguments) if (a.Value == old) a.Value = replacement;
+            }
+            if (b.Terminator.Value == old) b.Terminator.Value = replacement;
+            foreach (var e in b.Terminator.Edges)
+                for (int k = 0; k < e.Args.Count; k++) if (e.Args[k] == old) e.Args[k] = replacement;
+        }
+    }
+}
