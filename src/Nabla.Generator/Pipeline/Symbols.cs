@@ -321,7 +321,8 @@ internal static class Symbols
             var fields = VectorComponents.Take(n).Select(c => new StructField(c, IR.IrType.Single, true)).ToList();
             return IR.IrType.Struct(TypeName(type), fields, StructConstruction.Positional, null);
         }
-        if (!HasAttribute(type.OriginalDefinition, DifferentiableAttribute) || type.IsGenericType || type.IsRefLikeType) return null;
+        // A generic differentiable struct is lowered at its closed instantiations (Pair<double>), whose members' types are known.
+        if (!HasAttribute(type.OriginalDefinition, DifferentiableAttribute) || IsOpenGeneric(type) || type.IsRefLikeType) return null;
         // A primary constructor's parameters captured by a plain struct are hidden state.
         if (type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.StructDeclarationSyntax { ParameterList: not null })) return null;
         var members = StateMembers(type);
@@ -343,13 +344,21 @@ internal static class Symbols
         return IR.IrType.Struct(TypeName(type), primal, StructConstruction.Factory, tangentType);
     }
 
+    /// <summary>A generic type not closed over concrete types (Pair&lt;T&gt; itself, or inside a generic type).</summary>
+    private static bool IsOpenGeneric(INamedTypeSymbol type)
+    {
+        for (var t = type; t != null; t = t.ContainingType)
+            if (t.TypeArguments.Any(a => a is ITypeParameterSymbol || a is INamedTypeSymbol n && IsOpenGeneric(n))) return true;
+        return false;
+    }
+
     /// <summary>
     /// A [Differentiable] class: the visible members of it and of its [Differentiable] base classes (base first, as in its
     /// Tangent). Members code cannot see are left out: a class's value is never rebuilt from its members.
     /// </summary>
     private static IrType? ClassTypeOf(INamedTypeSymbol type)
     {
-        if (!HasAttribute(type.OriginalDefinition, DifferentiableAttribute) || type.IsGenericType || type.IsStatic) return null;
+        if (!HasAttribute(type.OriginalDefinition, DifferentiableAttribute) || IsOpenGeneric(type) || type.IsStatic) return null;
         var chain = new List<INamedTypeSymbol>();
         for (var t = type; t != null && HasAttribute(t.OriginalDefinition, DifferentiableAttribute); t = t.BaseType) chain.Insert(0, t);
         var primal = new List<StructField>();
