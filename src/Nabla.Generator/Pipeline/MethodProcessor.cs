@@ -44,8 +44,8 @@ internal static class MethodProcessor
             return Process(method, model, "", ct);
         // Generic math: one source, derivatives for double and for float (overloads; residual types named apart).
         GeneratedFile forDouble, forSingle;
-        using (Symbols.Substitute(parameter, IrType.Double)) forDouble = Process(method, model, "_double", ct);
-        using (Symbols.Substitute(parameter, IrType.Single)) forSingle = Process(method, model, "_float", ct);
+        using (Symbols.Substitute(parameter, IrType.Double, model.Compilation.GetSpecialType(SpecialType.System_Double))) forDouble = Process(method, model, "_double", ct);
+        using (Symbols.Substitute(parameter, IrType.Single, model.Compilation.GetSpecialType(SpecialType.System_Single))) forSingle = Process(method, model, "_float", ct);
         var diagnostics = forDouble.Diagnostics.Concat(forSingle.Diagnostics).Distinct().ToArray();
         if (!forDouble.HasCode || !forSingle.HasCode)
             return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics));
@@ -150,7 +150,7 @@ internal static class MethodProcessor
                 : "only methods, property and indexer getters, arithmetic operators, static local functions and constructors of differentiable structs can be [Differentiable]; move the computation into a [Differentiable] method");
             return false;
         }
-        if (method.IsGenericMethod && Symbols.IeeeTypeParameter(method) is null || method.ContainingType.IsGenericType)
+        if (method.IsGenericMethod && Symbols.IeeeTypeParameter(method) is null || method.ContainingType.IsGenericType && Symbols.IeeeTypeParameter(method) is null)
         {
             Fail("generic methods and methods of generic types are not supported yet, except a method generic over one T : IFloatingPointIeee754<T> (differentiated for double and float)");
             return false;

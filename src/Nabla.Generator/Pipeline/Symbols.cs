@@ -59,19 +59,38 @@ internal static class Symbols
     /// (one source, derivatives for both: the gradient carrier is a parameter).
     /// </summary>
     [System.ThreadStatic] private static Dictionary<ITypeParameterSymbol, IrType>? s_substitution;
+    /// <summary>The real type's symbol, to close generic types over it (Pair&lt;T&gt; is Pair&lt;double&gt; for T = double).</summary>
+    [System.ThreadStatic] private static Dictionary<ITypeParameterSymbol, ITypeSymbol>? s_substitutionSymbols;
 
-    public static System.IDisposable Substitute(ITypeParameterSymbol parameter, IrType real)
+    public static System.IDisposable Substitute(ITypeParameterSymbol parameter, IrType real, ITypeSymbol? realSymbol = null)
     {
-        var previous = s_substitution;
+        var previous = (s_substitution, s_substitutionSymbols);
         s_substitution = new Dictionary<ITypeParameterSymbol, IrType>(SymbolEqualityComparer.Default) { [parameter] = real };
+        s_substitutionSymbols = realSymbol is null ? null : new Dictionary<ITypeParameterSymbol, ITypeSymbol>(SymbolEqualityComparer.Default) { [parameter] = realSymbol };
         return new Restore(previous);
     }
 
     private sealed class Restore : System.IDisposable
     {
-        private readonly Dictionary<ITypeParameterSymbol, IrType>? _previous;
-        public Restore(Dictionary<ITypeParameterSymbol, IrType>? previous) => _previous = previous;
-        public void Dispose() => s_substitution = _previous;
+        private readonly (Dictionary<ITypeParameterSymbol, IrType>?, Dictionary<ITypeParameterSymbol, ITypeSymbol>?) _previous;
+        public Restore((Dictionary<ITypeParameterSymbol, IrType>?, Dictionary<ITypeParameterSymbol, ITypeSymbol>?) previous) => _previous = previous;
+        public void Dispose() => (s_substitution, s_substitutionSymbols) = _previous;
+    }
+
+    /// <summary>A generic type closed over the substituted real type (Pair&lt;T&gt; → Pair&lt;double&gt;), or the type itself.</summary>
+    public static ITypeSymbol Closed(ITypeSymbol type)
+    {
+        if (s_substitutionSymbols is null) return type;
+        switch (type)
+        {
+            case ITypeParameterSymbol p when s_substitutionSymbols.TryGetValue(p, out var real):
+                return real;
+            case INamedTypeSymbol { IsGenericType: true, IsTupleType: false } named when named.TypeArguments.Any(a => !SymbolEqualityComparer.Default.Equals(Closed(a), a)):
+                var args = named.TypeArguments.Select(Closed).ToArray();
+                return named.ContainingType is { } outer && outer.IsGenericType ? type : named.OriginalDefinition.Construct(args);
+            default:
+                return type;
+        }
     }
 
     private static bool MentionsSubstituted(ITypeSymbol t) => t switch
@@ -83,21 +102,41 @@ internal static class Symbols
         _ => false,
     };
 
-    /// <summary>The one type parameter of a generic method that generic math makes differentiable: T : IFloatingPointIeee754&lt;T&gt;.</summary>
-    public static ITypeParameterSymbol? IeeeTypeParameter(IMethodSymbol method) =>
-        method.IsGenericMethod && method.TypeParameters.Length == 1 && !method.ContainingType.IsGenericType &&
-        Pipeline.TangentShapes.IsIeeeFloat(method.OriginalDefinition.TypeParameters[0]) ? method.OriginalDefinition.TypeParameters[0] : null;
+    /// <summary>
+    /// The one type parameter that generic math makes differentiable, T : IFloatingPointIeee754&lt;T&gt;: a generic method's,
+    /// or, for a method that is not generic itself, its generic type's (a method of Pair&lt;T&gt;).
+    /// </summary>
+    public static ITypeParameterSymbol? IeeeTypeParameter(IMethodSymbol method)
+    {
+        if (method.IsGenericMethod)
+            return method.TypeParameters.Length == 1 && !method.ContainingType.IsGenericType &&
+                   Pipeline.TangentShapes.IsIeeeFloat(method.OriginalDefinition.TypeParameters[0]) ? method.OriginalDefinition.TypeParameters[0] : null;
+        return TypeIeeeParameter(method);
+    }
+
+    /// <summary>A method of a generic type over one T : IFloatingPointIeee754&lt;T&gt; (not nested in another generic type).</summary>
+    private static ITypeParameterSymbol? TypeIeeeParameter(IMethodSymbol method) =>
+        method.ContainingType?.OriginalDefinition is { IsGenericType: true, TypeParameters.Length: 1 } type && type.ContainingType?.IsGenericType != true &&
+        Pipeline.TangentShapes.IsIeeeFloat(type.TypeParameters[0]) ? type.TypeParameters[0] : null;
 
     /// <summary>The suffix of a generic-math instantiation's residual type (F_Residuals_double), empty for other methods.</summary>
     public static string InstantiationSuffix(IMethodSymbol method) =>
         method.IsGenericMethod && IeeeTypeParameter(method) != null
-            ? "_" + (method.TypeArguments[0].SpecialType == SpecialType.System_Single ? "float" : "double") : "";
+            ? "_" + (method.TypeArguments[0].SpecialType == SpecialType.System_Single ? "float" : "double")
+            : !method.IsGenericMethod && TypeIeeeParameter(method) != null && method.ContainingType.TypeArguments[0] is { } argument
+            ? "_" + (argument.SpecialType == SpecialType.System_Single ? "float" : argument.SpecialType == SpecialType.System_Double ? "double" : SubstitutedName(argument)) : "";
+
+    /// <summary>The open type's T inside its own generated code: the instantiation being written.</summary>
+    private static string SubstitutedName(ITypeSymbol argument) =>
+        argument is ITypeParameterSymbol p && s_substitution != null && s_substitution.TryGetValue(p, out var real) ? real.Name : "double";
 
     public static IrType IrTypeOf(ITypeSymbol? t)
     {
         if (t is null) return new IrType("object", TypeKind.Other);
         if (t is ITypeParameterSymbol parameter && s_substitution != null && s_substitution.TryGetValue(parameter, out var substituted))
             return substituted;
+        if (s_substitutionSymbols != null && t is INamedTypeSymbol { IsGenericType: true } && !SymbolEqualityComparer.Default.Equals(Closed(t), t))
+            return IrTypeOf(Closed(t));
         switch (t.SpecialType)
         {
             case SpecialType.System_Double: return IR.IrType.Double;

@@ -50,7 +50,7 @@ internal static class TangentSynthesizer
                     $"its member '{clash.Name}' hides a differentiable member of its base class, and the Tangent would have two members '{clash.Name}': rename it, or mark it [NoDerivative]"));
                 own.Remove(clash);
             }
-            string source = Emit(type, baseType, inherited, own);
+            string source = Emit(type, baseType, inherited, own, compilation);
             return new GeneratedFile(MethodProcessor.HintName(type) + ".DifferentiableType.g.cs", source,
                 new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
@@ -248,7 +248,7 @@ internal static class TangentSynthesizer
         }
     }
 
-    private static string Emit(INamedTypeSymbol type, INamedTypeSymbol? baseType, List<TangentMember> inherited, List<TangentMember> own)
+    private static string Emit(INamedTypeSymbol type, INamedTypeSymbol? baseType, List<TangentMember> inherited, List<TangentMember> own, Compilation compilation)
     {
         var ops = new TangentOps();
         var all = inherited.Concat(own).ToList();
@@ -385,6 +385,15 @@ internal static class TangentSynthesizer
         }
         if (type.TypeKind == TypeKind.Struct && Symbols.StructTypeOf(type) is { IsReference: false } lowered)
             WriteConstruction(primal, type, lowered);
+        else if (type.TypeKind == TypeKind.Struct && type.IsGenericType && type.TypeParameters.Length == 1 && TangentShapes.IsIeeeFloat(type.TypeParameters[0]) &&
+                 Symbols.StructTypeOf(type.Construct(compilation.GetSpecialType(SpecialType.System_Double))) is { IsReference: false } closed)
+            // A generic struct is lowered at its instantiations: its members as Pair<double> has them, typed as declared (T).
+            WriteConstruction(primal, type, closed, name => type.GetMembers(name).Select(m => m switch
+            {
+                IFieldSymbol f => f.Type,
+                IPropertySymbol p => p.Type,
+                _ => null,
+            }).FirstOrDefault(t => t != null) is { } declared ? Symbols.TypeName(declared) : null);
         foreach (var helper in ops.PrimalHelpers.Values)
         {
             primal.Line();
@@ -432,13 +441,13 @@ internal static class TangentSynthesizer
     /// can set every member, readonly and init-only ones too. A positional record's members go through its
     /// primary constructor, which every other constructor must call.
     /// </summary>
-    private static void WriteConstruction(SourceWriter w, INamedTypeSymbol type, IR.IrType lowered)
+    private static void WriteConstruction(SourceWriter w, INamedTypeSymbol type, IR.IrType lowered, Func<string, string?>? declaredType = null)
     {
         var members = lowered.Fields;
         var positional = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<RecordDeclarationSyntax>()
             .FirstOrDefault(r => r.ParameterList != null)?.ParameterList!.Parameters.Select(p => p.Identifier.ValueText).ToList();
         string Parameter(int k) => "nablaMember" + k;
-        var parameters = string.Join(", ", members.Select((m, k) => m.Type.Name + " " + Parameter(k)));
+        var parameters = string.Join(", ", members.Select((m, k) => (declaredType?.Invoke(m.Name) ?? m.Type.Name) + " " + Parameter(k)));
         string chain = positional is null ? " : this()"
             : " : this(" + string.Join(", ", positional.Select(name =>
             {

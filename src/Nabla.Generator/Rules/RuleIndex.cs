@@ -352,8 +352,9 @@ internal sealed class CalleeResolver
                     : new CalleeDerivative(split + ".Primal", split + ".Pullback", null, null, split + ".Residuals", rule.Wrt, partials);
             }
         }
-        bool genericMath = method.IsGenericMethod && Symbols.IeeeTypeParameter(method) != null &&
-                           method.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+        // Generic math: a method generic over T, or a method of a generic type over T (Pair<double>.Dot), at double or float.
+        bool genericMath = Symbols.IeeeTypeParameter(method) != null &&
+                           (method.IsGenericMethod ? method.TypeArguments[0] : method.ContainingType.TypeArguments[0]).SpecialType is SpecialType.System_Double or SpecialType.System_Single;
         if (Symbols.IsDifferentiable(method) && (!method.IsGenericMethod || genericMath) &&
             (method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet || Symbols.IsDifferentiableSetter(method) || Symbols.IsDifferentiableConstructor(method) ||
              method.MethodKind == MethodKind.UserDefinedOperator && Symbols.OperatorToken(method) != null))
