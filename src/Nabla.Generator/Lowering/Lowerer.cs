@@ -1608,6 +1608,10 @@ internal sealed class Lowerer
     private Value MakeStruct(IrType type, List<Value> leaves) =>
         _b.Emit(Op.MakeStruct, type, leaves.Select((v, k) => Coerce(v, type.Leaves[k].Type)).ToList());
 
+    /// <summary>A variable's whole value: a struct lowered member by member is rebuilt from its leaves.</summary>
+    private Value ReadWhole(object variable, IrType type) =>
+        type.IsStruct && !type.IsReference ? ReadStruct(variable, type, "") : Read(variable, type);
+
     /// <summary>The whole value of a struct variable (or of its nested member at <paramref name="prefix"/>).</summary>
     private Value ReadStruct(object root, IrType type, string prefix) =>
         MakeStruct(type, type.Leaves.Select(l => Read(new LeafKey(root, prefix + l.Path), l.Type)).ToList());
@@ -2071,7 +2075,7 @@ internal sealed class Lowerer
         foreach (var s in captured)
         {
             var t = Symbols.IrTypeOf(s is ILocalSymbol l ? l.Type : ((IParameterSymbol)s).Type);
-            capturedValues.Add(Read(s, t));
+            capturedValues.Add(ReadWhole(s, t));
             bindings.Add((s, function.AddParameter(Symbols.Identifier(s.Name), t)));
         }
         object? thisRoot = null;
@@ -2079,7 +2083,7 @@ internal sealed class Lowerer
         {
             // 'this' of a differentiable struct or class is a value of the code around the lambda: captured like a variable.
             var t = Symbols.IrTypeOf(symbol.ContainingType);
-            capturedValues.Add(Read(root, t));
+            capturedValues.Add(ReadWhole(root, t));
             bindings.Add((root, function.AddParameter("self", t)));
             thisRoot = root;
         }
@@ -2172,7 +2176,7 @@ internal sealed class Lowerer
         foreach (var s in captured)
         {
             var type = Symbols.IrTypeOf(s is ILocalSymbol l ? l.Type : ((IParameterSymbol)s).Type);
-            CapturedValuesAtReturn.Add(Read(s, type));
+            CapturedValuesAtReturn.Add(ReadWhole(s, type));
         }
         RuleReturn = new RuleReturn(lambda, graph, captured);
         return Coerce(value, _returnValue!.Type);

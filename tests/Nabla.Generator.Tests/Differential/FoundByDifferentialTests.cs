@@ -29,6 +29,27 @@ public class FoundByDifferentialTests
     private static double Tangent(EmittedAssembly asm, string method, double x) =>
         (double)((ITuple)asm.Call("C", method + "_Jvp", x, 1.0)!)[1]!;
 
+    // Differential run seed 20261122, programs 568, 638, 1820, … (the first run with lambdas, 10 of 2,000): a lambda
+    // capturing a struct local (s0.A) got the struct read as one variable, which a struct lowered member by member is
+    // not: the lambda saw zeros (wrong values, not only wrong derivatives). Captured structs are rebuilt from their leaves.
+    [Fact]
+    public void LambdaCapturingAStructLocal()
+    {
+        using var asm = Build("""
+            [Differentiable] public partial struct Pt { public double A; public double B; }
+            [Differentiable] public static double Apply([Differentiable] Func<double, double> f, double t) => f(t) * 0.75 + f(0.5 * t);
+            [Differentiable] public static double Captures(double x) { var s = new Pt { A = 2 * x, B = 1 }; return Apply(t => s.A * t + s.B, x); }
+            """);
+        foreach (double x in new[] { -0.7, 1.3 })
+        {
+            // f(t) = 2x·t + 1: 0.75·(2x² + 1) + (x² + 1) = 2.5x² + 1.75
+            var (value, gradient) = Vwg(asm, "Captures", x);
+            Assert.Equal(2.5 * x * x + 1.75, value, 13);
+            Assert.Equal(5 * x, gradient, 13);
+            Assert.Equal(5 * x, Tangent(asm, "Captures", x), 13);
+        }
+    }
+
     // Differential run seed 20261122, programs 1, 2, 4, 5, … (70% of the first 200 programs): a comparison of two
     // constants, which the compiler folds, makes Roslyn's control-flow graph mark the branch not taken unreachable; the
     // lowering skips unreachable blocks but still makes an edge to it (Lowerer.EdgeTo: KeyNotFoundException, NABLA0999).

@@ -37,7 +37,7 @@ internal sealed class GeneratedMethod
 /// <summary>
 /// The grammar. Expressions: + − × ÷ (denominators kept away from 0), unary minus, Sin, Cos, Tanh, Atan, Exp of
 /// bounded arguments, Log and Sqrt of arguments ≥ 1/4, Pow of bases in [0.5, 2.5], Abs, Max, Min, ?:, array reads,
-/// loop counters, calls of earlier generated methods. Statements: locals, reassignment of locals and parameters,
+/// loop counters, calls of earlier generated methods, lambdas passed to a method taking a function. Statements: locals, reassignment of locals and parameters,
 /// compound assignment, array element writes and compound writes, local arrays and aliases of <c>a</c>,
 /// if/else, for and while loops with trip counts from <c>n</c> or <c>a.Length</c>, guarded break, continue and
 /// early return, and locals of a differentiable struct (DPair/FPair: initializers, field writes, `with`, copies, field reads).
@@ -72,6 +72,8 @@ internal sealed class ProgramGenerator
     private long _cost;
     /// <summary>Above 0 while writing an expression that appears twice in the text (e·e): no calls there.</summary>
     private int _noCalls;
+    /// <summary>Above 0 while writing a lambda's body (no lambda inside a lambda).</summary>
+    private int _inLambda;
 
     /// <summary>An expression written twice (as in e·e): without calls, which would double the code inlined.</summary>
     private Code Twice(int depth)
@@ -464,6 +466,18 @@ internal sealed class ProgramGenerator
         }
         if (r < 0.88)
             return Code.Same("(") + Cond() + " ? " + Expr(depth - 1) + " : " + Expr(depth - 1) + ")";
+        if (r < 0.93 && depth >= 2 && _inLambda == 0 && _noCalls == 0)
+        {
+            // A lambda over the variables in scope (captured, read only), passed to a [Differentiable] method taking a
+            // function, which calls it twice: inlined, with derivatives through what the lambda captures.
+            string t = Fresh("t");
+            _reals.Add(t);
+            _inLambda++;
+            Code body = Expr(depth - 1);
+            _inLambda--;
+            _reals.Remove(t);
+            return Code.Same($"HigherOrder.Apply({t} => ") + body + ", " + Expr(depth - 1) + ")";
+        }
         if (_earlier.Count > 0 && _statements < 40 && _noCalls == 0)
             return Call(depth);
         return Leaf();
@@ -482,6 +496,15 @@ internal sealed class ProgramGenerator
 
         [global::Nabla.Differentiable]
         public partial struct FPair { public float A; public float B; }
+
+        public static partial class HigherOrder
+        {
+            [global::Nabla.Differentiable]
+            public static double Apply([global::Nabla.Differentiable] System.Func<double, double> f, double t) => f(t) * 0.75 + f(0.5 * t);
+
+            [global::Nabla.Differentiable]
+            public static float Apply([global::Nabla.Differentiable] System.Func<float, float> f, float t) => f(t) * 0.75f + f(0.5f * t);
+        }
 
         public static class Tr
         {
