@@ -30,6 +30,8 @@ internal sealed class FuzzReport
     /// <summary>Programs whose own text has a comparison of two literals (a condition C# folds to a constant).</summary>
     public int WithConstantComparison;
     public int WithStruct;
+    /// <summary>Programs passing a lambda to a method taking a function, and programs making a virtual call.</summary>
+    public int WithLambda, WithVirtualCall;
     /// <summary>Programs whose own text has a compound element assignment with a call on its right (a[i] op= … F(…) …).</summary>
     public int WithCallInCompoundElementAssignment;
     /// <summary>Characters of generated C# (all compilations, retries included).</summary>
@@ -67,7 +69,7 @@ internal sealed class FuzzReport
 
     public void Add(FuzzReport r)
     {
-        FloatPrograms += r.FloatPrograms; ScalarOnlyPrograms += r.ScalarOnlyPrograms; VectorForwardPrograms += r.VectorForwardPrograms; WithConstantComparison += r.WithConstantComparison; WithStruct += r.WithStruct; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
+        FloatPrograms += r.FloatPrograms; ScalarOnlyPrograms += r.ScalarOnlyPrograms; VectorForwardPrograms += r.VectorForwardPrograms; WithConstantComparison += r.WithConstantComparison; WithStruct += r.WithStruct; WithLambda += r.WithLambda; WithVirtualCall += r.WithVirtualCall; WithCallInCompoundElementAssignment += r.WithCallInCompoundElementAssignment;
         GeneratedChars += r.GeneratedChars; LargestGeneratedFile = Math.Max(LargestGeneratedFile, r.LargestGeneratedFile); MethodsChecked += r.MethodsChecked;
         PointsChecked += r.PointsChecked; PointsOutOfRange += r.PointsOutOfRange; PointsOverflowed += r.PointsOverflowed; FloatFdSettledInDouble += r.FloatFdSettledInDouble; ModeComparisons += r.ModeComparisons;
         FdComparisons += r.FdComparisons; FdSkippedBranch += r.FdSkippedBranch; FdSkippedIllConditioned += r.FdSkippedIllConditioned;
@@ -86,7 +88,7 @@ internal sealed class FuzzReport
         var inv = CultureInfo.InvariantCulture;
         sb.AppendLine(string.Create(inv, $"Differential run: seed {Seed}, {Programs} programs ({FloatPrograms} float, {ScalarOnlyPrograms} scalar-only, {VectorForwardPrograms} of them with F_ValueWithGradient in vector forward mode), {Total.TotalSeconds:F1} s on {Threads} thread(s) " +
             $"(summed over batches: generate {GenerateTime.TotalSeconds:F1} s, generator {CompileTime.TotalSeconds:F1} s, compile + emit + load {EmitTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s)"));
-        sb.AppendLine(string.Create(inv, $"  programs with a comparison of two constants: {WithConstantComparison}; with a call on the right of a compound element assignment: {WithCallInCompoundElementAssignment}; with a differentiable struct local: {WithStruct}"));
+        sb.AppendLine(string.Create(inv, $"  programs with a comparison of two constants: {WithConstantComparison}; with a call on the right of a compound element assignment: {WithCallInCompoundElementAssignment}; with a differentiable struct local: {WithStruct}; with a lambda: {WithLambda}; with a virtual call: {WithVirtualCall}"));
         sb.AppendLine(string.Create(inv, $"  generated C#: {GeneratedChars / 1e6:F1} MB (largest file {LargestGeneratedFile / 1e3:F0} KB); methods checked: {MethodsChecked}; points: {PointsChecked} (skipped: {PointsOutOfRange} out of range, {PointsOverflowed} with a value overflowing on the way)"));
         sb.AppendLine(string.Create(inv, $"  forward/reverse comparisons: {ModeComparisons}; finite-difference comparisons: {FdComparisons} " +
             $"(skipped: {FdSkippedBranch} crossing a branch, kink or overflow, {FdSkippedIllConditioned} ill-conditioned; float differences beyond float rounding settled by the program in double: {FloatFdSettledInDouble})"));
@@ -172,6 +174,8 @@ internal static class DifferentialRunner
             if (m.ScalarOnly) report.ScalarOnlyPrograms++;
             if (ConstantComparison.IsMatch(m.Source)) report.WithConstantComparison++;
             if (m.Source.Contains("Pair ", StringComparison.Ordinal)) report.WithStruct++;
+            if (m.Source.Contains("HigherOrder.Apply(", StringComparison.Ordinal)) report.WithLambda++;
+            if (m.Source.Contains("Kinds.All[", StringComparison.Ordinal)) report.WithVirtualCall++;
             if (CallInCompoundElementAssignment.IsMatch(m.Source)) report.WithCallInCompoundElementAssignment++;
         }
         report.Generate.Stop();

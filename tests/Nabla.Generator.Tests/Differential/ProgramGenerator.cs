@@ -37,7 +37,7 @@ internal sealed class GeneratedMethod
 /// <summary>
 /// The grammar. Expressions: + − × ÷ (denominators kept away from 0), unary minus, Sin, Cos, Tanh, Atan, Exp of
 /// bounded arguments, Log and Sqrt of arguments ≥ 1/4, Pow of bases in [0.5, 2.5], Abs, Max, Min, ?:, array reads,
-/// loop counters, calls of earlier generated methods, lambdas passed to a method taking a function. Statements: locals, reassignment of locals and parameters,
+/// loop counters, calls of earlier generated methods, lambdas passed to a method taking a function, virtual calls. Statements: locals, reassignment of locals and parameters,
 /// compound assignment, array element writes and compound writes, local arrays and aliases of <c>a</c>,
 /// if/else, for and while loops with trip counts from <c>n</c> or <c>a.Length</c>, guarded break, continue and
 /// early return, and locals of a differentiable struct (DPair/FPair: initializers, field writes, `with`, copies, field reads).
@@ -478,6 +478,9 @@ internal sealed class ProgramGenerator
             _reals.Remove(t);
             return Code.Same($"HigherOrder.Apply({t} => ") + body + ", " + Expr(depth - 1) + ")";
         }
+        if (r < 0.96 && _noCalls == 0)
+            // A virtual call on an object chosen at run time: its derivative is the override's that runs.
+            return Code.Same($"Kinds.All[{Pick(new[] { "0", "1", "2", "n % 3" })}].F(") + Expr(depth - 1) + ")";
         if (_earlier.Count > 0 && _statements < 40 && _noCalls == 0)
             return Call(depth);
         return Leaf();
@@ -496,6 +499,35 @@ internal sealed class ProgramGenerator
 
         [global::Nabla.Differentiable]
         public partial struct FPair { public float A; public float B; }
+
+        public abstract partial class Kind
+        {
+            [global::Nabla.Differentiable] public abstract double F(double t);
+            [global::Nabla.Differentiable] public abstract float F(float t);
+        }
+
+        public partial class KindA : Kind
+        {
+            [global::Nabla.Differentiable] public override double F(double t) => System.Math.Sin(t) * 1.5;
+            [global::Nabla.Differentiable] public override float F(float t) => System.MathF.Sin(t) * 1.5f;
+        }
+
+        public partial class KindB : Kind
+        {
+            [global::Nabla.Differentiable] public override double F(double t) => t * t * 0.5;
+            [global::Nabla.Differentiable] public override float F(float t) => t * t * 0.5f;
+        }
+
+        public partial class KindC : KindB
+        {
+            [global::Nabla.Differentiable] public override double F(double t) => System.Math.Atan(t) + 0.25 * t;
+            [global::Nabla.Differentiable] public override float F(float t) => System.MathF.Atan(t) + 0.25f * t;
+        }
+
+        public static class Kinds
+        {
+            public static readonly Kind[] All = { new KindA(), new KindB(), new KindC() };
+        }
 
         public static partial class HigherOrder
         {
