@@ -18,10 +18,11 @@ namespace Nabla;
 /// where the analyzer can see it, and a <see cref="NotDifferentiableException"/> naming the method where it cannot.
 /// </para>
 /// <para>
-/// For <c>f : T1 × … × Tn → TR</c> with scalar result <c>TR</c> (<see cref="double"/> or <see cref="float"/>),
-/// the tangent and cotangent types of <c>Ti</c> are <c>Ti</c> itself (<c>double</c>, <c>float</c>, arrays of the same
-/// length, vectors, tuples). Several inputs: gradients and pullbacks return the tuple of input cotangents
-/// <c>(dx1, …, dxn)</c>; <c>Jvp</c> takes the primals first, then the tangents.
+/// For <c>f : T1 × … × Tn → TR</c>, the tangent and cotangent types of <c>Ti</c> and <c>TR</c> are the types
+/// themselves (<c>double</c>, <c>float</c>, arrays of the same length, vectors, tuples); <c>Gradient</c> and
+/// <c>ValueWithGradient</c> need a scalar result (<see cref="double"/> or <see cref="float"/>), the forward and
+/// pullback operators take any such result. Several inputs: gradients and pullbacks return the tuple of input
+/// cotangents <c>(dx1, …, dxn)</c>; <c>Jvp</c> takes the primals first, then the tangents.
 /// </para>
 /// </remarks>
 public static partial class Autodiff
@@ -149,13 +150,14 @@ public static partial class Autodiff
     /// The derivative <c>f′(x) = df/dx</c> of a function of one scalar input, by forward mode: the JVP of
     /// <paramref name="f"/> at <paramref name="x"/> along the unit tangent <c>dx = 1</c>.
     /// </summary>
+    /// <remarks>The result may be of any type whose tangent is itself: a scalar, <c>Vector2/3/4</c>, an array or a
+    /// tuple of them (<c>Derivative(t => (Math.Cos(t), Math.Sin(t)), x)</c> is the tuple of the two derivatives).</remarks>
     /// <param name="f">A differentiable function of one scalar input.</param>
     /// <param name="x">The point at which to differentiate.</param>
     /// <returns><c>f′(x)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static TR Derivative<T1, TR>([Differentiable] Func<T1, TR> f, T1 x)
         where T1 : IFloatingPointIeee754<T1>
-        where TR : IFloatingPointIeee754<TR>
         => JvpOf<Func<T1, T1, (TR Value, TR Tangent)>>(f)(x, T1.One).Tangent;
 
     // ---------------------------------------------------------------------------------------------
@@ -171,7 +173,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x), dy ↦ dy · ∂f/∂x)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<TR, T1> Pullback) ValueWithPullback<T1, TR>([Differentiable] Func<T1, TR> f, T1 x)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, (TR Value, Func<TR, T1> Pullback)>>(f)(x);
 
     /// <summary>
@@ -184,7 +185,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y), dz ↦ (dz · ∂f/∂x, dz · ∂f/∂y))</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<TR, (T1, T2)> Pullback) ValueWithPullback<T1, T2, TR>([Differentiable] Func<T1, T2, TR> f, T1 x, T2 y)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, T2, (TR Value, Func<TR, (T1, T2)> Pullback)>>(f)(x, y);
 
     /// <summary>
@@ -198,7 +198,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y, z), dv ↦ (dv · ∂f/∂x, dv · ∂f/∂y, dv · ∂f/∂z))</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<TR, (T1, T2, T3)> Pullback) ValueWithPullback<T1, T2, T3, TR>([Differentiable] Func<T1, T2, T3, TR> f, T1 x, T2 y, T3 z)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, T2, T3, (TR Value, Func<TR, (T1, T2, T3)> Pullback)>>(f)(x, y, z);
 
     /// <summary>
@@ -213,7 +212,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y, z, w), dv ↦ (dv · ∂f/∂x, dv · ∂f/∂y, dv · ∂f/∂z, dv · ∂f/∂w))</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<TR, (T1, T2, T3, T4)> Pullback) ValueWithPullback<T1, T2, T3, T4, TR>([Differentiable] Func<T1, T2, T3, T4, TR> f, T1 x, T2 y, T3 z, T4 w)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, T2, T3, T4, (TR Value, Func<TR, (T1, T2, T3, T4)> Pullback)>>(f)(x, y, z, w);
 
     // ---------------------------------------------------------------------------------------------
@@ -227,7 +225,6 @@ public static partial class Autodiff
     /// <returns><c>dy · ∂f/∂x</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static T1 Vjp<T1, TR>([Differentiable] Func<T1, TR> f, T1 x, TR cotangent)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, (TR Value, Func<TR, T1> Pullback)>>(f)(x).Pullback(cotangent);
 
     /// <summary>One vector–Jacobian product: the input cotangents <c>(dz · ∂f/∂x, dz · ∂f/∂y)</c>, by reverse mode.</summary>
@@ -238,7 +235,6 @@ public static partial class Autodiff
     /// <returns><c>(dz · ∂f/∂x, dz · ∂f/∂y)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (T1, T2) Vjp<T1, T2, TR>([Differentiable] Func<T1, T2, TR> f, T1 x, T2 y, TR cotangent)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, T2, (TR Value, Func<TR, (T1, T2)> Pullback)>>(f)(x, y).Pullback(cotangent);
 
     /// <summary>One vector–Jacobian product: the input cotangents <c>(dv · ∂f/∂x, dv · ∂f/∂y, dv · ∂f/∂z)</c>, by reverse mode.</summary>
@@ -250,7 +246,6 @@ public static partial class Autodiff
     /// <returns><c>(dv · ∂f/∂x, dv · ∂f/∂y, dv · ∂f/∂z)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (T1, T2, T3) Vjp<T1, T2, T3, TR>([Differentiable] Func<T1, T2, T3, TR> f, T1 x, T2 y, T3 z, TR cotangent)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, T2, T3, (TR Value, Func<TR, (T1, T2, T3)> Pullback)>>(f)(x, y, z).Pullback(cotangent);
 
     /// <summary>One vector–Jacobian product: the input cotangents <c>(dv · ∂f/∂x, dv · ∂f/∂y, dv · ∂f/∂z, dv · ∂f/∂w)</c>, by reverse mode.</summary>
@@ -263,7 +258,6 @@ public static partial class Autodiff
     /// <returns><c>(dv · ∂f/∂x, dv · ∂f/∂y, dv · ∂f/∂z, dv · ∂f/∂w)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (T1, T2, T3, T4) Vjp<T1, T2, T3, T4, TR>([Differentiable] Func<T1, T2, T3, T4, TR> f, T1 x, T2 y, T3 z, T4 w, TR cotangent)
-        where TR : IFloatingPointIeee754<TR>
         => ValueWithPullbackOf<Func<T1, T2, T3, T4, (TR Value, Func<TR, (T1, T2, T3, T4)> Pullback)>>(f)(x, y, z, w).Pullback(cotangent);
 
     // ---------------------------------------------------------------------------------------------
@@ -284,7 +278,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x), dx ↦ ∂f/∂x · dx)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<T1, TR> Differential) ValueWithDifferential<T1, TR>([Differentiable] Func<T1, TR> f, T1 x)
-        where TR : IFloatingPointIeee754<TR>
     {
         Func<T1, T1, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T1, (TR Value, TR Tangent)>>(f);
         return (f(x), dx => jvp(x, dx).Tangent);
@@ -301,7 +294,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y), (dx, dy) ↦ ∂f/∂x · dx + ∂f/∂y · dy)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<T1, T2, TR> Differential) ValueWithDifferential<T1, T2, TR>([Differentiable] Func<T1, T2, TR> f, T1 x, T2 y)
-        where TR : IFloatingPointIeee754<TR>
     {
         Func<T1, T2, T1, T2, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T2, T1, T2, (TR Value, TR Tangent)>>(f);
         return (f(x, y), (dx, dy) => jvp(x, y, dx, dy).Tangent);
@@ -319,7 +311,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y, z), (dx, dy, dz) ↦ ∂f/∂x · dx + ∂f/∂y · dy + ∂f/∂z · dz)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<T1, T2, T3, TR> Differential) ValueWithDifferential<T1, T2, T3, TR>([Differentiable] Func<T1, T2, T3, TR> f, T1 x, T2 y, T3 z)
-        where TR : IFloatingPointIeee754<TR>
     {
         Func<T1, T2, T3, T1, T2, T3, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T2, T3, T1, T2, T3, (TR Value, TR Tangent)>>(f);
         return (f(x, y, z), (dx, dy, dz) => jvp(x, y, z, dx, dy, dz).Tangent);
@@ -339,7 +330,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y, z, w), (dx, dy, dz, dw) ↦ ∂f/∂x · dx + ∂f/∂y · dy + ∂f/∂z · dz + ∂f/∂w · dw)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, Func<T1, T2, T3, T4, TR> Differential) ValueWithDifferential<T1, T2, T3, T4, TR>([Differentiable] Func<T1, T2, T3, T4, TR> f, T1 x, T2 y, T3 z, T4 w)
-        where TR : IFloatingPointIeee754<TR>
     {
         Func<T1, T2, T3, T4, T1, T2, T3, T4, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T2, T3, T4, T1, T2, T3, T4, (TR Value, TR Tangent)>>(f);
         return (f(x, y, z, w), (dx, dy, dz, dw) => jvp(x, y, z, w, dx, dy, dz, dw).Tangent);
@@ -356,7 +346,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x), ∂f/∂x · dx)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, TR Tangent) Jvp<T1, TR>([Differentiable] Func<T1, TR> f, T1 x, T1 dx)
-        where TR : IFloatingPointIeee754<TR>
         => JvpOf<Func<T1, T1, (TR Value, TR Tangent)>>(f)(x, dx);
 
     /// <summary>The value <c>f(x, y)</c> and one Jacobian–vector product <c>∂f/∂x · dx + ∂f/∂y · dy</c>, by forward mode.</summary>
@@ -368,7 +357,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y), ∂f/∂x · dx + ∂f/∂y · dy)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, TR Tangent) Jvp<T1, T2, TR>([Differentiable] Func<T1, T2, TR> f, T1 x, T2 y, T1 dx, T2 dy)
-        where TR : IFloatingPointIeee754<TR>
         => JvpOf<Func<T1, T2, T1, T2, (TR Value, TR Tangent)>>(f)(x, y, dx, dy);
 
     /// <summary>The value <c>f(x, y, z)</c> and one Jacobian–vector product <c>∂f/∂x · dx + ∂f/∂y · dy + ∂f/∂z · dz</c>, by forward mode.</summary>
@@ -382,7 +370,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y, z), ∂f/∂x · dx + ∂f/∂y · dy + ∂f/∂z · dz)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, TR Tangent) Jvp<T1, T2, T3, TR>([Differentiable] Func<T1, T2, T3, TR> f, T1 x, T2 y, T3 z, T1 dx, T2 dy, T3 dz)
-        where TR : IFloatingPointIeee754<TR>
         => JvpOf<Func<T1, T2, T3, T1, T2, T3, (TR Value, TR Tangent)>>(f)(x, y, z, dx, dy, dz);
 
     /// <summary>The value <c>f(x, y, z, w)</c> and one Jacobian–vector product <c>∂f/∂x · dx + ∂f/∂y · dy + ∂f/∂z · dz + ∂f/∂w · dw</c>, by forward mode.</summary>
@@ -398,7 +385,6 @@ public static partial class Autodiff
     /// <returns><c>(f(x, y, z, w), ∂f/∂x · dx + ∂f/∂y · dy + ∂f/∂z · dz + ∂f/∂w · dw)</c>.</returns>
     /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
     public static (TR Value, TR Tangent) Jvp<T1, T2, T3, T4, TR>([Differentiable] Func<T1, T2, T3, T4, TR> f, T1 x, T2 y, T3 z, T4 w, T1 dx, T2 dy, T3 dz, T4 dw)
-        where TR : IFloatingPointIeee754<TR>
         => JvpOf<Func<T1, T2, T3, T4, T1, T2, T3, T4, (TR Value, TR Tangent)>>(f)(x, y, z, w, dx, dy, dz, dw);
 
     // ---------------------------------------------------------------------------------------------

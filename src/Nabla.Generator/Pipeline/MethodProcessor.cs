@@ -174,7 +174,7 @@ internal static class MethodProcessor
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
         if (Symbols.IrTypeOf(method.ReturnType).IsSpan) { Fail("it returns a span (a view that cannot travel in a (Value, Tangent) tuple): write the result into a Span parameter, or return an array"); return false; }
         if (Symbols.IrTypeOf(method.ReturnType).IsStructArray) { Fail("its result is an array of structs (not yet): return a struct holding arrays, or write into an array parameter"); return false; }
-        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them; tuples and differentiable types are planned)"); return false; }
+        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of scalars, vectors and [Differentiable] structs (not of arrays); return an array instead"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
             if (!Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute) && ElementStruct(Symbols.IrTypeOf(p.Type)) is { IsDifferentiable: true } element &&
@@ -721,11 +721,12 @@ internal static class MethodProcessor
         }
 
         RegistrationInfo? registration = null;
-        // The runtime operators take and return tangents typed like the inputs: no registration for struct inputs or results.
+        // The runtime operators take and return tangents typed like the inputs and the result: no registration for a
+        // [Differentiable] struct among them (its tangent is another type).
         // An operator cannot be named as a method group: it is not registered (nor can it be passed to an operator).
         if (!voidResult && !refLike && instantiation.Length == 0 && method.Parameters.All(p => p.RefKind == RefKind.None) && method.IsStatic &&
             method.MethodKind == MethodKind.Ordinary &&
-            !f.ReturnType.IsStruct && f.Parameters.All(p => p.Type.Tangent.Equals(p.Type)) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
+            IsOwnTangent(f.ReturnType) && f.Parameters.All(p => IsOwnTangent(p.Type)) && method.Parameters.Length is >= 1 and <= 4 && TypeDeclarations.IsReachableFromAssembly(method.ContainingType))
         {
             registration = new RegistrationInfo(Symbols.TypeName(method.ContainingType), Symbols.Identifier(method.Name), stem,
                 Symbols.TypeName(method.ReturnType),
@@ -814,6 +815,11 @@ internal static class MethodProcessor
         w.Close();
         w.Close();
     }
+
+    /// <summary>Whether the type is its own tangent: reals, vectors, arrays of them, tuples of them (element names aside).</summary>
+    private static bool IsOwnTangent(IR.IrType t) =>
+        t.Tangent.Equals(t) ||
+        t is { IsStruct: true, Construction: IR.StructConstruction.Tuple } && t.Fields.All(f => f.Differentiable && IsOwnTangent(f.Type));
 
     private static void WriteRegistration(SourceWriter w, RegistrationInfo r, bool scalarResult)
     {

@@ -84,6 +84,10 @@ internal static class OperatorSiteProcessor
                 "another type, and the operators type the tangents of several inputs, and of arrays and tuples, as the inputs themselves: " +
                 "differentiate with respect to one [Differentiable] value alone (capture the other inputs), or use a named derivative " +
                 "([GradientOf]) or the generated members");
+        if (op.ContainingType.Name != "GradCheck" && HasOwnTangentType(invoke.ReturnType))
+            return Fail(op.Name, fArg, $"its result is of type '{invoke.ReturnType.ToDisplayString()}', whose tangent is of another type, and the " +
+                "operators type the result's tangent as the result itself: return its members (a tuple or an array), or use a named " +
+                "derivative ([JvpOf]) or the generated members (F_Jvp, F_ValueWithPullback)");
         if (!InterceptorsEnabled(inv.SyntaxTree.Options))
         {
             // Without interceptors a method group still works through the registry; a lambda cannot.
@@ -450,7 +454,7 @@ internal static class OperatorSiteProcessor
         // The delegate's result type: the lambda's own, except where the generator's view of the call does not resolve
         // (UnresolvedTangentCall), where the lambda was bound against another candidate.
         if (!Symbols.IsDifferentiableType(invoke.ReturnType))
-            return Fail(isOperator ? op.Name : Display(op), lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable (double, float or an array of them)");
+            return Fail(isOperator ? op.Name : Display(op), lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of scalars, vectors and [Differentiable] structs (not of arrays); return an array instead");
 
         // Captured variables become data parameters; `this` (explicit or implicit) becomes one too.
         var captures = new List<Capture>();
@@ -550,6 +554,7 @@ internal static class OperatorSiteProcessor
         var nestedMethods = new List<string>();
         string? nestedError = NestedDerivatives(lambda, model, id, edits, Wrap, nested, nestedMethods, ct);
         if (nestedError != null) return RuleChains.IsOrderBound(nestedError) ? FailOrder(isOperator ? op.Name : Display(op), lambda, nestedError) : Fail(isOperator ? op.Name : Display(op), lambda, nestedError);
+        InlineHiddenConstants(lambdaOp.Body, edits);
 
         string bodyText = ApplyEdits(body.ToString(), body.SpanStart, edits);
         var members = new StringBuilder();
@@ -698,6 +703,7 @@ internal static class OperatorSiteProcessor
                 var deeper = new StringBuilder();
                 string? deeperError = NestedDerivatives(innerLambda, model, id + "_" + (k - 1), innerEdits, wrap, deeper, methods, ct);
                 if (deeperError != null) return deeperError;
+                InlineHiddenConstants(innerOp.Body, innerEdits);
                 string innerBody = ApplyEdits(innerLambda.Body.ToString(), innerLambda.Body.SpanStart, innerEdits);
                 string innerText = "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
                     (innerLambda.Body is BlockSyntax ? innerBody + "\n" : "=> " + innerBody + ";\n");
@@ -709,11 +715,28 @@ internal static class OperatorSiteProcessor
                     .First(m => m.Identifier.Text == innerName), ct) as IMethodSymbol;
                 output.Append(deeper).Append(innerText);
             }
+            else if (model.GetSymbolInfo(g, ct).Symbol is IMethodSymbol { IsStatic: true, Parameters.Length: 1 } wrapped && !Symbols.IsDifferentiable(wrapped) &&
+                     wrapped.Parameters[0].RefKind == RefKind.None && Symbols.IrTypeOf(wrapped.Parameters[0].Type).IsReal)
+            {
+                // A method with a rule (Math.Sin) or none: differentiated as the lambda x => M(x), whose call the rules resolve
+                // (or which reports why not).
+                string innerName = "Nabla_Inner_" + id + "_" + (k - 1);
+                string parameter = Symbols.TypeName(wrapped.Parameters[0].Type) + " nablaX";
+                string innerText = "internal static " + Symbols.TypeName(wrapped.ReturnType) + " " + innerName + "(" + parameter + ")\n=> " +
+                                   wrapped.ContainingType.ToDisplayString(Symbols.TypeFormat) + "." + Symbols.Identifier(wrapped.Name) + "(nablaX);\n";
+                var (innerTree, innerModel, error) = SynthesizedSource.Bind(compilation, wrap(innerText, out _), lambda.SyntaxTree,
+                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
+                compilation = innerModel.Compilation;
+                if (error != null) return $"the function of a nested Autodiff.{op.Name}, '{wrapped.ToDisplayString()}', cannot be called from generated code (" + error.GetMessage() + ")";
+                inner = innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
+                    .First(m => m.Identifier.Text == innerName), ct) as IMethodSymbol;
+                output.Append(innerText);
+            }
             else
             {
                 inner = model.GetSymbolInfo(g, ct).Symbol as IMethodSymbol;
                 if (inner is null || !Symbols.IsDifferentiable(inner) || !inner.IsStatic || inner.Parameters.Length != 1)
-                    return $"the function of a nested Autodiff.{op.Name} must be an inline lambda or a static [Differentiable] method of one input";
+                    return $"the function of a nested Autodiff.{op.Name} must be an inline lambda or a static method of one input";
                 // The same method in the compilation that declares the rules' partials, where it is lowered.
                 if (compilation != model.Compilation && inner.OriginalDefinition.GetDocumentationCommentId() is { } innerId)
                     inner = DocumentationCommentId.GetFirstSymbolForDeclarationId(innerId, compilation) as IMethodSymbol;
@@ -721,7 +744,9 @@ internal static class OperatorSiteProcessor
             if (inner is null) return "a nested derivative's function could not be bound";
             var diagnostics = new List<DiagnosticInfo>();
             var lowered = MethodProcessor.Lower(inner, compilation, inner.Parameters[0].Name, null, diagnostics, ct);
-            if (lowered is null) return "the function of a nested derivative cannot be differentiated";
+            if (lowered is null)
+                return "the function of a nested derivative cannot be differentiated" +
+                       (diagnostics.FirstOrDefault(d => d.IsError) is { } first ? " (" + first.ToDiagnostic().GetMessage() + ")" : "");
             var derivative = JvpTransform.Composable(lowered.Function, lowered.Wrt, lowered.Activity, dName, out var why);
             if (derivative is null) return "the first derivative taken inside it cannot be differentiated again: " + why;
             derivative.Modifiers = "internal static";
@@ -792,6 +817,43 @@ internal static class OperatorSiteProcessor
         IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
         _ => false,
     };
+
+    /// <summary>
+    /// Writes the value of each constant the lambda reads that generated code outside its type could not reach (a private
+    /// const of a non-partial class): C# folds constants anyway, so the literal is what the lambda computes with.
+    /// Spans already rewritten (nested derivatives) are left alone.
+    /// </summary>
+    private static void InlineHiddenConstants(IOperation body, List<Edit> edits)
+    {
+        foreach (var o in body.DescendantsAndSelf())
+        {
+            if (o is not IFieldReferenceOperation { Field: { IsConst: true, HasConstantValue: true } field } reference ||
+                field.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal &&
+                TypeDeclarations.IsReachableFromAssembly(field.ContainingType))
+                continue;
+            var span = reference.Syntax.Span;
+            if (edits.Any(e => e.Offset < span.End && span.Start < e.Offset + Math.Max(e.Length, 1))) continue;
+            edits.Add(new Edit(span.Start, span.Length, ConstantLiteral(field.Type, field.ConstantValue)));
+        }
+    }
+
+    private static string ConstantLiteral(ITypeSymbol type, object? value)
+    {
+        string typeName = type.ToDisplayString(Symbols.TypeFormat);
+        string text = value switch
+        {
+            null => "null",
+            double d when double.IsNaN(d) => "global::System.Double.NaN",
+            double d when double.IsInfinity(d) => d > 0 ? "global::System.Double.PositiveInfinity" : "global::System.Double.NegativeInfinity",
+            float f when float.IsNaN(f) => "global::System.Single.NaN",
+            float f when float.IsInfinity(f) => f > 0 ? "global::System.Single.PositiveInfinity" : "global::System.Single.NegativeInfinity",
+            // The shortest text that reads back as the same float, read as a float (not a double rounded again).
+            float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "F",
+            double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "D",
+            _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+        };
+        return "((" + typeName + ")(" + text + "))";
+    }
 
     private static string ApplyEdits(string text, int start, List<Edit> edits)
     {

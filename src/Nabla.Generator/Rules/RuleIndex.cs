@@ -50,6 +50,28 @@ internal sealed class RuleIndex
                     AddRulesOf(t);
             }
         }
+        AddGenericMathEquivalents(compilation);
+    }
+
+    /// <summary>
+    /// <c>double.Sin(x)</c> is <c>Math.Sin(x)</c> and <c>float.Sin(x)</c> is <c>MathF.Sin(x)</c> (the generic-math statics of
+    /// System.Double and System.Single): they share the rule of the Math method, unless a rule names them itself.
+    /// </summary>
+    private void AddGenericMathEquivalents(Compilation compilation)
+    {
+        foreach (var (mathName, scalarType) in new[] { ("System.Math", SpecialType.System_Double), ("System.MathF", SpecialType.System_Single) })
+        {
+            var scalar = compilation.GetSpecialType(scalarType);
+            foreach (var rule in _rules.Values.Where(r => r.Original.ContainingType.ToDisplayString() == mathName).ToList())
+            {
+                var equivalent = scalar.GetMembers(rule.Original.Name).OfType<IMethodSymbol>().FirstOrDefault(m =>
+                    m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && m.Parameters.Length == rule.Original.Parameters.Length &&
+                    SymbolEqualityComparer.Default.Equals(m.ReturnType, rule.Original.ReturnType) &&
+                    m.Parameters.Zip(rule.Original.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type) && a.RefKind == b.RefKind).All(same => same));
+                if (equivalent != null && !_rules.ContainsKey(equivalent))
+                    _rules[equivalent] = rule;
+            }
+        }
     }
 
     public RuleInfo? Find(IMethodSymbol original) =>

@@ -38,7 +38,7 @@ public class Nabla0004Tests
                 [Differentiable]
                 public static {{type}} {|NABLA0004:F|}(double x) => {{value}};
             """));
-        Assert.Contains($"its result type '{type}' is not differentiable (double, float", run.Message("NABLA0004"));
+        Assert.Contains($"its result type '{type}' is not differentiable: results are double, float", run.Message("NABLA0004"));
     }
 
     [Fact]

@@ -45,6 +45,29 @@ public class Nabla0013Tests
         Assert.Contains("whose tangent is of another type", run.Message("NABLA0013"));
     }
 
+    [Theory]
+    [InlineData("Autodiff.Derivative({|NABLA0013:Make|}, 2.0)")]
+    [InlineData("Autodiff.Jvp({|NABLA0013:x => Make(x)|}, 2.0, 1.0)")]
+    [InlineData("Autodiff.Vjp({|NABLA0013:(x, y) => Make(x * y)|}, 2.0, 3.0, default(S))")]
+    public void DifferentiableTypeAsTheResult(string call)
+    {
+        // The forward and pullback operators type the result's tangent as the result; S's tangent is S.Tangent.
+        var run = Verify(Usings + """
+
+            [Differentiable]
+            public partial struct S { public double A; }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static S Make(double x) => new S { A = x * x };
+
+                public static object G() => CALL;
+            }
+            """.Replace("CALL", call), allowCompilerErrors: true);
+        Assert.Contains("its result is of type 'S', whose tangent is of another type", run.Message("NABLA0013"));
+    }
+
     [Fact]
     public void SecondOrderThroughARuleWithoutPartials_IsReportedAtTheOuterLambda()
     {
@@ -75,6 +98,27 @@ public class Nabla0013Tests
             """);
         Assert.Contains("cannot be differentiated again", run.Message("NABLA0013"));
         Assert.Contains("'Opaque.Cube' has no differentiable first derivative", run.Message("NABLA0013"));
+    }
+
+    [Fact]
+    public void NestedDerivativeOfAMethodGroupWithoutDerivative_SaysWhy()
+    {
+        // A method group inside a derivative is differentiated as y => M(y): a method with no rule and no
+        // [Differentiable] fails there, and the message carries the reason.
+        var run = Verify(Usings + """
+
+            public static class Plain
+            {
+                public static double Twice(double x) => 2 * x;
+            }
+
+            public static partial class C
+            {
+                public static double G() => Autodiff.Derivative({|NABLA0013:x => Autodiff.Derivative({|NABLA0014:Plain.Twice|}, x)|}, 1.0);
+            }
+            """);
+        Assert.Contains("the function of a nested derivative cannot be differentiated", run.Message("NABLA0013"));
+        Assert.Contains("'Plain.Twice'", run.Message("NABLA0013"));
     }
 
     [Fact]

@@ -339,3 +339,20 @@ public partial class DerivedScaledModel : ScaledModel
 
     public DerivedScaledModel(double scale, double extra) : base(scale) => Extra = extra;
 }
+
+/// <summary>Not partial: generated code cannot reach its private members, so the constants a lambda reads are written as values.</summary>
+public class LambdaReadingPrivateConstantsTests
+{
+    private const double Theta = 0.6;
+    private const float Half = 0.5f;
+    private const int Terms = 3;
+
+    [Fact]
+    public void PrivateConstantsOfANonPartialClass()
+    {
+        Assert.Equal(Math.Cos(Theta) + 2 * 2.0 * Half, Autodiff.Derivative(r => r * Math.Cos(Theta) + Half * r * r, 2.0), 14);
+        Assert.Equal(Terms * 0.5f * 0.5f, Autodiff.Derivative(t => Terms * t * t * t / 3, 0.5f), 6);
+        // Inside a nested derivative too: d/dx [x · d/dy (Theta·y²)] = 2·Theta·y at y = x, then d/dx (2 Theta x²) = 4 Theta x.
+        Assert.Equal(4 * Theta * 1.5, Autodiff.Derivative(x => x * Autodiff.Derivative(y => Theta * y * y, x), 1.5), 12);
+    }
+}

@@ -87,4 +87,16 @@ public class NestedDerivativeTests
         // Perturbations stay apart at every level: d/dx [x · d/dy [y · d/dz (x + y + z)]] = d/dx [x · 1] = 1.
         Close(1, Derivative(x => x * Derivative(y => y * Derivative(z => x + y + z, 1.0), 1.0) / 1.0, x0));
     }
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(-1.4)]
+    public void MethodGroupsWithRulesInsideADerivative(double x0)
+    {
+        // The inner function is a BCL method with a rule, not a [Differentiable] method: differentiated as x => M(x).
+        Close(-Math.Sin(x0), Derivative(x => Derivative(Math.Sin, x), x0));
+        Close(Math.Exp(x0), Derivative(x => Derivative(Math.Exp, x) * 1.0, x0));
+        Close(Math.Sin(x0), Derivative(x => Derivative(y => Derivative(Math.Cos, y), x), x0));
+        double t = Math.Tanh(x0);
+        Close(-2 * t * (1 - t * t), Derivative(x => Derivative(double.Tanh, x), x0));
+    }
 }
