@@ -174,7 +174,7 @@ internal static class MethodProcessor
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
         if (Symbols.IrTypeOf(method.ReturnType).IsSpan) { Fail("it returns a span (a view that cannot travel in a (Value, Tangent) tuple): write the result into a Span parameter, or return an array"); return false; }
         if (Symbols.IrTypeOf(method.ReturnType).IsStructArray) { Fail("its result is an array of structs (not yet): return a struct holding arrays, or write into an array parameter"); return false; }
-        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of scalars, vectors and [Differentiable] structs (not of arrays); return an array instead"); return false; }
+        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of these (not of classes, jagged or 2-D arrays)"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
             if (!Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute) && ElementStruct(Symbols.IrTypeOf(p.Type)) is { IsDifferentiable: true } element &&
@@ -775,11 +775,7 @@ internal static class MethodProcessor
         string Argument(int k, bool again) => again && types[k].IsArray
             ? $"global::Nabla.CompilerServices.Shadow.CopyOf({Input(k)})" : f.Parameters[k].Name;
         string RunPrimal(string value, bool again = false) =>
-            string.Concat(arrayWrt.Select(k => types[k].IsStruct
-                ? $"var {Shadow(k)} = {f.Parameters[k].Name}.ZeroTangent(); "
-                : types[k].IsStructArray
-                ? $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.TangentsLike<{types[k].Element.Tangent.Name}>({f.Parameters[k].Name}); "
-                : $"var {Shadow(k)} = global::Nabla.CompilerServices.Shadow.ZerosLike({f.Parameters[k].Name}); ")) +
+            string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = {ZeroShadowOf(types[k], f.Parameters[k].Name)}; ")) +
             $"{value} = {(Symbols.DerivativesAreStatic(method) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals{instantiation} nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
@@ -815,6 +811,17 @@ internal static class MethodProcessor
         w.Close();
         w.Close();
     }
+
+    /// <summary>A zero tangent shaped like <paramref name="value"/>, whose arrays become the shadows a primal accumulates into.</summary>
+    private static string ZeroShadowOf(IR.IrType type, string value) => type switch
+    {
+        { IsStructArray: true } => $"global::Nabla.CompilerServices.Shadow.TangentsLike<{type.Element.Tangent.Name}>({value})",
+        { IsArray: true } => $"global::Nabla.CompilerServices.Shadow.ZerosLike({value})",
+        { IsStruct: true, Construction: IR.StructConstruction.Tuple } =>
+            "(" + string.Join(", ", type.Fields.Where(f => f.Differentiable).Select(f => ZeroShadowOf(f.Type, value + "." + f.Name))) + ")",
+        { IsStruct: true } => value + ".ZeroTangent()",
+        _ => "default(" + type.Tangent.Name + ")",
+    };
 
     /// <summary>Whether the type is its own tangent: reals, vectors, arrays of them, tuples of them (element names aside).</summary>
     private static bool IsOwnTangent(IR.IrType t) =>

@@ -454,7 +454,7 @@ internal static class OperatorSiteProcessor
         // The delegate's result type: the lambda's own, except where the generator's view of the call does not resolve
         // (UnresolvedTangentCall), where the lambda was bound against another candidate.
         if (!Symbols.IsDifferentiableType(invoke.ReturnType))
-            return Fail(isOperator ? op.Name : Display(op), lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of scalars, vectors and [Differentiable] structs (not of arrays); return an array instead");
+            return Fail(isOperator ? op.Name : Display(op), lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of these (not of classes, jagged or 2-D arrays)");
 
         // Captured variables become data parameters; `this` (explicit or implicit) becomes one too.
         var captures = new List<Capture>();

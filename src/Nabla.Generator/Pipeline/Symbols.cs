@@ -160,7 +160,7 @@ internal static class Symbols
             // A value tuple of reals, vectors, differentiable structs and data is lowered member by member (Item1, Item2, ...);
             // its tangent is the tuple of its elements' tangents (data elements dropped).
             if (elements.Count is >= 2 and <= 7 && elements.All(e => e.Kind is TypeKind.Double or TypeKind.Single or TypeKind.Integer or TypeKind.Bool ||
-                    e is { IsStruct: true, IsReference: false } || (e.Kind == TypeKind.Other && Pipeline.TangentShapes.IsData(tuple.TupleElements[elements.IndexOf(e)].Type))))
+                    e is { IsStruct: true, IsReference: false } || e is { IsArray: true, IsSpan: false, Rank: 1, Element.IsReal: true } || (e.Kind == TypeKind.Other && Pipeline.TangentShapes.IsData(tuple.TupleElements[elements.IndexOf(e)].Type))))
             {
                 var fields = elements.Select((e, k) => new StructField("Item" + (k + 1), e, e.IsDifferentiable)).ToList();
                 var tangentFields = fields.Where(f => f.Differentiable).Select(f => new StructField(f.Name, f.Type.Tangent, true)).ToList();

@@ -414,6 +414,12 @@ internal sealed class VjpTransform : Cloner
                 var returned = term.Value!;
                 builder.Store(_shadowResultParam, _shadow.TryGetValue(returned, out var s) ? s : ZerosLike(builder, M(returned)));
             }
+            if (term.Kind == TerminatorKind.Return && term.Value is { Type.HasArrayLeaves: true } returnedStruct && !returnedStruct.Type.IsReference)
+            {
+                // A struct or tuple result holding arrays: the pullback seeds those arrays' shadows with the cotangent's members.
+                _resultLeafShadows = StructShadows(returnedStruct, builder);
+                _definedIn[_resultLeafShadows] = b;
+            }
             var edges = term.Edges.Select(e =>
             {
                 var extra = new List<Value>();
@@ -512,6 +518,8 @@ internal sealed class VjpTransform : Cloner
     }
 
     private readonly Dictionary<Value, Value> _structShadows = new();
+    /// <summary>The shadows of the array members of a struct result, made where the primal returns (null otherwise).</summary>
+    private Value? _resultLeafShadows;
     private readonly Dictionary<(Value, string), Value> _leafShadows = new();
 
     private static Value MemberOf(Value value, string path, IrType type, IrBuilder b) => b.Member(value, path, type);
@@ -1102,6 +1110,13 @@ internal sealed class VjpTransform : Cloner
         var returnBlock = Source.Blocks.Single(b => b.Terminator.Kind == TerminatorKind.Return);
         var eb = new IrBuilder(_pb, entry) { Source = returnBlock.Terminator.Source };
         if (seed != null) AddTo(returnBlock.Terminator.Value!, seed, eb);
+        if (seed != null && _resultLeafShadows != null)
+        {
+            var shadows = AugmentedValue(_resultLeafShadows, eb);
+            foreach (var leaf in Source.ReturnType.Leaves.Where(l => l.Differentiable && l.Type.IsArray))
+                eb.CallHelper("global::Nabla.CompilerServices.Shadow.AddInto", IrType.Void,
+                    eb.Member(shadows, leaf.Path, leaf.Type.Tangent), eb.Member(seed, leaf.Path, leaf.Type.Tangent));
+        }
         eb.Jump(adjointBlocks[returnBlock]);
 
         foreach (var b in Source.Blocks)
