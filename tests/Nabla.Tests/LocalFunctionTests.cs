@@ -1,5 +1,6 @@
-// [Differentiable] static local functions (API.md §1): helpers declared inside a [Differentiable] method, inlined into
-// it before differentiation, in straight-line code, loops and branches; checked against closed forms, finite
+// Local functions (API.md §1): helpers declared inside a [Differentiable] method, inlined into it before
+// differentiation, in straight-line code, loops and branches — static [Differentiable] ones, and ones that capture the
+// method's inputs and locals (with or without the attribute), calling each other; checked against closed forms, finite
 // differences and forward vs reverse mode.
 using System;
 using Xunit;
@@ -56,8 +57,63 @@ public static partial class LocalFunctionCode
     }
 }
 
+public static partial class CapturingLocalFunctionCode
+{
+    /// <summary>Σ (k xᵢ² + (k xᵢ²)/2 + k) through three local functions capturing k (one calls the others).</summary>
+    [Differentiable]
+    public static double Siblings(double[] xs, double k)
+    {
+        double Term(double t) => k * t * t;
+        double Both(double t) { double u = Term(t); return u + Half(u); }
+        double Half(double v) => v / 2 + k;
+        double s = 0;
+        for (int i = 0; i < xs.Length; i++) s += Both(xs[i]);
+        return s;
+    }
+
+    /// <summary>A local function reading a local computed before the call and an array: Σ scale·sin(aᵢ x).</summary>
+    [Differentiable]
+    public static double ReadsLocals(double x, double[] a)
+    {
+        double scale = x * x;
+        [Differentiable]
+        double Wave(int i) => scale * Math.Sin(a[i] * x);
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += Wave(i);
+        return s;
+    }
+}
+
 public class LocalFunctionTests
 {
+    [Fact]
+    public void CapturingLocalFunctions_CallingEachOther()
+    {
+        double[] xs = { 1.0, 2.0, -0.5 };
+        const double k = 0.5;
+        var (value, (dx, dk)) = CapturingLocalFunctionCode.Siblings_ValueWithGradient(xs, k);
+        double sumSquares = 1 + 4 + 0.25;
+        Assert.Equal(1.5 * k * sumSquares + 3 * k, value, 12);
+        for (int i = 0; i < xs.Length; i++) Assert.Equal(3 * k * xs[i], dx[i], 12);
+        Assert.Equal(1.5 * sumSquares + 3, dk, 12);
+        Assert.Equal(1.5 * sumSquares + 3, Derivative(t => CapturingLocalFunctionCode.Siblings(xs, t), k), 12);
+    }
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(-1.1)]
+    public void CapturingLocalFunction_ReadsTheLocalsAtTheCall(double x)
+    {
+        double[] a = { 0.5, 2.0, -1.5 };
+        // d/dx Σ x² sin(aᵢx) = Σ 2x sin(aᵢx) + x² aᵢ cos(aᵢx).
+        double expected = 0;
+        foreach (var ai in a) expected += 2 * x * Math.Sin(ai * x) + x * x * ai * Math.Cos(ai * x);
+        Assert.Equal(expected, CapturingLocalFunctionCode.ReadsLocals_ValueWithGradient(x, a).Gradient.Item1, 12);
+        Assert.Equal(expected, Gradient(t => CapturingLocalFunctionCode.ReadsLocals(t, a), x), 12);
+        double h = 1e-6;
+        Assert.Equal((CapturingLocalFunctionCode.ReadsLocals(x + h, a) - CapturingLocalFunctionCode.ReadsLocals(x - h, a)) / (2 * h), expected, 6);
+    }
+
     [Theory]
     [InlineData(-1.2)]
     [InlineData(0.4)]

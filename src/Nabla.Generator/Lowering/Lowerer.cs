@@ -2,6 +2,7 @@
 // SSA for locals, parameters and flow captures, built with Braun et al.'s on-the-fly algorithm.
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
@@ -978,7 +979,7 @@ internal sealed class Lowerer
         if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)
             return LowerGenericMathCall(invocation);
         if (method.MethodKind == MethodKind.LocalFunction && !(method.IsStatic && Symbols.IsDifferentiable(method)))
-            Unsupported(invocation.Syntax, "a call to a local function that is not static and [Differentiable]", "; mark it 'static' and [Differentiable] (it is then inlined here), or make it a [Differentiable] method of the type.");
+            return LowerLocalFunctionCall(invocation);
         if (method.MethodKind == MethodKind.DelegateInvoke)
             return LowerDelegateCall(invocation);
         if (TryLowerSlice(invocation, out var slice))
@@ -2025,6 +2026,34 @@ internal sealed class Lowerer
 
     private int _lambdaCount;
 
+    /// <summary>The local functions whose calls are being lowered around this code (a recursive one cannot be inlined).</summary>
+    public ImmutableHashSet<IMethodSymbol> LocalFunctionsInProgress { get; set; } = ImmutableHashSet.Create<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A call of a local function that is not a static [Differentiable] one: part of this method's code, like a lambda. It
+    /// is lowered as a function of the variables it captures (read now, at the call) and its parameters, and inlined here.
+    /// </summary>
+    private Value LowerLocalFunctionCall(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.IsGenericMethod || method.IsAsync)
+            Unsupported(invocation.Syntax, "a call to a generic or async local function", "; make it a [Differentiable] method of the type.");
+        if (method.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out) || method.ReturnsByRef || method.ReturnsByRefReadonly)
+            Unsupported(invocation.Syntax, "a call to a local function with ref or out parameters", "; take inputs by value and return the result, or make it a static [Differentiable] local function.");
+        if (LocalFunctionsInProgress.Contains(method.OriginalDefinition))
+            Unsupported(invocation.Syntax, "a recursive local function", "; write the recursion as a loop, or make it a [Differentiable] method of the type.");
+        var graph = OuterGraph!.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _cancellation);
+        var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(_cancellation);
+        var function = LowerFunctionValue(method, graph, declaration, new IrType("global::System.Delegate", TypeKind.Other), invocation.Syntax, direct: true);
+        var args = LowerArguments(invocation.Arguments, method);
+        var saved = _b.Source;
+        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
+        var call = _b.EmitInstr(Op.CallIndirect, Symbols.IrTypeOf(method.ReturnType), new List<Value> { function });
+        _b.Source = saved;
+        call.Arguments = args;
+        return call.Result!;
+    }
+
     /// <summary>
     /// A lambda as a value: lowered here, as a function of the variables it captures and then its own parameters, into
     /// a FunctionRef holding the captured values. C# captures variables, not values; the two agree because a lambda here
@@ -2037,16 +2066,29 @@ internal sealed class Lowerer
         foreach (var p in symbol.Parameters)
             if (p.RefKind is RefKind.Ref or RefKind.Out)
                 Unsupported(syntax, "a lambda with ref or out parameters", "; take inputs by value and return the result.");
-        var graph = GetLambdaGraph(lambda);
+        // A lambda passed straight to a call runs before the caller's next statement; one kept in a variable may run later.
+        bool direct = syntax.Parent is ArgumentSyntax || syntax is ArgumentSyntax;
+        return LowerFunctionValue(symbol, GetLambdaGraph(lambda), lambda.Syntax, type, syntax, direct);
+    }
+
+    /// <summary>A lambda or a local function as a FunctionRef: its captured variables' values, then its own parameters.</summary>
+    private Value LowerFunctionValue(IMethodSymbol symbol, ControlFlowGraph graph, SyntaxNode declaration, IrType type, SyntaxNode syntax, bool direct)
+    {
+        string kind = symbol.MethodKind == MethodKind.LocalFunction ? "local function" : "lambda";
         var captured = new List<ISymbol>();
         bool capturesThis = false;
-        void Collect(ControlFlowGraph g)
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { symbol.OriginalDefinition };
+        void Collect(ControlFlowGraph g, SyntaxNode scope)
         {
             foreach (var block in g.Blocks)
                 foreach (var o in block.Operations.Concat(block.BranchValue is null ? Array.Empty<IOperation>() : new[] { block.BranchValue }))
                     foreach (var d in o.DescendantsAndSelf())
                     {
-                        if (d is IFlowAnonymousFunctionOperation inner) { Collect(g.GetAnonymousFunctionControlFlowGraph(inner, _cancellation)); continue; }
+                        if (d is IFlowAnonymousFunctionOperation inner) { Collect(g.GetAnonymousFunctionControlFlowGraph(inner, _cancellation), scope); continue; }
+                        // A local function called here reads what it captures here too: those become ours.
+                        if (d is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction } local } &&
+                            !local.DeclaringSyntaxReferences.Any(r => declaration.Span.Contains(r.Span)) && visited.Add(local.OriginalDefinition))
+                            Collect(g.GetLocalFunctionControlFlowGraphInScope(local.OriginalDefinition, _cancellation), local.DeclaringSyntaxReferences[0].GetSyntax(_cancellation));
                         if (d is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) { capturesThis = true; continue; }
                         ISymbol? s = d switch
                         {
@@ -2054,15 +2096,13 @@ internal sealed class Lowerer
                             IParameterReferenceOperation p => p.Parameter,
                             _ => null,
                         };
-                        if (s is null || DeclaredIn(s, lambda.Syntax)) continue;
+                        if (s is null || DeclaredIn(s, declaration) || DeclaredIn(s, scope)) continue;
                         if (IsAssignment(d))
-                            Unsupported(d.Syntax, "a lambda that assigns the captured variable '" + s.Name + "'", "; a lambda in differentiable code may read captured variables, not write them.");
+                            Unsupported(d.Syntax, "a " + kind + " that assigns the captured variable '" + s.Name + "'", "; a " + kind + " in differentiable code may read captured variables, not write them.");
                         if (!captured.Contains(s, SymbolEqualityComparer.Default)) captured.Add(s);
                     }
         }
-        Collect(graph);
-        // A lambda passed straight to a call runs before the caller's next statement; one kept in a variable may run later.
-        bool direct = syntax.Parent is ArgumentSyntax || syntax is ArgumentSyntax;
+        Collect(graph, declaration);
         if (!direct)
             foreach (var s in captured)
                 if (WritesOf(s) > (s is ILocalSymbol ? 1 : 0))
@@ -2092,6 +2132,7 @@ internal sealed class Lowerer
         var lowerer = new Lowerer(_resolver, _diagnostics, _functionDisplay, _cancellation)
         {
             OuterGraph = graph, FallbackLocation = syntax.GetLocation(), ThisRoot = thisRoot,
+            LocalFunctionsInProgress = symbol.MethodKind == MethodKind.LocalFunction ? LocalFunctionsInProgress.Add(symbol.OriginalDefinition) : LocalFunctionsInProgress,
         };
         if (!lowerer.Lower(graph, function, bindings))
         {

@@ -57,7 +57,7 @@ internal static class MethodProcessor
         var diagnostics = new List<DiagnosticInfo>();
         try
         {
-            if (method.MethodKind == MethodKind.LocalFunction && method.IsStatic && !method.IsAsync && !method.IsGenericMethod)
+            if (method.MethodKind == MethodKind.LocalFunction && !method.IsAsync && !method.IsGenericMethod)
                 return new GeneratedFile(null, null, default);   // inlined into the [Differentiable] code that calls it
             if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.PropertyGet) && !Symbols.IsDifferentiableSetter(method) && !Symbols.IsDifferentiableConstructor(method) && !IsArithmeticOperator(method))
             {
@@ -144,7 +144,7 @@ internal static class MethodProcessor
             Fail(method.MethodKind == MethodKind.Constructor
                 ? "only constructors of [Differentiable] structs (whose members are visible) can be [Differentiable]; a class's objects are not created in differentiable code"
                 : method.MethodKind == MethodKind.LocalFunction
-                ? "a [Differentiable] local function must be static and not generic (it is inlined into the [Differentiable] code that calls it); or make it a [Differentiable] method of the type"
+                ? "a [Differentiable] local function must not be generic or async (it is inlined into the [Differentiable] code that calls it); or make it a [Differentiable] method of the type"
                 : method.MethodKind is MethodKind.UserDefinedOperator or MethodKind.Conversion
                 ? "only the arithmetic operators (+, -, *, /, % and unary + and -) can be [Differentiable]; write a conversion or comparison as a [Differentiable] method"
                 : "only methods, property and indexer getters, arithmetic operators, static local functions and constructors of differentiable structs can be [Differentiable]; move the computation into a [Differentiable] method");
@@ -358,6 +358,18 @@ internal static class MethodProcessor
             if (!callInputs.Any(v => v.Type is { IsSpan: true, IsReadOnlySpan: false, IsDifferentiable: true } && (activity.IsActive(v) || anyVaried))) continue;
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source, "'" + i.Callee.DisplayName + "' on a span that carries derivatives",
                 ": it has no derivative, so what it writes into the span would lose its derivative; write the loop in the [Differentiable] method, or mark the callee [Differentiable]."));
+        }
+        // The BCL's array writers (Array.Copy, Array.Fill, a.CopyTo(b, i), ...) have no derivative: what they write into an
+        // array of reals would carry none, a silent zero. Differentiable code writes the loop instead.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient || !WritesArrays(i)) continue;
+            // Array.Copy takes System.Array: look through the conversion.
+            var callInputs = i.AllInputs().Select(v => v.Definition is { Op: Op.Convert } c && c.Operands.Count == 1 ? c.Operands[0] : v).ToList();
+            bool anyVaried = callInputs.Any(v => v.Type.IsDifferentiable && activity.IsVaried(v));
+            if (!callInputs.Any(v => v.Type is { IsArray: true, IsSpan: false, IsDifferentiable: true } && (activity.IsActive(v) || anyVaried))) continue;
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source, "'" + i.Callee.DisplayName + "' on an array that carries derivatives",
+                ": it has no derivative, so what it writes into the array would lose its derivative; write the loop (for (int i = 0; i < n; i++) y[i] = x[i];) in the [Differentiable] method."));
         }
         if (diagnostics.Count > before) return null;
         if (reportWarnings)
@@ -811,6 +823,16 @@ internal static class MethodProcessor
         w.Close();
         w.Close();
     }
+
+    private static readonly HashSet<string> ArrayWriters = new(StringComparer.Ordinal)
+    {
+        "global::System.Array.Copy", "global::System.Array.ConstrainedCopy", "global::System.Array.Fill", "global::System.Array.Clear",
+        "global::System.Array.Reverse", "global::System.Array.Sort", "global::System.Array.Resize", "global::System.Buffer.BlockCopy",
+    };
+
+    private static bool WritesArrays(Instr call) =>
+        ArrayWriters.Contains(call.Callee!.Expression.Split('<')[0]) ||
+        !call.Callee.IsStatic && call.Callee.Expression == "CopyTo" && call.Operands.Count > 0 && call.Operands[0].Type.IsArray;
 
     /// <summary>A zero tangent shaped like <paramref name="value"/>, whose arrays become the shadows a primal accumulates into.</summary>
     private static string ZeroShadowOf(IR.IrType type, string value) => type switch

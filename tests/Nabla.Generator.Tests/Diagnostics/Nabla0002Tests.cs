@@ -35,18 +35,54 @@ public class Nabla0002Tests
     }
 
     [Fact]
-    public void LocalFunctionCall_IsReportedAtTheCall()
+    public void LocalFunctionAssigningACapturedVariable_IsReportedAtTheAssignment()
+    {
+        // A local function is inlined with the values it captures read at the call: it may read them, not write them.
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double total = 0;
+                    void Add(double y) => {|NABLA0002:total|} += y;
+                    Add(x * x);
+                    return total;
+                }
+            """));
+        Assert.Contains("a local function that assigns the captured variable 'total'", run.Message("NABLA0002"));
+    }
+
+    [Fact]
+    public void RecursiveLocalFunction_IsReportedAtTheRecursiveCall()
     {
         var run = Verify(InClass("""
                 [Differentiable]
                 public static double F(double x)
                 {
-                    double Square(double y) => y * y;
-                    return {|NABLA0002:Square(x)|} + 1;
+                    double Power(double y, int n) => n == 0 ? 1 : y * {|NABLA0002:Power(y, n - 1)|};
+                    return Power(x, 3);
                 }
             """));
-        Assert.Contains("a call to a local function that is not static and [Differentiable]", run.Message("NABLA0002"));
-        Assert.Contains("mark it 'static' and [Differentiable]", run.Message("NABLA0002"));
+        Assert.Contains("a recursive local function", run.Message("NABLA0002"));
+    }
+
+    [Theory]
+    [InlineData("System.Array.Copy(x, y, x.Length)", "'System.Array.Copy' on an array that carries derivatives")]
+    [InlineData("x.CopyTo(y, 0)", "'System.Array.CopyTo' on an array that carries derivatives")]
+    [InlineData("System.Array.Fill(y, x[0])", "'System.Array.Fill' on an array that carries derivatives")]
+    public void ArrayWritersWithoutDerivative_AreReported(string statement, string message)
+    {
+        // What they write would carry no derivative: the gradient would be a silent zero.
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    var y = new double[x.Length];
+                    {|NABLA0002:STATEMENT|};
+                    return y[0] * y[0];
+                }
+            """.Replace("STATEMENT", statement)));
+        Assert.Contains(message, run.Message("NABLA0002"));
+        Assert.Contains("write the loop", run.Message("NABLA0002"));
     }
 
     /// <summary>

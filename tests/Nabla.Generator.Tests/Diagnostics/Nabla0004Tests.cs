@@ -115,8 +115,8 @@ public class Nabla0004Tests
         // API.md lets properties, constructors, operators and local functions carry [Differentiable]. Getters,
         // constructors and arithmetic operators are supported on differentiable structs (S here is not one: its getter
         // has no input, its constructor would build a value Nabla does not lower, its + returns a value that is not
-        // differentiable); local functions when static (they are inlined into their callers; this one captures
-        // nothing but is not static). Each says so rather than generate nothing and say nothing.
+        // differentiable); local functions when not generic (they are inlined into their callers; this one is
+        // generic). Each says so rather than generate nothing and say nothing.
         Verify(Usings + """
             public partial struct S
             {
@@ -134,8 +134,8 @@ public class Nabla0004Tests
                 public static double M(double x)
                 {
                     [Differentiable]
-                    double {|NABLA0004:Local|}(double y) => y * y;
-                    return Local(x);
+                    static double {|NABLA0004:Local|}<T>(double y, T tag) => y * y;
+                    return Local(x, 0);
                 }
             }
             """);
