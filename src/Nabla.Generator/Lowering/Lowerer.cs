@@ -844,9 +844,8 @@ internal sealed class Lowerer
             case IIsTypeOperation:
                 Unsupported(op.Syntax, "pattern matching", ".");
                 break;
-            case IInterpolatedStringOperation:
-                Unsupported(op.Syntax, "an interpolated string", "; build the message outside the differentiable method, or use a constant string.");
-                break;
+            case IInterpolatedStringOperation interpolated:
+                return LowerInterpolatedString(interpolated);
         }
         Unsupported(op.Syntax, DescribeOperation(op), ".");
         return null!;
@@ -2022,6 +2021,52 @@ internal sealed class Lowerer
                 break;
         }
         return Fail<Value>(creation.Syntax, "this delegate");
+    }
+
+    /// <summary>
+    /// $"x = {x:F2}" (a message in differentiable code: data): each hole is formatted by its own ToString, as the
+    /// interpolation would (current culture), padded to its alignment, and the pieces are concatenated.
+    /// </summary>
+    private Value LowerInterpolatedString(IInterpolatedStringOperation interpolated)
+    {
+        var stringType = interpolated.Type!;
+        var irString = Symbols.IrTypeOf(stringType);
+        Value Call(IMethodSymbol method, Value? receiver, params Value[] args) =>
+            CallAt(interpolated.Syntax, _resolver.Resolve(method), receiver, args.Select(a => new Argument(a)).ToList(), irString).Result!;
+        IMethodSymbol Find(ITypeSymbol type, string name, params SpecialType[] parameters) =>
+            type.GetMembers(name).OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsStatic == (name != "Concat") && m.Parameters.Length == parameters.Length &&
+                m.Parameters.Zip(parameters, (a, b) => a.Type.SpecialType == b).All(same => same))
+            ?? Fail<IMethodSymbol>(interpolated.Syntax, "formatting a value of type '" + type.ToDisplayString() + "' in an interpolated string");
+        Value? result = null;
+        foreach (var part in interpolated.Parts)
+        {
+            Value piece;
+            switch (part)
+            {
+                case IInterpolatedStringTextOperation text:
+                    piece = _b.Const(irString, SymbolDisplay.FormatLiteral(text.Text.ConstantValue.Value as string ?? "", quote: true));
+                    break;
+                case IInterpolationOperation hole:
+                {
+                    var type = hole.Expression.Type ?? stringType;
+                    var value = LowerExpression(hole.Expression);
+                    if (type.SpecialType == SpecialType.System_String)
+                        piece = value;
+                    else if (hole.FormatString?.ConstantValue.Value is string format)
+                        piece = Call(Find(type, "ToString", SpecialType.System_String), value, _b.Const(irString, SymbolDisplay.FormatLiteral(format, quote: true)));
+                    else
+                        piece = Call(Find(type, "ToString"), value);
+                    if (hole.Alignment?.ConstantValue.Value is int width && width != 0)
+                        piece = Call(Find(stringType, width > 0 ? "PadLeft" : "PadRight", SpecialType.System_Int32), piece,
+                            _b.Const(IrType.Int32, Math.Abs(width).ToString(CultureInfo.InvariantCulture)));
+                    break;
+                }
+                default:
+                    return Fail<Value>(part.Syntax, "this part of an interpolated string");
+            }
+            result = result is null ? piece : Call(Find(stringType, "Concat", SpecialType.System_String, SpecialType.System_String), null, result, piece);
+        }
+        return result ?? _b.Const(irString, "\"\"");
     }
 
     private int _lambdaCount;

@@ -151,17 +151,17 @@ public class Nabla0002Tests
     }
 
     [Fact]
-    public void InterpolatedString_IsReportedAtTheString()
+    public void InterpolatedString_IsData_NotReported()
     {
-        var run = Verify(InClass("""
+        // A message built from active values is data: its holes are formatted, and the derivative goes on without it.
+        Verify(InClass("""
                 [Differentiable]
                 public static double F(double x)
                 {
-                    if (x < 0) throw new ArgumentException({|NABLA0002:$"negative: {x}"|});
+                    if (x < 0) throw new ArgumentException($"negative: {x,8:F2}");
                     return x * x;
                 }
             """));
-        Assert.StartsWith("an interpolated string is not supported", run.Message("NABLA0002"));
     }
 
     [Fact]
