@@ -158,7 +158,15 @@ internal static class OperatorSiteProcessor
                 return Fail(Display(method), lambda, $"'{parameter.Name}' is a {parameter.Type.ToDisplayString()}, and only delegates from differentiable inputs to a differentiable result can carry derivatives");
             try
             {
-                return ForLambda(inv, method, invoke, lambda, model, ct, parameter.Name);
+                var files = ForLambda(inv, method, invoke, lambda, model, ct, parameter.Name);
+                // One interceptor registers one lambda: a second lambda at the same call would have no derivatives at run time.
+                var others = call.Arguments.Where(a => a != argument && a.Parameter is { } p && Symbols.HasAttribute(p, Symbols.DifferentiableAttribute) &&
+                                                       a.Syntax is ArgumentSyntax { Expression: AnonymousFunctionExpressionSyntax })
+                    .Select(a => DiagnosticInfo.Create(Descriptors.LambdaNotDifferentiable, ((ArgumentSyntax)a.Syntax).Expression.GetLocation(), Display(method),
+                        "only one lambda per call of a method taking [Differentiable] functions is registered (here the one for '" + parameter.Name +
+                        "'); pass the others as [Differentiable] methods (method groups), or as lambdas at calls of their own"))
+                    .ToArray();
+                return others.Length == 0 ? files : new EquatableArray<GeneratedFile>(files.Concat(new[] { new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(others)) }).ToArray());
             }
             catch (OperationCanceledException)
             {

@@ -168,4 +168,15 @@ public class FunctionParameterDiagnosticsTests
             """));
         Assert.StartsWith("The lambda passed to C.Apply cannot be differentiated: 'f' is a System.Func<int, int>", run.Message("NABLA0013"));
     }
+    [Fact]
+    public void TwoLambdasToAPlainMethod_TheSecondIsNABLA0013()
+    {
+        // One interceptor registers one lambda; the second would throw NotDifferentiableException at run time.
+        var run = Verify(InClass("""
+                public static double Both([Differentiable] Func<double, double> f, [Differentiable] Func<double, double> g, double x) =>
+                    Autodiff.Derivative(f, x) + Autodiff.Derivative(g, x);
+                public static double Run(double a) => Both(x => x * a, {|NABLA0013:x => x * x|}, 1.0);
+            """));
+        Assert.Contains("only one lambda per call of a method taking [Differentiable] functions is registered (here the one for 'f')", run.Message("NABLA0013"));
+    }
 }
