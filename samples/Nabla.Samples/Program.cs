@@ -117,6 +117,12 @@ public static class Program
             Autodiff.Derivative(x => x * Autodiff.Derivative(y => x + y, 1.0), 3.0), 1));
         checks.Add(("Derivative(x => Derivative(Cubed, x), 2)", Autodiff.Derivative(x => Autodiff.Derivative(Cubed, x), 2.0), 12));
 
+        // Results that are not scalars: a velocity along a helix (a tuple) and a pullback of polar coordinates.
+        var velocity = Autodiff.Derivative(t => (Math.Cos(t), Math.Sin(t), 0.5 * t), 1.0);
+        checks.Add(("Derivative(t => (cos t, sin t, t/2), 1).Item1   (a tuple result)", velocity.Item1, -Math.Sin(1.0)));
+        var (_, dTheta) = Autodiff.Vjp((r, th) => (r * Math.Cos(th), r * Math.Sin(th)), 2.0, 0.5, (0.0, 1.0));
+        checks.Add(("Vjp((r, θ) => r·(cos θ, sin θ), (2, 0.5), (0, 1)): ∂y/∂θ", dTheta, 2 * Math.Cos(0.5)));
+
         // A physical fit: recover an oscillator's stiffness and damping from its observed trajectory with L-BFGS,
         // the gradient of the misfit coming from an inline lambda that captures the observation.
         const double dt = 0.01, trueK = 4.0, trueC = 0.3;
