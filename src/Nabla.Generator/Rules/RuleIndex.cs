@@ -105,6 +105,14 @@ internal sealed class RuleIndex
         }
     }
 
+    /// <summary>
+    /// An instance method of a differentiable struct of plain values (not a class, no array members, not generic): its
+    /// receiver is its first input, so it inlines like a static method, which second derivatives through it need.
+    /// </summary>
+    internal static bool InlinableInstanceMethod(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.Ordinary && Symbols.HasDifferentiableSelf(method) && !Symbols.ReturnsNewSelf(method) &&
+        !method.ContainingType.IsGenericType && Symbols.IrTypeOf(method.ContainingType) is { IsReference: false, HasArrayLeaves: false };
+
     /// <summary>Resolves a rule method to its original, or says why it cannot be.</summary>
     public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error)
     {
@@ -209,7 +217,8 @@ internal sealed class CalleeResolver
         }
         string? inlineId = null;
         // Static methods, operators and constructors of differentiable structs (lowered as static functions returning the value).
-        if (derivative?.JvpMethod != null && (method.IsStatic || Symbols.IsDifferentiableConstructor(method)) && !method.IsGenericMethod &&
+        if (derivative?.JvpMethod != null && (method.IsStatic || Symbols.IsDifferentiableConstructor(method) ||
+                RuleIndex.InlinableInstanceMethod(method)) && !method.IsGenericMethod &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
             inlineId = method.OriginalDefinition.GetDocumentationCommentId();
         // A static [Differentiable] local function has no derivative members (generated code cannot reach it): it is
