@@ -31,6 +31,15 @@ public static partial class Autodiff
         Operators.JacobianForward(JvpOf<Func<T[], T[], (T[] Value, T[] Tangent)>>(f), f, x);
 
     /// <summary>
+    /// The dense Jacobian of a function of an array whose result is a vector, a tuple or another value that is its own
+    /// tangent (<c>Vector3 EndEffector(double[] angles)</c>), by forward mode: row i is the result's i-th real component
+    /// (X, Y, Z; tuple elements in order), column j the input's j-th element.
+    /// </summary>
+    public static T[,] JacobianForward<T, TR>([Differentiable] Func<T[], TR> f, T[] x)
+        where T : IFloatingPointIeee754<T> =>
+        Operators.JacobianForwardOf(JvpOf<Func<T[], T[], (TR Value, TR Tangent)>>(f), f, x);
+
+    /// <summary>
     /// The dense Jacobian <c>J[i, j] = ∂f_i/∂x_j</c>, one reverse-mode pass per output (row by row): the
     /// cheaper way when there are fewer outputs than inputs.
     /// </summary>

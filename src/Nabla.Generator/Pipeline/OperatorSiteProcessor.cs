@@ -1031,7 +1031,7 @@ internal static class OperatorSiteProcessor
                 break;
             }
             case "JacobianForward" when n == 1 && ps.Length == 2:
-                body = $"return global::Nabla.CompilerServices.Operators.JacobianForward((nablaX, nablaDx) => {stem}_Jvp({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs).Concat(new[] { "nablaDx" }))}), " +
+                body = $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianForward" : "JacobianForwardOf")}((nablaX, nablaDx) => {stem}_Jvp({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs).Concat(new[] { "nablaDx" }))}), " +
                        $"nablaX => {primal}({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
                 break;
             case "JacobianReverse" when n == 1 && ps.Length == 2:

@@ -10,6 +10,53 @@ namespace Nabla.CompilerServices;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Operators
 {
+    /// <summary>
+    /// Dense Jacobian by forward mode of a function whose result is not an array (a vector, a tuple of reals, vectors
+    /// and arrays): one JVP per input, the result's components in order (X, Y, Z; tuple elements in order) as rows.
+    /// </summary>
+    public static T[,] JacobianForwardOf<T, TR>(Func<T[], T[], (TR Value, TR Tangent)> jvp, Func<T[], TR> f, T[] x)
+        where T : IFloatingPointIeee754<T>
+    {
+        T[,]? jacobian = null;
+        var column = new System.Collections.Generic.List<T>();
+        var dx = new T[x.Length];
+        for (int j = 0; j < x.Length; j++)
+        {
+            Array.Clear(dx);
+            dx[j] = T.One;
+            var (_, tangent) = jvp((T[])x.Clone(), dx);
+            column.Clear();
+            Flatten(tangent, column);
+            jacobian ??= new T[column.Count, x.Length];
+            for (int i = 0; i < column.Count; i++) jacobian[i, j] = column[i];
+        }
+        if (jacobian != null) return jacobian;
+        column.Clear();
+        Flatten(f((T[])x.Clone()), column);
+        return new T[column.Count, 0];
+    }
+
+    /// <summary>The real components of a value whose tangent is itself, in order, converted to <typeparamref name="T"/>.</summary>
+    private static void Flatten<T>(object? value, System.Collections.Generic.List<T> into) where T : IFloatingPointIeee754<T>
+    {
+        switch (value)
+        {
+            case double d: into.Add(T.CreateChecked(d)); break;
+            case float f: into.Add(T.CreateChecked(f)); break;
+            case Vector2 v: into.Add(T.CreateChecked(v.X)); into.Add(T.CreateChecked(v.Y)); break;
+            case Vector3 v: into.Add(T.CreateChecked(v.X)); into.Add(T.CreateChecked(v.Y)); into.Add(T.CreateChecked(v.Z)); break;
+            case Vector4 v: into.Add(T.CreateChecked(v.X)); into.Add(T.CreateChecked(v.Y)); into.Add(T.CreateChecked(v.Z)); into.Add(T.CreateChecked(v.W)); break;
+            case Array array:
+                foreach (var element in array) Flatten(element, into);
+                break;
+            case System.Runtime.CompilerServices.ITuple tuple:
+                for (int k = 0; k < tuple.Length; k++) Flatten(tuple[k], into);
+                break;
+            default:
+                throw new NotSupportedException($"a Jacobian of a result of type {value?.GetType().Name ?? "null"}: its components are not reals, vectors, arrays or tuples of them.");
+        }
+    }
+
     /// <summary>Dense Jacobian by forward mode: one JVP per input, each on a copy of <paramref name="x"/>.</summary>
     public static T[,] JacobianForward<T>(Func<T[], T[], (T[] Value, T[] Tangent)> jvp, Func<T[], T[]> f, T[] x)
         where T : IFloatingPointIeee754<T>
