@@ -1984,19 +1984,25 @@ internal sealed class Lowerer
     /// inlined here (a lambda or a method group passed to a [Differentiable] delegate parameter), the inliner replaces
     /// it by a call of that function; a delegate whose function is never known is reported then.
     /// </summary>
+    /// <summary>A call of a function value (a delegate, a lambda, a local function) with the invocation's arguments.</summary>
+    private Value CallIndirect(IInvocationOperation invocation, Value function)
+    {
+        var args = LowerArguments(invocation.Arguments, invocation.TargetMethod);
+        var saved = _b.Source;
+        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
+        var call = _b.EmitInstr(Op.CallIndirect, Symbols.IrTypeOf(invocation.TargetMethod.ReturnType), new List<Value> { function });
+        _b.Source = saved;
+        call.Arguments = args;
+        return call.Result!;
+    }
+
     private Value LowerDelegateCall(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         if (method.ReturnsByRef || method.ReturnsByRefReadonly || method.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out))
             Unsupported(invocation.Syntax, "a call of a delegate with ref or out parameters", "; use a delegate that takes its inputs by value and returns its result.");
         var target = LowerExpression(invocation.Instance!);
-        var args = LowerArguments(invocation.Arguments, method);
-        var saved = _b.Source;
-        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
-        var call = _b.EmitInstr(Op.CallIndirect, Symbols.IrTypeOf(method.ReturnType), new List<Value> { target });
-        _b.Source = saved;
-        call.Arguments = args;
-        return call.Result!;
+        return CallIndirect(invocation, target);
     }
 
     private Value LowerDelegateCreation(IDelegateCreationOperation creation)
@@ -2090,13 +2096,7 @@ internal sealed class Lowerer
         var graph = OuterGraph!.GetLocalFunctionControlFlowGraphInScope(method.OriginalDefinition, _cancellation);
         var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(_cancellation);
         var function = LowerFunctionValue(method, graph, declaration, new IrType("global::System.Delegate", TypeKind.Other), invocation.Syntax, direct: true);
-        var args = LowerArguments(invocation.Arguments, method);
-        var saved = _b.Source;
-        _b.Source = SourceOf(invocation.Syntax, statement: false) with { Text = saved.Text };
-        var call = _b.EmitInstr(Op.CallIndirect, Symbols.IrTypeOf(method.ReturnType), new List<Value> { function });
-        _b.Source = saved;
-        call.Arguments = args;
-        return call.Result!;
+        return CallIndirect(invocation, function);
     }
 
     /// <summary>

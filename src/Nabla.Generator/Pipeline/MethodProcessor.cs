@@ -174,7 +174,7 @@ internal static class MethodProcessor
         if (method.Modifiers().Contains("unsafe")) { Fail("unsafe code cannot be differentiated"); return false; }
         if (Symbols.IrTypeOf(method.ReturnType).IsSpan) { Fail("it returns a span (a view that cannot travel in a (Value, Tangent) tuple): write the result into a Span parameter, or return an array"); return false; }
         if (Symbols.IrTypeOf(method.ReturnType).IsStructArray) { Fail("its result is an array of structs (not yet): return a struct holding arrays, or write into an array parameter"); return false; }
-        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of these (not of classes, jagged or 2-D arrays)"); return false; }
+        if (!method.ReturnsVoid && !Symbols.IsDifferentiableType(method.ReturnType)) { Fail($"its result type '{method.ReturnType.ToDisplayString()}' {Symbols.NotADifferentiableResult}"); return false; }
         if (method.ReturnsByRef || method.ReturnsByRefReadonly) { Fail("it returns by reference"); return false; }
         foreach (var p in method.Parameters)
             if (!Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute) && ElementStruct(Symbols.IrTypeOf(p.Type)) is { IsDifferentiable: true } element &&

@@ -462,7 +462,7 @@ internal static class OperatorSiteProcessor
         // The delegate's result type: the lambda's own, except where the generator's view of the call does not resolve
         // (UnresolvedTangentCall), where the lambda was bound against another candidate.
         if (!Symbols.IsDifferentiableType(invoke.ReturnType))
-            return Fail(isOperator ? op.Name : Display(op), lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of these (not of classes, jagged or 2-D arrays)");
+            return Fail(isOperator ? op.Name : Display(op), lambda, $"its result type '{invoke.ReturnType.ToDisplayString()}' {Symbols.NotADifferentiableResult}");
 
         // Captured variables become data parameters; `this` (explicit or implicit) becomes one too.
         var captures = new List<Capture>();
@@ -682,6 +682,16 @@ internal static class OperatorSiteProcessor
             IMethodSymbol? inner;
             Compilation compilation = RuleChains.For(model.Compilation, ct).WithPartials(model.Compilation);
             var extraArguments = new List<string>();
+            // Binds members written beside the lambda (in the compilation so far) and finds the one named innerName.
+            Diagnostic? BindInner(string members, string innerName, out IMethodSymbol? bound)
+            {
+                var (innerTree, innerModel, bindError) = SynthesizedSource.Bind(compilation, wrap(members, out _), lambda.SyntaxTree,
+                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
+                compilation = innerModel.Compilation;
+                bound = bindError != null ? null : innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
+                    .First(m => m.Identifier.Text == innerName), ct) as IMethodSymbol;
+                return bindError;
+            }
             if (g is AnonymousFunctionExpressionSyntax innerLambda)
             {
                 if (model.GetSymbolInfo(innerLambda, ct).Symbol is not IMethodSymbol innerSymbol || innerSymbol.Parameters.Length != 1 ||
@@ -715,12 +725,8 @@ internal static class OperatorSiteProcessor
                 string innerBody = ApplyEdits(innerLambda.Body.ToString(), innerLambda.Body.SpanStart, innerEdits);
                 string innerText = "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
                     (innerLambda.Body is BlockSyntax ? innerBody + "\n" : "=> " + innerBody + ";\n");
-                var (innerTree, innerModel, error) = SynthesizedSource.Bind(compilation, wrap(deeper + innerText, out _), lambda.SyntaxTree,
-                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
-                compilation = innerModel.Compilation;
+                var error = BindInner(deeper + innerText, innerName, out inner);
                 if (error != null) return "a nested derivative's lambda cannot be compiled outside its method (" + error.GetMessage() + ")";
-                inner = innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
-                    .First(m => m.Identifier.Text == innerName), ct) as IMethodSymbol;
                 output.Append(deeper).Append(innerText);
             }
             else if (model.GetSymbolInfo(g, ct).Symbol is IMethodSymbol { IsStatic: true, Parameters.Length: 1 } wrapped && !Symbols.IsDifferentiable(wrapped) &&
@@ -732,12 +738,8 @@ internal static class OperatorSiteProcessor
                 string parameter = Symbols.TypeName(wrapped.Parameters[0].Type) + " nablaX";
                 string innerText = "internal static " + Symbols.TypeName(wrapped.ReturnType) + " " + innerName + "(" + parameter + ")\n=> " +
                                    wrapped.ContainingType.ToDisplayString(Symbols.TypeFormat) + "." + Symbols.Identifier(wrapped.Name) + "(nablaX);\n";
-                var (innerTree, innerModel, error) = SynthesizedSource.Bind(compilation, wrap(innerText, out _), lambda.SyntaxTree,
-                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
-                compilation = innerModel.Compilation;
+                var error = BindInner(innerText, innerName, out inner);
                 if (error != null) return $"the function of a nested Autodiff.{op.Name}, '{wrapped.ToDisplayString()}', cannot be called from generated code (" + error.GetMessage() + ")";
-                inner = innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
-                    .First(m => m.Identifier.Text == innerName), ct) as IMethodSymbol;
                 output.Append(innerText);
             }
             else
@@ -841,26 +843,9 @@ internal static class OperatorSiteProcessor
                 continue;
             var span = reference.Syntax.Span;
             if (edits.Any(e => e.Offset < span.End && span.Start < e.Offset + Math.Max(e.Length, 1))) continue;
-            edits.Add(new Edit(span.Start, span.Length, ConstantLiteral(field.Type, field.ConstantValue)));
+            if (Lowering.Lowerer.Literal(field.ConstantValue, field.Type) is { } literal)
+                edits.Add(new Edit(span.Start, span.Length, "((" + field.Type.ToDisplayString(Symbols.TypeFormat) + ")(" + literal + "))"));
         }
-    }
-
-    private static string ConstantLiteral(ITypeSymbol type, object? value)
-    {
-        string typeName = type.ToDisplayString(Symbols.TypeFormat);
-        string text = value switch
-        {
-            null => "null",
-            double d when double.IsNaN(d) => "global::System.Double.NaN",
-            double d when double.IsInfinity(d) => d > 0 ? "global::System.Double.PositiveInfinity" : "global::System.Double.NegativeInfinity",
-            float f when float.IsNaN(f) => "global::System.Single.NaN",
-            float f when float.IsInfinity(f) => f > 0 ? "global::System.Single.PositiveInfinity" : "global::System.Single.NegativeInfinity",
-            // The shortest text that reads back as the same float, read as a float (not a double rounded again).
-            float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "F",
-            double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "D",
-            _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
-        };
-        return "((" + typeName + ")(" + text + "))";
     }
 
     private static string ApplyEdits(string text, int start, List<Edit> edits)

@@ -495,6 +495,9 @@ internal static class Symbols
         (p.RefKind is RefKind.None or RefKind.In || IrTypeOf(p.Type).IsReal);
 
     /// <summary>Types that carry a tangent: double, float, and arrays (also jagged and multi-dimensional) of them.</summary>
+    /// <summary>What messages say of a result type that <see cref="IsDifferentiableType"/> rejects.</summary>
+    public const string NotADifferentiableResult = "is not differentiable: results are double, float, Vector2/3/4, [Differentiable] types, arrays of them, and tuples of these (not of classes, jagged or 2-D arrays)";
+
     public static bool IsDifferentiableType(ITypeSymbol t)
     {
         var ir = IrTypeOf(t);
