@@ -156,11 +156,6 @@ internal static class MethodProcessor
             return false;
         }
         if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
-        if ((method.IsVirtual || method.IsOverride || method.IsAbstract) && Symbols.IrTypeOf(method.ContainingType).IsStruct)
-        {
-            Fail("virtual and abstract methods of differentiable classes are not supported yet (their derivatives would have to dispatch to the override's): make it non-virtual, or a static method taking the object");
-            return false;
-        }
         if (method.IsAbstract && method.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
         {
             // Nothing to generate: calls dispatch to the [Differentiable] overrides (Transforms/VirtualDispatch).

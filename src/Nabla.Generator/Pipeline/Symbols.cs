@@ -530,7 +530,7 @@ internal static class Symbols
         !IrTypeOf(method.ContainingType).IsReference && !method.IsReadOnly;
 
     public static bool HasDifferentiableSelf(IMethodSymbol method) =>
-        !method.IsStatic && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet && !method.IsVirtual && !method.IsOverride && !method.IsAbstract &&
+        !method.IsStatic && method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet or MethodKind.PropertySet &&
         IrTypeOf(method.ContainingType) is { IsStruct: true, IsDifferentiable: true };
 
     /// <summary>The inputs of the derivatives: with a differentiable receiver, it comes first (index 0) and the parameters after.</summary>

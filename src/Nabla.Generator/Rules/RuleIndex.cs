@@ -239,13 +239,13 @@ internal sealed class CalleeResolver
     }
 
     /// <summary>
-    /// A virtual, abstract or override instance method of a class whose receiver is data (not a differentiable class,
-    /// whose tangent types differ per class): its calls dispatch by type to the overrides (Transforms/VirtualDispatch).
+    /// A virtual, abstract or override instance method of a class: its calls dispatch by type to the overrides
+    /// (Transforms/VirtualDispatch). For a differentiable class, the receiver's tangent crosses the cast to the
+    /// override's class member by member (the subclass's own members start at zero).
     /// </summary>
     private static bool IsDispatched(IMethodSymbol method) =>
         !method.IsStatic && (method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed &&
-        method.MethodKind == MethodKind.Ordinary && method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false } owner &&
-        !Symbols.IrTypeOf(owner).IsStruct;
+        method.MethodKind == MethodKind.Ordinary && method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false };
 
     private IReadOnlyList<(IrType Type, Callee Callee)>? VirtualOverrides(IMethodSymbol method)
     {

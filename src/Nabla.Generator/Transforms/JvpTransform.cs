@@ -323,10 +323,12 @@ internal sealed class JvpTransform : Cloner
                     if (t0 != null && r.Type.IsReal) _tangent[r] = b.Convert(t0, r.Type);
                     else if (t0 != null && r.Type.IsStruct && i.Operands[0].Type.IsStruct)
                     {
-                        // A subclass's object as its base class: the base's part of the tangent.
+                        // A subclass's object as its base class: the base's part of the tangent. A base class's
+                        // object as a subclass (virtual dispatch): the subclass's own members have zero tangent.
                         var parts = new List<Value>();
+                        var from = new HashSet<string>(i.Operands[0].Type.Leaves.Where(l => l.Differentiable).Select(l => l.Path));
                         foreach (var leaf in r.Type.Leaves.Where(l => l.Differentiable))
-                            parts.Add(b.Member(t0, leaf.Path, leaf.Type.Tangent));
+                            parts.Add(from.Contains(leaf.Path) ? b.Member(t0, leaf.Path, leaf.Type.Tangent) : Tangent(b.Member(M(r), leaf.Path, leaf.Type), b));
                         _tangent[r] = b.Emit(Op.MakeStruct, r.Type.Tangent, parts, TangentName(r.Name));
                     }
                 });

@@ -19,7 +19,7 @@ internal static class VirtualDispatch
             changed = false;
             foreach (var block in f.Blocks.ToList())
             {
-                int k = block.Instrs.FindIndex(i => i.Op == Op.Call && i.Operands.Count == 1 &&
+                int k = block.Instrs.FindIndex(i => i.Op == Op.Call && ReceiverOf(i) != null &&
                     i.Callee is { } c && (c.Overrides is { Count: > 0 } || c.IsAbstractMethod));
                 if (k < 0) continue;
                 Dispatch(f, block, k);
@@ -33,7 +33,7 @@ internal static class VirtualDispatch
     {
         var call = block.Instrs[index];
         var callee = call.Callee!;
-        var receiver = call.Operands[0];
+        var receiver = ReceiverOf(call)!;
         var continuation = Detached(f);
         continuation.Instrs.AddRange(block.Instrs.Skip(index + 1));
         continuation.Terminator = block.Terminator;
@@ -50,10 +50,12 @@ internal static class VirtualDispatch
         Edge Done(Instr c) => new(continuation, c.Result is null ? null : new List<Value> { c.Result });
         Instr CallOn(Block b, Value on, Callee target)
         {
-            var c = new Instr(Op.Call, call.Result is null ? null : f.NewValue(call.Result.Type, call.Result.Name), new List<Value> { on }, call.Source)
+            // A differentiable class's receiver is the derivatives' first argument, not an operand.
+            bool asArgument = target.ReceiverAsArgument;
+            var c = new Instr(Op.Call, call.Result is null ? null : f.NewValue(call.Result.Type, call.Result.Name), asArgument ? new List<Value>() : new List<Value> { on }, call.Source)
             {
                 Callee = target,
-                Arguments = call.Arguments?.Select(a => new Argument(a.Value, a.RefKind, a.Variable)).ToList(),
+                Arguments = call.Arguments?.Select((a, k) => new Argument(asArgument && k == 0 ? on : a.Value, a.RefKind, a.Variable)).ToList(),
             };
             b.Instrs.Add(c);
             return c;
@@ -91,6 +93,11 @@ internal static class VirtualDispatch
         f.Blocks.InsertRange(at, added);
         if (call.Result != null) Replace(f, call.Result, result!);
     }
+
+    /// <summary>The receiver of an instance call: its operand, or for a differentiable class its first argument.</summary>
+    private static Value? ReceiverOf(Instr call) =>
+        call.Callee is { ReceiverAsArgument: true } ? call.Arguments is { Count: > 0 } args ? args[0].Value : null
+        : call.Operands.Count == 1 ? call.Operands[0] : null;
 
     private static Block Detached(IrFunction f)
     {

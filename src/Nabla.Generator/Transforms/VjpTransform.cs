@@ -1391,12 +1391,14 @@ internal sealed class VjpTransform : Cloner
                 }
                 case Op.Convert when i.Operands[0].Type.IsStruct:
                     // A subclass's object seen as its base class: the base's leaves' adjoints go to the same leaves.
+                    // A base class's object seen as a subclass (virtual dispatch): the leaves they share.
+                    var shared = new HashSet<string>(i.Operands[0].Type.Leaves.Select(l => l.Path));
                     foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable && !l.Type.IsArray))
                     {
                         if (!_leafAdjoints.TryGetValue((r0, leaf.Path), out var la)) continue;
                         var g0 = b.Load(la);
                         if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
-                        if (_activity.IsActive(i.Operands[0]))
+                        if (_activity.IsActive(i.Operands[0]) && shared.Contains(leaf.Path))
                             b.AddTo(LeafAdjoint(i.Operands[0], leaf.Path, leaf.Type), g0);
                     }
                     return;
