@@ -242,6 +242,23 @@ internal sealed class CSharpEmitter
     private static bool IsPure(Instr i) => i.Op is Op.Binary or Op.Unary or Op.Convert or Op.LoadVar or Op.TupleGet or Op.StopGradient or Op.MakeTuple or Op.ArrayLoad or Op.MakeStruct or Op.Slice ||
                                            (i.Op == Op.Member && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct);
 
+    /// <summary>
+    /// <paramref name="target"/>.a.b: a private or protected member of a differentiable type is read through the accessor
+    /// the type's synthesized part declares (<c>Type.NablaGet_a(target)</c>), since derivative code may live in another type.
+    /// </summary>
+    private static string MemberPath(string target, IrType type, string path)
+    {
+        var parts = path.Split('.');
+        for (int k = 0; k < parts.Length; k++)
+        {
+            var field = type.Kind == TypeKind.Struct ? type.Fields.FirstOrDefault(f => f.Name == parts[k]) : null;
+            if (field is null) return target + "." + string.Join(".", parts.Skip(k));
+            target = field.Hidden ? type.Name + ".NablaGet_" + parts[k].TrimStart('@') + "(" + target + ")" : target + "." + parts[k];
+            type = field.Type;
+        }
+        return target;
+    }
+
     /// <summary>A struct value from its leaves (consumed from <paramref name="next"/> on), nested members built in place.</summary>
     private string Construct(IrType type, IReadOnlyList<Value> leaves, ref int next)
     {
@@ -384,7 +401,7 @@ internal sealed class CSharpEmitter
                 e = (i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Callee!.Expression + "(" + Args(i.Arguments!) + ")";
                 break;
             case Op.Member:
-                e = (i.Operands.Count > 0 ? P(i.Operands[0], 0) + "." : "") + i.Text;
+                e = i.Operands.Count > 0 ? MemberPath(P(i.Operands[0], 0), i.Operands[0].Type, i.Text!) : i.Text!;
                 break;
             case Op.New:
                 e = "new " + i.Text + "(" + Args(i.Arguments!) + ")";

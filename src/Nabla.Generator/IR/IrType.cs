@@ -233,7 +233,8 @@ internal sealed class IrType : IEquatable<IrType>
 }
 
 /// <summary>A member of a struct lowered member by member.</summary>
-internal sealed record StructField(string Name, IrType Type, bool Differentiable);
+/// <param name="Hidden">Private or protected: code outside the type reads it through the type's <c>NablaGet_{Name}</c>.</param>
+internal sealed record StructField(string Name, IrType Type, bool Differentiable, bool Hidden = false);
 
 /// <summary>A leaf of a struct: a dotted path (of C# identifiers) to a member that is not itself such a struct.</summary>
 internal sealed record StructLeaf(string Path, IrType Type, bool Differentiable);

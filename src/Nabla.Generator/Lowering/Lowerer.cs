@@ -970,6 +970,14 @@ internal sealed class Lowerer
         return i.Result!;
     }
 
+    private const string HiddenMemberAccessorPrefix = "NablaGet_";
+
+    /// <summary><c>T.NablaGet_m(x)</c>, the accessor a [Differentiable] type's generated part declares for its private member m.</summary>
+    private static bool IsHiddenMemberAccessor(IMethodSymbol method) =>
+        method.IsStatic && method.Parameters.Length == 1 && method.Name.StartsWith(HiddenMemberAccessorPrefix, System.StringComparison.Ordinal) &&
+        SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, method.ContainingType) &&
+        Symbols.HasAttribute(method.ContainingType.OriginalDefinition, Symbols.DifferentiableAttribute);
+
     private Value LowerInvocation(IInvocationOperation invocation, bool valueUsed)
     {
         var method = invocation.TargetMethod;
@@ -983,6 +991,27 @@ internal sealed class Lowerer
             return LowerDelegateCall(invocation);
         if (TryLowerSlice(invocation, out var slice))
             return slice;
+        if (method.IsStatic && method.Name == "NablaConstruct" && method.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Struct &&
+            Symbols.HasAttribute(method.ContainingType.OriginalDefinition, Symbols.DifferentiableAttribute) &&
+            Symbols.IrTypeOf(method.ContainingType) is { IsStruct: true, IsReference: false } built && built.Fields.Count == invocation.Arguments.Length)
+        {
+            // Derivative code Nabla wrote rebuilding a struct from its members: the struct made from their leaves.
+            var leaves = new List<Value>();
+            for (int k = 0; k < built.Fields.Count; k++)
+            {
+                var member = LowerExpression(invocation.Arguments[k].Value);
+                if (built.Fields[k].Type.IsStruct) leaves.AddRange(built.Fields[k].Type.Leaves.Select(l => Extract(member, l.Path)));
+                else leaves.Add(member);
+            }
+            return MakeStruct(built, leaves);
+        }
+        if (IsHiddenMemberAccessor(method))
+        {
+            // Derivative code Nabla wrote (a nested derivative) reading a private member: the member read it stands for.
+            var read = _b.EmitInstr(Op.Member, Symbols.IrTypeOf(method.ReturnType), new List<Value> { LowerExpression(invocation.Arguments[0].Value) });
+            read.Text = Symbols.Identifier(method.Name.Substring(HiddenMemberAccessorPrefix.Length));
+            return read.Result!;
+        }
         var callee = _resolver.Resolve(method);
         Value? receiver = null;
         if (invocation.Instance != null && !method.IsStatic)

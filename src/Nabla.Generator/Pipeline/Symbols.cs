@@ -276,7 +276,10 @@ internal static class Symbols
     }
 
     /// <summary>A member that holds part of a struct's value: an instance field or an auto-property.</summary>
-    internal sealed record StateMember(ISymbol Symbol, string Name, ITypeSymbol Type, bool NoDerivative, bool Accessible);
+    /// <remarks><paramref name="Accessible"/>: code can read it as a member (not a fixed-size buffer or a ref field);
+    /// <paramref name="Visible"/>: code outside the type can name it (otherwise generated code reads it through the
+    /// type's synthesized <c>NablaGet_</c> accessor).</remarks>
+    internal sealed record StateMember(ISymbol Symbol, string Name, ITypeSymbol Type, bool NoDerivative, bool Accessible, bool Visible);
 
     /// <summary>The instance fields and auto-properties of a type, in declaration order: its value.</summary>
     public static List<StateMember> StateMembers(INamedTypeSymbol type)
@@ -292,11 +295,11 @@ internal static class Symbols
             switch (member)
             {
                 case IFieldSymbol f when !f.IsStatic && !f.IsConst && !f.IsImplicitlyDeclared:
-                    result.Add(new StateMember(f, f.Name, f.Type, HasNoDerivative(f), Visible(f) && !f.IsFixedSizeBuffer && f.RefKind == RefKind.None));
+                    result.Add(new StateMember(f, f.Name, f.Type, HasNoDerivative(f), !f.IsFixedSizeBuffer && f.RefKind == RefKind.None, Visible(f)));
                     break;
                 case IPropertySymbol p when !p.IsStatic && backing.TryGetValue(p, out var field):
                     result.Add(new StateMember(p, p.Name, p.Type, HasNoDerivative(p) || HasAttribute(field, NoDerivativeAttribute),
-                        Visible(p) && p.GetMethod is { } g && Visible(g)));
+                        p.GetMethod != null, Visible(p) && p.GetMethod is { } g && Visible(g)));
                     break;
             }
         }
@@ -369,14 +372,14 @@ internal static class Symbols
         var tangent = new List<StructField>();
         foreach (var m in members)
         {
-            if (!m.Accessible || m.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Error) return null;
+            if (!m.Accessible || !m.Visible && !NameableInAssembly(m.Type) || m.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Error) return null;
             // A member that is neither differentiable nor data has NABLA0010: the type is not lowered member by member.
             if (!m.NoDerivative && Pipeline.TangentShapes.Of(m.Type) is null && !Pipeline.TangentShapes.IsData(m.Type)) return null;
             var ir = IrTypeOf(m.Type);
             bool differentiable = !m.NoDerivative && ir.IsDifferentiable;
             // Tuples inside a struct are not lowered member by member (yet); arrays are leaves, shared by reference.
             if (differentiable && ir.Kind is not (TypeKind.Double or TypeKind.Single or TypeKind.Struct) && !(ir.IsArray && ir.Scalar != null)) return null;
-            primal.Add(new StructField(Identifier(m.Name), ir, differentiable));
+            primal.Add(new StructField(Identifier(m.Name), ir, differentiable, Hidden: !m.Visible));
             if (differentiable) tangent.Add(new StructField(Identifier(m.Name), ir.Tangent, true));
         }
         var tangentType = IR.IrType.Struct(TypeName(type) + ".Tangent", tangent, StructConstruction.Initializer, null);
@@ -404,13 +407,13 @@ internal static class Symbols
         var tangent = new List<StructField>();
         foreach (var m in chain.SelectMany(StateMembers))
         {
-            if (!m.Accessible || m.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Error) continue;
+            if (!m.Accessible || !m.Visible && !NameableInAssembly(m.Type) || m.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Error) continue;
             if (!m.NoDerivative && Pipeline.TangentShapes.Of(m.Type) is null && !Pipeline.TangentShapes.IsData(m.Type)) return null;
             var ir = IrTypeOf(m.Type);
             bool differentiable = !m.NoDerivative && ir.IsDifferentiable;
             if (differentiable && ir.Kind is not (TypeKind.Double or TypeKind.Single or TypeKind.Struct) && !(ir.IsArray && ir.Scalar != null)) return null;
             if (primal.Any(f => f.Name == Identifier(m.Name))) return null;
-            primal.Add(new StructField(Identifier(m.Name), ir, differentiable));
+            primal.Add(new StructField(Identifier(m.Name), ir, differentiable, Hidden: !m.Visible));
             if (differentiable) tangent.Add(new StructField(Identifier(m.Name), ir.Tangent, true));
         }
         // One name for Layer and Layer? (nullable annotations do not change the type).
@@ -561,6 +564,15 @@ internal static class Symbols
         result.Sort();
         return result;
     }
+
+    /// <summary>A type code anywhere in its assembly can name (no private or protected type in it): the type of a hidden
+    /// member's accessor (TangentSynthesizer), which is internal.</summary>
+    public static bool NameableInAssembly(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => NameableInAssembly(array.ElementType),
+        INamedTypeSymbol named => AccessRank(named) >= 2 && named.TypeArguments.All(NameableInAssembly),
+        _ => false,
+    };
 
     /// <summary>How widely a member is visible, its containing types included: 3 public, 2 internal, 1 less.</summary>
     public static int AccessRank(ISymbol symbol)

@@ -26,10 +26,25 @@ internal static class SynthesizedSource
             foreach (var u in ns.Usings) text.Append(u.ToString()).Append('\n');
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, SyntaxTree?[]> s_stubs = new();
+
+    /// <summary>The members derivative code calls in the generated parts of the compilation's [Differentiable] types
+    /// (TangentSynthesizer.GeneratedMemberStubs), or null when there are none.</summary>
+    private static SyntaxTree? GeneratedMemberStubs(Compilation compilation, SyntaxTree like, CancellationToken ct) =>
+        s_stubs.GetValue(compilation, c =>
+        {
+            var text = TangentSynthesizer.GeneratedMemberStubs(c, ct);
+            return new[] { text is null ? null : CSharpSyntaxTree.ParseText(text, (CSharpParseOptions)like.Options, "Nabla.GeneratedMemberStubs.g.cs", Encoding.UTF8, ct) };
+        })[0];
+
     /// <summary>Parses <paramref name="text"/> with the original file's options and adds it to <paramref name="compilation"/>.</summary>
     public static (SyntaxTree Tree, SemanticModel Model, Diagnostic? FirstError) Bind(Compilation compilation, string text, SyntaxTree like, string path, CancellationToken ct)
     {
         var tree = CSharpSyntaxTree.ParseText(text, (CSharpParseOptions)like.Options, path, Encoding.UTF8, ct);
+        // Derivative code written into the text (a nested derivative) reads private members and rebuilds structs through
+        // what the types' generated parts declare; the generator's own compilation does not hold those parts: stubs here.
+        if ((text.Contains("NablaGet_") || text.Contains("NablaConstruct(")) && GeneratedMemberStubs(compilation, like, ct) is { } stubs && !compilation.ContainsSyntaxTree(stubs))
+            compilation = compilation.AddSyntaxTrees(stubs);
         var model = compilation.AddSyntaxTrees(tree).GetSemanticModel(tree);
         var error = model.GetDiagnostics(cancellationToken: ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
         return (tree, model, error);

@@ -394,6 +394,7 @@ internal static class TangentSynthesizer
                 IPropertySymbol p => p.Type,
                 _ => null,
             }).FirstOrDefault(t => t != null) is { } declared ? Symbols.TypeName(declared) : null);
+        WriteHiddenMemberAccessors(primal, type);
         foreach (var helper in ops.PrimalHelpers.Values)
         {
             primal.Line();
@@ -464,6 +465,55 @@ internal static class TangentSynthesizer
         w.Line("/// <summary>The value with these members, in declaration order (derivative code rebuilds values with it).</summary>");
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.Line($"public static {Symbols.TypeName(type)} NablaConstruct({parameters}) => new {Symbols.TypeName(type)}(default(global::Nabla.CompilerServices.ConstructionTag){(members.Count == 0 ? "" : ", " + string.Join(", ", members.Select((_, k) => Parameter(k))))});");
+    }
+
+    /// <summary>
+    /// A reader for each private or protected member: derivative code outside the type (a caller's derivatives, a
+    /// lambda's, a method inlined into them) reads the member through it (CSharpEmitter.MemberPath).
+    /// </summary>
+    private static void WriteHiddenMemberAccessors(SourceWriter w, INamedTypeSymbol type)
+    {
+        string self = Symbols.TypeName(type);
+        string receiver = type.TypeKind == TypeKind.Struct ? "in " + self : self;
+        foreach (var m in Symbols.StateMembers(type).Where(m => m.Accessible && !m.Visible && Symbols.NameableInAssembly(m.Type)))
+        {
+            w.Line();
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Line($"internal static {Symbols.TypeName(m.Type)} NablaGet_{m.Name}({receiver} nablaSelf) => nablaSelf.{Symbols.Identifier(m.Name)};");
+        }
+    }
+
+    /// <summary>
+    /// What derivative code calls in the generated parts of the compilation's [Differentiable] types (the hidden-member
+    /// accessors, NablaConstruct), in their partial types, for C# the generator binds itself (a nested derivative's text).
+    /// </summary>
+    public static string? GeneratedMemberStubs(Compilation compilation, CancellationToken ct)
+    {
+        var w = new SourceWriter();
+        bool any = false;
+        void Visit(INamespaceOrTypeSymbol container)
+        {
+            foreach (var member in container.GetMembers())
+            {
+                ct.ThrowIfCancellationRequested();
+                if (member is INamespaceSymbol ns) { Visit(ns); continue; }
+                if (member is not INamedTypeSymbol type) continue;
+                if (Symbols.HasAttribute(type, Symbols.DifferentiableAttribute) && !type.DeclaringSyntaxReferences.IsEmpty && !type.IsGenericType)
+                {
+                    var lowered = type.TypeKind == TypeKind.Struct ? Symbols.StructTypeOf(type) : null;
+                    bool hidden = Symbols.StateMembers(type).Any(m => m.Accessible && !m.Visible && Symbols.NameableInAssembly(m.Type));
+                    if (lowered is null && !hidden) { Visit(type); continue; }
+                    any = true;
+                    TypeDeclarations.Open(w, type);
+                    WriteHiddenMemberAccessors(w, type);
+                    if (lowered is { IsReference: false }) WriteConstruction(w, type, lowered);
+                    TypeDeclarations.Close(w, type);
+                }
+                Visit(type);
+            }
+        }
+        Visit(compilation.Assembly.GlobalNamespace);
+        return any ? w.ToString() : null;
     }
 
     private static string Cref(INamedTypeSymbol type) =>
