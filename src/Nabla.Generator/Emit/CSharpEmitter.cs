@@ -272,7 +272,7 @@ internal sealed class CSharpEmitter
         {
             StructConstruction.Positional => "new " + type.Name + "(" + string.Join(", ", members) + ")",
             StructConstruction.Factory => type.Name + ".NablaConstruct(" + string.Join(", ", members) + ")",
-            StructConstruction.Tuple => "(" + string.Join(", ", members) + ")",
+            StructConstruction.Tuple => members.Count == 1 ? "new " + type.Name + "(" + members[0] + ")" : "(" + string.Join(", ", members) + ")",
             _ => "new " + type.Name + " { " + string.Join(", ", type.Fields.Select((f, k) => f.Name + " = " + members[k])) + " }",
         };
     }

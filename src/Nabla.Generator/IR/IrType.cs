@@ -223,7 +223,9 @@ internal sealed class IrType : IEquatable<IrType>
             string? n = names != null && i < names.Count ? names[i] : null;
             parts.Add(n is null ? elements[i].Name : elements[i].Name + " " + n);
         }
-        return new IrType("(" + string.Join(", ", parts) + ")", TypeKind.Tuple, elements, names);
+        // One element: C# cannot write it in parentheses.
+        string name = elements.Count == 1 ? "global::System.ValueTuple<" + elements[0].Name + ">" : "(" + string.Join(", ", parts) + ")";
+        return new IrType(name, TypeKind.Tuple, elements, names);
     }
 
     public bool Equals(IrType? other) => other is not null && other.Name == Name;

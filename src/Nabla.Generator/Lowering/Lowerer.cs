@@ -980,7 +980,7 @@ internal sealed class Lowerer
 
     private Value LowerInvocation(IInvocationOperation invocation, bool valueUsed)
     {
-        var method = invocation.TargetMethod;
+        var method = Symbols.Closed(invocation.TargetMethod);
         if (VectorDimension(method.ContainingType) > 0 && TryLowerVectorMethod(invocation, out var vectorResult))
             return vectorResult;
         if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)

@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -124,6 +125,17 @@ internal static class MethodProcessor
     /// <summary>A user-defined +, -, *, /, % or unary + or -: differentiated as the static method it is.</summary>
     private static bool IsArithmeticOperator(IMethodSymbol method) => Symbols.OperatorToken(method) != null;
 
+    /// <summary>The first instance field or auto-property of the type declared with an initializer (<c>public float C = 2f;</c>), or null.</summary>
+    private static string? MemberInitializer(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().SelectMany(t => t.Members)
+            .Select(m => m switch
+            {
+                FieldDeclarationSyntax f when !f.Modifiers.Any(SyntaxKind.StaticKeyword) && !f.Modifiers.Any(SyntaxKind.ConstKeyword) =>
+                    f.Declaration.Variables.FirstOrDefault(v => v.Initializer != null)?.Identifier.ValueText,
+                PropertyDeclarationSyntax p when p.Initializer != null && !p.Modifiers.Any(SyntaxKind.StaticKeyword) => p.Identifier.ValueText,
+                _ => null,
+            }).FirstOrDefault(name => name != null);
+
     /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
     public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
     {
@@ -156,6 +168,11 @@ internal static class MethodProcessor
             return false;
         }
         if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
+        if (Symbols.IsDifferentiableConstructor(method) && MemberInitializer(method.ContainingType) is { } initialized)
+        {
+            Fail($"its struct initializes the member '{initialized}' where it is declared, which the constructor's derivatives do not run yet: assign it in the constructor instead");
+            return false;
+        }
         if (method.IsAbstract && method.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
         {
             // Nothing to generate: calls dispatch to the [Differentiable] overrides (Transforms/VirtualDispatch).
@@ -417,7 +434,9 @@ internal static class MethodProcessor
     private static void ReportZeroDerivative(IMethodSymbol method, Compilation compilation, List<int> wrt, List<DiagnosticInfo> diagnostics, CancellationToken ct)
     {
         if (method.DeclaringSyntaxReferences[0].GetSyntax(ct) is not MethodDeclarationSyntax declaration) return;
-        string inputs = string.Join(", ", wrt.Select(k => method.Parameters[k].Name));
+        // With a differentiable receiver, input 0 is 'this' and the parameters follow.
+        bool self = Symbols.HasDifferentiableSelf(method);
+        string inputs = string.Join(", ", wrt.Select(k => self ? (k == 0 ? "this" : method.Parameters[k - 1].Name) : method.Parameters[k].Name));
         if (method.ReturnsVoid)
         {
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.ZeroDerivative, declaration.Identifier.GetLocation(), method.Name, inputs));

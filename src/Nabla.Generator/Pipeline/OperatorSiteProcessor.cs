@@ -250,7 +250,8 @@ internal static class OperatorSiteProcessor
     private static bool HasOwnTangentType(ITypeSymbol type) => type switch
     {
         IArrayTypeSymbol array => HasOwnTangentType(array.ElementType),
-        INamedTypeSymbol { IsTupleType: true } tuple => tuple.TupleElements.Any(e => HasOwnTangentType(e.Type)),
+        // A tuple with data elements (an int beside a double): its tangent drops them.
+        INamedTypeSymbol { IsTupleType: true } tuple => tuple.TupleElements.Any(e => HasOwnTangentType(e.Type) || !Symbols.IrTypeOf(e.Type).IsDifferentiable),
         INamedTypeSymbol named => TangentShapes.IsDifferentiableType(named),
         _ => false,
     };
@@ -937,7 +938,8 @@ internal static class OperatorSiteProcessor
                                 boxed.ContainingNamespace.ToDisplayString() == "Nabla"
             ? "((" + boxed.TypeArguments[0].ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
             : k == 1 && BoxedInput(op) is { } generated ? "((" + generated.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")" : Param(k);
-        var primals = Enumerable.Range(1, n).Select(Primal).ToList();
+        // The operators' inputs follow f; a user's method taking a [Differentiable] function may have fewer parameters.
+        var primals = Enumerable.Range(1, n).Where(k => k < ps.Length).Select(Primal).ToList();
         var capturedArgs = captures.Select((c, k) => "nablaCapture" + k).ToList();
         string Args(IEnumerable<string> extra) => string.Join(", ", primals.Concat(capturedArgs).Concat(extra));
         string? body;

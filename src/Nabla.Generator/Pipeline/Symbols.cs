@@ -52,7 +52,18 @@ internal static class Symbols
         m.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is AccessorDeclarationSyntax { Body: not null } or AccessorDeclarationSyntax { ExpressionBody: not null });
 
     public static string TypeName(ITypeSymbol t) =>
-        s_substitution != null && MentionsSubstituted(t) ? IrTypeOf(t).Name : t.ToDisplayString(TypeFormat);
+        t is INamedTypeSymbol { IsTupleType: true } tuple ? TupleName(tuple)
+        : s_substitution != null && MentionsSubstituted(t) ? IrTypeOf(t).Name : t.ToDisplayString(TypeFormat);
+
+    /// <summary>A tuple type's name from its elements' (closed over a substituted T too); a one-element tuple, which C#
+    /// cannot write in parentheses, as <c>System.ValueTuple&lt;T&gt;</c>.</summary>
+    private static string TupleName(INamedTypeSymbol tuple)
+    {
+        var elements = tuple.TupleElements;
+        if (elements.Length == 1) return "global::System.ValueTuple<" + TypeName(elements[0].Type) + ">";
+        if (elements.Length > 7 || !(s_substitution != null && MentionsSubstituted(tuple))) return tuple.ToDisplayString(TypeFormat);
+        return "(" + string.Join(", ", elements.Select(e => TypeName(e.Type) + (e.IsExplicitlyNamedTupleElement ? " " + Identifier(e.Name) : ""))) + ")";
+    }
 
     /// <summary>
     /// While a generic-math method is lowered for one instantiation, its type parameter T stands for double or float
@@ -91,6 +102,16 @@ internal static class Symbols
             default:
                 return type;
         }
+    }
+
+    /// <summary>A generic method called from generic-math code, closed over the substituted real type
+    /// (Sq&lt;T&gt; called from UseSq&lt;T&gt; is Sq&lt;double&gt; while UseSq is lowered for double), or the method itself.</summary>
+    public static IMethodSymbol Closed(IMethodSymbol method)
+    {
+        if (s_substitutionSymbols is null || !method.IsGenericMethod) return method;
+        var args = method.TypeArguments.Select(Closed).ToArray();
+        return args.Select((a, k) => SymbolEqualityComparer.Default.Equals(a, method.TypeArguments[k])).All(same => same)
+            ? method : method.ConstructedFrom.Construct(args);
     }
 
     private static bool MentionsSubstituted(ITypeSymbol t) => t switch
@@ -164,16 +185,16 @@ internal static class Symbols
             {
                 var fields = elements.Select((e, k) => new StructField("Item" + (k + 1), e, e.IsDifferentiable)).ToList();
                 var tangentFields = fields.Where(f => f.Differentiable).Select(f => new StructField(f.Name, f.Type.Tangent, true)).ToList();
+                // A tuple with one differentiable element (and data beside it) has a one-element tuple as its tangent.
                 IrType? tangent = tangentFields.Count switch
                 {
                     0 => null,
-                    1 => null,
+                    1 => IR.IrType.Struct("global::System.ValueTuple<" + tangentFields[0].Type.Name + ">",
+                        new List<StructField> { new("Item1", tangentFields[0].Type, true) }, StructConstruction.Tuple, null),
                     _ => IR.IrType.Struct("(" + string.Join(", ", tangentFields.Select(f => f.Type.Name)) + ")",
                         tangentFields.Select((f, k) => new StructField("Item" + (k + 1), f.Type, true)).ToList(), StructConstruction.Tuple, null),
                 };
-                // A tuple with one differentiable element has no tuple tangent: not lowered this way.
-                if (tangentFields.Count != 1)
-                    return IR.IrType.Struct(TypeName(t), fields, StructConstruction.Tuple, tangent);
+                return IR.IrType.Struct(TypeName(t), fields, StructConstruction.Tuple, tangent);
             }
             return IR.IrType.Tuple(elements, names);
         }

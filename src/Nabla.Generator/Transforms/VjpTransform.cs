@@ -1347,7 +1347,8 @@ internal sealed class VjpTransform : Cloner
                 b.AddTo(VarAdjoint(i.Var!), g0);
                 return;
             }
-            case Op.Call when i.Result is null || !_activity.IsActive(i.Result):
+            // An array result's adjoint is its shadow, which the callee's pullback reads through its residuals.
+            case Op.Call when i.Result is null || !_activity.IsActive(i.Result) || i.Result.Type.IsArray:
                 if (_callResiduals.ContainsKey(i)) BackwardCall(i, null, b);
                 return;
         }

@@ -19,6 +19,23 @@ public class Nabla0004Tests
     }
 
     [Fact]
+    public void ConstructorOfAStructWithMemberInitializers()
+    {
+        // The constructor's derivatives would start the member at zero: reported instead of a wrong value.
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct S
+            {
+                public float X;
+                public float C = 2f;
+                [Differentiable]
+                public {|NABLA0004:S|}(float x) { X = x; }
+            }
+            """);
+        Assert.EndsWith("its struct initializes the member 'C' where it is declared, which the constructor's derivatives do not run yet: assign it in the constructor instead", run.Message("NABLA0004"));
+    }
+
+    [Fact]
     public void Iterator()
     {
         var run = Verify(InClass("""
