@@ -36,9 +36,25 @@ internal static class OperatorSiteProcessor
         node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: >= 1 } inv &&
         (inv.ArgumentList.Arguments.Count >= 2 &&
          OperatorName(inv.Expression) is { } name && (Operators.Contains(name) || name is "Check" or "Assert") &&
-         inv.ArgumentList.Arguments[0].Expression is AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax ||
+         Unparenthesized(inv.ArgumentList.Arguments[0].Expression) is AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax ||
          // A lambda passed to a method that may take it as a [Differentiable] delegate (ForFunctionParameter).
-         inv.ArgumentList.Arguments.Any(a => a.Expression is AnonymousFunctionExpressionSyntax));
+         inv.ArgumentList.Arguments.Any(a => Unparenthesized(a.Expression) is AnonymousFunctionExpressionSyntax));
+
+    /// <summary>An argument's expression without parentheses (Roslyn gives a parenthesized argument's operation the inner syntax).</summary>
+    private static ExpressionSyntax? ArgumentExpression(IArgumentOperation argument) =>
+        argument.Syntax switch
+        {
+            ArgumentSyntax a => Unparenthesized(a.Expression),
+            ExpressionSyntax e => Unparenthesized(e),
+            _ => null,
+        };
+
+    /// <summary>An argument without the parentheses around it: <c>(x => x * x)</c> is the lambda.</summary>
+    private static ExpressionSyntax Unparenthesized(ExpressionSyntax e)
+    {
+        while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+        return e;
+    }
 
     private static string? OperatorName(ExpressionSyntax e) => e switch
     {
@@ -65,7 +81,7 @@ internal static class OperatorSiteProcessor
             return Empty;
         if (op.Parameters.Length < 2 || op.Parameters[0].Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
             return Empty;
-        var fArg = inv.ArgumentList.Arguments[0].Expression;
+        var fArg = Unparenthesized(inv.ArgumentList.Arguments[0].Expression);
         if (BoxedInput(op) is { BaseType: { } baseType } derived && DifferentiableBase(baseType) is { } differentiableBase)
             // It implements IDifferentiable<Base, Base.Tangent> and IDifferentiable<Derived, Derived.Tangent>: C# cannot infer
             // the tangent type, binds the call to the overload typed by the input itself, and no interceptor can match it.
@@ -146,7 +162,7 @@ internal static class OperatorSiteProcessor
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, argument.Value.Syntax.GetLocation(), group.ToDisplayString(),
                     "the [Differentiable] parameter '" + parameter.Name + "' of " + Display(method),
                     "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"));
-            if (argument.Syntax is not ArgumentSyntax { Expression: AnonymousFunctionExpressionSyntax lambda })
+            if (ArgumentExpression(argument) is not AnonymousFunctionExpressionSyntax lambda)
                 continue;
             if (method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams) || !TypeDeclarations.IsReachableFromAssembly(method.ContainingType) ||
                 method.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
@@ -161,8 +177,8 @@ internal static class OperatorSiteProcessor
                 var files = ForLambda(inv, method, invoke, lambda, model, ct, parameter.Name);
                 // One interceptor registers one lambda: a second lambda at the same call would have no derivatives at run time.
                 var others = call.Arguments.Where(a => a != argument && a.Parameter is { } p && Symbols.HasAttribute(p, Symbols.DifferentiableAttribute) &&
-                                                       a.Syntax is ArgumentSyntax { Expression: AnonymousFunctionExpressionSyntax })
-                    .Select(a => DiagnosticInfo.Create(Descriptors.LambdaNotDifferentiable, ((ArgumentSyntax)a.Syntax).Expression.GetLocation(), Display(method),
+                                                       ArgumentExpression(a) is AnonymousFunctionExpressionSyntax)
+                    .Select(a => DiagnosticInfo.Create(Descriptors.LambdaNotDifferentiable, ArgumentExpression(a)!.GetLocation(), Display(method),
                         "only one lambda per call of a method taking [Differentiable] functions is registered (here the one for '" + parameter.Name +
                         "'); pass the others as [Differentiable] methods (method groups), or as lambdas at calls of their own"))
                     .ToArray();
@@ -319,7 +335,10 @@ internal static class OperatorSiteProcessor
             return Empty;
         }
         // Direct binding needs the generated members to take exactly the delegate's inputs, all differentiated.
-        if (!target.IsStatic || target.IsGenericMethod || target.ContainingType.IsGenericType || target.MethodKind != MethodKind.Ordinary ||
+        // A generic-math method at double or float: its derivatives are overloads per instantiation, named as for any method.
+        bool genericMath = target.IsGenericMethod && Symbols.IeeeTypeParameter(target) != null && !IsSecondOrder(op.Name) &&
+                           target.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+        if (!target.IsStatic || target.IsGenericMethod && !genericMath || target.ContainingType.IsGenericType || target.MethodKind != MethodKind.Ordinary ||
             !TypeDeclarations.IsReachableFromAssembly(target.ContainingType) ||
             target.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal) ||
             target.Parameters.Length != invoke.Parameters.Length || target.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IsDifferentiableParameter(p)))
@@ -622,6 +641,12 @@ internal static class OperatorSiteProcessor
             remapped.AddRange(file.Diagnostics.Where(d => d.IsError).Select(d => d.FilePath == path ? Remap(d, inv.SyntaxTree, lambda, 0, -1, 0, edits) : d));
             nestedFiles.Add(file with { Diagnostics = default, Registration = null });
         }
+        // A lambda calling a function it captures is differentiated only where that function is known (inlined into a
+        // [Differentiable] method called with it): at an operator its derivatives would be known only at run time.
+        if (!derivatives.HasCode && !remapped.Any(d => d.IsError) && MethodProcessor.TakesFunctions(method))
+            return Fail(isOperator ? op.Name : Display(op), lambda, "it calls a function it captures ('" +
+                string.Join("', '", captures.Where(c => method.Parameters.Any(p => p.Name == c.ParameterName && p.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate)).Select(c => c.Name)) +
+                "'), whose derivatives are not known here: pass that function to the operator itself, or make this method a static [Differentiable] method taking it as a [Differentiable] parameter, so that it is inlined where it is called with a lambda or a method group");
         // An error means no derivative: the lambda then gets no interceptor. Warnings (NABLA0016, NABLA0017) leave it generated.
         if (!derivatives.HasCode || remapped.Any(d => d.IsError))
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(remapped.ToArray())));

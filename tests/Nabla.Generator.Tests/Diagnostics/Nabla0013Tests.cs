@@ -20,6 +20,28 @@ public class Nabla0013Tests
         Assert.StartsWith("The lambda passed to Autodiff.Gradient cannot be differentiated: it assigns the captured variable 'calls'", run.Message("NABLA0013"));
     }
 
+    [Fact]
+    public void LambdaCallingACapturedFunction()
+    {
+        // Its derivatives would be known only at run time (was: no interceptor, no diagnostic, a run-time exception).
+        var run = Verify(InClass("""
+                public static float Grad([Differentiable] Func<float, float, float> loss) =>
+                    Autodiff.Gradient({|NABLA0013:x => loss(x * x, 10f)|}, 1f);
+            """));
+        Assert.StartsWith("The lambda passed to Autodiff.Gradient cannot be differentiated: it calls a function it captures ('loss')", run.Message("NABLA0013"));
+    }
+
+    [Fact]
+    public void TupleWithADataElement()
+    {
+        // The operators type the tangent as the input itself; a tuple's tangent drops its data elements.
+        var run = Verify(InClass("""
+                public static (double, int) G() => Autodiff.Gradient({|NABLA0013:((double V, int N) p) => p.V * p.N|}, (3.0, 2));
+            """));
+        Assert.Contains("its input 1 is of type '(double", run.Message("NABLA0013"));
+        Assert.Contains("whose tangent is of another type", run.Message("NABLA0013"));
+    }
+
     [Theory]
     [InlineData("Autodiff.Gradient({|NABLA0013:(q, y) => F(q) * y|}, s, 2.0)", "input 1 is of type 'S'")]
     [InlineData("Autodiff.Jvp({|NABLA0013:(y, q) => F(q) * y|}, 2.0, s, 1.0, default(S))", "input 2 is of type 'S'")]

@@ -95,6 +95,15 @@ public static partial class SwiftPortCode2
 public class SwiftPortRegressionTests
 {
     [Fact]
+    public void ParenthesizedLambdasAndMethodGroups()
+    {
+        // (x => x * x * x) is the lambda: bound at operators and registered at methods taking [Differentiable] functions.
+        Assert.Equal(12.0, FunctionTakers.SlopeAt2((x => x * x * x)), 12);
+        Assert.Equal(6.0, Gradient((x => x * x), 3.0), 12);
+        Assert.Equal(27.0, Derivative(((SwiftPortCode.Square<double>)), 13.5), 12);
+    }
+
+    [Fact]
     public void ZeroDerivativeOfANoDerivativeMember()
     {
         Assert.Equal(0f, Gradient((Counter c) => c.CountValue(), new Counter()).Rate);
