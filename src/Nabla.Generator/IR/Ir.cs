@@ -207,7 +207,10 @@ internal sealed record Callee(
     /// A [Differentiable] method of another assembly compiled without its derivative members (an application writes
     /// only those it uses): the assembly and the missing member, for NABLA0020. <see cref="Derivative"/> is then null.
     /// </summary>
-    (string Assembly, string Member)? MissingDerivatives = null);
+    (string Assembly, string Member)? MissingDerivatives = null,
+    // A [Differentiable] method of this compilation that cannot be differentiated: its own error (NABLA0004) says why,
+    // and code calling it is not generated (it would name members that do not exist).
+    bool Rejected = false);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

@@ -168,6 +168,19 @@ internal static class MethodProcessor
             return false;
         }
         if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
+        if ((method.IsVirtual || method.IsOverride || method.IsAbstract) && method.ContainingType.IsGenericType)
+        {
+            Fail("virtual methods of generic classes are not supported yet (their calls would not dispatch to the overrides' derivatives): make it non-virtual, or move it to a class that is not generic");
+            return false;
+        }
+        if (Symbols.GetAttribute(method, Symbols.DifferentiableAttribute) is { } own && Symbols.NamedString(own, "Wrt") is { } ownWrt &&
+            method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Ref && Symbols.IsDifferentiableParameter(p) &&
+                !ownWrt.Split(',').Any(w => w.Trim() == p.Name)) is { } leftOut)
+        {
+            // A ref parameter is an output too: left out of Wrt, its new value's tangent would be missing from the forward mode.
+            Fail($"Wrt leaves out its ref parameter '{leftOut.Name}', which is an output too (not yet): include it in Wrt, or mark it [NoDerivative] if it is data");
+            return false;
+        }
         if (Symbols.IsDifferentiableConstructor(method) && MemberInitializer(method.ContainingType) is { } initialized)
         {
             Fail($"its struct initializes the member '{initialized}' where it is declared, which the constructor's derivatives do not run yet: assign it in the constructor instead");
@@ -260,6 +273,14 @@ internal static class MethodProcessor
                 "it has no differentiable parameter (double or float, not [NoDerivative])"));
             return null;
         }
+        // A ref parameter is an output too: left out of Wrt, its new value's tangent would be missing from the forward mode.
+        if (wrtText != null && method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Ref && Symbols.IsDifferentiableParameter(p) &&
+                !wrt.Contains(p.Ordinal + (Symbols.HasDifferentiableSelf(method) ? 1 : 0))) is { } leftOut)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, wrtLocation ?? attr?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? Where(method),
+                method.ToDisplayString(), $"Wrt leaves out its ref parameter '{leftOut.Name}', which is an output too (not yet): include it in Wrt, or mark it [NoDerivative] if it is data"));
+            return null;
+        }
         int before = diagnostics.Count;
         var function = LowerBody(method, compilation, parameterNames, diagnostics, ct);
         if (function is null) return null;
@@ -278,7 +299,7 @@ internal static class MethodProcessor
         // A call left to a callee of this compilation that is rejected with an error (its body cannot be lowered): its
         // derivatives are not generated, so neither are this method's. The callee's error says what to fix; a second one
         // here, or C# errors in code calling members that do not exist, would only hide it.
-        if (rejectedCallees.Count > 0 && function.Blocks.SelectMany(b => b.Instrs).Any(i => i.Callee?.InlineId is { } id && rejectedCallees.Contains(id)))
+        if (function.Blocks.SelectMany(b => b.Instrs).Any(i => i.Op == Op.Call && i.Callee is { } c && (c.Rejected || c.InlineId is { } id && rejectedCallees.Contains(id))))
             return null;
         if (!FunctionsResolved(function, diagnostics)) return null;
         StructFolding.Run(function);

@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Nabla.Generator.Diagnostics;
 using Nabla.Generator.IR;
 
 namespace Nabla.Generator.Rules;
@@ -235,7 +236,26 @@ internal sealed class CalleeResolver
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method),
-            MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract);
+            MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract,
+            Rejected: IsRejected(method));
+    }
+
+    private static readonly ConditionalWeakTable<IMethodSymbol, object> s_rejected = new();
+
+    /// <summary>A [Differentiable] method of this compilation that MethodProcessor.Check rejects (its error is reported there).</summary>
+    private bool IsRejected(IMethodSymbol method)
+    {
+        // Checked as called (Dot<double>, not Dot<T>, whose T is not a differentiable type until substituted).
+        var original = method;
+        if (!Symbols.IsDifferentiable(original) || original.DeclaringSyntaxReferences.IsEmpty || original.MethodKind == MethodKind.LocalFunction ||
+            !SymbolEqualityComparer.Default.Equals(original.ContainingAssembly, _compilation.Assembly))
+            return false;
+        // An abstract method is not checked in error (calls dispatch to its overrides): only a reported error rejects.
+        return (bool)s_rejected.GetValue(original, m =>
+        {
+            var errors = new List<DiagnosticInfo>();
+            return !Pipeline.MethodProcessor.Check(m, null, errors) && errors.Any(e => e.IsError);
+        });
     }
 
     /// <summary>

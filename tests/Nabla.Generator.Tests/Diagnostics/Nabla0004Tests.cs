@@ -36,6 +36,42 @@ public class Nabla0004Tests
     }
 
     [Fact]
+    public void VirtualMethodOfAGenericClass_AndNoErrorInCodeCallingIt()
+    {
+        // Calls would not dispatch to the overrides' derivatives (a silent wrong value before). A lambda calling it gets no
+        // generated code (which would name members that do not exist): the one error stands alone.
+        var run = Verify(Usings + """
+            public partial class Super<T> where T : System.Numerics.IFloatingPointIeee754<T>
+            {
+                [Differentiable] public virtual T {|NABLA0004:F|}(T x) => T.CreateChecked(2) * x;
+            }
+            public static class Use
+            {
+                public static float G(Super<float> c) => Autodiff.Gradient(x => c.F(x), 1f);
+            }
+            """);
+        Assert.Contains("virtual methods of generic classes are not supported yet", run.Message("NABLA0004"));
+    }
+
+    [Fact]
+    public void RefParameterLeftOutOfWrt()
+    {
+        // A ref parameter is an output too: its tangent out was missing from the forward mode (a silent zero).
+        var run = Verify(Usings + """
+            public partial struct S
+            {
+                [Differentiable(Wrt = "x")]
+                public void {|NABLA0004:M|}(float x, ref float y) { y = y * x; }
+            }
+            public static class Use
+            {
+                public static float G(S s) => Autodiff.Gradient(x => { float y = 3f; s.M(x, ref y); return y; }, 2f);
+            }
+            """);
+        Assert.Contains("Wrt leaves out its ref parameter 'y', which is an output too", run.Message("NABLA0004"));
+    }
+
+    [Fact]
     public void Iterator()
     {
         var run = Verify(InClass("""
