@@ -767,6 +767,8 @@ internal sealed class Lowerer
                 return LowerStackAlloc(op);
             case IArrayCreationOperation creation:
                 return LowerArrayCreation(creation);
+            case ICollectionExpressionOperation collection when collection.Type is IArrayTypeSymbol { Rank: 1 }:
+                return LowerCollectionExpression(collection);
             case IIsPatternOperation isPattern:
                 return LowerPattern(LowerExpression(isPattern.Value), isPattern.Pattern);
             case ISimpleAssignmentOperation assignment when TryElement(assignment.Target, out var collection, out var elementIndices):
@@ -1286,6 +1288,19 @@ internal sealed class Lowerer
         var array = _b.NewArray(type, lengths);
         if (creation.Initializer != null)
             StoreInitializer(array, creation.Initializer, new List<Value>());
+        return array;
+    }
+
+    /// <summary>A collection expression for an array (<c>double[] v = [x, y];</c>): the array of its elements, as <c>new[] { x, y }</c>.</summary>
+    private Value LowerCollectionExpression(ICollectionExpressionOperation collection)
+    {
+        if (collection.Elements.FirstOrDefault(e => e is ISpreadOperation) is { } spread)
+            Unsupported(spread.Syntax, "a spread (..) in a collection expression", "; write the elements, or copy the arrays with a loop into a new array.");
+        var type = Symbols.IrTypeOf(collection.Type);
+        var array = _b.NewArray(type, new List<Value> { _b.Const(IrType.Int32, collection.Elements.Length.ToString(CultureInfo.InvariantCulture)) });
+        for (int k = 0; k < collection.Elements.Length; k++)
+            _b.ArrayStore(array, new List<Value> { _b.Const(IrType.Int32, k.ToString(CultureInfo.InvariantCulture)) },
+                Coerce(LowerExpression(collection.Elements[k]), array.Type.Element));
         return array;
     }
 

@@ -29,6 +29,13 @@ public static partial class SwiftPortCode
     [Differentiable]
     public static (double, int) SquareAndCount(double x) => (x * x, 1);
 
+    // Array literals as collection expressions (array.swift's [x, y]).
+    [Differentiable]
+    public static double ProductOfLiteral(double x, double y) { double[] v = [x, y, 1.0]; double[] none = []; return v[0] * v[1] * v[2] + none.Length; }
+
+    [Differentiable]
+    public static double[] LiteralResult(double x) => [x, x * x];
+
     // Generic math: tuples of T (stack overflow in the generator before), and generic methods calling generic methods.
     [Differentiable]
     public static T TupleOfT<T>(T x, T y) where T : IFloatingPointIeee754<T> { var t = (x, y); return t.Item1 * t.Item2; }
@@ -141,6 +148,14 @@ public class SwiftPortRegressionTests
         var ((value, count), tangent) = SwiftPortCode.SquareAndCount_Jvp(3.0, 1.0);
         Assert.Equal((9.0, 1), (value, count));
         Assert.Equal(6, tangent.Item1, 14);
+    }
+
+    [Fact]
+    public void CollectionExpressions()
+    {
+        Assert.Equal((3.0, 2.0), Gradient(SwiftPortCode.ProductOfLiteral, 2.0, 3.0));
+        Assert.Equal(new[] { 1.0, 4.0 }, Derivative(SwiftPortCode.LiteralResult, 2.0));
+        Assert.Equal(1.0 + 2 * 2.0 * 3.0, Vjp(SwiftPortCode.LiteralResult, 2.0, new[] { 1.0, 3.0 }), 12);
     }
 
     [Fact]
