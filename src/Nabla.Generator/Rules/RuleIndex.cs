@@ -126,6 +126,12 @@ internal sealed class RuleIndex
             return null;
         }
         var candidates = type.GetMembers(name).OfType<IMethodSymbol>().ToList();
+        if (candidates.Count == 0 && type.GetMembers(name).Any(m => m is IPropertySymbol))
+        {
+            error = $"'{type.ToDisplayString()}.{name}' is a property, and rules for property getters are not supported yet: " +
+                    "mark the property [Differentiable] (its getter is then differentiated)";
+            return null;
+        }
         if (candidates.Count == 0)
         {
             error = $"'{type.ToDisplayString()}' has no method named '{name}'";
@@ -133,6 +139,12 @@ internal sealed class RuleIndex
         }
         var original = candidates.FirstOrDefault(c => c.IsStatic && c.Parameters.Length == rule.Parameters.Length &&
             c.Parameters.Zip(rule.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(x => x));
+        if (original is null && candidates.Any(c => !c.IsStatic && c.MethodKind == MethodKind.Ordinary))
+        {
+            error = $"'{type.ToDisplayString()}.{name}' is an instance method, and rules for instance methods are not supported yet: " +
+                    "mark the method [Differentiable] (its body is then differentiated), or write the computation as a static method and give that the rule";
+            return null;
+        }
         if (original is null)
         {
             error = $"no overload of '{type.ToDisplayString()}.{name}' has the parameter types ({string.Join(", ", rule.Parameters.Select(p => p.Type.ToDisplayString()))}); the rule's parameters must equal the original's";

@@ -23,6 +23,27 @@ public class Nabla0006Tests
     }
 
     [Fact]
+    public void RuleForAnInstanceMethodOrAProperty_SaysNotYet()
+    {
+        var run = Verify(Usings + """
+            public partial class Spring
+            {
+                public double K = 2;
+                public double Energy(double x) => 0.5 * K * x * x;
+                public double Half => K / 2;
+
+                [{|NABLA0006:DerivativeOf(typeof(Spring), nameof(Energy))|}]
+                public static (double Value, Func<double, double> Pullback) EnergyRule(Spring s, double x) => (s.Energy(x), dy => dy * s.K * x);
+
+                [{|NABLA0006:DerivativeOf(typeof(Spring), nameof(Half))|}]
+                public static (double Value, Func<double, double> Pullback) HalfRule(double k) => (k / 2, dy => dy / 2);
+            }
+            """);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage().Contains("'Spring.Energy' is an instance method, and rules for instance methods are not supported yet"));
+        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage().Contains("'Spring.Half' is a property, and rules for property getters are not supported yet"));
+    }
+
+    [Fact]
     public void WrongParameterTypes_IsReportedAtTheAttribute()
     {
         var run = Verify(InClass(Original + """
