@@ -125,16 +125,61 @@ internal static class MethodProcessor
     /// <summary>A user-defined +, -, *, /, % or unary + or -: differentiated as the static method it is.</summary>
     private static bool IsArithmeticOperator(IMethodSymbol method) => Symbols.OperatorToken(method) != null;
 
-    /// <summary>The first instance field or auto-property of the type declared with an initializer (<c>public float C = 2f;</c>), or null.</summary>
-    private static string? MemberInitializer(INamedTypeSymbol type) =>
+    /// <summary>The instance fields and auto-properties of the type declared with an initializer (<c>public float C = 2f;</c>).</summary>
+    private static IEnumerable<(string Name, ExpressionSyntax Value)> MemberInitializers(INamedTypeSymbol type) =>
         type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().SelectMany(t => t.Members)
-            .Select(m => m switch
+            .SelectMany(m => m switch
             {
                 FieldDeclarationSyntax f when !f.Modifiers.Any(SyntaxKind.StaticKeyword) && !f.Modifiers.Any(SyntaxKind.ConstKeyword) =>
-                    f.Declaration.Variables.FirstOrDefault(v => v.Initializer != null)?.Identifier.ValueText,
-                PropertyDeclarationSyntax p when p.Initializer != null && !p.Modifiers.Any(SyntaxKind.StaticKeyword) => p.Identifier.ValueText,
-                _ => null,
-            }).FirstOrDefault(name => name != null);
+                    f.Declaration.Variables.Where(v => v.Initializer != null).Select(v => (v.Identifier.ValueText, v.Initializer!.Value)),
+                PropertyDeclarationSyntax p when p.Initializer != null && !p.Modifiers.Any(SyntaxKind.StaticKeyword) =>
+                    new[] { (p.Identifier.ValueText, p.Initializer.Value) },
+                _ => Enumerable.Empty<(string, ExpressionSyntax)>(),
+            });
+
+    /// <summary>Whether a method of its assembly's source overrides <paramref name="method"/>.</summary>
+    private static bool IsOverriddenInItsAssembly(IMethodSymbol method)
+    {
+        var original = method.OriginalDefinition;
+        bool Overrides(IMethodSymbol candidate)
+        {
+            for (var m = candidate.OverriddenMethod; m != null; m = m.OverriddenMethod)
+                if (SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, original)) return true;
+            return false;
+        }
+        bool Visit(INamespaceOrTypeSymbol container) => container.GetMembers().Any(member => member switch
+        {
+            INamespaceSymbol ns => Visit(ns),
+            INamedTypeSymbol type => type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class &&
+                type.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m => m.IsOverride && Overrides(m)) || Visit(type),
+            _ => false,
+        });
+        return Visit(method.ContainingAssembly.GlobalNamespace);
+    }
+
+    /// <summary>A numeric literal, possibly negated (<c>2f</c>, <c>-1.5</c>): its value, or null.</summary>
+    private static double? NumericLiteral(ExpressionSyntax value) => value switch
+    {
+        LiteralExpressionSyntax { Token.Value: double or float or int or long or decimal } literal =>
+            System.Convert.ToDouble(literal.Token.Value, System.Globalization.CultureInfo.InvariantCulture),
+        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression, Operand: var operand } => -NumericLiteral(operand),
+        ParenthesizedExpressionSyntax { Expression: var inner } => NumericLiteral(inner),
+        _ => null,
+    };
+
+    /// <summary>The first member initialized with something other than a numeric literal (the constructor's derivatives
+    /// start members at those), or null.</summary>
+    private static string? MemberInitializer(INamedTypeSymbol type) =>
+        MemberInitializers(type).Where(m => NumericLiteral(m.Value) is null).Select(m => m.Name).FirstOrDefault();
+
+    /// <summary>The numeric literals members are initialized with, by member name.</summary>
+    private static Dictionary<string, double> ConstantMemberInitializers(INamedTypeSymbol type)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in MemberInitializers(type))
+            if (NumericLiteral(value) is { } v) result[Symbols.Identifier(name)] = v;
+        return result;
+    }
 
     /// <summary>Checks that a method can be differentiated at all; reports why not.</summary>
     public static bool Check(IMethodSymbol method, Location? reportAt, List<DiagnosticInfo> diagnostics)
@@ -168,22 +213,14 @@ internal static class MethodProcessor
             return false;
         }
         if (method.IsAsync) { Fail("an async method cannot be differentiated"); return false; }
-        if ((method.IsVirtual || method.IsOverride || method.IsAbstract) && method.ContainingType.IsGenericType)
+        if ((method.IsVirtual || method.IsOverride || method.IsAbstract) && method.ContainingType.IsGenericType && IsOverriddenInItsAssembly(method))
         {
-            Fail("virtual methods of generic classes are not supported yet (their calls would not dispatch to the overrides' derivatives): make it non-virtual, or move it to a class that is not generic");
-            return false;
-        }
-        if (Symbols.GetAttribute(method, Symbols.DifferentiableAttribute) is { } own && Symbols.NamedString(own, "Wrt") is { } ownWrt &&
-            method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Ref && Symbols.IsDifferentiableParameter(p) &&
-                !ownWrt.Split(',').Any(w => w.Trim() == p.Name)) is { } leftOut)
-        {
-            // A ref parameter is an output too: left out of Wrt, its new value's tangent would be missing from the forward mode.
-            Fail($"Wrt leaves out its ref parameter '{leftOut.Name}', which is an output too (not yet): include it in Wrt, or mark it [NoDerivative] if it is data");
+            Fail("virtual methods of generic classes that are overridden are not supported yet (their calls would not dispatch to the overrides' derivatives): make it non-virtual, or move it to a class that is not generic");
             return false;
         }
         if (Symbols.IsDifferentiableConstructor(method) && MemberInitializer(method.ContainingType) is { } initialized)
         {
-            Fail($"its struct initializes the member '{initialized}' where it is declared, which the constructor's derivatives do not run yet: assign it in the constructor instead");
+            Fail($"its struct initializes the member '{initialized}' where it is declared with an expression other than a number, which the constructor's derivatives do not run yet: assign it in the constructor instead");
             return false;
         }
         if (method.IsAbstract && method.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
@@ -254,6 +291,7 @@ internal static class MethodProcessor
         List<DiagnosticInfo> diagnostics, CancellationToken ct, Location? wrtLocation = null, bool reportWarnings = false)
     {
         var attr = Symbols.GetAttribute(method, Symbols.DifferentiableAttribute);
+        bool namedFunctionWrt = wrtText != null;
         wrtText ??= attr is null ? null : Symbols.NamedString(attr, "Wrt");
         var wrt = Symbols.ParseWrt(method, wrtText, out var unknown);
         // A differentiable struct's 'this' is an input too, unless a Wrt list leaves it out ("this" names it).
@@ -273,8 +311,8 @@ internal static class MethodProcessor
                 "it has no differentiable parameter (double or float, not [NoDerivative])"));
             return null;
         }
-        // A ref parameter is an output too: left out of Wrt, its new value's tangent would be missing from the forward mode.
-        if (wrtText != null && method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Ref && Symbols.IsDifferentiableParameter(p) &&
+        // A ref parameter is an output too: left out of a named function's Wrt, its new value's tangent would be missing.
+        if (namedFunctionWrt && method.Parameters.FirstOrDefault(p => p.RefKind == RefKind.Ref && Symbols.IsDifferentiableParameter(p) &&
                 !wrt.Contains(p.Ordinal + (Symbols.HasDifferentiableSelf(method) ? 1 : 0))) is { } leftOut)
         {
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, wrtLocation ?? attr?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? Where(method),
@@ -334,6 +372,17 @@ internal static class MethodProcessor
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.ActiveArgumentToNonWrtParameter, i.Source,
                     i.Callee.ParameterNames?[k] ?? "#" + k, i.Callee.DisplayName, method.Name));
             }
+        }
+        // A variable passed by ref to a callee whose Wrt leaves that parameter out: the callee's forward mode has no tangent
+        // for its new value (it would read as zero).
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+        {
+            if (i.Op != Op.Call || i.Callee!.Derivative is not { } d || i.Arguments is null) continue;
+            for (int k = 0; k < i.Arguments.Count; k++)
+                if (i.Arguments[k] is { RefKind: RefKindIr.Ref, Variable: { Type.IsReal: true } variable } && !d.Wrt.Contains(k) && activity.IsActive(variable))
+                    diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
+                        "passing a variable by ref to '" + (i.Callee.ParameterNames?[k] ?? "#" + k) + "', which " + i.Callee.DisplayName + "'s Wrt leaves out,",
+                        " (not yet: its new value's derivative is not computed): include the parameter in the callee's Wrt."));
         }
         // An array member read from a struct or class value other than a parameter (a call's result, an object chosen by a
         // branch): its shadow would not reach the gradient (yet).
@@ -565,9 +614,12 @@ internal static class MethodProcessor
           BuildsThis = constructor || newSelf };
         if (constructor)
         {
-            // 'this' starts as all zeros (default), and is the result.
+            // 'this' starts as all zeros (default), or as the constants its members are initialized with, and is the result.
             var type = function.ReturnType;
-            bindings.Add((method, entryBuilder.Emit(Op.MakeStruct, type, type.Leaves.Select(l => entryBuilder.Zero(l.Type)).ToList())));
+            var initial = ConstantMemberInitializers(method.ContainingType);
+            bindings.Add((method, entryBuilder.Emit(Op.MakeStruct, type, type.Leaves.Select(l =>
+                initial.TryGetValue(l.Path, out var constant) && l.Type.IsReal ? entryBuilder.Const(l.Type, IrBuilder.RealLiteral(l.Type, constant))
+                : entryBuilder.Zero(l.Type)).ToList())));
         }
         return lowerer.Lower(graph, function, bindings) ? function : null;
     }

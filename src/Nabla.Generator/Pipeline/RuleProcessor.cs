@@ -29,7 +29,7 @@ internal static class RuleProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.InvalidRule, at ?? location, rule.ToDisplayString(), why));
         try
         {
-            var info = RuleIndex.Resolve(rule, attribute, out var error);
+            var info = RuleIndex.Resolve(rule, attribute, out var error, model.Compilation);
             if (info is null)
             {
                 Invalid(error!, attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation());

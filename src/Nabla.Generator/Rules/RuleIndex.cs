@@ -37,8 +37,11 @@ internal sealed class RuleIndex
 
     public static RuleIndex For(Compilation compilation) => s_cache.GetValue(compilation, c => new RuleIndex(c));
 
+    private readonly Compilation _source;
+
     private RuleIndex(Compilation compilation)
     {
+        _source = compilation;
         // Rules of this compilation first: they win over referenced ones for the same original.
         foreach (var type in AllTypes(compilation.Assembly.GlobalNamespace))
             AddRulesOf(type);
@@ -100,7 +103,7 @@ internal sealed class RuleIndex
         {
             var attr = Symbols.GetAttribute(m, Symbols.DerivativeOfAttribute);
             if (attr is null) continue;
-            var info = Resolve(m, attr, out _);
+            var info = Resolve(m, attr, out _, _source);
             if (info != null && !_rules.ContainsKey(info.Original))
                 _rules[info.Original] = info;
         }
@@ -115,7 +118,7 @@ internal sealed class RuleIndex
         !method.ContainingType.IsGenericType && Symbols.IrTypeOf(method.ContainingType) is { IsReference: false, HasArrayLeaves: false };
 
     /// <summary>Resolves a rule method to its original, or says why it cannot be.</summary>
-    public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error)
+    public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error, Compilation? compilation = null)
     {
         error = null;
         if (attr.ConstructorArguments.Length != 2 ||
@@ -168,7 +171,35 @@ internal sealed class RuleIndex
             error = "rules are for functions of double and float scalars; write an array function as a [Differentiable] method instead";
             return null;
         }
+        if (compilation != null && HiddenMemberUse(rule, compilation) is { } hidden)
+        {
+            error = $"it uses '{hidden.ContainingType?.Name}.{hidden.Name}', which is private or protected, and the rule's split form is generated in a class of its own: make it internal or public";
+            return null;
+        }
         return new RuleInfo(rule, original, forward, indices);
+    }
+
+    /// <summary>A private or protected member the rule's body uses: its split form, in a class of its own, could not reach it.</summary>
+    private static ISymbol? HiddenMemberUse(IMethodSymbol rule, Compilation compilation)
+    {
+        if (rule.DeclaringSyntaxReferences.IsEmpty || !SymbolEqualityComparer.Default.Equals(rule.ContainingAssembly, compilation.Assembly)) return null;
+        var syntax = rule.DeclaringSyntaxReferences[0].GetSyntax();
+        if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree)) return null;
+        if (compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax) is not { } body) return null;
+        foreach (var used in Microsoft.CodeAnalysis.Operations.OperationExtensions.Descendants(body))
+        {
+            ISymbol? member = used switch
+            {
+                Microsoft.CodeAnalysis.Operations.IInvocationOperation call => call.TargetMethod,
+                Microsoft.CodeAnalysis.Operations.IFieldReferenceOperation { Field.IsConst: false } field => field.Field,
+                Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation property => property.Property,
+                Microsoft.CodeAnalysis.Operations.IMethodReferenceOperation method => method.Method,
+                _ => null,
+            };
+            if (member is null || member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction }) continue;
+            if (Symbols.AccessRank(member) < 2) return member;
+        }
+        return null;
     }
 
     private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceOrTypeSymbol container)
@@ -277,7 +308,7 @@ internal sealed class CalleeResolver
     /// </summary>
     private static bool IsDispatched(IMethodSymbol method) =>
         !method.IsStatic && (method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed &&
-        method.MethodKind == MethodKind.Ordinary && method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false };
+        method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet && method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false };
 
     private IReadOnlyList<(IrType Type, Callee Callee)>? VirtualOverrides(IMethodSymbol method)
     {
@@ -312,7 +343,7 @@ internal sealed class CalleeResolver
                 else if (member is INamedTypeSymbol type)
                 {
                     if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
-                        found.AddRange(type.GetMembers().OfType<IMethodSymbol>().Where(m => m.IsOverride && m.MethodKind == MethodKind.Ordinary));
+                        found.AddRange(type.GetMembers().OfType<IMethodSymbol>().Where(m => m.IsOverride && m.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet));
                     Visit(type);
                 }
             }

@@ -228,4 +228,23 @@ public class Nabla0002Tests
         Assert.Contains(run.Generated.Keys, k => k.Contains(".G.Nabla.g.cs"));
         Assert.DoesNotContain(run.Generated.Keys, k => k.Contains(".F.Nabla.g.cs"));
     }
+
+    [Fact]
+    public void RefArgumentToAParameterLeftOutOfTheCalleesWrt()
+    {
+        // The callee's forward mode has no tangent for the new value (it read as zero); a callee called inline is fine.
+        var run = Verify(Usings + """
+            public partial struct S
+            {
+                [Differentiable(Wrt = "x")]
+                public void M(float x, ref float y) { y = y * x; }
+            }
+            public static partial class Use
+            {
+                [Differentiable]
+                public static float G(S s, float x) { float y = 3f; {|NABLA0002:s.M(x, ref y)|}; return y; }
+            }
+            """);
+        Assert.Contains("passing a variable by ref to 'y', which S.M's Wrt leaves out,", run.Message("NABLA0002"));
+    }
 }

@@ -44,6 +44,20 @@ public class Nabla0006Tests
     }
 
     [Fact]
+    public void RuleUsingAPrivateHelper_IsReportedAtTheAttribute()
+    {
+        // The split form lives in a class of its own (was CS0122 in generated code).
+        var run = Verify(InClass(Original + """
+                private static double Two() => 2;
+                private const double Half = 0.5;
+
+                [{|NABLA0006:DerivativeOf(typeof(C), nameof(Square))|}]
+                public static (double Value, Func<double, double> Pullback) Rule(double x) => (x * x * Half * Two(), dy => Two() * x * dy);
+            """));
+        Assert.EndsWith("it uses 'C.Two', which is private or protected, and the rule's split form is generated in a class of its own: make it internal or public", run.Message("NABLA0006"));
+    }
+
+    [Fact]
     public void WrongParameterTypes_IsReportedAtTheAttribute()
     {
         var run = Verify(InClass(Original + """
@@ -77,7 +91,7 @@ public class Nabla0006Tests
     public void SecondElementNotALambda_IsReportedAtIt()
     {
         var run = Verify(InClass(Original + """
-                static double Back(double dy) => dy;
+                internal static double Back(double dy) => dy;
 
                 [DerivativeOf(typeof(C), nameof(Square))]
                 public static (double Value, Func<double, double> Pullback) Rule(double x) => (x * x, {|NABLA0006:Back|});
@@ -91,7 +105,7 @@ public class Nabla0006Tests
         // The body does not end in `return (value, lambda)`: that is an invalid rule (NABLA0006), not an
         // unsupported construct of differentiable code.
         var run = Verify(InClass(Original + """
-                static (double, Func<double, double>) Make(double x) => (x * x, dy => 2 * x * dy);
+                internal static (double, Func<double, double>) Make(double x) => (x * x, dy => 2 * x * dy);
 
                 [DerivativeOf(typeof(C), nameof(Square))]
                 public static (double Value, Func<double, double> Pullback) Rule(double x)

@@ -65,6 +65,18 @@ public static partial class SwiftPortCode
     public static T SecondAfterSwap<T>(T x, T y) where T : IFloatingPointIeee754<T> { var p1 = x; var p2 = y; Swap(ref p1, ref p2); return p2; }
 }
 
+/// <summary>A member initialized where it is declared, and a [Differentiable] constructor (simple_math StructConstantStoredProperty).</summary>
+[Differentiable]
+public partial struct WithConstant
+{
+    public float X;
+    public float C = 2f;
+    public float Negative = -0.5f;
+
+    [Differentiable]
+    public WithConstant(float x) { X = x; }
+}
+
 /// <summary>A plain class: its methods are called, not inlined, by differentiable code.</summary>
 public partial class PairMaker
 {
@@ -96,6 +108,9 @@ public static partial class FunctionTakers
 public static partial class SwiftPortCode2
 {
     [Differentiable]
+    public static float ScaledByConstant(float x) { var s = new WithConstant(x); return s.C * s.X * 10f + s.Negative * x; }
+
+    [Differentiable]
     public static float ProductThroughCall(PairMaker maker, float x, float y) { var p = maker.Make(x, y); return p[0] * p[1]; }
 }
 
@@ -108,6 +123,14 @@ public class SwiftPortRegressionTests
         Assert.Equal(12.0, FunctionTakers.SlopeAt2((x => x * x * x)), 12);
         Assert.Equal(6.0, Gradient((x => x * x), 3.0), 12);
         Assert.Equal(27.0, Derivative(((SwiftPortCode.Square<double>)), 13.5), 12);
+    }
+
+    [Fact]
+    public void MemberInitializersRunInTheConstructorsDerivatives()
+    {
+        // C·x·10 - x/2 with C = 2 (the members started at zero before: a wrong value and derivative).
+        Assert.Equal((3f * 20f - 1.5f, 19.5f), ValueWithGradient(SwiftPortCode2.ScaledByConstant, 3f));
+        Assert.Equal(19.5f, Derivative(SwiftPortCode2.ScaledByConstant, 3f));
     }
 
     [Fact]

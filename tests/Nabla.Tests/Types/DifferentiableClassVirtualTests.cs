@@ -21,6 +21,10 @@ public abstract partial class Optic
     [Differentiable]
     public virtual double Loss(double x) => 0.1 * Gain * x;
 
+    /// <summary>A virtual property, overridden by one optic.</summary>
+    [Differentiable]
+    public virtual double Level => Gain * Gain;
+
     /// <summary>A non-virtual method of the base calling the virtual ones on this.</summary>
     [Differentiable]
     public double Net(double x) => Transmit(x) - Loss(x);
@@ -43,6 +47,9 @@ public partial class Lens : Optic
 
     [Differentiable]
     public override double Loss(double x) => Gain * Gain * x * 0.5;
+
+    [Differentiable]
+    public override double Level => Gain * Power;
 }
 
 /// <summary>A second level: overrides Lens's override.</summary>
@@ -121,6 +128,13 @@ public partial class DifferentiableClassVirtualTests
         Assert.Equal(OpticCode.Through(optic, x), value, 13);
         Assert.Equal(dOptic.Gain, alongGain, 12);
         Assert.Equal(dX, Derivative(t => OpticCode.Through(optic, t), x), 12);
+    }
+
+    [Fact]
+    public void VirtualProperty_DispatchesToTheOverride()
+    {
+        Assert.Equal(2 * 1.5, Gradient((Optic o) => o.Level, s_optics[0]).Gain, 12);
+        Assert.Equal(3.0, Gradient((Optic o) => o.Level, s_optics[1]).Gain, 12);
     }
 
     [Fact]
