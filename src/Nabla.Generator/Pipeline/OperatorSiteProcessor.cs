@@ -40,6 +40,16 @@ internal static class OperatorSiteProcessor
          // A lambda passed to a method that may take it as a [Differentiable] delegate (ForFunctionParameter).
          inv.ArgumentList.Arguments.Any(a => Unparenthesized(a.Expression) is AnonymousFunctionExpressionSyntax));
 
+    /// <summary>Whether the lambda calls a [Differentiable] method that has an error of its own (which then stands alone).</summary>
+    private static bool CallsARejectedMethod(IOperation lambda, Compilation compilation) =>
+        lambda.Descendants().Any(o => o switch
+        {
+            IInvocationOperation call => CalleeResolver.IsRejected(call.TargetMethod, compilation),
+            IObjectCreationOperation { Constructor: { } constructor } => CalleeResolver.IsRejected(constructor, compilation),
+            IPropertyReferenceOperation { Property.GetMethod: { } getter } => CalleeResolver.IsRejected(getter, compilation),
+            _ => false,
+        });
+
     /// <summary>An argument's expression without parentheses (Roslyn gives a parenthesized argument's operation the inner syntax).</summary>
     private static ExpressionSyntax? ArgumentExpression(IArgumentOperation argument) =>
         argument.Syntax switch
@@ -647,6 +657,10 @@ internal static class OperatorSiteProcessor
             return Fail(isOperator ? op.Name : Display(op), lambda, "it calls a function it captures ('" +
                 string.Join("', '", captures.Where(c => method.Parameters.Any(p => p.Name == c.ParameterName && p.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate)).Select(c => c.Name)) +
                 "'), whose derivatives are not known here: pass that function to the operator itself, or make this method a static [Differentiable] method taking it as a [Differentiable] parameter, so that it is inlined where it is called with a lambda or a method group");
+        // No derivative and no error saying why would be a run-time exception at the call: say it here.
+        if (!derivatives.HasCode && !remapped.Any(d => d.IsError) && !CallsARejectedMethod(lambdaOp, model.Compilation))
+            return Fail(isOperator ? op.Name : Display(op), lambda, "its derivatives could not be generated: a method it calls has none here " +
+                "(a [Differentiable] method with an error of its own, or a constructor of a generic struct, not supported yet: build the value with an object initializer)");
         // An error means no derivative: the lambda then gets no interceptor. Warnings (NABLA0016, NABLA0017) leave it generated.
         if (!derivatives.HasCode || remapped.Any(d => d.IsError))
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(remapped.ToArray())));

@@ -286,12 +286,14 @@ internal sealed class CalleeResolver
     private static readonly ConditionalWeakTable<IMethodSymbol, object> s_rejected = new();
 
     /// <summary>A [Differentiable] method of this compilation that MethodProcessor.Check rejects (its error is reported there).</summary>
-    private bool IsRejected(IMethodSymbol method)
+    private bool IsRejected(IMethodSymbol method) => IsRejected(method, _compilation);
+
+    public static bool IsRejected(IMethodSymbol method, Compilation compilation)
     {
         // Checked as called (Dot<double>, not Dot<T>, whose T is not a differentiable type until substituted).
         var original = method;
         if (!Symbols.IsDifferentiable(original) || original.DeclaringSyntaxReferences.IsEmpty || original.MethodKind == MethodKind.LocalFunction ||
-            !SymbolEqualityComparer.Default.Equals(original.ContainingAssembly, _compilation.Assembly))
+            !SymbolEqualityComparer.Default.Equals(original.ContainingAssembly, compilation.Assembly))
             return false;
         // An abstract method is not checked in error (calls dispatch to its overrides): only a reported error rejects.
         return (bool)s_rejected.GetValue(original, m =>

@@ -32,6 +32,25 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void LambdaWhoseDerivativesCannotBeGenerated_SaysSo()
+    {
+        // A constructor of a generic struct has no derivatives (yet): was no interceptor, no diagnostic, a run-time exception.
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct Tensor<T> where T : System.Numerics.IFloatingPointIeee754<T>
+            {
+                public T Value;
+                [Differentiable] public Tensor(T v) { Value = v; }
+            }
+            public static class Use
+            {
+                public static float G() => Autodiff.Derivative({|NABLA0013:(float x) => new Tensor<float>(x).Value * 2f|}, 4f);
+            }
+            """);
+        Assert.Contains("its derivatives could not be generated", run.Message("NABLA0013"));
+    }
+
+    [Fact]
     public void TupleWithADataElement()
     {
         // The operators type the tangent as the input itself; a tuple's tangent drops its data elements.
