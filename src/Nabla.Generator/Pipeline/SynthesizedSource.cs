@@ -46,7 +46,8 @@ internal static class SynthesizedSource
         if ((text.Contains("NablaGet_") || text.Contains("NablaConstruct(")) && GeneratedMemberStubs(compilation, like, ct) is { } stubs && !compilation.ContainsSyntaxTree(stubs))
             compilation = compilation.AddSyntaxTrees(stubs);
         var model = compilation.AddSyntaxTrees(tree).GetSemanticModel(tree);
-        var error = model.GetDiagnostics(cancellationToken: ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error);
+        // A warning the project treats as an error (nullable ones, say) is not the synthesized code's fault.
+        var error = model.GetDiagnostics(cancellationToken: ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && !d.IsWarningAsError);
         return (tree, model, error);
     }
 }
