@@ -807,15 +807,7 @@ internal sealed class Lowerer
             case ITupleOperation tuple when Symbols.IrTypeOf(tuple.Type) is { IsStruct: true } tupleType:
             {
                 // A value tuple lowered member by member: its leaves are the elements' (a vector element's components in place).
-                var leaves = new List<Value>();
-                for (int k = 0; k < tuple.Elements.Length; k++)
-                {
-                    var item = LowerExpression(tuple.Elements[k]);
-                    var field = tupleType.Fields[k];
-                    if (field.Type.IsStruct) leaves.AddRange(field.Type.Leaves.Select(l => Extract(item, l.Path)));
-                    else leaves.Add(Coerce(item, field.Type));
-                }
-                return MakeStruct(tupleType, leaves);
+                return FromMembers(tupleType, tuple.Elements);
             }
             case ITupleOperation tuple:
             {
@@ -998,14 +990,7 @@ internal sealed class Lowerer
             Symbols.IrTypeOf(method.ContainingType) is { IsStruct: true, IsReference: false } built && built.Fields.Count == invocation.Arguments.Length)
         {
             // Derivative code Nabla wrote rebuilding a struct from its members: the struct made from their leaves.
-            var leaves = new List<Value>();
-            for (int k = 0; k < built.Fields.Count; k++)
-            {
-                var member = LowerExpression(invocation.Arguments[k].Value);
-                if (built.Fields[k].Type.IsStruct) leaves.AddRange(built.Fields[k].Type.Leaves.Select(l => Extract(member, l.Path)));
-                else leaves.Add(member);
-            }
-            return MakeStruct(built, leaves);
+            return FromMembers(built, invocation.Arguments.Select(a => a.Value).ToList());
         }
         if (IsHiddenMemberAccessor(method))
         {
@@ -1647,6 +1632,20 @@ internal sealed class Lowerer
         path = prefix + field.Name;
         type = field.Type;
         return true;
+    }
+
+    /// <summary>A struct (or tuple) lowered member by member, made from its members' values in order.</summary>
+    private Value FromMembers(IrType type, IReadOnlyList<IOperation> members)
+    {
+        var leaves = new List<Value>();
+        for (int k = 0; k < members.Count; k++)
+        {
+            var member = LowerExpression(members[k]);
+            var field = type.Fields[k];
+            if (field.Type.IsStruct) leaves.AddRange(field.Type.Leaves.Select(l => Extract(member, l.Path)));
+            else leaves.Add(Coerce(member, field.Type));
+        }
+        return MakeStruct(type, leaves);
     }
 
     private Value MakeStruct(IrType type, List<Value> leaves) =>

@@ -138,24 +138,11 @@ internal static class MethodProcessor
             });
 
     /// <summary>Whether a method of its assembly's source overrides <paramref name="method"/>.</summary>
-    private static bool IsOverriddenInItsAssembly(IMethodSymbol method)
-    {
-        var original = method.OriginalDefinition;
-        bool Overrides(IMethodSymbol candidate)
-        {
-            for (var m = candidate.OverriddenMethod; m != null; m = m.OverriddenMethod)
-                if (SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, original)) return true;
-            return false;
-        }
-        bool Visit(INamespaceOrTypeSymbol container) => container.GetMembers().Any(member => member switch
-        {
-            INamespaceSymbol ns => Visit(ns),
-            INamedTypeSymbol type => type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class &&
-                type.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m => m.IsOverride && Overrides(m)) || Visit(type),
-            _ => false,
-        });
-        return Visit(method.ContainingAssembly.GlobalNamespace);
-    }
+    private static bool IsOverriddenInItsAssembly(IMethodSymbol method) =>
+        RuleIndex.AllTypes(method.ContainingAssembly.GlobalNamespace)
+            .Where(t => t.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
+            .SelectMany(t => t.GetMembers(method.Name).OfType<IMethodSymbol>())
+            .Any(m => m.IsOverride && CalleeResolver.Overrides(m, method.OriginalDefinition));
 
     /// <summary>A numeric literal, possibly negated (<c>2f</c>, <c>-1.5</c>): its value, or null.</summary>
     private static double? NumericLiteral(ExpressionSyntax value) => value switch

@@ -491,28 +491,19 @@ internal static class TangentSynthesizer
     {
         var w = new SourceWriter();
         bool any = false;
-        void Visit(INamespaceOrTypeSymbol container)
+        foreach (var type in Rules.RuleIndex.AllTypes(compilation.Assembly.GlobalNamespace))
         {
-            foreach (var member in container.GetMembers())
-            {
-                ct.ThrowIfCancellationRequested();
-                if (member is INamespaceSymbol ns) { Visit(ns); continue; }
-                if (member is not INamedTypeSymbol type) continue;
-                if (Symbols.HasAttribute(type, Symbols.DifferentiableAttribute) && !type.DeclaringSyntaxReferences.IsEmpty && !type.IsGenericType)
-                {
-                    var lowered = type.TypeKind == TypeKind.Struct ? Symbols.StructTypeOf(type) : null;
-                    bool hidden = Symbols.StateMembers(type).Any(m => m.Accessible && !m.Visible && Symbols.NameableInAssembly(m.Type));
-                    if (lowered is null && !hidden) { Visit(type); continue; }
-                    any = true;
-                    TypeDeclarations.Open(w, type);
-                    WriteHiddenMemberAccessors(w, type);
-                    if (lowered is { IsReference: false }) WriteConstruction(w, type, lowered);
-                    TypeDeclarations.Close(w, type);
-                }
-                Visit(type);
-            }
+            ct.ThrowIfCancellationRequested();
+            if (!Symbols.HasAttribute(type, Symbols.DifferentiableAttribute) || type.DeclaringSyntaxReferences.IsEmpty || type.IsGenericType) continue;
+            var lowered = type.TypeKind == TypeKind.Struct ? Symbols.StructTypeOf(type) : null;
+            bool hidden = Symbols.StateMembers(type).Any(m => m.Accessible && !m.Visible && Symbols.NameableInAssembly(m.Type));
+            if (lowered is null && !hidden) continue;
+            any = true;
+            TypeDeclarations.Open(w, type);
+            WriteHiddenMemberAccessors(w, type);
+            if (lowered is { IsReference: false }) WriteConstruction(w, type, lowered);
+            TypeDeclarations.Close(w, type);
         }
-        Visit(compilation.Assembly.GlobalNamespace);
         return any ? w.ToString() : null;
     }
 

@@ -202,7 +202,8 @@ internal sealed class RuleIndex
         return null;
     }
 
-    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceOrTypeSymbol container)
+    /// <summary>Every type declared in the container, nested types too.</summary>
+    internal static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceOrTypeSymbol container)
     {
         foreach (var member in container.GetMembers())
         {
@@ -324,7 +325,7 @@ internal sealed class CalleeResolver
             .ToList();
     }
 
-    private static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
+    internal static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
     {
         for (var m = candidate.OverriddenMethod; m != null; m = m.OverriddenMethod)
             if (SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, method)) return true;
