@@ -76,3 +76,20 @@ public static class Plain
     /// <summary>x·y^2: a two-input method with a rule in B.</summary>
     public static double MulSquare(double x, double y) => x * y * y;
 }
+
+/// <summary>A data object of A whose instance method has a rule in B.</summary>
+public sealed class Spline
+{
+    public double Scale = 2.0;
+    /// <summary>Scale · t³.</summary>
+    public double Eval(double t) => Scale * t * t * t;
+}
+
+/// <summary>A differentiable struct of A whose computed property and constructor have rules in B.</summary>
+[Differentiable]
+public partial struct LibPair
+{
+    public double A, B;
+    public LibPair(double a, double b) { A = a; B = b; }
+    public double Product => A * B;
+}

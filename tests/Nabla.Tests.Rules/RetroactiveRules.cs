@@ -30,4 +30,21 @@ public static class RetroactiveRules
     {
         return (Plain.MulSquare(x, y), dz => (dz * y * y, dz * 2 * x * y));
     }
+
+    /// <summary>Spline.Eval′(t) = 3·Scale·t²: a rule for an instance method of a data object, the receiver first.</summary>
+    [DerivativeOf(typeof(Spline), nameof(Spline.Eval))]
+    public static (double Value, Func<double, double> Pullback) Eval(Spline spline, double t)
+    {
+        double d = 3 * spline.Scale * t * t;
+        return (spline.Eval(t), dy => dy * d);
+    }
+
+    /// <summary>A rule for a property getter of A's differentiable struct: its pullback returns A's compiled Tangent.</summary>
+    [DerivativeOf(typeof(LibPair), nameof(LibPair.Product))]
+    public static (double Value, Func<double, LibPair.Tangent> Pullback) Product(LibPair p) =>
+        (p.Product, dy => new LibPair.Tangent { A = dy * p.B, B = dy * p.A });
+
+    [DerivativeOf(typeof(LibPair), ".ctor")]
+    public static (LibPair Value, Func<LibPair.Tangent, (double, double)> Pullback) NewPair(double a, double b) =>
+        (new LibPair(a, b), dp => (dp.A, dp.B));
 }

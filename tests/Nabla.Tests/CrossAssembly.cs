@@ -30,6 +30,11 @@ public static partial class CrossAssembly
 
     /// <summary>B's rule for Softplus is forward mode.</summary>
     [Differentiable] public static double SoftplusOfProduct(double x, double y) => Plain.Softplus(x * y);
+
+    public static readonly Spline Cubic = new();
+
+    /// <summary>B's rules for members of A: an instance method, a property getter and a constructor.</summary>
+    [Differentiable] public static double MemberRulesOfB(double x, double y) => Cubic.Eval(x) + new LibPair(x, y * y).Product;
 }
 
 public class CrossAssemblyTests
@@ -42,6 +47,15 @@ public class CrossAssemblyTests
     static readonly Differentiated SmoothStepTimesX = Fn.Of<X.SmoothStepTimesX_Residuals>(X.SmoothStepTimesX, X.SmoothStepTimesX_Jvp, X.SmoothStepTimesX_ValueWithGradient, X.SmoothStepTimesX_Primal, X.SmoothStepTimesX_Pullback, X.SmoothStepTimesX_ValueWithPullback);
     static readonly Differentiated MulSquareOfSin = Fn.Of<X.MulSquareOfSin_Residuals>(X.MulSquareOfSin, X.MulSquareOfSin_Jvp, X.MulSquareOfSin_ValueWithGradient, X.MulSquareOfSin_Primal, X.MulSquareOfSin_Pullback, X.MulSquareOfSin_ValueWithPullback);
     static readonly Differentiated SoftplusOfProduct = Fn.Of<X.SoftplusOfProduct_Residuals>(X.SoftplusOfProduct, X.SoftplusOfProduct_Jvp, X.SoftplusOfProduct_ValueWithGradient, X.SoftplusOfProduct_Primal, X.SoftplusOfProduct_Pullback, X.SoftplusOfProduct_ValueWithPullback);
+
+    static readonly Differentiated MemberRulesOfB = Fn.Of<X.MemberRulesOfB_Residuals>(X.MemberRulesOfB, X.MemberRulesOfB_Jvp, X.MemberRulesOfB_ValueWithGradient, X.MemberRulesOfB_Primal, X.MemberRulesOfB_Pullback, X.MemberRulesOfB_ValueWithPullback);
+
+    [Theory]
+    [InlineData(1.5, 2.0)]
+    [InlineData(-0.5, 0.25)]
+    public void RulesOfBForMembersOfA(double x, double y) =>
+        // 2x³ + x·y²
+        Check.Gradient(MemberRulesOfB, [x, y], [6 * x * x + y * y, 2 * x * y], value: 2 * x * x * x + x * y * y);
 
     static Differentiated DataAcrossAssemblies(int k) => Fn.Of<X.DataAcrossAssemblies_Residuals>(
         x => X.DataAcrossAssemblies(x, k), (x, dx) => X.DataAcrossAssemblies_Jvp(x, k, dx), x => X.DataAcrossAssemblies_ValueWithGradient(x, k),

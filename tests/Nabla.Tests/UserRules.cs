@@ -118,4 +118,18 @@ public class UserRuleTests
     [InlineData(0.0, false)]   // the body would give 0·∞ = NaN; the rule gives 0
     public void RuleWinsOverTheBodyOfADifferentiableMethod(double x, bool smooth) =>
         Check.Gradient(UsesSafeSqrt, x, Math.Sign(x) + 1.0, value: Math.Abs(x) + x, finiteDifferences: smooth);
+
+    static readonly Differentiated SafeSqrt = Fn.Of<U.SafeSqrt_Residuals>(U.SafeSqrt, U.SafeSqrt_Jvp, U.SafeSqrt_ValueWithGradient, U.SafeSqrt_Primal, U.SafeSqrt_Pullback, U.SafeSqrt_ValueWithPullback);
+
+    [Theory]
+    [InlineData(4.0, true)]
+    [InlineData(0.0, false)]   // the body would give +∞; the rule gives 0
+    public void TheRuleAlsoGivesTheMethodsOwnDerivatives(double x, bool smooth)
+    {
+        // API.md §6: the rule wins over the body everywhere, in SafeSqrt's named forms and in the operators as in its callers.
+        double expected = x > 0 ? 0.5 / Math.Sqrt(x) : 0.0;
+        Check.Gradient(SafeSqrt, x, expected, value: Math.Sqrt(x), finiteDifferences: smooth);
+        Assert.Equal(expected, Autodiff.Gradient(U.SafeSqrt, x));
+        Assert.Equal(expected, Autodiff.Derivative(U.SafeSqrt, x));
+    }
 }

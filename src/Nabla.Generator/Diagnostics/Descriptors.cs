@@ -111,6 +111,11 @@ internal static class Descriptors
         "The lambda passed to {0} cannot be differentiated: {1}; nest fewer derivatives around the call, or mark a method that computes the function [Differentiable] so that Nabla differentiates its body instead of a rule",
         DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor RuleReplacesBody = Make("NABLA0022",
+        "Rule replaces the body of a [Differentiable] method",
+        "The rule '{0}' gives the derivatives of '{1}', which is [Differentiable]: its derivatives and those of the code calling it come from the rule, not from its body",
+        DiagnosticSeverity.Info);
+
     public static readonly DiagnosticDescriptor GeneratorFailure = Make("NABLA0999",
         "Nabla generator failure",
         "Nabla could not generate derivatives for '{0}': {1}. This is a bug in Nabla; please report it with the method's source.",

@@ -118,6 +118,40 @@ internal sealed class IrBuilder
         return i.Result!;
     }
 
+    /// <summary>The real leaves of a tangent value: itself for a real, its members in <see cref="IrType.Leaves"/> order for a struct.</summary>
+    public List<Value> TangentLeaves(Value tangent) => tangent.Type.IsReal
+        ? new List<Value> { tangent }
+        : tangent.Type.Leaves.Where(l => l.Differentiable).Select(l => Member(tangent, l.Path, l.Type)).ToList();
+
+    /// <summary>A tangent of type <paramref name="tangentType"/> (a real or a struct of reals) from its real leaves.</summary>
+    public Value FromTangentLeaves(IrType tangentType, List<Value> leaves) =>
+        tangentType.IsReal ? leaves[0] : Emit(Op.MakeStruct, tangentType, leaves);
+
+    /// <summary>How many real leaves a tangent of this type has.</summary>
+    public static int TangentLeafCount(IrType tangentType) => tangentType.IsReal ? 1 : tangentType.Leaves.Count(l => l.Differentiable);
+
+    /// <summary>The tangent with 1 at leaf <paramref name="leaf"/> and 0 elsewhere.</summary>
+    public Value Basis(IrType tangentType, int leaf)
+    {
+        if (tangentType.IsReal) return One(tangentType);
+        var types = tangentType.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();
+        return FromTangentLeaves(tangentType, types.Select((t, k) => k == leaf ? One(t) : Zero(t)).ToList());
+    }
+
+    /// <summary>The inner product of two tangents of one type, as a value of type <paramref name="result"/>.</summary>
+    public Value Dot(Value x, Value y, IrType result)
+    {
+        var xs = TangentLeaves(x);
+        var ys = TangentLeaves(y);
+        Value? sum = null;
+        for (int k = 0; k < xs.Count; k++)
+        {
+            var term = Binary(BinaryOp.Mul, Convert(xs[k], result), Convert(ys[k], result));
+            sum = sum is null ? term : Binary(BinaryOp.Add, sum, term);
+        }
+        return sum ?? Zero(result);
+    }
+
     public Value NewArray(IrType arrayType, IEnumerable<Value> lengths, string? name = null) =>
         Emit(Op.NewArray, arrayType, new List<Value>(lengths), name);
 

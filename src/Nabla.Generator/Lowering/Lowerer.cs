@@ -343,7 +343,9 @@ internal sealed class Lowerer
                 var args = new List<Value>();
                 if (RuleMode && bb.BranchValue != null)
                 {
-                    args.Add(LowerRuleReturn(bb.BranchValue));
+                    var v = LowerRuleReturn(bb.BranchValue);
+                    if (_returnLeaves != null) args.AddRange(_f.ReturnType.Leaves.Select(l => Extract(v, l.Path)));
+                    else args.Add(v);
                 }
                 else if (bb.BranchValue != null)
                 {
@@ -693,10 +695,10 @@ internal sealed class Lowerer
                 when TryStructRoot(op, out var structRoot, out var structType):
                 return ReadStruct(structRoot, structType, "");
             case IPropertyReferenceOperation { Property.GetMethod: { } getter } read
-                when Symbols.IsDifferentiable(getter) && (read.Arguments.Length == 0 || read.Instance != null):
+                when (Symbols.IsDifferentiable(getter) || _resolver.HasRule(getter)) && (read.Arguments.Length == 0 || read.Instance != null):
             {
-                // A [Differentiable] property or indexer: a call of its getter (its receiver, when differentiable, is an
-                // input; an indexer's indices follow it).
+                // A [Differentiable] property or indexer, or one a rule differentiates: a call of its getter (its receiver,
+                // when differentiable or a rule's, is an input; an indexer's indices follow it).
                 var callee = _resolver.Resolve(getter);
                 Value? receiver = read.Instance != null && !getter.IsStatic ? LowerExpression(read.Instance) : null;
                 var args = read.Arguments.Length == 0 ? new List<Argument>() : LowerArguments(read.Arguments, getter);
@@ -718,6 +720,9 @@ internal sealed class Lowerer
                 var type = Symbols.IrTypeOf(op.Type);
                 return MakeStruct(type, type.Leaves.Select(l => _b.Zero(l.Type)).ToList());
             }
+            case IObjectCreationOperation { Constructor: { } constructor, Initializer: null } ruled when _resolver.HasRule(constructor):
+                // A constructor a rule differentiates: a call of it.
+                return CallAt(ruled.Syntax, _resolver.Resolve(constructor), null, LowerArguments(ruled.Arguments, constructor), Symbols.IrTypeOf(op.Type)).Result!;
             case IObjectCreationOperation when Symbols.IrTypeOf(op.Type) is { IsStruct: true, IsReference: true }:
                 Unsupported(op.Syntax, "creating an object of a differentiable class",
                     "; pass the object in (its members are differentiated where they are read), or use a [Differentiable] struct.");
@@ -2269,6 +2274,14 @@ internal sealed class Lowerer
     // ---------------------------------------------------------------- rules
 
     /// <summary>Lowers a rule's <c>return (value, lambda)</c>: returns the value, records the lambda and its captures.</summary>
+    /// <summary>The type of what a rule's lambda captures: a local, a parameter, or (the rule method standing for it) the receiver.</summary>
+    public static ITypeSymbol CapturedType(ISymbol captured) => captured switch
+    {
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        _ => ((IMethodSymbol)captured).ContainingType,
+    };
+
     private Value LowerRuleReturn(IOperation returned)
     {
         var op = returned;
@@ -2297,16 +2310,15 @@ internal sealed class Lowerer
                     {
                         ILocalReferenceOperation l => l.Local,
                         IParameterReferenceOperation p => p.Parameter,
+                        // An instance-form rule's lambda reading the receiver's members.
+                        IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when ThisRoot is IMethodSymbol rule => rule,
                         _ => null,
                     };
                     if (s is null || SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, lambda.Symbol)) continue;
                     if (!captured.Contains(s, SymbolEqualityComparer.Default)) captured.Add(s);
                 }
         foreach (var s in captured)
-        {
-            var type = Symbols.IrTypeOf(s is ILocalSymbol l ? l.Type : ((IParameterSymbol)s).Type);
-            CapturedValuesAtReturn.Add(ReadWhole(s, type));
-        }
+            CapturedValuesAtReturn.Add(ReadWhole(s, Symbols.IrTypeOf(CapturedType(s))));
         RuleReturn = new RuleReturn(lambda, graph, captured);
         return Coerce(value, _returnValue!.Type);
     }

@@ -596,7 +596,19 @@ internal static class MethodProcessor
             if (Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute))
                 function.Parameters[k].Attributes = "[global::Nabla.NoDerivative]";
         }
-        var lowerer = new Lowerer(new CalleeResolver(compilation), diagnostics, method.ToDisplayString(), ct)
+        var resolver = new CalleeResolver(compilation);
+        if (resolver.HasRule(method) && !newSelf && writeBack.Count == 0)
+        {
+            // A rule wins over the body (API.md §6): the method's own derivatives are those of a call through the rule,
+            // as its callers' are.
+            var args = bindings.Where(b => !constructor || !SymbolEqualityComparer.Default.Equals(b.Item1, method))
+                .Where(b => b.Item1 is not IParameterSymbol { ContainingSymbol: IPropertySymbol })
+                .Select(b => new Argument(b.Item2)).ToList();
+            var call = entryBuilder.Call(resolver.Resolve(method), null, args, function.ReturnType, "result");
+            entry.Terminator = Terminator.Return(function.ReturnType.Kind == TypeKind.Void ? null : call.Result);
+            return function;
+        }
+        var lowerer = new Lowerer(resolver, diagnostics, method.ToDisplayString(), ct)
         { OuterGraph = graph, WriteBack = writeBack, FallbackLocation = Where(method), ThisRoot = self || constructor ? method : null,
           BuildsThis = constructor || newSelf };
         if (constructor)

@@ -29,7 +29,7 @@ internal static class RulePartials
     public static string? Source(IMethodSymbol rule, RuleInfo info, CancellationToken ct)
     {
         var original = info.Original;
-        if (!Symbols.IrTypeOf(original.ReturnType).IsReal || original.Parameters.Length != rule.Parameters.Length ||
+        if (!rule.IsStatic || info.HasReceiver || !Symbols.IrTypeOf(original.ReturnType).IsReal || original.Parameters.Length != rule.Parameters.Length ||
             rule.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IrTypeOf(p.Type).IsReal))
             return null;
         if (rule.DeclaringSyntaxReferences.IsEmpty || rule.DeclaringSyntaxReferences[0].GetSyntax(ct) is not MethodDeclarationSyntax decl)

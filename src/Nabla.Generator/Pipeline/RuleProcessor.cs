@@ -29,45 +29,60 @@ internal static class RuleProcessor
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.InvalidRule, at ?? location, rule.ToDisplayString(), why));
         try
         {
+            // A rule written against the Tangent of a [Differentiable] type of this compilation binds where it is declared.
+            if (rule.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is { } declared &&
+                model.GetDiagnostics(declared.Span, ct).Any(d => d.Severity == DiagnosticSeverity.Error) &&
+                TangentSynthesizer.WithTangentTypes(model.Compilation, ct) is var withTangents && withTangents != model.Compilation &&
+                withTangents.GetSemanticModel(declared.SyntaxTree) is var rebound && rebound.GetDeclaredSymbol(declared, ct) is IMethodSymbol reboundRule &&
+                Symbols.GetAttribute(reboundRule, Symbols.DerivativeOfAttribute) is { } reboundAttribute)
+            {
+                model = rebound;
+                rule = reboundRule;
+                attribute = reboundAttribute;
+            }
             var info = RuleIndex.Resolve(rule, attribute, out var error, model.Compilation);
             if (info is null)
             {
                 Invalid(error!, attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation());
                 return Failed();
             }
-            if (!rule.IsStatic) { Invalid("a rule must be static"); return Failed(); }
+            if (Symbols.IsDifferentiable(info.Original))
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.RuleReplacesBody, attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? location,
+                    rule.ToDisplayString(), info.Original.ToDisplayString()));
             if (rule.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal) ||
                 !TypeDeclarations.IsReachableFromAssembly(rule.ContainingType))
             { Invalid("a rule and its containing types must be public or internal"); return Failed(); }
             if (rule.IsGenericMethod || rule.ContainingType.IsGenericType) { Invalid("generic rules are not supported yet"); return Failed(); }
             string delegateName = info.IsForward ? "Differential" : "Pullback";
+            var resultType = info.ResultType;
             if (rule.ReturnType is not INamedTypeSymbol { IsTupleType: true } tuple || tuple.TupleElements.Length != 2 ||
-                !SymbolEqualityComparer.Default.Equals(tuple.TupleElements[0].Type, info.Original.ReturnType) ||
+                !SymbolEqualityComparer.Default.Equals(tuple.TupleElements[0].Type, resultType) ||
                 tuple.TupleElements[1].Type is not INamedTypeSymbol { TypeKind: Microsoft.CodeAnalysis.TypeKind.Delegate } del)
             {
-                Invalid($"it must return ({info.Original.ReturnType.ToDisplayString()} Value, Func<...> {delegateName})");
+                Invalid($"it must return ({resultType.ToDisplayString()} Value, Func<...> {delegateName})");
                 return Failed();
             }
             var invoke = del.DelegateInvokeMethod!;
-            var wrtTypes = info.Wrt.Select(k => info.Original.Parameters[k].Type).ToList();
+            var wrtTangents = info.Wrt.Select(k => TangentOf(info.InputTypes[k])).ToList();
+            var resultTangent = TangentOf(resultType);
             if (!info.IsForward)
             {
-                bool ok = invoke.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(invoke.Parameters[0].Type, info.Original.ReturnType) &&
-                          MatchesCotangents(invoke.ReturnType, wrtTypes);
+                bool ok = invoke.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(invoke.Parameters[0].Type, resultTangent) &&
+                          MatchesCotangents(invoke.ReturnType, wrtTangents);
                 if (!ok)
                 {
-                    Invalid($"its pullback must take the result's cotangent ({info.Original.ReturnType.ToDisplayString()}) and return the cotangent of {Describe(info)}");
+                    Invalid($"its pullback must take the result's cotangent ({Display(resultType)}) and return the cotangent of {Describe(info)} ({string.Join(", ", info.Wrt.Select(k => Display(info.InputTypes[k])))})");
                     return Failed();
                 }
             }
             else
             {
-                bool ok = invoke.Parameters.Length == wrtTypes.Count &&
-                          invoke.Parameters.Zip(wrtTypes, (p, t) => SymbolEqualityComparer.Default.Equals(p.Type, t)).All(x => x) &&
-                          SymbolEqualityComparer.Default.Equals(invoke.ReturnType, info.Original.ReturnType);
+                bool ok = invoke.Parameters.Length == wrtTangents.Count &&
+                          invoke.Parameters.Zip(wrtTangents, (p, t) => SymbolEqualityComparer.Default.Equals(p.Type, t)).All(x => x) &&
+                          SymbolEqualityComparer.Default.Equals(invoke.ReturnType, resultTangent);
                 if (!ok)
                 {
-                    Invalid($"its differential must take the tangents of {Describe(info)} and return the result's tangent");
+                    Invalid($"its differential must take the tangents of {Describe(info)} ({string.Join(", ", info.Wrt.Select(k => Display(info.InputTypes[k])))}) and return the result's tangent ({Display(resultType)})");
                     return Failed();
                 }
             }
@@ -79,22 +94,27 @@ internal static class RuleProcessor
             string residualType = "Residuals";
 
             // Primal: the rule's body up to its return, storing the lambda's captures.
-            var primal = new IrFunction("Primal", Symbols.IrTypeOf(info.Original.ReturnType))
+            var primal = new IrFunction("Primal", Symbols.IrTypeOf(info.ResultType))
             { Summary = $"The value of {info.Original.ContainingType.Name}.{info.Original.Name}, keeping what the rule's {delegateName.ToLowerInvariant()} reads." };
             var bindings = new List<(ISymbol, Value)>();
+            // An instance-form rule: the receiver is the first parameter, and the rule method stands for 'this' in lowering.
+            string selfName = "self";
+            for (int n = 1; rule.Parameters.Any(p => p.Name == selfName); n++) selfName = "self" + n;
+            if (!rule.IsStatic)
+                bindings.Add((rule, primal.AddParameter(selfName, Symbols.IrTypeOf(rule.ContainingType))));
             foreach (var p in rule.Parameters)
                 bindings.Add((p, primal.AddParameter(Symbols.Identifier(p.Name), Symbols.IrTypeOf(p.Type))));
             var residuals = primal.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.Out);
             var entry = primal.NewBlock();
             new IrBuilder(primal, entry).Store(residuals, new IrBuilder(primal, entry).Const(residuals.Type, "default"));
-            var lowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { RuleMode = true, OuterGraph = graph };
+            var lowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { RuleMode = true, OuterGraph = graph, ThisRoot = rule.IsStatic ? null : rule };
             if (!lowerer.Lower(graph, primal, bindings)) return Failed();
             var ret = lowerer.RuleReturn;
             if (ret is null) { Invalid("it must end with 'return (value, lambda);'"); return Failed(); }
             if (primal.Blocks.Count(b => b.Terminator.Kind == TerminatorKind.Return) != 1 ||
                 primal.Predecessors()[primal.Blocks.Single(b => b.Terminator.Kind == TerminatorKind.Return)].Count != 1)
             { Invalid("it must have exactly one return statement, 'return (value, lambda);'"); return Failed(); }
-            var fields = ret.Captured.Select(s => (Name: Symbols.Identifier(s.Name), Type: Symbols.IrTypeOf(s is ILocalSymbol l ? l.Type : ((IParameterSymbol)s).Type))).ToList();
+            var fields = ret.Captured.Select(s => (Name: s is IMethodSymbol ? selfName : Symbols.Identifier(s.Name), Type: Symbols.IrTypeOf(Lowerer.CapturedType(s)))).ToList();
             // Store the captures where the return is, just before it.
             var returnBlock = primal.Blocks.Single(b => b.Terminator.Kind == TerminatorKind.Return);
             var (fromBlock, _) = primal.Predecessors()[returnBlock][0];
@@ -118,7 +138,7 @@ internal static class RuleProcessor
             var bb = new IrBuilder(backward, bentry);
             for (int k = 0; k < fields.Count; k++)
                 lambdaBindings.Add((ret.Captured[k], bb.Load(new Var("residuals." + fields[k].Name, fields[k].Type, VarKind.Field), ret.Captured[k].Name)));
-            var lambdaLowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { OuterGraph = ret.LambdaGraph };
+            var lambdaLowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { OuterGraph = ret.LambdaGraph, ThisRoot = rule.IsStatic ? null : rule };
             if (!lambdaLowerer.Lower(ret.LambdaGraph, backward, lambdaBindings)) return Failed();
 
             string className = Symbols.RuleSplitClassName(rule);
@@ -141,7 +161,7 @@ internal static class RuleProcessor
             w.Close();
             w.Close();
             // Differentiable partial derivatives, for second order, when the rule's shape allows.
-            var partials = diagnostics.Count == 0 ? RulePartialsCompiler.Files(rule, info, model.Compilation, ct) : Array.Empty<GeneratedFile>();
+            var partials = !diagnostics.Any(d => d.IsError) ? RulePartialsCompiler.Files(rule, info, model.Compilation, ct) : Array.Empty<GeneratedFile>();
             return new GeneratedFile(Symbols.RuleNamespace + "." + className + ".g.cs", w.ToString(),
                 new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), RulesType: Symbols.TypeName(rule.ContainingType),
                 RuleRegistration: registered ? "global::" + Symbols.RuleSplitMetadataName(rule) : null,
@@ -153,7 +173,7 @@ internal static class RuleProcessor
         }
         catch (Exception e)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, location, rule.ToDisplayString(), e.GetType().Name + ": " + e.Message));
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.GeneratorFailure, location, rule.ToDisplayString(), e.GetType().Name + ": " + e.Message + " at " + MethodProcessor.FirstFrame(e)));
             return Failed();
         }
     }
@@ -167,6 +187,7 @@ internal static class RuleProcessor
         var original = info.Original;
         int n = original.Parameters.Length;
         if (n is < 1 or > 4 || original.IsGenericMethod || original.DeclaredAccessibility != Accessibility.Public ||
+            original.MethodKind != MethodKind.Ordinary || !original.IsStatic ||
             original.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IrTypeOf(p.Type).IsReal))
             return false;
         var types = original.Parameters.Select(p => Symbols.TypeName(p.Type)).ToArray();
@@ -213,9 +234,16 @@ internal static class RuleProcessor
     }
 
     private static string Describe(RuleInfo info) =>
-        "(" + string.Join(", ", info.Wrt.Select(k => info.Original.Parameters[k].Name)) + ")";
+        "(" + string.Join(", ", info.Wrt.Select(k => info.InputNames[k])) + ")";
 
-    private static bool MatchesCotangents(ITypeSymbol returned, List<ITypeSymbol> wrtTypes)
+    /// <summary>The tangent type of a rule's input or result: a real or a vector is its own, a [Differentiable] struct's is its nested Tangent.</summary>
+    private static ITypeSymbol? TangentOf(ITypeSymbol type) =>
+        Symbols.IrTypeOf(type) is { IsStruct: true } ir && !ir.Tangent.Equals(ir) ? type.GetTypeMembers("Tangent").FirstOrDefault() : type;
+
+    /// <summary>A tangent type as C# names it.</summary>
+    private static string Display(ITypeSymbol type) => TangentOf(type)?.ToDisplayString() ?? type.ToDisplayString() + ".Tangent";
+
+    private static bool MatchesCotangents(ITypeSymbol returned, List<ITypeSymbol?> wrtTypes)
     {
         if (wrtTypes.Count == 1) return SymbolEqualityComparer.Default.Equals(returned, wrtTypes[0]);
         return returned is INamedTypeSymbol { IsTupleType: true } t && t.TupleElements.Length == wrtTypes.Count &&

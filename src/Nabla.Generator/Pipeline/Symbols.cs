@@ -384,6 +384,10 @@ internal static class Symbols
             var fields = VectorComponents.Take(n).Select(c => new StructField(c, IR.IrType.Single, true)).ToList();
             return IR.IrType.Struct(TypeName(type), fields, StructConstruction.Positional, null);
         }
+        // The Tangent of a differentiable struct (code written against it, such as a rule's pullback): that struct's tangent.
+        if (type.Name == "Tangent" && type.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Struct } owner &&
+            HasAttribute(owner.OriginalDefinition, DifferentiableAttribute) && StructTypeOf(owner) is { IsReference: false } ownerType && !ownerType.Tangent.Equals(ownerType))
+            return ownerType.Tangent;
         // A generic differentiable struct is lowered at its closed instantiations (Pair<double>), whose members' types are known.
         if (!HasAttribute(type.OriginalDefinition, DifferentiableAttribute) || IsOpenGeneric(type) || type.IsRefLikeType) return null;
         // A primary constructor's parameters captured by a plain struct are hidden state.

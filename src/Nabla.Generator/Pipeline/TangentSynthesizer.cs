@@ -507,6 +507,28 @@ internal static class TangentSynthesizer
         return any ? w.ToString() : null;
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, Compilation> s_withTangents = new();
+
+    /// <summary>
+    /// The compilation with the generated parts of its [Differentiable] types (their Tangent structs): code the user
+    /// wrote against them (a rule's pullback returning <c>S.Tangent</c>) binds there as it does in the real build.
+    /// </summary>
+    public static Compilation WithTangentTypes(Compilation compilation, CancellationToken ct) => s_withTangents.GetValue(compilation, c =>
+    {
+        var trees = new List<SyntaxTree>();
+        foreach (var type in Rules.RuleIndex.AllTypes(c.Assembly.GlobalNamespace))
+        {
+            ct.ThrowIfCancellationRequested();
+            var first = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference;
+            if (first?.GetSyntax(ct).Parent?.Parent is not TypeDeclarationSyntax declaration) continue;
+            var file = Process(type, declaration, c, ct);
+            if (file.Source is null) continue;
+            var options = (Microsoft.CodeAnalysis.CSharp.CSharpParseOptions)declaration.SyntaxTree.Options;
+            trees.Add(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(file.Source, options, "Nabla.Tangents." + file.HintName, System.Text.Encoding.UTF8, ct));
+        }
+        return trees.Count == 0 ? c : c.AddSyntaxTrees(trees);
+    });
+
     private static string Cref(INamedTypeSymbol type) =>
         type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat).Replace('<', '{').Replace('>', '}');
 

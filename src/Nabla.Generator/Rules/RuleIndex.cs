@@ -22,11 +22,33 @@ internal sealed class RuleInfo
     }
 
     public IMethodSymbol Rule { get; }
+    /// <summary>The method, property getter, indexer getter or constructor the rule differentiates.</summary>
     public IMethodSymbol Original { get; }
     public bool IsForward { get; }
-    /// <summary>Indices of the original's parameters the rule differentiates.</summary>
+    /// <summary>Indices of the rule's inputs (<see cref="InputTypes"/>: the receiver first, for an instance member) it differentiates.</summary>
     public List<int> Wrt { get; }
     public string SplitClass => "global::" + Symbols.RuleSplitMetadataName(Rule);
+
+    /// <summary>An instance method, property or indexer: the rule takes the receiver as its first parameter.</summary>
+    public bool HasReceiver => HasReceiverInput(Original);
+
+    /// <summary>What the original produces: its return type, or a constructor's type.</summary>
+    public ITypeSymbol ResultType => ResultOf(Original);
+
+    /// <summary>The rule's inputs in order: the receiver (for an instance member), then the original's parameters.</summary>
+    public IReadOnlyList<ITypeSymbol> InputTypes => Inputs(Original).Select(i => i.Type).ToList();
+
+    /// <summary>The names of the rule's inputs in messages: 'this' for the receiver, else the original's parameter names.</summary>
+    public IReadOnlyList<string> InputNames => Inputs(Original).Select(i => i.Name).ToList();
+
+    internal static bool HasReceiverInput(IMethodSymbol original) => !original.IsStatic && original.MethodKind != MethodKind.Constructor;
+
+    internal static ITypeSymbol ResultOf(IMethodSymbol original) =>
+        original.MethodKind == MethodKind.Constructor ? original.ContainingType : original.ReturnType;
+
+    internal static List<(string Name, ITypeSymbol Type)> Inputs(IMethodSymbol original) =>
+        (HasReceiverInput(original) ? new[] { ("this", (ITypeSymbol)original.ContainingType) } : new (string, ITypeSymbol)[0])
+            .Concat(original.Parameters.Select(p => (p.Name, p.Type))).ToList();
 }
 
 /// <summary>All rules visible to one compilation, indexed by original method. Cached per compilation.</summary>
@@ -128,47 +150,78 @@ internal sealed class RuleIndex
             error = "the attribute needs a type and a method name";
             return null;
         }
-        var candidates = type.GetMembers(name).OfType<IMethodSymbol>().ToList();
-        if (candidates.Count == 0 && type.GetMembers(name).Any(m => m is IPropertySymbol))
-        {
-            error = $"'{type.ToDisplayString()}.{name}' is a property, and rules for property getters are not supported yet: " +
-                    "mark the property [Differentiable] (its getter is then differentiated)";
-            return null;
-        }
+        var candidates = Originals(type, name);
         if (candidates.Count == 0)
         {
-            error = $"'{type.ToDisplayString()}' has no method named '{name}'";
+            error = type.GetMembers(name).OfType<IPropertySymbol>().Any()
+                ? $"the property '{type.ToDisplayString()}.{name}' has no getter"
+                : $"'{type.ToDisplayString()}' has no method, property, indexer (\"Item\") or constructor (\".ctor\") named '{name}'";
             return null;
         }
-        var original = candidates.FirstOrDefault(c => c.IsStatic && c.Parameters.Length == rule.Parameters.Length &&
-            c.Parameters.Zip(rule.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)).All(x => x));
-        if (original is null && candidates.Any(c => !c.IsStatic && c.MethodKind == MethodKind.Ordinary))
+        // The rule's parameters are the original's, after the receiver for an instance member.
+        // Or, for an instance member, an instance method of the same type with the original's parameters ('this' is the receiver).
+        var original = rule.IsStatic
+            ? candidates.FirstOrDefault(c => SameTypes(RuleInfo.Inputs(c).Select(i => i.Type), rule.Parameters.Select(p => p.Type)))
+            : SymbolEqualityComparer.Default.Equals(rule.ContainingType, type)
+                ? candidates.FirstOrDefault(c => RuleInfo.HasReceiverInput(c) && SameTypes(c.Parameters.Select(p => p.Type), rule.Parameters.Select(p => p.Type)))
+                : null;
+        if (original is null && !rule.IsStatic)
         {
-            error = $"'{type.ToDisplayString()}.{name}' is an instance method, and rules for instance methods are not supported yet: " +
-                    "mark the method [Differentiable] (its body is then differentiated), or write the computation as a static method and give that the rule";
+            error = candidates.All(c => c.IsStatic)
+                ? $"'{type.ToDisplayString()}.{name}' is static, and so must its rule be"
+                : SymbolEqualityComparer.Default.Equals(rule.ContainingType, type)
+                ? $"an instance method is a rule for an instance member of its own type with the same parameters, and '{type.ToDisplayString()}.{name}' has none with the parameter types ({string.Join(", ", rule.Parameters.Select(p => p.Type.ToDisplayString()))})"
+                : $"a rule declared as an instance method must be a member of '{type.ToDisplayString()}', the type of the member it differentiates: make it static, with the receiver as its first parameter";
             return null;
         }
         if (original is null)
         {
-            error = $"no overload of '{type.ToDisplayString()}.{name}' has the parameter types ({string.Join(", ", rule.Parameters.Select(p => p.Type.ToDisplayString()))}); the rule's parameters must equal the original's";
+            string Shape(IMethodSymbol c) => "(" + string.Join(", ", RuleInfo.Inputs(c).Select(i => i.Type.ToDisplayString() + (i.Name == "this" ? " self" : ""))) + ")";
+            error = $"no overload of '{type.ToDisplayString()}.{name}' has the parameter types ({string.Join(", ", rule.Parameters.Select(p => p.Type.ToDisplayString()))}); " +
+                    "the rule's parameters must equal the original's" + (candidates.Any(RuleInfo.HasReceiverInput) ? ", after the receiver for an instance member" : "") +
+                    ": " + string.Join(" or ", candidates.Select(Shape).Distinct().Take(3));
             return null;
         }
         bool forward = attr.NamedArguments.Any(kv => kv.Key == "Mode" && kv.Value.Value is int mode && mode == 1);
         string? wrt = Symbols.NamedString(attr, "Wrt");
-        var indices = Symbols.ParseWrt(original, wrt, out var unknown);
-        if (unknown != null)
+        var inputs = RuleInfo.Inputs(original);
+        var indices = new List<int>();
+        if (string.IsNullOrWhiteSpace(wrt))
         {
-            error = $"'{unknown}' in Wrt is not a real-valued parameter of '{original.ToDisplayString()}'";
-            return null;
+            // Every differentiable parameter, and a differentiable receiver.
+            int shift = inputs.Count - original.Parameters.Length;
+            if (shift == 1 && Symbols.IsDifferentiableType(inputs[0].Type)) indices.Add(0);
+            indices.AddRange(original.Parameters.Where(Symbols.IsDifferentiableParameter).Select(p => p.Ordinal + shift));
+        }
+        else
+        {
+            foreach (var raw in wrt!.Split(','))
+            {
+                string n = raw.Trim();
+                int k = inputs.FindIndex(i => i.Name == n);
+                // The receiver may also be named as the rule's first parameter is.
+                if (k < 0 && RuleInfo.HasReceiverInput(original) && rule.IsStatic && rule.Parameters.Length > 0 && rule.Parameters[0].Name == n) k = 0;
+                int parameter = k - (inputs.Count - original.Parameters.Length);
+                if (k < 0 || !Symbols.IsDifferentiableType(inputs[k].Type) || parameter >= 0 && original.Parameters[parameter].RefKind == RefKind.Out)
+                {
+                    error = $"'{n}' in Wrt is not a differentiable parameter of '{original.ToDisplayString()}'";
+                    return null;
+                }
+                if (!indices.Contains(k)) indices.Add(k);
+            }
+            indices.Sort();
         }
         if (indices.Count == 0)
         {
-            error = "the original has no real-valued (double or float) parameter to differentiate";
+            error = "the original has no differentiable input (double, float, Vector2/3/4 or a [Differentiable] struct) to differentiate";
             return null;
         }
-        if (indices.Any(k => !Symbols.IrTypeOf(original.Parameters[k].Type).IsReal) || !Symbols.IrTypeOf(original.ReturnType).IsReal)
+        int bad = indices.FindIndex(k => !IsRuleInput(inputs[k].Type));
+        if (bad >= 0 || !IsRuleInput(RuleInfo.ResultOf(original)))
         {
-            error = "rules are for functions of double and float scalars; write an array function as a [Differentiable] method instead";
+            var what = bad < 0 ? "its result" : inputs[indices[bad]].Name == "this" ? "its receiver" : $"'{inputs[indices[bad]].Name}'";
+            error = $"{what} is not a double, float, Vector2/3/4 or [Differentiable] struct of such values: rules differentiate those; " +
+                    "write a function of arrays or classes as a [Differentiable] method instead";
             return null;
         }
         if (compilation != null && HiddenMemberUse(rule, compilation) is { } hidden)
@@ -177,6 +230,38 @@ internal sealed class RuleIndex
             return null;
         }
         return new RuleInfo(rule, original, forward, indices);
+    }
+
+    /// <summary>The members a rule may name: methods, a property's getter, indexers ("Item") and constructors (".ctor").</summary>
+    private static List<IMethodSymbol> Originals(INamedTypeSymbol type, string name)
+    {
+        if (name == ".ctor") return type.InstanceConstructors.Where(c => c.Parameters.Length > 0).ToList();
+        var found = new List<IMethodSymbol>();
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && method.Name == name) found.Add(method);
+            else if (member is IPropertySymbol { GetMethod: { } getter } property && (property.IsIndexer ? name == "Item" || name == property.MetadataName : property.Name == name))
+                found.Add(getter);
+        }
+        return found;
+    }
+
+    private static bool SameTypes(IEnumerable<ITypeSymbol> a, IEnumerable<ITypeSymbol> b)
+    {
+        var left = a.ToList();
+        var right = b.ToList();
+        return left.Count == right.Count && left.Zip(right, (x, y) => SymbolEqualityComparer.Default.Equals(x, y)).All(same => same);
+    }
+
+    /// <summary>
+    /// A type a rule differentiates: a real scalar, or a struct of them lowered member by member (Vector2/3/4, a
+    /// [Differentiable] struct without array members), whose tangent the pullback returns and the differential takes.
+    /// </summary>
+    internal static bool IsRuleInput(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { IsTupleType: true }) return false;
+        var ir = Symbols.IrTypeOf(type);
+        return ir.IsReal || ir is { IsStruct: true, IsReference: false, HasArrayLeaves: false, IsDifferentiable: true };
     }
 
     /// <summary>A private or protected member the rule's body uses: its split form, in a class of its own, could not reach it.</summary>
@@ -232,6 +317,9 @@ internal sealed class CalleeResolver
 
     public Compilation Compilation => _compilation;
 
+    /// <summary>Whether a [DerivativeOf] rule names <paramref name="method"/> (a getter, an indexer or a constructor too).</summary>
+    public bool HasRule(IMethodSymbol method) => _rules.Find(method) != null;
+
     public static bool IsStopGradient(IMethodSymbol m) =>
         m.Name == "WithoutDerivative" && m.ContainingType?.ToDisplayString() == Symbols.AutodiffClass;
 
@@ -271,7 +359,10 @@ internal sealed class CalleeResolver
         if (method.MethodKind == MethodKind.LocalFunction && Symbols.IsDifferentiable(method) && method.IsStatic && !method.IsGenericMethod &&
             method.Locations.FirstOrDefault() is { SourceTree: { } tree } where)
             inlineId = LocalFunctionId(tree.FilePath, where.SourceSpan.Start);
-        bool self = derivative != null && Symbols.HasDifferentiableSelf(method);
+        // A rule for an instance member takes the receiver first, differentiable or not (Wrt says whether it is an input).
+        var rule = derivative != null ? _rules.Find(method) : null;
+        bool viaRule = rule != null && derivative!.PrimalMethod == rule.SplitClass + ".Primal";
+        bool self = derivative != null && (viaRule ? rule!.HasReceiver : Symbols.HasDifferentiableSelf(method));
         int shift = self ? 1 : 0;
         return new Callee(expression, display, method.IsStatic || method.MethodKind == MethodKind.Constructor, derivative, InlineId: inlineId,
             CalleeWrt: derivative?.Wrt ?? (method.MethodKind == MethodKind.LocalFunction && inlineId != null ? Symbols.DefaultWrt(method) : null),
@@ -279,7 +370,7 @@ internal sealed class CalleeResolver
             IsIndexer: method.AssociatedSymbol is IPropertySymbol { IsIndexer: true },
             ParameterNames: (self ? new[] { "this" } : new string[0]).Concat(method.Parameters.Select(p => p.Name)).ToList(),
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
-            AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && Symbols.ReturnsNewSelf(method),
+            AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && !viaRule && Symbols.ReturnsNewSelf(method),
             MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract,
             Rejected: IsRejected(method));
     }

@@ -425,7 +425,7 @@ internal sealed class JvpTransform : Cloner
             }
             if (writesVariables || d.Partials is null || receiver != null || i.Arguments!.Any(a => a.Value is null))
             {
-                _failure ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method too large to inline, or a rule whose closure is not a single expression)";
+                _failure ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method too large to inline, or a rule whose closure is not a single expression, or that is for a member, a constructor or struct values: such rules give first derivatives only)";
                 return;
             }
             Value? sum = null;
@@ -479,27 +479,39 @@ internal sealed class JvpTransform : Cloner
             {
                 var diffArgs = new List<Argument> { new(null, RefKindIr.In, residuals) };
                 diffArgs.AddRange(d.Wrt.Select(k => new Argument(Tangent(i.Arguments![k].Value!, b))));
-                _tangent[r] = b.Call(new Callee(d.DifferentialMethod, i.Callee.DisplayName + " (differential)", true, null), null, diffArgs, r.Type).Result!;
+                _tangent[r] = b.Call(new Callee(d.DifferentialMethod, i.Callee.DisplayName + " (differential)", true, null), null, diffArgs, r.Type.Tangent).Result!;
             });
             return;
         }
-        // A reverse rule of a scalar function gives the partials: pullback(1) · dx, summed.
+        // A reverse rule: each real leaf of the result's tangent (the result itself, for a scalar) is a row of the
+        // Jacobian, the pullback of that leaf's unit cotangent; its tangent is the row dotted with the inputs' tangents.
         var wrtTypes = d.Wrt.Select(k => i.Arguments![k].Value!.Type).ToList();
-        var cotType = wrtTypes.Count == 1 ? wrtTypes[0] : IrType.Tuple(wrtTypes);
-        var partials = b.Call(new Callee(d.PullbackMethod!, i.Callee.DisplayName + " (pullback)", true, null), null,
-            new List<Argument> { new(null, RefKindIr.In, residuals), new(b.One(r.Type)) }, cotType).Result!;
-        var partialOf = new Value?[d.Wrt.Count];
+        var cotType = wrtTypes.Count == 1 ? wrtTypes[0].Tangent : IrType.Tuple(wrtTypes.Select(t => t.Tangent).ToList());
+        var resultTangent = r.Type.Tangent;
+        var rowTypes = resultTangent.IsReal ? new List<IrType> { resultTangent } : resultTangent.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();
+        var rows = rowTypes.Select((_, j) => b.Call(new Callee(d.PullbackMethod!, i.Callee.DisplayName + " (pullback)", true, null), null,
+            new List<Argument> { new(null, RefKindIr.In, residuals), new(b.Basis(resultTangent, j)) }, cotType).Result!).ToList();
+        var partialOf = new Value?[rows.Count, d.Wrt.Count];
         ForLanes(() =>
         {
-            Value? t = null;
-            for (int k = 0; k < d.Wrt.Count; k++)
+            var leaves = new List<Value>();
+            bool any = false;
+            for (int j = 0; j < rows.Count; j++)
             {
-                var tx = TangentOrNull(i.Arguments![d.Wrt[k]].Value!);
-                if (tx is null) continue;
-                var partial = partialOf[k] ??= b.Convert(wrtTypes.Count == 1 ? partials : b.TupleGet(partials, k), r.Type);
-                t = Sum(b, t, Times(partial, b, b.Convert(tx, r.Type)));
+                Value? t = null;
+                for (int k = 0; k < d.Wrt.Count; k++)
+                {
+                    var tx = TangentOrNull(i.Arguments![d.Wrt[k]].Value!);
+                    if (tx is null) continue;
+                    var partial = partialOf[j, k] ??= wrtTypes.Count == 1 ? rows[j] : b.TupleGet(rows[j], k);
+                    t = Sum(b, t, wrtTypes[k].IsReal
+                        ? Times(b.Convert(partial, rowTypes[j]), b, b.Convert(tx, rowTypes[j]))
+                        : b.Dot(partial, tx, rowTypes[j]));
+                }
+                any |= t != null;
+                leaves.Add(t ?? b.Zero(rowTypes[j]));
             }
-            if (t != null) _tangent[r] = t;
+            if (any) _tangent[r] = b.FromTangentLeaves(resultTangent, leaves);
         });
     }
 }

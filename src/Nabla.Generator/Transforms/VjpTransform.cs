@@ -1516,15 +1516,23 @@ internal sealed class VjpTransform : Cloner
             return;
         }
         if (g is null) return;
-        // A forward rule: each partial is the differential along a unit tangent.
+        // A forward rule: each real leaf of an input's tangent is a column of the Jacobian, the differential along that
+        // leaf's unit tangent; its adjoint is the column dotted with the result's.
         for (int k = 0; k < wrtArgs.Count; k++)
         {
             if (!_activity.IsActive(wrtArgs[k])) continue;
-            var args = new List<Argument> { slotArgument };
-            for (int j = 0; j < wrtArgs.Count; j++)
-                args.Add(new Argument(j == k ? b.One(wrtArgs[j].Type) : b.Zero(wrtArgs[j].Type)));
-            var partial = b.Call(new Callee(d.DifferentialMethod!, i.Callee.DisplayName + " (differential)", true, null), null, args, i.Result!.Type).Result!;
-            AddTo(wrtArgs[k], b.Convert(b.Binary(BinaryOp.Mul, g, partial), wrtArgs[k].Type), b);
+            var tangentType = wrtArgs[k].Type.Tangent;
+            var leafTypes = tangentType.IsReal ? new List<IrType> { tangentType } : tangentType.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();
+            var adjoints = new List<Value>();
+            for (int leaf = 0; leaf < leafTypes.Count; leaf++)
+            {
+                var args = new List<Argument> { slotArgument };
+                for (int j = 0; j < wrtArgs.Count; j++)
+                    args.Add(new Argument(j == k ? b.Basis(tangentType, leaf) : b.Zero(wrtArgs[j].Type.Tangent)));
+                var column = b.Call(new Callee(d.DifferentialMethod!, i.Callee.DisplayName + " (differential)", true, null), null, args, i.Result!.Type.Tangent).Result!;
+                adjoints.Add(i.Result.Type.IsReal ? b.Convert(b.Binary(BinaryOp.Mul, g, column), leafTypes[leaf]) : b.Dot(g, column, leafTypes[leaf]));
+            }
+            AddTo(wrtArgs[k], b.FromTangentLeaves(tangentType, adjoints), b);
         }
     }
 

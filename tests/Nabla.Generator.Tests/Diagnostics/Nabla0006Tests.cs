@@ -19,28 +19,126 @@ public class Nabla0006Tests
                 [{|NABLA0006:DerivativeOf(typeof(Math), "NoSuchMethod")|}]
                 public static (double Value, Func<double, double> Pullback) Rule(double x) => (x, dy => dy);
             """));
-        Assert.Equal("Derivative rule 'C.Rule(double)' is invalid: 'System.Math' has no method named 'NoSuchMethod'", run.Message("NABLA0006"));
+        Assert.Equal("Derivative rule 'C.Rule(double)' is invalid: 'System.Math' has no method, property, indexer (\"Item\") or constructor (\".ctor\") named 'NoSuchMethod'", run.Message("NABLA0006"));
     }
 
     [Fact]
-    public void RuleForAnInstanceMethodOrAProperty_SaysNotYet()
+    public void RulesForInstanceMethodsPropertiesIndexersAndConstructors_AreFine()
     {
+        // API.md §6: the receiver first (or the instance form), "Item" for an indexer, ".ctor" for a constructor.
         var run = Verify(Usings + """
-            public partial class Spring
+            public sealed class Spring
             {
                 public double K = 2;
                 public double Energy(double x) => 0.5 * K * x * x;
-                public double Half => K / 2;
+                public double Force(double x) => -K * x;
 
-                [{|NABLA0006:DerivativeOf(typeof(Spring), nameof(Energy))|}]
-                public static (double Value, Func<double, double> Pullback) EnergyRule(Spring s, double x) => (s.Energy(x), dy => dy * s.K * x);
+                [DerivativeOf(typeof(Spring), nameof(Force))]
+                public (double Value, Func<double, double> Pullback) ForceRule(double x) => (Force(x), dy => -K * dy);
+            }
 
-                [{|NABLA0006:DerivativeOf(typeof(Spring), nameof(Half))|}]
-                public static (double Value, Func<double, double> Pullback) HalfRule(double k) => (k / 2, dy => dy / 2);
+            [Differentiable]
+            public partial struct P2
+            {
+                public double A, B;
+                public P2(double a, double b) { A = a; B = b; }
+                public double Prod => A * B;
+                public double this[int i] => i == 0 ? A : B;
+            }
+
+            public static class Rules
+            {
+                [DerivativeOf(typeof(Spring), nameof(Spring.Energy))]
+                public static (double Value, Func<double, double> Pullback) Energy(Spring s, double x) => (s.Energy(x), dy => dy * s.K * x);
+
+                [DerivativeOf(typeof(P2), nameof(P2.Prod))]
+                public static (double Value, Func<double, P2.Tangent> Pullback) Prod(P2 p) => (p.Prod, dy => new P2.Tangent { A = dy * p.B, B = dy * p.A });
+
+                [DerivativeOf(typeof(P2), "Item")]
+                public static (double Value, Func<double, P2.Tangent> Pullback) Item(P2 p, int i) => (p[i], dy => i == 0 ? new P2.Tangent { A = dy } : new P2.Tangent { B = dy });
+
+                [DerivativeOf(typeof(P2), ".ctor", Mode = DerivativeMode.Forward)]
+                public static (P2 Value, Func<double, double, P2.Tangent> Differential) New(double a, double b) => (new P2(a, b), (da, db) => new P2.Tangent { A = da, B = db });
             }
             """);
-        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage().Contains("'Spring.Energy' is an instance method, and rules for instance methods are not supported yet"));
-        Assert.Contains(run.GeneratorDiagnostics, d => d.GetMessage().Contains("'Spring.Half' is a property, and rules for property getters are not supported yet"));
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+
+    [Fact]
+    public void RuleForADifferentiableMethod_SaysItReplacesTheBody()
+    {
+        // NABLA0022 (info): the rule, not the body, gives the method's derivatives.
+        var run = Verify(InClass("""
+                [Differentiable] public static double Snap(double x) => Math.Round(x);
+
+                [{|NABLA0022:DerivativeOf(typeof(C), nameof(Snap))|}]
+                public static (double Value, Func<double, double> Pullback) SnapRule(double x) => (Math.Round(x), dy => dy);
+            """));
+        Assert.Equal("The rule 'C.SnapRule(double)' gives the derivatives of 'C.Snap(double)', which is [Differentiable]: its derivatives and those of the code calling it come from the rule, not from its body", run.Message("NABLA0022"));
+    }
+
+    [Fact]
+    public void RuleForAPropertyWithNoDifferentiableInput_SaysSo()
+    {
+        var run = Verify(Usings + """
+            public sealed class Spring
+            {
+                public double K = 2;
+                public double Half => K / 2;
+
+                [{|NABLA0006:DerivativeOf(typeof(Spring), nameof(Half))|}]
+                public static (double Value, Func<double, double> Pullback) HalfRule(Spring s) => (s.K / 2, dy => dy / 2);
+            }
+            """);
+        Assert.EndsWith("the original has no differentiable input (double, float, Vector2/3/4 or a [Differentiable] struct) to differentiate", run.Message("NABLA0006"));
+    }
+
+    [Fact]
+    public void RuleForAnInstanceMethodWithoutTheReceiver_ShowsTheShape()
+    {
+        var run = Verify(Usings + """
+            public sealed class Spring
+            {
+                public double K = 2;
+                public double Energy(double x) => 0.5 * K * x * x;
+
+                [{|NABLA0006:DerivativeOf(typeof(Spring), nameof(Energy))|}]
+                public static (double Value, Func<double, double> Pullback) EnergyRule(double x) => (x, dy => dy);
+            }
+            """);
+        Assert.EndsWith("no overload of 'Spring.Energy' has the parameter types (double); the rule's parameters must equal the original's, after the receiver for an instance member: (Spring self, double)", run.Message("NABLA0006"));
+    }
+
+    [Fact]
+    public void PullbackReturningTheWrongReceiverTangent_NamesTheTangent()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct P2 { public double A, B; public double Sum() => A + B; }
+
+            public static class Rules
+            {
+                [DerivativeOf(typeof(P2), nameof(P2.Sum))]
+                public static (double Value, Func<double, double> Pullback) {|NABLA0006:Sum|}(P2 p) => (p.Sum(), dy => dy);
+            }
+            """);
+        Assert.EndsWith("its pullback must take the result's cotangent (double) and return the cotangent of (this) (P2.Tangent)", run.Message("NABLA0006"));
+    }
+
+    [Fact]
+    public void RuleForAMemberOfADifferentiableClass_SaysNotYet()
+    {
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial class Model { public double W; public double Apply(double x) => W * x; }
+
+            public static class Rules
+            {
+                [{|NABLA0006:DerivativeOf(typeof(Model), nameof(Model.Apply))|}]
+                public static (double Value, Func<double, double> Pullback) Apply(Model m, double x) => (m.Apply(x), dy => dy * m.W);
+            }
+            """);
+        Assert.StartsWith("Derivative rule 'Rules.Apply(Model, double)' is invalid: its receiver is not a double, float, Vector2/3/4 or [Differentiable] struct", run.Message("NABLA0006"));
     }
 
     [Fact]
@@ -131,17 +229,18 @@ public class Nabla0006Tests
     }
 
     [Fact]
-    public void InstanceRule_IsReportedAtTheRuleName()
+    public void InstanceRuleForAStaticMethod_IsReportedAtTheAttribute()
     {
-        Verify(Usings + """
+        var run = Verify(Usings + """
             public partial class R
             {
                 public static double Square(double x) => x * x;
 
-                [DerivativeOf(typeof(R), nameof(Square))]
-                public (double Value, Func<double, double> Pullback) {|NABLA0006:Rule|}(double x) => (x * x, dy => 2 * x * dy);
+                [{|NABLA0006:DerivativeOf(typeof(R), nameof(Square))|}]
+                public (double Value, Func<double, double> Pullback) Rule(double x) => (x * x, dy => 2 * x * dy);
             }
             """);
+        Assert.EndsWith("'R.Square' is static, and so must its rule be", run.Message("NABLA0006"));
     }
 
     [Fact]
