@@ -340,4 +340,227 @@ public static class MathFRules
     /// <summary>Zero derivative.</summary>
     [DerivativeOf(typeof(MathF), nameof(MathF.Truncate))]
     public static (float Value, Func<float, float> Pullback) Truncate(float x) => (MathF.Truncate(x), dy => 0.0f);
+
+    // ----- More rounding, remainders and steps -----
+
+    /// <summary>Zero derivative.</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.Round))]
+    public static (float Value, Func<float, float> Pullback) Round(float x, int digits) => (MathF.Round(x, digits), dy => 0.0f);
+
+    /// <summary>Zero derivative.</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.Round))]
+    public static (float Value, Func<float, float> Pullback) Round(float x, MidpointRounding mode) => (MathF.Round(x, mode), dy => 0.0f);
+
+    /// <summary>Zero derivative.</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.Round))]
+    public static (float Value, Func<float, float> Pullback) Round(float x, int digits, MidpointRounding mode) => (MathF.Round(x, digits, mode), dy => 0.0f);
+
+    /// <summary>IEEERemainder(x, y) = x − y·n with n = x/y rounded to even: d = dx − n dy (n is piecewise constant).</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.IEEERemainder))]
+    public static (float Value, Func<float, (float, float)> Pullback) IEEERemainder(float x, float y)
+    {
+        float n = MathF.Round(x / y);
+        return (MathF.IEEERemainder(x, y), dz => (dz, -dz * n));
+    }
+
+    /// <summary>ScaleB(x, n) = x·2ⁿ: d = 2ⁿ dx.</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.ScaleB))]
+    public static (float Value, Func<float, float> Pullback) ScaleB(float x, int n)
+    {
+        float d = MathF.ScaleB(1.0f, n);
+        return (MathF.ScaleB(x, n), dy => dy * d);
+    }
+
+    /// <summary>The next representable value: derivative 1.</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.BitIncrement))]
+    public static (float Value, Func<float, float> Pullback) BitIncrement(float x) => (MathF.BitIncrement(x), dy => dy);
+
+    /// <summary>The previous representable value: derivative 1.</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.BitDecrement))]
+    public static (float Value, Func<float, float> Pullback) BitDecrement(float x) => (MathF.BitDecrement(x), dy => dy);
+
+    /// <summary>An estimate of 1/x, differentiated as 1/x: d = −dx / x².</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.ReciprocalEstimate))]
+    public static (float Value, Func<float, float> Pullback) ReciprocalEstimate(float x)
+    {
+        float d = -1 / (x * x);
+        return (MathF.ReciprocalEstimate(x), dy => dy * d);
+    }
+
+    /// <summary>An estimate of 1/√x, differentiated as 1/√x: d = −dx / (2 x √x).</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.ReciprocalSqrtEstimate))]
+    public static (float Value, Func<float, float> Pullback) ReciprocalSqrtEstimate(float x)
+    {
+        float d = -0.5f / (x * MathF.Sqrt(x));
+        return (MathF.ReciprocalSqrtEstimate(x), dy => dy * d);
+    }
+
+    /// <summary>The argument of larger magnitude takes the derivative; equal arguments split it evenly (as Max).</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.MaxMagnitude))]
+    public static (float Value, Func<float, (float, float)> Pullback) MaxMagnitude(float x, float y)
+    {
+        float z = MathF.MaxMagnitude(x, y);
+        float wx = x == y ? 0.5f : (z == x ? 1.0f : 0.0f);
+        float wy = 1 - wx;
+        return (z, dz => (dz * wx, dz * wy));
+    }
+
+    /// <summary>The argument of smaller magnitude takes the derivative; equal arguments split it evenly (as Min).</summary>
+    [DerivativeOf(typeof(MathF), nameof(MathF.MinMagnitude))]
+    public static (float Value, Func<float, (float, float)> Pullback) MinMagnitude(float x, float y)
+    {
+        float z = MathF.MinMagnitude(x, y);
+        float wx = x == y ? 0.5f : (z == x ? 1.0f : 0.0f);
+        float wy = 1 - wx;
+        return (z, dz => (dz * wx, dz * wy));
+    }
+
+    // ----- Generic-math functions of System.Single that System.Math does not have -----
+
+    /// <summary>d 2ˣ = ln 2 · 2ˣ dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.Exp2))]
+    public static (float Value, Func<float, float> Pullback) Exp2(float x)
+    {
+        float y = float.Exp2(x);
+        float d = 0.6931472f * y;
+        return (y, dy => dy * d);
+    }
+
+    /// <summary>d 10ˣ = ln 10 · 10ˣ dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.Exp10))]
+    public static (float Value, Func<float, float> Pullback) Exp10(float x)
+    {
+        float y = float.Exp10(x);
+        float d = 2.3025851f * y;
+        return (y, dy => dy * d);
+    }
+
+    /// <summary>d (eˣ − 1) = eˣ dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.ExpM1))]
+    public static (float Value, Func<float, float> Pullback) ExpM1(float x)
+    {
+        float d = MathF.Exp(x);
+        return (float.ExpM1(x), dy => dy * d);
+    }
+
+    /// <summary>d (2ˣ − 1) = ln 2 · 2ˣ dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.Exp2M1))]
+    public static (float Value, Func<float, float> Pullback) Exp2M1(float x)
+    {
+        float d = 0.6931472f * float.Exp2(x);
+        return (float.Exp2M1(x), dy => dy * d);
+    }
+
+    /// <summary>d (10ˣ − 1) = ln 10 · 10ˣ dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.Exp10M1))]
+    public static (float Value, Func<float, float> Pullback) Exp10M1(float x)
+    {
+        float d = 2.3025851f * float.Exp10(x);
+        return (float.Exp10M1(x), dy => dy * d);
+    }
+
+    /// <summary>d ln(1 + x) = dx / (1 + x).</summary>
+    [DerivativeOf(typeof(float), nameof(float.LogP1))]
+    public static (float Value, Func<float, float> Pullback) LogP1(float x)
+    {
+        float d = 1 / (1 + x);
+        return (float.LogP1(x), dy => dy * d);
+    }
+
+    /// <summary>d log₂(1 + x) = dx / ((1 + x) ln 2).</summary>
+    [DerivativeOf(typeof(float), nameof(float.Log2P1))]
+    public static (float Value, Func<float, float> Pullback) Log2P1(float x)
+    {
+        float d = 1 / ((1 + x) * 0.6931472f);
+        return (float.Log2P1(x), dy => dy * d);
+    }
+
+    /// <summary>d log₁₀(1 + x) = dx / ((1 + x) ln 10).</summary>
+    [DerivativeOf(typeof(float), nameof(float.Log10P1))]
+    public static (float Value, Func<float, float> Pullback) Log10P1(float x)
+    {
+        float d = 1 / ((1 + x) * 2.3025851f);
+        return (float.Log10P1(x), dy => dy * d);
+    }
+
+    /// <summary>d sin(πx) = π cos(πx) dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.SinPi))]
+    public static (float Value, Func<float, float> Pullback) SinPi(float x)
+    {
+        float d = MathF.PI * float.CosPi(x);
+        return (float.SinPi(x), dy => dy * d);
+    }
+
+    /// <summary>d cos(πx) = −π sin(πx) dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.CosPi))]
+    public static (float Value, Func<float, float> Pullback) CosPi(float x)
+    {
+        float d = -MathF.PI * float.SinPi(x);
+        return (float.CosPi(x), dy => dy * d);
+    }
+
+    /// <summary>d tan(πx) = π (1 + tan²(πx)) dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.TanPi))]
+    public static (float Value, Func<float, float> Pullback) TanPi(float x)
+    {
+        float y = float.TanPi(x);
+        float d = MathF.PI * (1 + y * y);
+        return (y, dy => dy * d);
+    }
+
+    /// <summary>d asin(x)/π = dx / (π √(1 − x²)).</summary>
+    [DerivativeOf(typeof(float), nameof(float.AsinPi))]
+    public static (float Value, Func<float, float> Pullback) AsinPi(float x)
+    {
+        float d = 1 / (MathF.PI * MathF.Sqrt((1 - x) * (1 + x)));
+        return (float.AsinPi(x), dy => dy * d);
+    }
+
+    /// <summary>d acos(x)/π = −dx / (π √(1 − x²)).</summary>
+    [DerivativeOf(typeof(float), nameof(float.AcosPi))]
+    public static (float Value, Func<float, float> Pullback) AcosPi(float x)
+    {
+        float d = -1 / (MathF.PI * MathF.Sqrt((1 - x) * (1 + x)));
+        return (float.AcosPi(x), dy => dy * d);
+    }
+
+    /// <summary>d atan(x)/π = dx / (π (1 + x²)).</summary>
+    [DerivativeOf(typeof(float), nameof(float.AtanPi))]
+    public static (float Value, Func<float, float> Pullback) AtanPi(float x)
+    {
+        float d = 1 / (MathF.PI * (1 + x * x));
+        return (float.AtanPi(x), dy => dy * d);
+    }
+
+    /// <summary>atan2(y, x)/π: ∂y = x / (π (x² + y²)), ∂x = −y / (π (x² + y²)).</summary>
+    [DerivativeOf(typeof(float), nameof(float.Atan2Pi))]
+    public static (float Value, Func<float, (float, float)> Pullback) Atan2Pi(float y, float x)
+    {
+        float r2 = MathF.PI * (x * x + y * y);
+        return (float.Atan2Pi(y, x), dz => (dz * x / r2, -dz * y / r2));
+    }
+
+    /// <summary>d x^(1/n) = x^(1/n) / (n x) dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.RootN))]
+    public static (float Value, Func<float, float> Pullback) RootN(float x, int n)
+    {
+        float y = float.RootN(x, n);
+        float d = y / (n * x);
+        return (y, dz => dz * d);
+    }
+
+    /// <summary>d (x·π/180) = π/180 dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.DegreesToRadians))]
+    public static (float Value, Func<float, float> Pullback) DegreesToRadians(float degrees) =>
+        (float.DegreesToRadians(degrees), dy => dy * (MathF.PI / 180));
+
+    /// <summary>d (x·180/π) = 180/π dx.</summary>
+    [DerivativeOf(typeof(float), nameof(float.RadiansToDegrees))]
+    public static (float Value, Func<float, float> Pullback) RadiansToDegrees(float radians) =>
+        (float.RadiansToDegrees(radians), dy => dy * (180 / MathF.PI));
+
+    /// <summary>Lerp(a, b, t) = a + (b − a)·t: ∂a = 1 − t, ∂b = t, ∂t = b − a.</summary>
+    [DerivativeOf(typeof(float), nameof(float.Lerp))]
+    public static (float Value, Func<float, (float, float, float)> Pullback) Lerp(float value1, float value2, float amount) =>
+        (float.Lerp(value1, value2, amount), dz => (dz * (1 - amount), dz * amount, dz * (value2 - value1)));
 }

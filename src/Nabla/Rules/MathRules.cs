@@ -311,4 +311,227 @@ public static class MathRules
     /// <summary>Zero derivative.</summary>
     [DerivativeOf(typeof(Math), nameof(Math.Truncate))]
     public static (double Value, Func<double, double> Pullback) Truncate(double x) => (Math.Truncate(x), dy => 0.0);
+
+    // ----- More rounding, remainders and steps -----
+
+    /// <summary>Zero derivative.</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.Round))]
+    public static (double Value, Func<double, double> Pullback) Round(double x, int digits) => (Math.Round(x, digits), dy => 0.0);
+
+    /// <summary>Zero derivative.</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.Round))]
+    public static (double Value, Func<double, double> Pullback) Round(double x, MidpointRounding mode) => (Math.Round(x, mode), dy => 0.0);
+
+    /// <summary>Zero derivative.</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.Round))]
+    public static (double Value, Func<double, double> Pullback) Round(double x, int digits, MidpointRounding mode) => (Math.Round(x, digits, mode), dy => 0.0);
+
+    /// <summary>IEEERemainder(x, y) = x − y·n with n = x/y rounded to even: d = dx − n dy (n is piecewise constant).</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.IEEERemainder))]
+    public static (double Value, Func<double, (double, double)> Pullback) IEEERemainder(double x, double y)
+    {
+        double n = Math.Round(x / y);
+        return (Math.IEEERemainder(x, y), dz => (dz, -dz * n));
+    }
+
+    /// <summary>ScaleB(x, n) = x·2ⁿ: d = 2ⁿ dx.</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.ScaleB))]
+    public static (double Value, Func<double, double> Pullback) ScaleB(double x, int n)
+    {
+        double d = Math.ScaleB(1.0, n);
+        return (Math.ScaleB(x, n), dy => dy * d);
+    }
+
+    /// <summary>The next representable value: derivative 1.</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.BitIncrement))]
+    public static (double Value, Func<double, double> Pullback) BitIncrement(double x) => (Math.BitIncrement(x), dy => dy);
+
+    /// <summary>The previous representable value: derivative 1.</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.BitDecrement))]
+    public static (double Value, Func<double, double> Pullback) BitDecrement(double x) => (Math.BitDecrement(x), dy => dy);
+
+    /// <summary>An estimate of 1/x, differentiated as 1/x: d = −dx / x².</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.ReciprocalEstimate))]
+    public static (double Value, Func<double, double> Pullback) ReciprocalEstimate(double x)
+    {
+        double d = -1 / (x * x);
+        return (Math.ReciprocalEstimate(x), dy => dy * d);
+    }
+
+    /// <summary>An estimate of 1/√x, differentiated as 1/√x: d = −dx / (2 x √x).</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.ReciprocalSqrtEstimate))]
+    public static (double Value, Func<double, double> Pullback) ReciprocalSqrtEstimate(double x)
+    {
+        double d = -0.5 / (x * Math.Sqrt(x));
+        return (Math.ReciprocalSqrtEstimate(x), dy => dy * d);
+    }
+
+    /// <summary>The argument of larger magnitude takes the derivative; equal arguments split it evenly (as Max).</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.MaxMagnitude))]
+    public static (double Value, Func<double, (double, double)> Pullback) MaxMagnitude(double x, double y)
+    {
+        double z = Math.MaxMagnitude(x, y);
+        double wx = x == y ? 0.5 : (z == x ? 1.0 : 0.0);
+        double wy = 1 - wx;
+        return (z, dz => (dz * wx, dz * wy));
+    }
+
+    /// <summary>The argument of smaller magnitude takes the derivative; equal arguments split it evenly (as Min).</summary>
+    [DerivativeOf(typeof(Math), nameof(Math.MinMagnitude))]
+    public static (double Value, Func<double, (double, double)> Pullback) MinMagnitude(double x, double y)
+    {
+        double z = Math.MinMagnitude(x, y);
+        double wx = x == y ? 0.5 : (z == x ? 1.0 : 0.0);
+        double wy = 1 - wx;
+        return (z, dz => (dz * wx, dz * wy));
+    }
+
+    // ----- Generic-math functions of System.Double that System.Math does not have -----
+
+    /// <summary>d 2ˣ = ln 2 · 2ˣ dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.Exp2))]
+    public static (double Value, Func<double, double> Pullback) Exp2(double x)
+    {
+        double y = double.Exp2(x);
+        double d = 0.69314718055994530942 * y;
+        return (y, dy => dy * d);
+    }
+
+    /// <summary>d 10ˣ = ln 10 · 10ˣ dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.Exp10))]
+    public static (double Value, Func<double, double> Pullback) Exp10(double x)
+    {
+        double y = double.Exp10(x);
+        double d = 2.30258509299404568402 * y;
+        return (y, dy => dy * d);
+    }
+
+    /// <summary>d (eˣ − 1) = eˣ dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.ExpM1))]
+    public static (double Value, Func<double, double> Pullback) ExpM1(double x)
+    {
+        double d = Math.Exp(x);
+        return (double.ExpM1(x), dy => dy * d);
+    }
+
+    /// <summary>d (2ˣ − 1) = ln 2 · 2ˣ dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.Exp2M1))]
+    public static (double Value, Func<double, double> Pullback) Exp2M1(double x)
+    {
+        double d = 0.69314718055994530942 * double.Exp2(x);
+        return (double.Exp2M1(x), dy => dy * d);
+    }
+
+    /// <summary>d (10ˣ − 1) = ln 10 · 10ˣ dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.Exp10M1))]
+    public static (double Value, Func<double, double> Pullback) Exp10M1(double x)
+    {
+        double d = 2.30258509299404568402 * double.Exp10(x);
+        return (double.Exp10M1(x), dy => dy * d);
+    }
+
+    /// <summary>d ln(1 + x) = dx / (1 + x).</summary>
+    [DerivativeOf(typeof(double), nameof(double.LogP1))]
+    public static (double Value, Func<double, double> Pullback) LogP1(double x)
+    {
+        double d = 1 / (1 + x);
+        return (double.LogP1(x), dy => dy * d);
+    }
+
+    /// <summary>d log₂(1 + x) = dx / ((1 + x) ln 2).</summary>
+    [DerivativeOf(typeof(double), nameof(double.Log2P1))]
+    public static (double Value, Func<double, double> Pullback) Log2P1(double x)
+    {
+        double d = 1 / ((1 + x) * 0.69314718055994530942);
+        return (double.Log2P1(x), dy => dy * d);
+    }
+
+    /// <summary>d log₁₀(1 + x) = dx / ((1 + x) ln 10).</summary>
+    [DerivativeOf(typeof(double), nameof(double.Log10P1))]
+    public static (double Value, Func<double, double> Pullback) Log10P1(double x)
+    {
+        double d = 1 / ((1 + x) * 2.30258509299404568402);
+        return (double.Log10P1(x), dy => dy * d);
+    }
+
+    /// <summary>d sin(πx) = π cos(πx) dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.SinPi))]
+    public static (double Value, Func<double, double> Pullback) SinPi(double x)
+    {
+        double d = Math.PI * double.CosPi(x);
+        return (double.SinPi(x), dy => dy * d);
+    }
+
+    /// <summary>d cos(πx) = −π sin(πx) dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.CosPi))]
+    public static (double Value, Func<double, double> Pullback) CosPi(double x)
+    {
+        double d = -Math.PI * double.SinPi(x);
+        return (double.CosPi(x), dy => dy * d);
+    }
+
+    /// <summary>d tan(πx) = π (1 + tan²(πx)) dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.TanPi))]
+    public static (double Value, Func<double, double> Pullback) TanPi(double x)
+    {
+        double y = double.TanPi(x);
+        double d = Math.PI * (1 + y * y);
+        return (y, dy => dy * d);
+    }
+
+    /// <summary>d asin(x)/π = dx / (π √(1 − x²)).</summary>
+    [DerivativeOf(typeof(double), nameof(double.AsinPi))]
+    public static (double Value, Func<double, double> Pullback) AsinPi(double x)
+    {
+        double d = 1 / (Math.PI * Math.Sqrt((1 - x) * (1 + x)));
+        return (double.AsinPi(x), dy => dy * d);
+    }
+
+    /// <summary>d acos(x)/π = −dx / (π √(1 − x²)).</summary>
+    [DerivativeOf(typeof(double), nameof(double.AcosPi))]
+    public static (double Value, Func<double, double> Pullback) AcosPi(double x)
+    {
+        double d = -1 / (Math.PI * Math.Sqrt((1 - x) * (1 + x)));
+        return (double.AcosPi(x), dy => dy * d);
+    }
+
+    /// <summary>d atan(x)/π = dx / (π (1 + x²)).</summary>
+    [DerivativeOf(typeof(double), nameof(double.AtanPi))]
+    public static (double Value, Func<double, double> Pullback) AtanPi(double x)
+    {
+        double d = 1 / (Math.PI * (1 + x * x));
+        return (double.AtanPi(x), dy => dy * d);
+    }
+
+    /// <summary>atan2(y, x)/π: ∂y = x / (π (x² + y²)), ∂x = −y / (π (x² + y²)).</summary>
+    [DerivativeOf(typeof(double), nameof(double.Atan2Pi))]
+    public static (double Value, Func<double, (double, double)> Pullback) Atan2Pi(double y, double x)
+    {
+        double r2 = Math.PI * (x * x + y * y);
+        return (double.Atan2Pi(y, x), dz => (dz * x / r2, -dz * y / r2));
+    }
+
+    /// <summary>d x^(1/n) = x^(1/n) / (n x) dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.RootN))]
+    public static (double Value, Func<double, double> Pullback) RootN(double x, int n)
+    {
+        double y = double.RootN(x, n);
+        double d = y / (n * x);
+        return (y, dz => dz * d);
+    }
+
+    /// <summary>d (x·π/180) = π/180 dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.DegreesToRadians))]
+    public static (double Value, Func<double, double> Pullback) DegreesToRadians(double degrees) =>
+        (double.DegreesToRadians(degrees), dy => dy * (Math.PI / 180));
+
+    /// <summary>d (x·180/π) = 180/π dx.</summary>
+    [DerivativeOf(typeof(double), nameof(double.RadiansToDegrees))]
+    public static (double Value, Func<double, double> Pullback) RadiansToDegrees(double radians) =>
+        (double.RadiansToDegrees(radians), dy => dy * (180 / Math.PI));
+
+    /// <summary>Lerp(a, b, t) = a + (b − a)·t: ∂a = 1 − t, ∂b = t, ∂t = b − a.</summary>
+    [DerivativeOf(typeof(double), nameof(double.Lerp))]
+    public static (double Value, Func<double, (double, double, double)> Pullback) Lerp(double value1, double value2, double amount) =>
+        (double.Lerp(value1, value2, amount), dz => (dz * (1 - amount), dz * amount, dz * (value2 - value1)));
 }
