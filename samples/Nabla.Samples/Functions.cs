@@ -163,3 +163,38 @@ public partial struct Planar
     [Differentiable]
     public static Planar operator *(double s, Planar a) => new(s * a.X, s * a.Y);
 }
+
+/// <summary>A yield curve from a pricing library: a data object Nabla does not differentiate.</summary>
+public sealed class FlatCurve
+{
+    public double Rate;
+    public double Discount(double t) => Math.Exp(-Rate * t);
+}
+
+/// <summary>
+/// A [DerivativeOf] rule for the curve's instance method (the receiver first): pricing code calling
+/// curve.Discount(t) is differentiated through it.
+/// </summary>
+public static class CurveRules
+{
+    [DerivativeOf(typeof(FlatCurve), nameof(FlatCurve.Discount))]
+    public static (double Value, Func<double, double> Pullback) Discount(FlatCurve curve, double t)
+    {
+        double v = curve.Discount(t);
+        double slope = -curve.Rate * v;
+        return (v, dy => dy * slope);
+    }
+}
+
+public static partial class Functions
+{
+    /// <summary>A coupon bond's price: 5 a year for n years and 100 at maturity, discounted on the curve.</summary>
+    [Differentiable]
+    public static double BondPrice(FlatCurve curve, double maturity)
+    {
+        double price = 100 * curve.Discount(maturity);
+        for (int year = 1; year <= (int)maturity; year++)
+            price += 5 * curve.Discount(year);
+        return price;
+    }
+}

@@ -123,6 +123,14 @@ public static class Program
         var (_, dTheta) = Autodiff.Vjp((r, th) => (r * Math.Cos(th), r * Math.Sin(th)), 2.0, 0.5, (0.0, 1.0));
         checks.Add(("Vjp((r, θ) => r·(cos θ, sin θ), (2, 0.5), (0, 1)): ∂y/∂θ", dTheta, 2 * Math.Cos(0.5)));
 
+        // A rule for a method of a data object (a yield curve), and a derivative whose result is a [Differentiable] struct.
+        var curve = new FlatCurve { Rate = 0.04 };
+        checks.Add(("Derivative(T => BondPrice(curve, T), 7.5)   (a rule for curve.Discount)",
+            Autodiff.Derivative(maturity => BondPrice(curve, maturity), 7.5), -100 * 0.04 * Math.Exp(-0.04 * 7.5)));
+        OscillatorState.Tangent dState = Autodiff.Derivative(k => TypedModels.Step(new OscillatorState { Position = 1 },
+            new OscillatorParameters { Stiffness = k, Damping = 0.3 }, 0.1), 4.0);
+        checks.Add(("Derivative(k => Step(state, (k, c), 0.1), 4).Position   (a struct result: its Tangent)", dState.Position, -0.1 * 0.1));
+
         // A physical fit: recover an oscillator's stiffness and damping from its observed trajectory with L-BFGS,
         // the gradient of the misfit coming from an inline lambda that captures the observation.
         const double dt = 0.01, trueK = 4.0, trueC = 0.3;

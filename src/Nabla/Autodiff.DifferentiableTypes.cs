@@ -69,4 +69,59 @@ public static partial class Autodiff
         var point = (T)x;
         return (f(point), dx => jvp(point, dx).Tangent);
     }
+
+    // A function of one scalar whose result is of a differentiable type (a simulation's state at time t): its tangent
+    // is the type's Tangent. The delegate is typed as returning IDifferentiable<TR, TRT> so that C# infers TRT from a
+    // lambda's result; a lambda is bound to its generated derivatives at compile time (a method group returning a
+    // struct does not convert to this delegate: pass t => F(t)).
+
+    /// <summary>The derivative of a function of one scalar with a result of a differentiable type, by forward mode.</summary>
+    /// <param name="f">A lambda of one scalar input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <returns><c>f′(x)</c>: a <c>TR.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static TRT Derivative<T1, TR, TRT>([Differentiable] Func<T1, IDifferentiable<TR, TRT>> f, T1 x)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => JvpOf<Func<T1, T1, (TR Value, TRT Tangent)>>(f)(x, T1.One).Tangent;
+
+    /// <summary>The value and directional derivative of a function of one scalar with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one scalar input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="dx">The input's tangent.</param>
+    /// <returns><c>(f(x), f′(x) · dx)</c>, the tangent a <c>TR.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, TRT Tangent) Jvp<T1, TR, TRT>([Differentiable] Func<T1, IDifferentiable<TR, TRT>> f, T1 x, T1 dx)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => JvpOf<Func<T1, T1, (TR Value, TRT Tangent)>>(f)(x, dx);
+
+    /// <summary>The value and the differential of a function of one scalar with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one scalar input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <returns><c>f(x)</c> and a function from the input's tangent to the result's (a <c>TR.Tangent</c>).</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<T1, TRT> Differential) ValueWithDifferential<T1, TR, TRT>([Differentiable] Func<T1, IDifferentiable<TR, TRT>> f, T1 x)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+    {
+        var jvp = JvpOf<Func<T1, T1, (TR Value, TRT Tangent)>>(f);
+        return (jvp(x, T1.Zero).Value, dx => jvp(x, dx).Tangent);
+    }
+
+    /// <summary>The value and the pullback of a function of one scalar with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one scalar input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <returns><c>f(x)</c> and a function from a cotangent of the result (a <c>TR.Tangent</c>) to the input's.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<TRT, T1> Pullback) ValueWithPullback<T1, TR, TRT>([Differentiable] Func<T1, IDifferentiable<TR, TRT>> f, T1 x)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => ValueWithPullbackOf<Func<T1, (TR Value, Func<TRT, T1> Pullback)>>(f)(x);
+
+    /// <summary>One vector–Jacobian product of a function of one scalar with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one scalar input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="cotangent">The cotangent of the result: a <c>TR.Tangent</c>.</param>
+    /// <returns>The input's cotangent.</returns>
+    [OverloadResolutionPriority(1)]
+    public static T1 Vjp<T1, TR, TRT>([Differentiable] Func<T1, IDifferentiable<TR, TRT>> f, T1 x, TRT cotangent)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => ValueWithPullback(f, x).Pullback(cotangent);
 }

@@ -110,7 +110,20 @@ internal static class OperatorSiteProcessor
                 "another type, and the operators type the tangents of several inputs, and of arrays and tuples, as the inputs themselves: " +
                 "differentiate with respect to one [Differentiable] value alone (capture the other inputs), or use a named derivative " +
                 "([GradientOf]) or the generated members");
-        if (op.ContainingType.Name != "GradCheck" && HasOwnTangentType(invoke.ReturnType))
+        if (StructResult(op, invoke) is { } structResult)
+        {
+            // Its own overloads (typed by the result's Tangent) take a lambda only; the rest of the pipeline sees the
+            // delegate as returning the struct itself, as the lambda does.
+            if (fArg is not AnonymousFunctionExpressionSyntax)
+                return Fail(op.Name, fArg, $"its result is of type '{structResult.ToDisplayString()}', whose tangent is a '{structResult.Name}.Tangent', and C# " +
+                    $"types the operator by that tangent only for a lambda: pass t => {fArg}(t)");
+            if (((CSharpParseOptions)inv.SyntaxTree.Options).LanguageVersion < LanguageVersion.CSharp13)
+                return Fail(op.Name, fArg, $"its result is of the differentiable type '{structResult.Name}', whose tangent is a '{structResult.Name}.Tangent': the operator overloads for such results need C# 13 or later (set LangVersion), or call the generated F_Jvp member directly");
+            if (!SymbolEqualityComparer.Default.Equals(invoke.ReturnType, structResult) &&
+                model.Compilation.GetTypeByMetadataName("System.Func`2") is { } func)
+                invoke = func.Construct(invoke.Parameters[0].Type, structResult).DelegateInvokeMethod!;
+        }
+        else if (op.ContainingType.Name != "GradCheck" && HasOwnTangentType(invoke.ReturnType))
             return Fail(op.Name, fArg, $"its result is of type '{invoke.ReturnType.ToDisplayString()}', whose tangent is of another type, and the " +
                 "operators type the result's tangent as the result itself: return its members (a tuple or an array), or use a named " +
                 "derivative ([JvpOf]) or the generated members (F_Jvp, F_ValueWithPullback)");
@@ -229,6 +242,24 @@ internal static class OperatorSiteProcessor
             ? input : null;
 
     /// <summary>
+    /// The [Differentiable] result of a function of one scalar passed to an operator that has overloads typed by the
+    /// result's tangent (Autodiff.DifferentiableTypes.cs: <c>Func&lt;T1, IDifferentiable&lt;TR, TRT&gt;&gt;</c>). The generator's
+    /// view of a type of this compilation lacks the interface (its generated part adds it), so the call is bound there
+    /// to the general overload returning the struct itself: either way, the struct.
+    /// </summary>
+    private static INamedTypeSymbol? StructResult(IMethodSymbol op, IMethodSymbol invoke)
+    {
+        if (op.ContainingType.ToDisplayString() != Symbols.AutodiffClass ||
+            op.Name is not ("Derivative" or "Jvp" or "ValueWithDifferential" or "ValueWithPullback" or "Vjp") ||
+            op.Parameters.Length != (op.Name is "Jvp" or "Vjp" ? 3 : 2) ||
+            invoke.Parameters.Length != 1 || invoke.Parameters[0].Type.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single))
+            return null;
+        if (invoke.ReturnType is INamedTypeSymbol { Name: "IDifferentiable", TypeArguments.Length: 2 } boxed && boxed.ContainingNamespace?.ToDisplayString() == "Nabla")
+            return boxed.TypeArguments[0] as INamedTypeSymbol;
+        return invoke.ReturnType is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named) ? named : null;
+    }
+
+    /// <summary>
     /// The [Differentiable] struct a general second-order operator (<c>Hessian&lt;T, TR&gt;</c>,
     /// <c>HessianVectorProduct&lt;T, TT, TR&gt;</c>) is called on. Its tangent type is generated, so the generator's view of
     /// the call has an error type where the compiler will see <c>T.Tangent</c>: the interceptor names it.
@@ -248,6 +279,7 @@ internal static class OperatorSiteProcessor
     private static IMethodSymbol? UnresolvedTangentCall(InvocationExpressionSyntax inv, SymbolInfo info, SemanticModel model, CancellationToken ct)
     {
         if (info.CandidateReason != CandidateReason.OverloadResolutionFailure || inv.ArgumentList.Arguments.Count != 3) return null;
+        if (VjpOfStructResult(inv, info, model, ct) is { } vjp) return vjp;
         var general = info.CandidateSymbols.OfType<IMethodSymbol>().Select(c => c.OriginalDefinition).FirstOrDefault(c =>
             c.ContainingType.ToDisplayString() == Symbols.AutodiffClass &&
             (c.Name == "HessianVectorProduct" && c.TypeParameters.Length == 3 || c.Name == "Jvp" && c.TypeParameters.Length == 2));
@@ -270,6 +302,23 @@ internal static class OperatorSiteProcessor
         }
         if (result?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single)) return null;
         return general.TypeParameters.Length == 3 ? general.Construct(input, input, result) : general.Construct(input, result);
+    }
+
+    /// <summary>
+    /// <c>Vjp(t => Simulate(t), x, cotangent)</c> with a cotangent of the result's Tangent type, which the generator's view
+    /// does not have yet: the general <c>Vjp&lt;T1, TR&gt;</c> at the scalar input and the lambda's result type.
+    /// </summary>
+    private static IMethodSymbol? VjpOfStructResult(InvocationExpressionSyntax inv, SymbolInfo info, SemanticModel model, CancellationToken ct)
+    {
+        var general = info.CandidateSymbols.OfType<IMethodSymbol>().Select(c => c.OriginalDefinition).FirstOrDefault(c =>
+            c.ContainingType.ToDisplayString() == Symbols.AutodiffClass && c.Name == "Vjp" && c.TypeParameters.Length == 2 && c.Parameters.Length == 3);
+        if (general is null || inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax lambda ||
+            model.GetTypeInfo(inv.ArgumentList.Arguments[1].Expression, ct).Type is not { SpecialType: SpecialType.System_Double or SpecialType.System_Single } input)
+            return null;
+        var returned = lambda.ExpressionBody ?? lambda.Block?.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
+            .OfType<ReturnStatementSyntax>().FirstOrDefault()?.Expression;
+        return returned is not null && model.GetTypeInfo(returned, ct).Type is INamedTypeSymbol { IsTupleType: false } result && TangentShapes.IsDifferentiableType(result)
+            ? general.Construct(input, result) : null;
     }
 
     /// <summary>A [Differentiable] type (or an array of one), whose tangent is its synthesized Tangent type, not itself.</summary>
@@ -1114,6 +1163,20 @@ internal static class OperatorSiteProcessor
                 "Jvp" => $"({tr} Value, {tr} Tangent)",
                 "ValueWithDifferential" => $"({tr} Value, global::System.Func<{tt}, {tr}> Differential)",
                 _ => tt,
+            };
+        }
+        if (StructResult(op, invoke) is { } structResult)
+        {
+            string t1 = invoke.Parameters[0].Type.ToDisplayString(Symbols.TypeFormat), tr = structResult.ToDisplayString(Symbols.TypeFormat), trt = tr + ".Tangent";
+            parameters = $"global::System.Func<{t1}, global::Nabla.IDifferentiable<{tr}, {trt}>> {Param(0)}, {t1} {Param(1)}" +
+                         (ps.Length > 2 ? $", {(op.Name == "Jvp" ? t1 : trt)} {Param(2)}" : "");
+            returnType = op.Name switch
+            {
+                "Jvp" => $"({tr} Value, {trt} Tangent)",
+                "ValueWithDifferential" => $"({tr} Value, global::System.Func<{t1}, {trt}> Differential)",
+                "ValueWithPullback" => $"({tr} Value, global::System.Func<{trt}, {t1}> Pullback)",
+                "Vjp" => t1,
+                _ => trt,
             };
         }
         if (op.Name == "HessianVectorProduct" && StructSecondOrderInput(op) is { } structInput)

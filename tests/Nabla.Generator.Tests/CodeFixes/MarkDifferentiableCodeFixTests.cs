@@ -138,7 +138,7 @@ public class MarkDifferentiableCodeFixTests
             public static partial class C
             {
                 [Differentiable]
-                public static double F(double x) => Math.ReciprocalEstimate(x * x);
+                public static double F(double x) => double.Ieee754Remainder(x * x, 3.0);
             }
             """);
         Assert.Empty(await runner.ActionsAsync(new MarkDifferentiableCodeFix(), "NABLA0001"));

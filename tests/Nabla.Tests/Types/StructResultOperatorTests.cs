@@ -1,0 +1,109 @@
+// The operators of API.md §3 on a lambda of one scalar whose result is a [Differentiable] struct (a simulation's
+// state as a function of a parameter): Derivative, Jvp, ValueWithDifferential, ValueWithPullback and Vjp, typed by
+// the struct's Tangent. Checked against central differences of the primal, and forward against reverse mode.
+using System;
+using Xunit;
+
+namespace Nabla.Tests.Types;
+
+[Differentiable]
+public partial struct OscillatorState
+{
+    public double Position, Velocity;
+    [NoDerivative] public int Steps;
+}
+
+[Differentiable]
+public partial struct SingleState
+{
+    public float A, B;
+}
+
+public static partial class Oscillator
+{
+    /// <summary>Semi-implicit Euler for x″ = −k x: the state after 20 steps from (1, 0).</summary>
+    [Differentiable]
+    public static OscillatorState Simulate(double k)
+    {
+        var s = new OscillatorState { Position = 1, Velocity = 0 };
+        for (int i = 0; i < 20; i++)
+        {
+            s.Velocity -= 0.05 * k * s.Position;
+            s.Position += 0.05 * s.Velocity;
+            s.Steps++;
+        }
+        return s;
+    }
+}
+
+public class StructResultOperatorTests
+{
+    const double H = 1e-6;
+
+    /// <summary>Central differences agree to about 1e-9 here; 1e-7 leaves room without hiding a wrong derivative.</summary>
+    static void Close(double expected, double actual, double tolerance = 1e-7) =>
+        Assert.True(Math.Abs(expected - actual) <= tolerance, $"expected {expected}, got {actual}");
+
+    static (double Position, double Velocity) CentralDifference(Func<double, OscillatorState> f, double x)
+    {
+        var plus = f(x + H);
+        var minus = f(x - H);
+        return ((plus.Position - minus.Position) / (2 * H), (plus.Velocity - minus.Velocity) / (2 * H));
+    }
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(0.5)]
+    public void DerivativeIsTheStatesTangent(double k)
+    {
+        OscillatorState.Tangent d = Autodiff.Derivative(t => Oscillator.Simulate(t), k);
+        var (p, v) = CentralDifference(Oscillator.Simulate, k);
+        Close(p, d.Position);
+        Close(v, d.Velocity);
+    }
+
+    [Fact]
+    public void ABlockLambdaWithACapturedScale()
+    {
+        double scale = 3.0;
+        OscillatorState F(double t) { var s = Oscillator.Simulate(t * t); return new OscillatorState { Position = scale * s.Position, Velocity = s.Velocity }; }
+        var d = Autodiff.Derivative((double t) => { var s = Oscillator.Simulate(t * t); return new OscillatorState { Position = scale * s.Position, Velocity = s.Velocity }; }, 1.2);
+        var (p, v) = CentralDifference(F, 1.2);
+        Close(p, d.Position);
+        Close(v, d.Velocity);
+        // The captured scale is read at each call.
+        scale = -1.0;
+        var again = Autodiff.Derivative((double t) => { var s = Oscillator.Simulate(t * t); return new OscillatorState { Position = scale * s.Position, Velocity = s.Velocity }; }, 1.2);
+        Close(-p / 3, again.Position);
+    }
+
+    [Fact]
+    public void ForwardAndReverseOperatorsAgree()
+    {
+        const double k = 1.7, dk = 0.3;
+        var d = Autodiff.Derivative(t => Oscillator.Simulate(t), k);
+        var (value, tangent) = Autodiff.Jvp(t => Oscillator.Simulate(t), k, dk);
+        Assert.Equal(Oscillator.Simulate(k).Position, value.Position, 14);
+        Assert.Equal(dk * d.Position, tangent.Position, 12);
+        Assert.Equal(dk * d.Velocity, tangent.Velocity, 12);
+
+        var (value2, differential) = Autodiff.ValueWithDifferential(t => Oscillator.Simulate(t), k);
+        Assert.Equal(value.Velocity, value2.Velocity, 14);
+        Assert.Equal(dk * d.Velocity, differential(dk).Velocity, 12);
+
+        // Reverse mode: the pullback of a cotangent (a, b) is a·dP/dk + b·dV/dk.
+        var (value3, pullback) = Autodiff.ValueWithPullback(t => Oscillator.Simulate(t), k);
+        Assert.Equal(value.Position, value3.Position, 14);
+        Assert.Equal(2 * d.Position - 5 * d.Velocity, pullback(new OscillatorState.Tangent { Position = 2, Velocity = -5 }), 12);
+        Assert.Equal(d.Velocity, Autodiff.Vjp(t => Oscillator.Simulate(t), k, new OscillatorState.Tangent { Velocity = 1 }), 12);
+    }
+
+    [Fact]
+    public void FloatInputAndFloatStruct()
+    {
+        var d = Autodiff.Derivative((float x) => new SingleState { A = x * x, B = MathF.Sin(x) }, 0.5f);
+        Assert.Equal(1f, d.A, 6);
+        Assert.Equal(MathF.Cos(0.5f), d.B, 6);
+        Assert.Equal(2 * MathF.Cos(0.5f), Autodiff.Vjp((float x) => new SingleState { A = x * x, B = MathF.Sin(x) }, 0.5f, new SingleState.Tangent { B = 2f }), 6);
+    }
+}
