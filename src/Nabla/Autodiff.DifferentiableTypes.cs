@@ -124,4 +124,49 @@ public static partial class Autodiff
     public static T1 Vjp<T1, TR, TRT>([Differentiable] Func<T1, IDifferentiable<TR, TRT>> f, T1 x, TRT cotangent)
         where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
         => ValueWithPullback(f, x).Pullback(cotangent);
+
+    // A function from one differentiable type to another (a simulation step, a state transition): tangents and
+    // cotangents are the types' Tangents.
+
+    /// <summary>The value and directional derivative of a function between differentiable types along a tangent.</summary>
+    /// <param name="f">A lambda of one [Differentiable] input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="dx">The direction: a <c>T.Tangent</c>.</param>
+    /// <returns><c>(f(x), ∂f/∂x · dx)</c>, the tangent a <c>TR.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, TRT Tangent) Jvp<T, TT, TR, TRT>([Differentiable] Func<T, IDifferentiable<TR, TRT>> f, IDifferentiable<T, TT> x, TT dx)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => JvpOf<Func<T, TT, (TR Value, TRT Tangent)>>(f)((T)x, dx);
+
+    /// <summary>The value and the differential of a function between differentiable types.</summary>
+    /// <param name="f">A lambda of one [Differentiable] input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <returns><c>f(x)</c> and a function from a <c>T.Tangent</c> to a <c>TR.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<TT, TRT> Differential) ValueWithDifferential<T, TT, TR, TRT>([Differentiable] Func<T, IDifferentiable<TR, TRT>> f, IDifferentiable<T, TT> x)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+    {
+        var jvp = JvpOf<Func<T, TT, (TR Value, TRT Tangent)>>(f);
+        var point = (T)x;
+        return (jvp(point, TT.Zero).Value, dx => jvp(point, dx).Tangent);
+    }
+
+    /// <summary>The value and the pullback of a function between differentiable types.</summary>
+    /// <param name="f">A lambda of one [Differentiable] input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <returns><c>f(x)</c> and a function from a <c>TR.Tangent</c> (a cotangent of the result) to a <c>T.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<TRT, TT> Pullback) ValueWithPullback<T, TT, TR, TRT>([Differentiable] Func<T, IDifferentiable<TR, TRT>> f, IDifferentiable<T, TT> x)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => ValueWithPullbackOf<Func<T, (TR Value, Func<TRT, TT> Pullback)>>(f)((T)x);
+
+    /// <summary>One vector–Jacobian product of a function between differentiable types.</summary>
+    /// <param name="f">A lambda of one [Differentiable] input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="cotangent">The cotangent of the result: a <c>TR.Tangent</c>.</param>
+    /// <returns>The input's cotangent: a <c>T.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static TT Vjp<T, TT, TR, TRT>([Differentiable] Func<T, IDifferentiable<TR, TRT>> f, IDifferentiable<T, TT> x, TRT cotangent)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => ValueWithPullback(f, x).Pullback(cotangent);
 }

@@ -242,8 +242,8 @@ internal static class OperatorSiteProcessor
             ? input : null;
 
     /// <summary>
-    /// The [Differentiable] result of a function of one scalar passed to an operator that has overloads typed by the
-    /// result's tangent (Autodiff.DifferentiableTypes.cs: <c>Func&lt;T1, IDifferentiable&lt;TR, TRT&gt;&gt;</c>). The generator's
+    /// The [Differentiable] result of a function of one scalar or one [Differentiable] value passed to an operator that has
+    /// overloads typed by the result's tangent (Autodiff.DifferentiableTypes.cs: <c>Func&lt;T1, IDifferentiable&lt;TR, TRT&gt;&gt;</c>). The generator's
     /// view of a type of this compilation lacks the interface (its generated part adds it), so the call is bound there
     /// to the general overload returning the struct itself: either way, the struct.
     /// </summary>
@@ -251,8 +251,9 @@ internal static class OperatorSiteProcessor
     {
         if (op.ContainingType.ToDisplayString() != Symbols.AutodiffClass ||
             op.Name is not ("Derivative" or "Jvp" or "ValueWithDifferential" or "ValueWithPullback" or "Vjp") ||
-            op.Parameters.Length != (op.Name is "Jvp" or "Vjp" ? 3 : 2) ||
-            invoke.Parameters.Length != 1 || invoke.Parameters[0].Type.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single))
+            op.Parameters.Length != (op.Name is "Jvp" or "Vjp" ? 3 : 2) || invoke.Parameters.Length != 1 ||
+            !(invoke.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single ||
+              op.Name != "Derivative" && invoke.Parameters[0].Type is INamedTypeSymbol { IsTupleType: false } input && TangentShapes.IsDifferentiableType(input)))
             return null;
         if (invoke.ReturnType is INamedTypeSymbol { Name: "IDifferentiable", TypeArguments.Length: 2 } boxed && boxed.ContainingNamespace?.ToDisplayString() == "Nabla")
             return boxed.TypeArguments[0] as INamedTypeSymbol;
@@ -300,7 +301,9 @@ internal static class OperatorSiteProcessor
             var fInfo = model.GetSymbolInfo(f, ct);
             result = ((fInfo.Symbol ?? fInfo.CandidateSymbols.FirstOrDefault()) as IMethodSymbol) is { Parameters.Length: 1 } function ? function.ReturnType : null;
         }
-        if (result?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single)) return null;
+        // Jvp of a function between [Differentiable] types: its own overloads (StructResult); the general one stands for them here.
+        bool structResult = general.Name == "Jvp" && result is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named);
+        if (result?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !structResult) return null;
         return general.TypeParameters.Length == 3 ? general.Construct(input, input, result) : general.Construct(input, result);
     }
 
@@ -313,7 +316,8 @@ internal static class OperatorSiteProcessor
         var general = info.CandidateSymbols.OfType<IMethodSymbol>().Select(c => c.OriginalDefinition).FirstOrDefault(c =>
             c.ContainingType.ToDisplayString() == Symbols.AutodiffClass && c.Name == "Vjp" && c.TypeParameters.Length == 2 && c.Parameters.Length == 3);
         if (general is null || inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax lambda ||
-            model.GetTypeInfo(inv.ArgumentList.Arguments[1].Expression, ct).Type is not { SpecialType: SpecialType.System_Double or SpecialType.System_Single } input)
+            model.GetTypeInfo(inv.ArgumentList.Arguments[1].Expression, ct).Type is not { } input ||
+            !(input.SpecialType is SpecialType.System_Double or SpecialType.System_Single || input is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named)))
             return null;
         var returned = lambda.ExpressionBody ?? lambda.Block?.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
             .OfType<ReturnStatementSyntax>().FirstOrDefault()?.Expression;
@@ -1167,15 +1171,19 @@ internal static class OperatorSiteProcessor
         }
         if (StructResult(op, invoke) is { } structResult)
         {
+            // A scalar input is itself its tangent; a [Differentiable] input arrives as IDifferentiable<T, T.Tangent>.
             string t1 = invoke.Parameters[0].Type.ToDisplayString(Symbols.TypeFormat), tr = structResult.ToDisplayString(Symbols.TypeFormat), trt = tr + ".Tangent";
-            parameters = $"global::System.Func<{t1}, global::Nabla.IDifferentiable<{tr}, {trt}>> {Param(0)}, {t1} {Param(1)}" +
-                         (ps.Length > 2 ? $", {(op.Name == "Jvp" ? t1 : trt)} {Param(2)}" : "");
+            bool scalarInput = invoke.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+            string dt1 = scalarInput ? t1 : t1 + ".Tangent";
+            string input = scalarInput ? t1 : $"global::Nabla.IDifferentiable<{t1}, {dt1}>";
+            parameters = $"global::System.Func<{t1}, global::Nabla.IDifferentiable<{tr}, {trt}>> {Param(0)}, {input} {Param(1)}" +
+                         (ps.Length > 2 ? $", {(op.Name == "Jvp" ? dt1 : trt)} {Param(2)}" : "");
             returnType = op.Name switch
             {
                 "Jvp" => $"({tr} Value, {trt} Tangent)",
-                "ValueWithDifferential" => $"({tr} Value, global::System.Func<{t1}, {trt}> Differential)",
-                "ValueWithPullback" => $"({tr} Value, global::System.Func<{trt}, {t1}> Pullback)",
-                "Vjp" => t1,
+                "ValueWithDifferential" => $"({tr} Value, global::System.Func<{dt1}, {trt}> Differential)",
+                "ValueWithPullback" => $"({tr} Value, global::System.Func<{trt}, {dt1}> Pullback)",
+                "Vjp" => dt1,
                 _ => trt,
             };
         }

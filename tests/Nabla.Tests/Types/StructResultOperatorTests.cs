@@ -1,6 +1,7 @@
-// The operators of API.md §3 on a lambda of one scalar whose result is a [Differentiable] struct (a simulation's
-// state as a function of a parameter): Derivative, Jvp, ValueWithDifferential, ValueWithPullback and Vjp, typed by
-// the struct's Tangent. Checked against central differences of the primal, and forward against reverse mode.
+// The operators of API.md §3 on a lambda whose result is a [Differentiable] struct: of one scalar (a simulation's
+// state as a function of a parameter: Derivative, Jvp, ValueWithDifferential, ValueWithPullback and Vjp) and of one
+// [Differentiable] struct (a step of the simulation: Jvp, ValueWithDifferential, ValueWithPullback, Vjp), typed by the
+// structs' Tangents. Checked against central differences of the primal, and forward against reverse mode.
 using System;
 using Xunit;
 
@@ -21,6 +22,16 @@ public partial struct SingleState
 
 public static partial class Oscillator
 {
+    /// <summary>One semi-implicit Euler step of the pendulum θ″ = −sin θ.</summary>
+    [Differentiable]
+    public static OscillatorState Step(OscillatorState s)
+    {
+        var next = s;
+        next.Velocity -= 0.1 * Math.Sin(s.Position);
+        next.Position += 0.1 * next.Velocity;
+        return next;
+    }
+
     /// <summary>Semi-implicit Euler for x″ = −k x: the state after 20 steps from (1, 0).</summary>
     [Differentiable]
     public static OscillatorState Simulate(double k)
@@ -105,5 +116,35 @@ public class StructResultOperatorTests
         Assert.Equal(1f, d.A, 6);
         Assert.Equal(MathF.Cos(0.5f), d.B, 6);
         Assert.Equal(2 * MathF.Cos(0.5f), Autodiff.Vjp((float x) => new SingleState { A = x * x, B = MathF.Sin(x) }, 0.5f, new SingleState.Tangent { B = 2f }), 6);
+    }
+
+    [Fact]
+    public void AStepBetweenStructs()
+    {
+        var s0 = new OscillatorState { Position = 0.7, Velocity = -0.4 };
+        OscillatorState Two(OscillatorState s) => Oscillator.Step(Oscillator.Step(s));
+        // The Jacobian of two steps by central differences, column by column.
+        double[,] fd = new double[2, 2];
+        for (int j = 0; j < 2; j++)
+        {
+            var plus = s0; var minus = s0;
+            if (j == 0) { plus.Position += H; minus.Position -= H; } else { plus.Velocity += H; minus.Velocity -= H; }
+            fd[0, j] = (Two(plus).Position - Two(minus).Position) / (2 * H);
+            fd[1, j] = (Two(plus).Velocity - Two(minus).Velocity) / (2 * H);
+        }
+        var (value, tangent) = Autodiff.Jvp(s => Oscillator.Step(Oscillator.Step(s)), s0, new OscillatorState.Tangent { Position = 1 });
+        Assert.Equal(Two(s0).Position, value.Position, 14);
+        Close(fd[0, 0], tangent.Position);
+        Close(fd[1, 0], tangent.Velocity);
+        var (_, differential) = Autodiff.ValueWithDifferential(s => Oscillator.Step(Oscillator.Step(s)), s0);
+        Close(fd[0, 1], differential(new OscillatorState.Tangent { Velocity = 1 }).Position);
+        // Reverse mode gives the Jacobian's rows.
+        var (_, pullback) = Autodiff.ValueWithPullback(s => Oscillator.Step(Oscillator.Step(s)), s0);
+        var row = pullback(new OscillatorState.Tangent { Velocity = 1 });
+        Close(fd[1, 0], row.Position);
+        Close(fd[1, 1], row.Velocity);
+        var row0 = Autodiff.Vjp(s => Oscillator.Step(Oscillator.Step(s)), s0, new OscillatorState.Tangent { Position = 1 });
+        Close(fd[0, 0], row0.Position);
+        Close(fd[0, 1], row0.Velocity);
     }
 }
