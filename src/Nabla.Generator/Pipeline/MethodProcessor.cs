@@ -392,7 +392,8 @@ internal static class MethodProcessor
         {
             bool untracked = i.Op == Op.New || (i.Op == Op.Call && i.Callee!.Derivative is null && !i.Callee.IsStopGradient);
             if (!untracked || i.Result is null || i.Result.Type.Kind != TypeKind.Other || i.Result.Type.Name == "string") continue;
-            if (!i.AllInputs().Any(v => v.Type.IsReal && activity.IsVaried(v))) continue;
+            // (An array with derivatives too: (double[])x.Clone() would give a copy without them.)
+            if (!i.AllInputs().Any(v => (v.Type.IsReal || v.Type is { IsArray: true, IsDifferentiable: true }) && activity.IsVaried(v))) continue;
             string what = i.Op == Op.New ? "new " + i.Text : i.Callee!.DisplayName;
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeLostInObject, i.Source, method.Name, what,
                 i.Op == Op.New ? "constructor" : "method returning " + i.Result.Type.Name.Replace("global::", "")));
@@ -412,6 +413,9 @@ internal static class MethodProcessor
         {
             if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
             if (!activity.IsActive(i.Result)) continue;
+            // An array made from data (Data.Make(n), a clone of a data array) that differentiated values are written into
+            // later: no derivative flows into the call, and the array's own starts at zero (its shadow is made there).
+            if (i.Result!.Type.IsArray && !i.AllInputs().Any(activity.IsVaried)) continue;
             // The note points at the [Differentiable] that asked for the derivative.
             var asked = Symbols.GetAttribute(method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null ? method.AssociatedSymbol : method, Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
             diagnostics.Add(i.Callee.MissingDerivatives is { } missing

@@ -514,6 +514,11 @@ internal sealed class VjpTransform : Cloner
                 break;
             case Op.StopGradient when i.Result!.Type.IsArray:
                 break;
+            case Op.Convert or Op.Call when i.Result != null && IsActiveArray(i.Result) && !_shadow.ContainsKey(i.Result):
+                // An array from a cast or a call without derivatives ((double[])u.Clone(), a data function): it holds no
+                // derivative yet, but active values are written into it here, so it has one shadow of zeros from now on.
+                _shadow[i.Result] = ZerosLike(builder, M(i.Result));
+                break;
         }
     }
 

@@ -1,0 +1,50 @@
+// NABLA0009: a differentiated value flows into an object Nabla does not track (a method without derivative returning
+// an object, a constructor of one); an array made from data and written with differentiated values later is fine.
+using Xunit;
+using static Nabla.Generator.Tests.Harness.DiagnosticVerifier;
+
+namespace Nabla.Generator.Tests.Diagnostics;
+
+public class Nabla0009Tests
+{
+    [Fact]
+    public void CloneOfAnArrayWithDerivatives_IsReportedAtTheCall()
+    {
+        // The copy Clone returns would hold the values without their derivatives.
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double[] x) { var y = (double[]){|NABLA0009:x.Clone()|}; return y[0] * y[1]; }
+            """));
+        Assert.Equal("A value that depends on a differentiation input of 'F' flows into 'System.Array.Clone' (a method returning object), whose derivative Nabla does not track: compute with double, float or arrays, or wrap the value in Autodiff.WithoutDerivative(...) if its derivative should not count", run.Message("NABLA0009"));
+    }
+
+    [Fact]
+    public void ObjectBuiltFromADifferentiatedValue_IsReportedAtTheCall()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x) => {|NABLA0009:Tuple.Create(x * x, 1)|}.Item1;
+            """));
+        Assert.Contains("flows into 'System.Tuple.Create'", run.Message("NABLA0009"));
+    }
+
+    [Fact]
+    public void ArrayFromDataWrittenWithDerivativesLater_IsFine()
+    {
+        // A clone of data and an array a plain method makes: their derivatives start at zero where they are made.
+        var run = Verify(InClass("""
+                public static double[] Zeros(int n) => new double[n];
+
+                [Differentiable]
+                public static double F(double p, [NoDerivative] double[] start)
+                {
+                    var u = (double[])start.Clone();
+                    var v = Zeros(2);
+                    u[0] = u[0] * p;
+                    v[1] = p * p;
+                    return u[0] + v[1];
+                }
+            """));
+        Assert.Empty(run.GeneratorDiagnostics);
+    }
+}

@@ -1,0 +1,88 @@
+// Cases from porting Enzyme's integration tests (EnzymeAD/Enzyme enzyme/test/Integration/ReverseMode and ForwardMode:
+// fixed_point, guarded_normalize, ...) that Nabla got wrong, each checked against the closed form or central
+// differences and in both modes.
+using System;
+using Xunit;
+using static Nabla.Autodiff;
+
+namespace Nabla.Tests.Ports;
+
+public static class EnzymePortData
+{
+    /// <summary>A plain method returning a fresh array: data, no derivative.</summary>
+    public static double[] Zeros(int n) => new double[n];
+}
+
+public static partial class EnzymePortCode
+{
+    /// <summary>Writes p into the state in place, as fixed_point.c's step does: F = (u₀ + p)·p.</summary>
+    [Differentiable]
+    public static double StepInPlace(double[] u, double p)
+    {
+        u[0] = u[0] + p;
+        return u[0] * p;
+    }
+
+    /// <summary>An array from a data function, then written with differentiated values: Σ (p·i)² for i &lt; 3.</summary>
+    [Differentiable]
+    public static double IntoADataArray(double p)
+    {
+        var u = EnzymePortData.Zeros(3);
+        for (int i = 0; i < 3; i++) u[i] = p * i;
+        double s = 0;
+        for (int i = 0; i < 3; i++) s += u[i] * u[i];
+        return s;
+    }
+
+    /// <summary>The same on a cloned data array, in a loop of fixed-point iterations (fixed_point.c's plain loop).</summary>
+    [Differentiable]
+    public static double FixedPointOnAClone(double p, [NoDerivative] double[] start)
+    {
+        var u = (double[])start.Clone();
+        for (int k = 0; k < 5; k++)
+            u[0] = 0.5 * u[0] + p * Math.Cos(u[0]);
+        return u[0];
+    }
+}
+
+public class EnzymePortRegressionTests
+{
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(-0.5)]
+    public void AClonedArrayWrittenInPlaceKeepsItsDerivative(double p)
+    {
+        // The lambda hands a fresh clone of captured data to a method that writes it: was 1 + p (the write was lost).
+        double[] u0 = { 1.0 };
+        double expected = 1 + 2 * p;
+        Assert.Equal(expected, Gradient(q => EnzymePortCode.StepInPlace((double[])u0.Clone(), q), p), 12);
+        Assert.Equal(expected, Derivative(q => EnzymePortCode.StepInPlace((double[])u0.Clone(), q), p), 12);
+        Assert.Equal(expected, Jvp(q => EnzymePortCode.StepInPlace((double[])u0.Clone(), q), p, 1.0).Tangent, 12);
+        Assert.Equal(1.0, u0[0]);
+    }
+
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(-2.0)]
+    public void AnArrayFromADataFunctionWrittenWithDerivatives(double p)
+    {
+        // Σ (p·i)² = 5p²: was NABLA0001 at EnzymePortData.Zeros(3).
+        Assert.Equal(10 * p, Gradient(EnzymePortCode.IntoADataArray, p), 12);
+        Assert.Equal(10 * p, Derivative(EnzymePortCode.IntoADataArray, p), 12);
+    }
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(1.1)]
+    public void FixedPointIterationsOnAClone(double p)
+    {
+        var start = new[] { 0.25 };
+        const double h = 1e-6;
+        double fd = (EnzymePortCode.FixedPointOnAClone(p + h, start) - EnzymePortCode.FixedPointOnAClone(p - h, start)) / (2 * h);
+        double reverse = Gradient(q => EnzymePortCode.FixedPointOnAClone(q, start), p);
+        double forward = Derivative(q => EnzymePortCode.FixedPointOnAClone(q, start), p);
+        Assert.True(Math.Abs(reverse - fd) < 1e-8, $"reverse {reverse}, central differences {fd}");
+        Assert.Equal(reverse, forward, 12);
+        Assert.Equal(0.25, start[0]);
+    }
+}
