@@ -316,6 +316,9 @@ internal static class MethodProcessor
             var callee = CalleeResolver.FindLocalFunction(id, compilation, ct) ??
                          DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) as IMethodSymbol;
             if (callee is null || callee.DeclaringSyntaxReferences.IsEmpty) return null;
+            // Its body, inlined here, would name members this method's type cannot see (a private field of another
+            // class): it is called instead, through its derivatives, which its own type declares.
+            if (UsesMembersHiddenFrom(callee, method.ContainingType, compilation, ct)) return null;
             var quiet = new List<DiagnosticInfo>();
             var lowered = LowerBody(callee, compilation, null, quiet, ct);
             if (lowered is null && quiet.Any(d => d.IsError)) rejectedCallees.Add(id);
@@ -912,6 +915,34 @@ internal static class MethodProcessor
         w.Line($"return {gradient};");
         w.Close();
         w.Close();
+    }
+
+    /// <summary>Whether <paramref name="callee"/>'s body names a member (field, property, method) that code in <paramref name="host"/> cannot access.</summary>
+    private static bool UsesMembersHiddenFrom(IMethodSymbol callee, INamedTypeSymbol host, Compilation compilation, CancellationToken ct)
+    {
+        if (SymbolEqualityComparer.Default.Equals(callee.ContainingType, host)) return false;
+        var syntax = callee.DeclaringSyntaxReferences[0].GetSyntax(ct);
+        if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree) || SemanticModels.Of(compilation, syntax.SyntaxTree).GetOperation(syntax, ct) is not { } body)
+            return false;
+        foreach (var used in body.DescendantsAndSelf())
+        {
+            ISymbol? member = used switch
+            {
+                IInvocationOperation call => call.TargetMethod,
+                IFieldReferenceOperation { Field.IsConst: false } field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                IMethodReferenceOperation reference => reference.Method,
+                IObjectCreationOperation { Constructor: { } constructor } => constructor,
+                _ => null,
+            };
+            if (member is null || member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction }) continue;
+            // A differentiable type's own state is read through the accessors its generated part declares (NablaGet_).
+            if (member is IFieldSymbol or IPropertySymbol && !member.IsStatic && member.ContainingType is { } owner &&
+                Symbols.HasAttribute(owner.OriginalDefinition, Symbols.DifferentiableAttribute))
+                continue;
+            if (!compilation.IsSymbolAccessibleWithin(member.OriginalDefinition, host)) return true;
+        }
+        return false;
     }
 
     private static readonly HashSet<string> ArrayWriters = new(StringComparer.Ordinal)

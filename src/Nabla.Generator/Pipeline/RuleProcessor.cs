@@ -20,7 +20,8 @@ namespace Nabla.Generator.Pipeline;
 
 internal static class RuleProcessor
 {
-    public static GeneratedFile Process(IMethodSymbol rule, AttributeData attribute, SemanticModel model, CancellationToken ct)
+    /// <param name="checkOnly">Only whether the rule can be used (CalleeResolver.IsRejected): its partials are not compiled.</param>
+    public static GeneratedFile Process(IMethodSymbol rule, AttributeData attribute, SemanticModel model, CancellationToken ct, bool checkOnly = false)
     {
         var diagnostics = new List<DiagnosticInfo>();
         GeneratedFile Failed() => new(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -161,7 +162,7 @@ internal static class RuleProcessor
             w.Close();
             w.Close();
             // Differentiable partial derivatives, for second order, when the rule's shape allows.
-            var partials = !diagnostics.Any(d => d.IsError) ? RulePartialsCompiler.Files(rule, info, model.Compilation, ct) : Array.Empty<GeneratedFile>();
+            var partials = !checkOnly && !diagnostics.Any(d => d.IsError) ? RulePartialsCompiler.Files(rule, info, model.Compilation, ct) : Array.Empty<GeneratedFile>();
             return new GeneratedFile(Symbols.RuleNamespace + "." + className + ".g.cs", w.ToString(),
                 new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), RulesType: Symbols.TypeName(rule.ContainingType),
                 RuleRegistration: registered ? "global::" + Symbols.RuleSplitMetadataName(rule) : null,

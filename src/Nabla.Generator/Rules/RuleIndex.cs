@@ -382,6 +382,9 @@ internal sealed class CalleeResolver
 
     public static bool IsRejected(IMethodSymbol method, Compilation compilation)
     {
+        // A rule of this compilation whose split form cannot be written (its error is reported at the rule).
+        if (RuleIndex.For(compilation).Find(method) is { } rule)
+            return RuleRejected(rule, compilation);
         // Checked as called (Dot<double>, not Dot<T>, whose T is not a differentiable type until substituted).
         var original = method;
         if (!Symbols.IsDifferentiable(original) || original.DeclaringSyntaxReferences.IsEmpty || original.MethodKind == MethodKind.LocalFunction ||
@@ -394,6 +397,32 @@ internal sealed class CalleeResolver
             return !Pipeline.MethodProcessor.Check(m, null, errors) && errors.Any(e => e.IsError);
         });
     }
+
+    private static readonly ConditionalWeakTable<IMethodSymbol, object> s_rulesRejected = new();
+
+    private static bool RuleRejected(RuleInfo rule, Compilation compilation)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(rule.Rule.ContainingAssembly, compilation.Assembly) || rule.Rule.DeclaringSyntaxReferences.IsEmpty ||
+            Symbols.GetAttribute(rule.Rule, Symbols.DerivativeOfAttribute) is not { } attribute)
+            return false;
+        if (s_rulesRejected.TryGetValue(rule.Rule, out var known)) return (bool)known;
+        // A rule's body calls its original (Math.Sqrt in Sqrt's rule): while it is checked, it counts as usable.
+        s_checking ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (!s_checking.Add(rule.Rule)) return false;
+        try
+        {
+            var tree = rule.Rule.DeclaringSyntaxReferences[0].SyntaxTree;
+            var file = Pipeline.RuleProcessor.Process(rule.Rule, attribute, Pipeline.SemanticModels.Of(compilation, tree), default, checkOnly: true);
+            bool rejected = file.Diagnostics.Any(d => d.IsError);
+            return (bool)s_rulesRejected.GetValue(rule.Rule, _ => rejected);
+        }
+        finally
+        {
+            s_checking.Remove(rule.Rule);
+        }
+    }
+
+    [ThreadStatic] private static HashSet<IMethodSymbol>? s_checking;
 
     /// <summary>
     /// A virtual, abstract or override instance method of a class: its calls dispatch by type to the overrides

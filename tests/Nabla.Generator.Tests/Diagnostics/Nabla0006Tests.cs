@@ -65,6 +65,27 @@ public class Nabla0006Tests
     }
 
     [Fact]
+    public void RuleWithAnErrorInItsBody_StandsAlone()
+    {
+        // Code calling the rule's original is not generated (was CS0234: the split class the rule could not get).
+        var run = Verify(InClass("""
+                public static int Calls;
+                public static double Sq(double x) => x * x;
+
+                [DerivativeOf(typeof(C), nameof(Sq))]
+                public static (double Value, Func<double, double> Pullback) SqRule(double x)
+                {
+                    {|NABLA0002:Calls|}++;
+                    return (x * x, dy => 2 * x * dy);
+                }
+
+                [Differentiable] public static double G(double x) => Sq(x) + x;
+                public static double H(double x) => Autodiff.Gradient(y => Sq(y) * 2, x);
+            """));
+        Assert.Single(run.GeneratorDiagnostics);
+    }
+
+    [Fact]
     public void RuleForADifferentiableMethod_SaysItReplacesTheBody()
     {
         // NABLA0022 (info): the rule, not the body, gives the method's derivatives.

@@ -45,8 +45,39 @@ public static partial class EnzymePortCode
     }
 }
 
+/// <summary>fixed_point.c's constant matrix, private to the type: code generated elsewhere cannot name it.</summary>
+public static partial class PrivateMatrixModel
+{
+    private static readonly double[,] A = { { 2.0, 0.0 }, { 0.0, 3.0 } };
+
+    [Differentiable]
+    public static void Step(double[] u, double[] p)
+    {
+        for (int k = 0; k < 2; k++)
+        {
+            double s = 0;
+            for (int j = 0; j < 2; j++) s += A[k, j] * u[j];
+            u[k] = s * p[k];
+        }
+    }
+
+    [Differentiable]
+    public static double F(double[] u, double[] p) { Step(u, p); return u[0] + u[1]; }
+}
+
 public class EnzymePortRegressionTests
 {
+    [Fact]
+    public void ALambdaElsewhereReachesAPrivateFieldThroughTwoCalls()
+    {
+        // The lambda's code is generated outside PrivateMatrixModel: Step (reading the private A) is called, not inlined
+        // (was CS0122 in generated code). F = 2·u₀·p₀ + 3·u₁·p₁ at u = (1, 0).
+        var g = Gradient(p => PrivateMatrixModel.F(new double[] { 1.0, 0.0 }, p), new double[] { 1.0, 1.0 });
+        Assert.Equal(new[] { 2.0, 0.0 }, g);
+        var j = Jvp(p => PrivateMatrixModel.F(new double[] { 1.0, 0.0 }, p), new double[] { 1.0, 1.0 }, new double[] { 0.5, 1.0 });
+        Assert.Equal(1.0, j.Tangent, 12);
+    }
+
     [Theory]
     [InlineData(2.0)]
     [InlineData(-0.5)]
