@@ -495,6 +495,20 @@ internal sealed class JvpTransform : Cloner
         // A reverse rule: each real leaf of the result's tangent (the result itself, for a scalar) is a row of the
         // Jacobian, the pullback of that leaf's unit cotangent; its tangent is the row dotted with the inputs' tangents.
         var wrtTypes = d.Wrt.Select(k => i.Arguments![k].Value!.Type).ToList();
+        if (wrtTypes.Count == 1 && wrtTypes[0].IsReal && r.Type.IsReal)
+        {
+            // A scalar function of one scalar: its pullback is multiplication by f′, so the tangent is the pullback of dx
+            // itself (a zero tangent stays zero where f′ is infinite, as the rules' pullbacks keep a zero cotangent).
+            ForLanes(() =>
+            {
+                var tx = TangentOrNull(i.Arguments![d.Wrt[0]].Value!);
+                if (tx is null) return;
+                var pulled = b.Call(new Callee(d.PullbackMethod!, i.Callee.DisplayName + " (pullback)", true, null), null,
+                    new List<Argument> { new(null, RefKindIr.In, residuals), new(b.Convert(tx, r.Type)) }, wrtTypes[0]).Result!;
+                _tangent[r] = b.Convert(pulled, r.Type);
+            });
+            return;
+        }
         var cotType = wrtTypes.Count == 1 ? wrtTypes[0].Tangent : IrType.Tuple(wrtTypes.Select(t => t.Tangent).ToList());
         var resultTangent = r.Type.Tangent;
         var rowTypes = resultTangent.IsReal ? new List<IrType> { resultTangent } : resultTangent.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();

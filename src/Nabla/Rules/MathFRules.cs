@@ -40,7 +40,7 @@ public static class MathFRules
     {
         float y = MathF.Tan(x);
         float d = 1 + y * y;
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d asin(x) = dx / √(1 − x²); +∞ at x = ±1.</summary>
@@ -48,7 +48,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Asin(float x)
     {
         float d = 1 / MathF.Sqrt((1 - x) * (1 + x));
-        return (MathF.Asin(x), dy => dy * d);
+        return (MathF.Asin(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d acos(x) = −dx / √(1 − x²); −∞ at x = ±1.</summary>
@@ -56,7 +56,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Acos(float x)
     {
         float d = -1 / MathF.Sqrt((1 - x) * (1 + x));
-        return (MathF.Acos(x), dy => dy * d);
+        return (MathF.Acos(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d atan(x) = dx / (1 + x²).</summary>
@@ -114,7 +114,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Acosh(float x)
     {
         float d = 1 / MathF.Sqrt((x - 1) * (x + 1));
-        return (MathF.Acosh(x), dy => dy * d);
+        return (MathF.Acosh(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d atanh(x) = dx / (1 − x²); +∞ at x = ±1.</summary>
@@ -122,7 +122,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Atanh(float x)
     {
         float d = 1 / ((1 - x) * (1 + x));
-        return (MathF.Atanh(x), dy => dy * d);
+        return (MathF.Atanh(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     // ----- Exponential, logarithms, powers, roots -----
@@ -140,7 +140,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Log(float x)
     {
         float d = 1 / x;
-        return (MathF.Log(x), dy => dy * d);
+        return (MathF.Log(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>
@@ -153,7 +153,7 @@ public static class MathFRules
         float lnB = MathF.Log(newBase);
         float da = 1 / (a * lnB);
         float db = -v / (newBase * lnB);
-        return (v, dz => (dz * da, dz * db));
+        return (v, dz => (dz == 0 ? 0.0f : dz * da, dz == 0 ? 0.0f : dz * db));
     }
 
     /// <summary>d log2(x) = dx / (x ln 2).</summary>
@@ -161,7 +161,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Log2(float x)
     {
         float d = 1 / (x * 0.6931472f); // ln 2
-        return (MathF.Log2(x), dy => dy * d);
+        return (MathF.Log2(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d log10(x) = dx / (x ln 10).</summary>
@@ -169,7 +169,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Log10(float x)
     {
         float d = 1 / (x * 2.3025851f); // ln 10
-        return (MathF.Log10(x), dy => dy * d);
+        return (MathF.Log10(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d √x = dx / (2 √x); +∞ at x = 0, as IEEE division gives.</summary>
@@ -178,7 +178,7 @@ public static class MathFRules
     {
         float y = MathF.Sqrt(x);
         float d = 0.5f / y;
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d ∛x = dx / (3 ∛x²); +∞ at x = 0.</summary>
@@ -187,7 +187,7 @@ public static class MathFRules
     {
         float y = MathF.Cbrt(x);
         float d = 1 / (3 * y * y);
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>
@@ -199,8 +199,8 @@ public static class MathFRules
     public static (float Value, Func<float, (float, float)> Pullback) Pow(float x, float y)
     {
         float z = MathF.Pow(x, y);
-        return (z, dz => (y == 0 ? 0.0f : dz * y * MathF.Pow(x, y - 1),
-                          x == 0 ? 0.0f : dz * z * MathF.Log(x)));
+        return (z, dz => (y == 0 || dz == 0 ? 0.0f : dz * y * MathF.Pow(x, y - 1),
+                          x == 0 || dz == 0 ? 0.0f : dz * z * MathF.Log(x)));
     }
 
     /// <summary>hypot(x, y) = √(x² + y²): d = (x dx + y dy) / hypot(x, y); 0 at the origin (as Abs′(0) = 0).</summary>
@@ -384,7 +384,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) ReciprocalEstimate(float x)
     {
         float d = -1 / (x * x);
-        return (MathF.ReciprocalEstimate(x), dy => dy * d);
+        return (MathF.ReciprocalEstimate(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>An estimate of 1/√x, differentiated as 1/√x: d = −dx / (2 x √x).</summary>
@@ -392,7 +392,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) ReciprocalSqrtEstimate(float x)
     {
         float d = -0.5f / (x * MathF.Sqrt(x));
-        return (MathF.ReciprocalSqrtEstimate(x), dy => dy * d);
+        return (MathF.ReciprocalSqrtEstimate(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>The argument of larger magnitude takes the derivative; equal arguments split it evenly (as Max).</summary>
@@ -464,7 +464,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) LogP1(float x)
     {
         float d = 1 / (1 + x);
-        return (float.LogP1(x), dy => dy * d);
+        return (float.LogP1(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d log₂(1 + x) = dx / ((1 + x) ln 2).</summary>
@@ -472,7 +472,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Log2P1(float x)
     {
         float d = 1 / ((1 + x) * 0.6931472f);
-        return (float.Log2P1(x), dy => dy * d);
+        return (float.Log2P1(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d log₁₀(1 + x) = dx / ((1 + x) ln 10).</summary>
@@ -480,7 +480,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) Log10P1(float x)
     {
         float d = 1 / ((1 + x) * 2.3025851f);
-        return (float.Log10P1(x), dy => dy * d);
+        return (float.Log10P1(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d sin(πx) = π cos(πx) dx.</summary>
@@ -505,7 +505,7 @@ public static class MathFRules
     {
         float y = float.TanPi(x);
         float d = MathF.PI * (1 + y * y);
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d asin(x)/π = dx / (π √(1 − x²)).</summary>
@@ -513,7 +513,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) AsinPi(float x)
     {
         float d = 1 / (MathF.PI * MathF.Sqrt((1 - x) * (1 + x)));
-        return (float.AsinPi(x), dy => dy * d);
+        return (float.AsinPi(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d acos(x)/π = −dx / (π √(1 − x²)).</summary>
@@ -521,7 +521,7 @@ public static class MathFRules
     public static (float Value, Func<float, float> Pullback) AcosPi(float x)
     {
         float d = -1 / (MathF.PI * MathF.Sqrt((1 - x) * (1 + x)));
-        return (float.AcosPi(x), dy => dy * d);
+        return (float.AcosPi(x), dy => dy == 0 ? 0.0f : dy * d);
     }
 
     /// <summary>d atan(x)/π = dx / (π (1 + x²)).</summary>
@@ -546,7 +546,7 @@ public static class MathFRules
     {
         float y = float.RootN(x, n);
         float d = y / (n * x);
-        return (y, dz => dz * d);
+        return (y, dz => dz == 0 ? 0.0f : dz * d);
     }
 
     /// <summary>d (x·π/180) = π/180 dx.</summary>

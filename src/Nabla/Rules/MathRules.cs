@@ -39,7 +39,7 @@ public static class MathRules
     {
         double y = Math.Tan(x);
         double d = 1 + y * y;
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d asin(x) = dx / √(1 − x²); +∞ at x = ±1.</summary>
@@ -47,7 +47,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Asin(double x)
     {
         double d = 1 / Math.Sqrt((1 - x) * (1 + x));
-        return (Math.Asin(x), dy => dy * d);
+        return (Math.Asin(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d acos(x) = −dx / √(1 − x²); −∞ at x = ±1.</summary>
@@ -55,7 +55,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Acos(double x)
     {
         double d = -1 / Math.Sqrt((1 - x) * (1 + x));
-        return (Math.Acos(x), dy => dy * d);
+        return (Math.Acos(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d atan(x) = dx / (1 + x²).</summary>
@@ -113,7 +113,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Acosh(double x)
     {
         double d = 1 / Math.Sqrt((x - 1) * (x + 1));
-        return (Math.Acosh(x), dy => dy * d);
+        return (Math.Acosh(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d atanh(x) = dx / (1 − x²); +∞ at x = ±1.</summary>
@@ -121,7 +121,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Atanh(double x)
     {
         double d = 1 / ((1 - x) * (1 + x));
-        return (Math.Atanh(x), dy => dy * d);
+        return (Math.Atanh(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     // ----- Exponential, logarithms, powers, roots -----
@@ -139,7 +139,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Log(double x)
     {
         double d = 1 / x;
-        return (Math.Log(x), dy => dy * d);
+        return (Math.Log(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>
@@ -152,7 +152,7 @@ public static class MathRules
         double lnB = Math.Log(newBase);
         double da = 1 / (a * lnB);
         double db = -v / (newBase * lnB);
-        return (v, dz => (dz * da, dz * db));
+        return (v, dz => (dz == 0 ? 0.0 : dz * da, dz == 0 ? 0.0 : dz * db));
     }
 
     /// <summary>d log2(x) = dx / (x ln 2).</summary>
@@ -160,7 +160,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Log2(double x)
     {
         double d = 1 / (x * 0.6931471805599453); // ln 2
-        return (Math.Log2(x), dy => dy * d);
+        return (Math.Log2(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d log10(x) = dx / (x ln 10).</summary>
@@ -168,7 +168,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Log10(double x)
     {
         double d = 1 / (x * 2.302585092994046); // ln 10
-        return (Math.Log10(x), dy => dy * d);
+        return (Math.Log10(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d √x = dx / (2 √x); +∞ at x = 0, as IEEE division gives.</summary>
@@ -177,7 +177,7 @@ public static class MathRules
     {
         double y = Math.Sqrt(x);
         double d = 0.5 / y;
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d ∛x = dx / (3 ∛x²); +∞ at x = 0.</summary>
@@ -186,7 +186,7 @@ public static class MathRules
     {
         double y = Math.Cbrt(x);
         double d = 1 / (3 * y * y);
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>
@@ -198,8 +198,8 @@ public static class MathRules
     public static (double Value, Func<double, (double, double)> Pullback) Pow(double x, double y)
     {
         double z = Math.Pow(x, y);
-        return (z, dz => (y == 0 ? 0.0 : dz * y * Math.Pow(x, y - 1),
-                          x == 0 ? 0.0 : dz * z * Math.Log(x)));
+        return (z, dz => (y == 0 || dz == 0 ? 0.0 : dz * y * Math.Pow(x, y - 1),
+                          x == 0 || dz == 0 ? 0.0 : dz * z * Math.Log(x)));
     }
 
     /// <summary>hypot(x, y) = √(x² + y²): d = (x dx + y dy) / hypot(x, y); 0 at the origin (as Abs′(0) = 0).</summary>
@@ -355,7 +355,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) ReciprocalEstimate(double x)
     {
         double d = -1 / (x * x);
-        return (Math.ReciprocalEstimate(x), dy => dy * d);
+        return (Math.ReciprocalEstimate(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>An estimate of 1/√x, differentiated as 1/√x: d = −dx / (2 x √x).</summary>
@@ -363,7 +363,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) ReciprocalSqrtEstimate(double x)
     {
         double d = -0.5 / (x * Math.Sqrt(x));
-        return (Math.ReciprocalSqrtEstimate(x), dy => dy * d);
+        return (Math.ReciprocalSqrtEstimate(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>The argument of larger magnitude takes the derivative; equal arguments split it evenly (as Max).</summary>
@@ -435,7 +435,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) LogP1(double x)
     {
         double d = 1 / (1 + x);
-        return (double.LogP1(x), dy => dy * d);
+        return (double.LogP1(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d log₂(1 + x) = dx / ((1 + x) ln 2).</summary>
@@ -443,7 +443,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Log2P1(double x)
     {
         double d = 1 / ((1 + x) * 0.69314718055994530942);
-        return (double.Log2P1(x), dy => dy * d);
+        return (double.Log2P1(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d log₁₀(1 + x) = dx / ((1 + x) ln 10).</summary>
@@ -451,7 +451,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) Log10P1(double x)
     {
         double d = 1 / ((1 + x) * 2.30258509299404568402);
-        return (double.Log10P1(x), dy => dy * d);
+        return (double.Log10P1(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d sin(πx) = π cos(πx) dx.</summary>
@@ -476,7 +476,7 @@ public static class MathRules
     {
         double y = double.TanPi(x);
         double d = Math.PI * (1 + y * y);
-        return (y, dy => dy * d);
+        return (y, dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d asin(x)/π = dx / (π √(1 − x²)).</summary>
@@ -484,7 +484,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) AsinPi(double x)
     {
         double d = 1 / (Math.PI * Math.Sqrt((1 - x) * (1 + x)));
-        return (double.AsinPi(x), dy => dy * d);
+        return (double.AsinPi(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d acos(x)/π = −dx / (π √(1 − x²)).</summary>
@@ -492,7 +492,7 @@ public static class MathRules
     public static (double Value, Func<double, double> Pullback) AcosPi(double x)
     {
         double d = -1 / (Math.PI * Math.Sqrt((1 - x) * (1 + x)));
-        return (double.AcosPi(x), dy => dy * d);
+        return (double.AcosPi(x), dy => dy == 0 ? 0.0 : dy * d);
     }
 
     /// <summary>d atan(x)/π = dx / (π (1 + x²)).</summary>
@@ -517,7 +517,7 @@ public static class MathRules
     {
         double y = double.RootN(x, n);
         double d = y / (n * x);
-        return (y, dz => dz * d);
+        return (y, dz => dz == 0 ? 0.0 : dz * d);
     }
 
     /// <summary>d (x·π/180) = π/180 dx.</summary>

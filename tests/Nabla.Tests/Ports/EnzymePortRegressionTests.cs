@@ -34,6 +34,19 @@ public static partial class EnzymePortCode
         return s;
     }
 
+    /// <summary>guarded_normalize.c: a length that only feeds the guard at the origin.</summary>
+    [Differentiable]
+    public static double GuardedDirection(double[] v)
+    {
+        double length = Math.Sqrt(v[0] * v[0] + v[1] * v[1]);
+        if (length <= 1e-12) return 1.0;
+        return v[0] / length;
+    }
+
+    /// <summary>guarded_normalize.c's branchless floor: x / max(|x|, ε).</summary>
+    [Differentiable]
+    public static double FlooredRatio(double x) => x / Math.Max(Math.Sqrt(x * x), 1e-12);
+
     /// <summary>The same on a cloned data array, in a loop of fixed-point iterations (fixed_point.c's plain loop).</summary>
     [Differentiable]
     public static double FixedPointOnAClone(double p, [NoDerivative] double[] start)
@@ -67,6 +80,28 @@ public static partial class PrivateMatrixModel
 
 public class EnzymePortRegressionTests
 {
+    [Fact]
+    public void AnInfiniteDerivativeBehindAGuardGivesZeroNotNaN()
+    {
+        // At the origin the guard returns a constant: the length's cotangent is 0, and 0 · √′(0) = 0 · ∞ is taken as 0
+        // (was NaN in reverse mode; forward mode was right).
+        Assert.Equal(new[] { 0.0, 0.0 }, Gradient(EnzymePortCode.GuardedDirection, new double[2]));
+        Assert.Equal(0.0, Jvp(EnzymePortCode.GuardedDirection, new double[2], new[] { 1.0, 0.0 }).Tangent);
+        // Away from it, the derivative of x/|v|: ∂x = y²/|v|³, ∂y = −xy/|v|³.
+        var g = Gradient(EnzymePortCode.GuardedDirection, new[] { 3.0, 4.0 });
+        Assert.Equal(16.0 / 125, g[0], 14);
+        Assert.Equal(-12.0 / 125, g[1], 14);
+    }
+
+    [Fact]
+    public void MaxSelectingTheFloorIgnoresTheOtherOperandsInfiniteDerivative()
+    {
+        // d/dx [x / max(|x|, ε)] at 0 is 1/ε: the max picks ε, and √(x²)'s tangent 0 · ∞ is 0 (was NaN in both modes).
+        Assert.Equal(1e12, Gradient(EnzymePortCode.FlooredRatio, 0.0));
+        Assert.Equal(1e12, Derivative(EnzymePortCode.FlooredRatio, 0.0));
+        Assert.Equal(0.0, Derivative(x => Math.Max(Math.Sqrt(x * x), 1e-12), 0.0));
+    }
+
     [Fact]
     public void ALambdaElsewhereReachesAPrivateFieldThroughTwoCalls()
     {
