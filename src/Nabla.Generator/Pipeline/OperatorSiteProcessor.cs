@@ -303,7 +303,7 @@ internal static class OperatorSiteProcessor
         }
         // Jvp of a function between [Differentiable] types: its own overloads (StructResult); the general one stands for them here.
         bool structResult = general.Name == "Jvp" && result is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named);
-        if (result?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !structResult) return null;
+        if (result is null || result.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !structResult) return null;
         return general.TypeParameters.Length == 3 ? general.Construct(input, input, result) : general.Construct(input, result);
     }
 
