@@ -325,7 +325,11 @@ internal sealed class CalleeResolver
 
     public Callee Resolve(IMethodSymbol method)
     {
-        string display = method.ContainingType.ToDisplayString() + "." + (Symbols.OperatorToken(method) is { } op ? "operator " + op : method.Name);
+        string display = method.ContainingType.ToDisplayString() + "." + (Symbols.OperatorToken(method) is { } op ? "operator " + op
+            : method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol is IPropertySymbol { IsIndexer: false } getterOf ? getterOf.Name
+            : method.MethodKind == MethodKind.PropertyGet ? "this[]"
+            : method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name
+            : method.Name);
         string expression = method.MethodKind == MethodKind.Constructor ? "new " + Symbols.TypeName(method.ContainingType)
             : method.MethodKind == MethodKind.UserDefinedOperator && Symbols.OperatorToken(method) is { } token ? token
             : method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol is IPropertySymbol property

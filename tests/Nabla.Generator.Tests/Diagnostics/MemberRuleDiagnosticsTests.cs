@@ -50,7 +50,7 @@ public class MemberRuleDiagnosticsTests
                 public static double Mixed(double x) => Autodiff.Derivative({|NABLA0013:x => Autodiff.Derivative(y => H(x, y), 2.0)|}, x);
             }
             """);
-        Assert.Contains("'P2.get_Prod' has no differentiable first derivative", run.Message("NABLA0013"));
+        Assert.Contains("'P2.Prod' has no differentiable first derivative", run.Message("NABLA0013"));
         Assert.Contains("or that is for a member, a constructor or struct values: such rules give first derivatives only", run.Message("NABLA0013"));
     }
 }
