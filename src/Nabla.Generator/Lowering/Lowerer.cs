@@ -858,6 +858,16 @@ internal sealed class Lowerer
 
     private Value LowerConversion(IConversionOperation conversion)
     {
+        // (double[])a.Clone(): a copy that keeps a's derivative, through Nabla's differentiable copy.
+        if (conversion.Operand is IInvocationOperation { TargetMethod: { Name: "Clone", Parameters.Length: 0 } clone, Instance: { Type: IArrayTypeSymbol { Rank: 1 } cloned } instance } &&
+            clone.ContainingType?.SpecialType == SpecialType.System_Array && SymbolEqualityComparer.Default.Equals(conversion.Type, cloned) &&
+            cloned.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single &&
+            _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices.ArrayCopies")?
+                .GetMembers(cloned.ElementType.SpecialType == SpecialType.System_Double ? "CopyOfDoubles" : "CopyOfSingles").FirstOrDefault() is IMethodSymbol copy)
+        {
+            var source = LowerExpression(instance);
+            return CallAt(conversion.Syntax, _resolver.Resolve(copy), null, new List<Argument> { new(source) }, Symbols.IrTypeOf(cloned)).Result!;
+        }
         if (Symbols.IsSpanType(conversion.Type, out _) && !conversion.Conversion.IsIdentity &&
             Symbols.IrTypeOf(conversion.Operand.Type) is { IsArray: true, Rank: 1 })
         {

@@ -8,12 +8,16 @@ namespace Nabla.Generator.Tests.Diagnostics;
 public class Nabla0009Tests
 {
     [Fact]
-    public void CloneOfAnArrayWithDerivatives_IsReportedAtTheCall()
+    public void CloneOfATwoDimensionalArrayWithDerivatives_IsReportedAtTheCall()
     {
-        // The copy Clone returns would hold the values without their derivatives.
+        // The copy Clone returns would hold the values without their derivatives (a double[] or float[] clone is
+        // lowered to Nabla's differentiable copy instead).
         var run = Verify(InClass("""
                 [Differentiable]
-                public static double F(double[] x) { var y = (double[]){|NABLA0009:x.Clone()|}; return y[0] * y[1]; }
+                public static double F(double[,] x) { var y = (double[,]){|NABLA0009:x.Clone()|}; return y[0, 0] * y[0, 1]; }
+
+                [Differentiable]
+                public static double G(double[] x) { var y = (double[])x.Clone(); y[0] *= 2; return y[0] * y[1]; }
             """));
         Assert.Equal("A value that depends on a differentiation input of 'F' flows into 'System.Array.Clone' (a method returning object), whose derivative Nabla does not track: compute with double, float or arrays, or wrap the value in Autodiff.WithoutDerivative(...) if its derivative should not count", run.Message("NABLA0009"));
     }

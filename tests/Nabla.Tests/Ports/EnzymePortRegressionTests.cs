@@ -34,6 +34,18 @@ public static partial class EnzymePortCode
         return s;
     }
 
+    /// <summary>A clone of an input, written in place: (u₀ + p)·p + u₁, the copy keeping u's derivative.</summary>
+    [Differentiable]
+    public static double CloneOfAnInput(double[] u, double p)
+    {
+        var copy = (double[])u.Clone();
+        copy[0] = copy[0] + p;
+        return copy[0] * p + copy[1];
+    }
+
+    [Differentiable]
+    public static float CloneOfFloats(float[] u) { var copy = (float[])u.Clone(); copy[1] *= copy[0]; return copy[1] * copy[1]; }
+
     /// <summary>guarded_normalize.c: a length that only feeds the guard at the origin.</summary>
     [Differentiable]
     public static double GuardedDirection(double[] v)
@@ -80,6 +92,22 @@ public static partial class PrivateMatrixModel
 
 public class EnzymePortRegressionTests
 {
+    [Fact]
+    public void AClonedInputKeepsItsDerivative()
+    {
+        // Was NABLA0009 (Array.Clone returns an object): now Nabla's differentiable copy.
+        var (du, dp) = Gradient(EnzymePortCode.CloneOfAnInput, new[] { 1.0, 2.0 }, 2.0);
+        Assert.Equal(new[] { 2.0, 1.0 }, du);
+        Assert.Equal(5.0, dp);
+        var u = new[] { 1.0, 2.0 };
+        Assert.Equal(u[0] * 2 + 1 * 2 + 2 * 2, Jvp(EnzymePortCode.CloneOfAnInput, u, 2.0, new[] { 1.0, 1.0 }, 1.0).Tangent, 12);
+        Assert.Equal(new[] { 1.0, 2.0 }, u);
+        // (u₀u₁)²: ∂u₀ = 2u₀u₁², ∂u₁ = 2u₀²u₁.
+        var g = Gradient(EnzymePortCode.CloneOfFloats, new[] { 1.5f, 2f });
+        Assert.Equal(12f, g[0], 5);
+        Assert.Equal(9f, g[1], 5);
+    }
+
     [Fact]
     public void AnInfiniteDerivativeBehindAGuardGivesZeroNotNaN()
     {
