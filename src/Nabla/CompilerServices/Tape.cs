@@ -76,7 +76,15 @@ public sealed class Tape<T>
         if (needed > _items.Length) GrowTo(needed);
     }
 
-    /// <summary>Pushes into room made by <see cref="ReserveForLoop"/> (the array's bounds check still guards it).</summary>
+    /// <summary>The same for a loop counting with <c>long</c> (or <c>uint</c>) from <paramref name="start"/> up to <paramref name="bound"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ReserveForLoop(long start, long bound, int perIteration, int more)
+    {
+        long needed = _count + Math.Max(0L, bound - start) * perIteration + more;
+        if (needed > _items.Length) GrowTo(needed);
+    }
+
+    /// <summary>Pushes into room made by <see cref="ReserveForLoop(int, int, int, int)"/> (the array's bounds check still guards it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PushReserved(T value) => _items[_count++] = value;
 

@@ -46,6 +46,16 @@ public static partial class EnzymePortCode
     [Differentiable]
     public static float CloneOfFloats(float[] u) { var copy = (float[])u.Clone(); copy[1] *= copy[0]; return copy[1] * copy[1]; }
 
+    /// <summary>overwrite_outer_loop.c with C's <c>long</c> counters: the inner loop reads what the outer one overwrites.</summary>
+    [Differentiable]
+    public static double OverwriteOuterLoopLong(double[] a, long n)
+    {
+        double s = 0;
+        for (long i = 0; i < n; i++)
+            for (long j = 0; j < n; j++) { double v = a[j]; s += v * v; a[i] = 3.0; }
+        return s;
+    }
+
     /// <summary>guarded_normalize.c: a length that only feeds the guard at the origin.</summary>
     [Differentiable]
     public static double GuardedDirection(double[] v)
@@ -92,6 +102,22 @@ public static partial class PrivateMatrixModel
 
 public class EnzymePortRegressionTests
 {
+    [Fact]
+    public void NestedLoopsCountingWithLong()
+    {
+        // Was CS1503 in generated code (the tape's room was reserved with int bounds). Only reads before a[i] is
+        // overwritten with 3 see a: a₀ and a₁ are read so once, a₂ twice, so the gradient is (2a₀, 2a₁, 4a₂).
+        var g = Gradient(v => EnzymePortCode.OverwriteOuterLoopLong(v, 3L), new[] { 1.0, 2.0, 3.0 });
+        Assert.Equal(new[] { 2.0, 4.0, 12.0 }, g);
+        var x = new[] { 1.0, 2.0, 3.0 };
+        for (int k = 0; k < 3; k++)
+        {
+            var e = new double[3];
+            e[k] = 1;
+            Assert.Equal(g[k], Jvp(v => EnzymePortCode.OverwriteOuterLoopLong(v, 3L), (double[])x.Clone(), e).Tangent, 12);
+        }
+    }
+
     [Fact]
     public void AClonedInputKeepsItsDerivative()
     {
