@@ -479,6 +479,15 @@ internal static class MethodProcessor
                     ": differentiable code calls a delegate by inlining the function it holds, so pass a lambda or a method group directly to the [Differentiable] delegate parameter of a static [Differentiable] method (or call the method itself)."));
                 ok = false;
             }
+            else if (i.Op == Op.Call && i.Arguments?.FirstOrDefault(a => a.Value?.Definition?.Op == Op.FunctionRef) is { } operatorArgument &&
+                     i.Callee!.DisplayName.StartsWith(Symbols.AutodiffClass + ".", StringComparison.Ordinal))
+            {
+                // A derivative taken inside a [Differentiable] method: nested derivatives are written with lambdas at the call.
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
+                    "a derivative taken with " + i.Callee.DisplayName.Substring(Symbols.AutodiffClass.Length - "Autodiff".Length),
+                    ": nest derivatives with lambdas where they are taken instead, as in Autodiff.Derivative(x => Autodiff.Gradient(F, x), x0) or Autodiff.JacobianForward(v => Autodiff.Gradient(F, v), v0), or use Autodiff.Hessian."));
+                ok = false;
+            }
             else if (i.Op == Op.Call && i.Arguments?.FirstOrDefault(a => a.Value?.Definition?.Op == Op.FunctionRef) is { } passed)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, passed.Value!.Definition!.Source,

@@ -247,4 +247,16 @@ public class Nabla0002Tests
             """);
         Assert.Contains("passing a variable by ref to 'y', which S.M's Wrt leaves out,", run.Message("NABLA0002"));
     }
+
+    [Fact]
+    public void DerivativeTakenInsideADifferentiableMethod_SaysToNestWithLambdas()
+    {
+        // (Was: "a function passed to 'Nabla.Autodiff.Gradient', which cannot be inlined here", about a function that could.)
+        var run = Verify(InClass("""
+                [Differentiable] public static double HS(double v) => v * v * v;
+                [Differentiable] public static double GS(double v) => {|NABLA0002:Autodiff.Gradient(HS, v)|};
+                public static double Second(double x) => Autodiff.Derivative(v => Autodiff.Gradient(HS, v), x);
+            """));
+        Assert.Equal("a derivative taken with Autodiff.Gradient is not supported in [Differentiable] code yet: nest derivatives with lambdas where they are taken instead, as in Autodiff.Derivative(x => Autodiff.Gradient(F, x), x0) or Autodiff.JacobianForward(v => Autodiff.Gradient(F, v), v0), or use Autodiff.Hessian.", run.Message("NABLA0002"));
+    }
 }
