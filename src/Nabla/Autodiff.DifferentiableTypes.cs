@@ -169,4 +169,47 @@ public static partial class Autodiff
     public static TT Vjp<T, TT, TR, TRT>([Differentiable] Func<T, IDifferentiable<TR, TRT>> f, IDifferentiable<T, TT> x, TRT cotangent)
         where T : IDifferentiable<T, TT> where TT : ITangent<TT> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
         => ValueWithPullback(f, x).Pullback(cotangent);
+
+    // A function of an array (joint angles, parameters) with a result of a differentiable type (a pose, a state).
+
+    /// <summary>The value and directional derivative of a function of an array with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one array input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="dx">The input's tangent, as long as <paramref name="x"/>.</param>
+    /// <returns><c>(f(x), ∂f/∂x · dx)</c>, the tangent a <c>TR.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, TRT Tangent) Jvp<T1, TR, TRT>([Differentiable] Func<T1[], IDifferentiable<TR, TRT>> f, T1[] x, T1[] dx)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => JvpOf<Func<T1[], T1[], (TR Value, TRT Tangent)>>(f)(x, dx);
+
+    /// <summary>The value and the differential of a function of an array with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one array input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <returns><c>f(x)</c> and a function from the input's tangent to the result's (a <c>TR.Tangent</c>).</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<T1[], TRT> Differential) ValueWithDifferential<T1, TR, TRT>([Differentiable] Func<T1[], IDifferentiable<TR, TRT>> f, T1[] x)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+    {
+        var jvp = JvpOf<Func<T1[], T1[], (TR Value, TRT Tangent)>>(f);
+        return (jvp(x, new T1[x.Length]).Value, dx => jvp(x, dx).Tangent);
+    }
+
+    /// <summary>The value and the pullback of a function of an array with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one array input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <returns><c>f(x)</c> and a function from a cotangent of the result (a <c>TR.Tangent</c>) to the input's (an array).</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, Func<TRT, T1[]> Pullback) ValueWithPullback<T1, TR, TRT>([Differentiable] Func<T1[], IDifferentiable<TR, TRT>> f, T1[] x)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => ValueWithPullbackOf<Func<T1[], (TR Value, Func<TRT, T1[]> Pullback)>>(f)(x);
+
+    /// <summary>One vector–Jacobian product of a function of an array with a result of a differentiable type.</summary>
+    /// <param name="f">A lambda of one array input returning a [Differentiable] struct or class.</param>
+    /// <param name="x">The point.</param>
+    /// <param name="cotangent">The cotangent of the result: a <c>TR.Tangent</c>.</param>
+    /// <returns>The input's cotangent, an array as long as <paramref name="x"/>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static T1[] Vjp<T1, TR, TRT>([Differentiable] Func<T1[], IDifferentiable<TR, TRT>> f, T1[] x, TRT cotangent)
+        where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
+        => ValueWithPullback(f, x).Pullback(cotangent);
 }

@@ -253,7 +253,8 @@ internal static class OperatorSiteProcessor
             op.Name is not ("Derivative" or "Jvp" or "ValueWithDifferential" or "ValueWithPullback" or "Vjp") ||
             op.Parameters.Length != (op.Name is "Jvp" or "Vjp" ? 3 : 2) || invoke.Parameters.Length != 1 ||
             !(invoke.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single ||
-              op.Name != "Derivative" && invoke.Parameters[0].Type is INamedTypeSymbol { IsTupleType: false } input && TangentShapes.IsDifferentiableType(input)))
+              op.Name != "Derivative" && (IsRealArray(invoke.Parameters[0].Type) ||
+                  invoke.Parameters[0].Type is INamedTypeSymbol { IsTupleType: false } input && TangentShapes.IsDifferentiableType(input))))
             return null;
         if (invoke.ReturnType is INamedTypeSymbol { Name: "IDifferentiable", TypeArguments.Length: 2 } boxed && boxed.ContainingNamespace?.ToDisplayString() == "Nabla")
             return boxed.TypeArguments[0] as INamedTypeSymbol;
@@ -307,6 +308,10 @@ internal static class OperatorSiteProcessor
         return general.TypeParameters.Length == 3 ? general.Construct(input, input, result) : general.Construct(input, result);
     }
 
+    /// <summary>A one-dimensional array of double or float: its own tangent type.</summary>
+    private static bool IsRealArray(ITypeSymbol type) =>
+        type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single };
+
     /// <summary>
     /// <c>Vjp(t => Simulate(t), x, cotangent)</c> with a cotangent of the result's Tangent type, which the generator's view
     /// does not have yet: the general <c>Vjp&lt;T1, TR&gt;</c> at the scalar input and the lambda's result type.
@@ -317,7 +322,8 @@ internal static class OperatorSiteProcessor
             c.ContainingType.ToDisplayString() == Symbols.AutodiffClass && c.Name == "Vjp" && c.TypeParameters.Length == 2 && c.Parameters.Length == 3);
         if (general is null || inv.ArgumentList.Arguments[0].Expression is not AnonymousFunctionExpressionSyntax lambda ||
             model.GetTypeInfo(inv.ArgumentList.Arguments[1].Expression, ct).Type is not { } input ||
-            !(input.SpecialType is SpecialType.System_Double or SpecialType.System_Single || input is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named)))
+            !(input.SpecialType is SpecialType.System_Double or SpecialType.System_Single || IsRealArray(input) ||
+              input is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named)))
             return null;
         var returned = lambda.ExpressionBody ?? lambda.Block?.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
             .OfType<ReturnStatementSyntax>().FirstOrDefault()?.Expression;
@@ -1171,9 +1177,9 @@ internal static class OperatorSiteProcessor
         }
         if (StructResult(op, invoke) is { } structResult)
         {
-            // A scalar input is itself its tangent; a [Differentiable] input arrives as IDifferentiable<T, T.Tangent>.
+            // A scalar or an array input is its own tangent; a [Differentiable] input arrives as IDifferentiable<T, T.Tangent>.
             string t1 = invoke.Parameters[0].Type.ToDisplayString(Symbols.TypeFormat), tr = structResult.ToDisplayString(Symbols.TypeFormat), trt = tr + ".Tangent";
-            bool scalarInput = invoke.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+            bool scalarInput = invoke.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single || IsRealArray(invoke.Parameters[0].Type);
             string dt1 = scalarInput ? t1 : t1 + ".Tangent";
             string input = scalarInput ? t1 : $"global::Nabla.IDifferentiable<{t1}, {dt1}>";
             parameters = $"global::System.Func<{t1}, global::Nabla.IDifferentiable<{tr}, {trt}>> {Param(0)}, {input} {Param(1)}" +

@@ -1,7 +1,7 @@
 // The operators of API.md §3 on a lambda whose result is a [Differentiable] struct: of one scalar (a simulation's
-// state as a function of a parameter: Derivative, Jvp, ValueWithDifferential, ValueWithPullback and Vjp) and of one
-// [Differentiable] struct (a step of the simulation: Jvp, ValueWithDifferential, ValueWithPullback, Vjp), typed by the
-// structs' Tangents. Checked against central differences of the primal, and forward against reverse mode.
+// state as a function of a parameter: Derivative, Jvp, ValueWithDifferential, ValueWithPullback and Vjp), of one
+// [Differentiable] struct (a step of the simulation) and of an array (an arm's pose from its joint angles): Jvp,
+// ValueWithDifferential, ValueWithPullback and Vjp, typed by the structs' Tangents. Checked against central differences of the primal, and forward against reverse mode.
 using System;
 using Xunit;
 
@@ -20,8 +20,23 @@ public partial struct SingleState
     public float A, B;
 }
 
+[Differentiable]
+public partial struct ArmPose
+{
+    public double X, Y, Angle;
+}
+
 public static partial class Oscillator
 {
+    /// <summary>A planar arm of unit links: the tip's position and the last link's angle.</summary>
+    [Differentiable]
+    public static ArmPose Arm(double[] q)
+    {
+        double a = 0, x = 0, y = 0;
+        for (int i = 0; i < q.Length; i++) { a += q[i]; x += Math.Cos(a); y += Math.Sin(a); }
+        return new ArmPose { X = x, Y = y, Angle = a };
+    }
+
     /// <summary>One semi-implicit Euler step of the pendulum θ″ = −sin θ.</summary>
     [Differentiable]
     public static OscillatorState Step(OscillatorState s)
@@ -146,5 +161,26 @@ public class StructResultOperatorTests
         var row0 = Autodiff.Vjp(s => Oscillator.Step(Oscillator.Step(s)), s0, new OscillatorState.Tangent { Position = 1 });
         Close(fd[0, 0], row0.Position);
         Close(fd[0, 1], row0.Velocity);
+    }
+
+    [Fact]
+    public void AnArmsPoseFromItsJointAngles()
+    {
+        var q = new[] { 0.3, -0.2, 0.5 };
+        // x = Σ cos(θ_i), y = Σ sin(θ_i) with θ_i = q₀ + … + q_i: ∂x/∂q_k = −Σ_{i≥k} sin θ_i, ∂y/∂q_k = Σ_{i≥k} cos θ_i.
+        double[] theta = { 0.3, 0.1, 0.6 };
+        double DxDq(int k) { double sum = 0; for (int i = k; i < 3; i++) sum -= Math.Sin(theta[i]); return sum; }
+        double DyDq(int k) { double sum = 0; for (int i = k; i < 3; i++) sum += Math.Cos(theta[i]); return sum; }
+        var (pose, tangent) = Autodiff.Jvp(v => Oscillator.Arm(v), q, new[] { 1.0, 0.0, 2.0 });
+        Assert.Equal(Math.Cos(0.3) + Math.Cos(0.1) + Math.Cos(0.6), pose.X, 14);
+        Assert.Equal(DxDq(0) + 2 * DxDq(2), tangent.X, 12);
+        Assert.Equal(DyDq(0) + 2 * DyDq(2), tangent.Y, 12);
+        Assert.Equal(3.0, tangent.Angle, 12);
+        var row = Autodiff.Vjp(v => Oscillator.Arm(v), q, new ArmPose.Tangent { Y = 1 });
+        for (int k = 0; k < 3; k++) Assert.Equal(DyDq(k), row[k], 12);
+        var (_, pullback) = Autodiff.ValueWithPullback(v => Oscillator.Arm(v), q);
+        Assert.Equal(new[] { 1.0, 1.0, 1.0 }, pullback(new ArmPose.Tangent { Angle = 1 }));
+        var (_, differential) = Autodiff.ValueWithDifferential(v => Oscillator.Arm(v), q);
+        Assert.Equal(DxDq(1), differential(new[] { 0.0, 1.0, 0.0 }).X, 12);
     }
 }
