@@ -110,7 +110,9 @@ internal static class OperatorSiteProcessor
                 "another type, and the operators type the tangents of several inputs, and of arrays and tuples, as the inputs themselves: " +
                 "differentiate with respect to one [Differentiable] value alone (capture the other inputs), or use a named derivative " +
                 "([GradientOf]) or the generated members");
-        if (StructResult(op, invoke) is { } structResult)
+        var structResult = StructResult(op, invoke);
+        // (JacobianForward's result is a matrix whatever the result's tangent: its general overload takes any function.)
+        if (structResult != null && op.Name != "JacobianForward")
         {
             // Its own overloads (typed by the result's Tangent) take a lambda only; the rest of the pipeline sees the
             // delegate as returning the struct itself, as the lambda does.
@@ -123,7 +125,7 @@ internal static class OperatorSiteProcessor
                 model.Compilation.GetTypeByMetadataName("System.Func`2") is { } func)
                 invoke = func.Construct(invoke.Parameters[0].Type, structResult).DelegateInvokeMethod!;
         }
-        else if (op.ContainingType.Name != "GradCheck" && HasOwnTangentType(invoke.ReturnType))
+        else if (structResult is null && op.ContainingType.Name != "GradCheck" && HasOwnTangentType(invoke.ReturnType))
             return Fail(op.Name, fArg, $"its result is of type '{invoke.ReturnType.ToDisplayString()}', whose tangent is of another type, and the " +
                 "operators type the result's tangent as the result itself: return its members (a tuple or an array), or use a named " +
                 "derivative ([JvpOf]) or the generated members (F_Jvp, F_ValueWithPullback)");
@@ -250,7 +252,8 @@ internal static class OperatorSiteProcessor
     private static INamedTypeSymbol? StructResult(IMethodSymbol op, IMethodSymbol invoke)
     {
         if (op.ContainingType.ToDisplayString() != Symbols.AutodiffClass ||
-            op.Name is not ("Derivative" or "Jvp" or "ValueWithDifferential" or "ValueWithPullback" or "Vjp") ||
+            op.Name is not ("Derivative" or "Jvp" or "ValueWithDifferential" or "ValueWithPullback" or "Vjp" or "JacobianForward") ||
+            op.Name == "JacobianForward" && !IsRealArray(invoke.Parameters.FirstOrDefault()?.Type ?? op.ReturnType) ||
             op.Parameters.Length != (op.Name is "Jvp" or "Vjp" ? 3 : 2) || invoke.Parameters.Length != 1 ||
             !(invoke.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single ||
               op.Name != "Derivative" && (IsRealArray(invoke.Parameters[0].Type) ||
@@ -1115,6 +1118,10 @@ internal static class OperatorSiteProcessor
                 captureReadsAtCall = false;
                 break;
             }
+            case "JacobianForward" when n == 1 && ps.Length == 2 && StructResult(op, invoke) != null:
+                // Rows: the flat view of the result's Tangent.
+                body = $"return global::Nabla.CompilerServices.Operators.JacobianForwardOfDifferentiable((nablaX, nablaDx) => {stem}_Jvp({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs).Concat(new[] { "nablaDx" }))}), {Param(1)});";
+                break;
             case "JacobianForward" when n == 1 && ps.Length == 2:
                 body = $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianForward" : "JacobianForwardOf")}((nablaX, nablaDx) => {stem}_Jvp({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs).Concat(new[] { "nablaDx" }))}), " +
                        $"nablaX => {primal}({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
@@ -1175,7 +1182,7 @@ internal static class OperatorSiteProcessor
                 _ => tt,
             };
         }
-        if (StructResult(op, invoke) is { } structResult)
+        if (StructResult(op, invoke) is { } structResult && op.Name != "JacobianForward")
         {
             // A scalar or an array input is its own tangent; a [Differentiable] input arrives as IDifferentiable<T, T.Tangent>.
             string t1 = invoke.Parameters[0].Type.ToDisplayString(Symbols.TypeFormat), tr = structResult.ToDisplayString(Symbols.TypeFormat), trt = tr + ".Tangent";

@@ -36,6 +36,32 @@ public static class Operators
         return new T[column.Count, 0];
     }
 
+    /// <summary>
+    /// Dense Jacobian by forward mode of a function of an array whose result is of a [Differentiable] type: one JVP per
+    /// input, the rows the flat view of the result's tangent (its reals in member order, as <see cref="ITangent{TSelf}.CopyTo(Span{double})"/>).
+    /// </summary>
+    public static T[,] JacobianForwardOfDifferentiable<T, TR, TRT>(Func<T[], T[], (TR Value, TRT Tangent)> jvp, T[] x)
+        where T : IFloatingPointIeee754<T> where TRT : ITangent<TRT>
+    {
+        var dx = new T[x.Length];
+        T[,]? jacobian = null;
+        double[] column = Array.Empty<double>();
+        for (int j = 0; j < x.Length; j++)
+        {
+            Array.Clear(dx);
+            dx[j] = T.One;
+            var (_, tangent) = jvp((T[])x.Clone(), dx);
+            if (jacobian is null)
+            {
+                jacobian = new T[tangent.Count, x.Length];
+                column = new double[tangent.Count];
+            }
+            tangent.CopyTo(column);
+            for (int i = 0; i < column.Length; i++) jacobian[i, j] = T.CreateChecked(column[i]);
+        }
+        return jacobian ?? new T[jvp((T[])x.Clone(), dx).Tangent.Count, 0];
+    }
+
     /// <summary>The real components of a value whose tangent is itself, in order, converted to <typeparamref name="T"/>.</summary>
     private static void Flatten<T>(object? value, System.Collections.Generic.List<T> into) where T : IFloatingPointIeee754<T>
     {

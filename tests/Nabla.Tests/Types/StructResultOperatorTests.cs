@@ -182,5 +182,17 @@ public class StructResultOperatorTests
         Assert.Equal(new[] { 1.0, 1.0, 1.0 }, pullback(new ArmPose.Tangent { Angle = 1 }));
         var (_, differential) = Autodiff.ValueWithDifferential(v => Oscillator.Arm(v), q);
         Assert.Equal(DxDq(1), differential(new[] { 0.0, 1.0, 0.0 }).X, 12);
+        // The Jacobian: rows the tangent's flat view (X, Y, Angle), from a lambda and from the method group.
+        foreach (var jacobian in new[] { Autodiff.JacobianForward(v => Oscillator.Arm(v), q), Autodiff.JacobianForward(Oscillator.Arm, q) })
+        {
+            Assert.Equal(3, jacobian.GetLength(0));
+            Assert.Equal(3, jacobian.GetLength(1));
+            for (int k = 0; k < 3; k++)
+            {
+                Assert.Equal(DxDq(k), jacobian[0, k], 12);
+                Assert.Equal(DyDq(k), jacobian[1, k], 12);
+                Assert.Equal(1.0, jacobian[2, k], 12);
+            }
+        }
     }
 }
