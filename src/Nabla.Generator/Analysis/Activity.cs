@@ -129,6 +129,15 @@ internal sealed class Activity
                             }
                             break;
                         }
+                        case Op.Call when !i.Callee!.IsStopGradient && i.Arguments != null:
+                        {
+                            // A callee without derivatives may still write varied values into its ref and out arguments:
+                            // they are varied (and the call NABLA0001 where they matter), never silently constant.
+                            if (i.AllInputs().Any(Varied))
+                                foreach (var v in i.Arguments.Where(x => x.Variable != null && x.Variable.Type.IsReal && x.RefKind != RefKindIr.In).Select(x => x.Variable!))
+                                    changed |= a._variedVars.Add(v);
+                            break;
+                        }
                     }
                     if (i.Result is null || !i.Result.Type.IsDifferentiable || Varied(i.Result)) continue;
                     if (PropagatesVaried(i) && i.AllInputs().Any(Varied))

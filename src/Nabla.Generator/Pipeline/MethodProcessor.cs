@@ -415,10 +415,11 @@ internal static class MethodProcessor
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
         {
             if (i.Op != Op.Call || i.Callee!.Derivative != null || i.Callee.IsStopGradient) continue;
-            if (!activity.IsActive(i.Result)) continue;
+            bool writesActiveVariable = i.Arguments != null && i.Arguments.Any(x => x.Variable != null && x.Variable.Type.IsReal && x.RefKind != RefKindIr.In && activity.IsActive(x.Variable));
+            if (!activity.IsActive(i.Result) && !writesActiveVariable) continue;
             // An array made from data (Data.Make(n), a clone of a data array) that differentiated values are written into
             // later: no derivative flows into the call, and the array's own starts at zero (its shadow is made there).
-            if (i.Result!.Type.IsArray && !i.AllInputs().Any(activity.IsVaried)) continue;
+            if (!writesActiveVariable && i.Result!.Type.IsArray && !i.AllInputs().Any(activity.IsVaried)) continue;
             // The note points at the [Differentiable] that asked for the derivative.
             var asked = Symbols.GetAttribute(method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null ? method.AssociatedSymbol : method, Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
             diagnostics.Add(i.Callee.MissingDerivatives is { } missing

@@ -182,6 +182,13 @@ internal sealed class RuleIndex
                     ": " + string.Join(" or ", candidates.Select(Shape).Distinct().Take(3));
             return null;
         }
+        if (original.Parameters.FirstOrDefault(p => p.RefKind is RefKind.Ref or RefKind.Out) is { } byRef)
+        {
+            error = $"'{original.ToDisplayString()}' takes '{byRef.Name}' by {(byRef.RefKind == RefKind.Ref ? "ref" : "out")}, and rules for methods " +
+                    "with ref or out parameters are not supported yet: mark the method [Differentiable] (its body is then differentiated), " +
+                    "or give the rule to a method that returns the new value";
+            return null;
+        }
         bool forward = attr.NamedArguments.Any(kv => kv.Key == "Mode" && kv.Value.Value is int mode && mode == 1);
         string? wrt = Symbols.NamedString(attr, "Wrt");
         var inputs = RuleInfo.Inputs(original);

@@ -173,4 +173,17 @@ public class Nabla0001Tests
                 public static double F(double x) => Square(x) + Twice(x) + Math.Exp(x) + Math.Sin(x);
             """));
     }
+
+    [Fact]
+    public void CallWritingADifferentiatedValueIntoARefArgument_IsReported()
+    {
+        // The callee has no derivative, but what it writes into 'a' depends on x: was a silent zero (NABLA0016).
+        var run = Verify(InClass("""
+                public static double Accumulate(ref double acc, double x) { acc += x * x; return acc; }
+
+                [Differentiable]
+                public static double F(double x) { double a = 1; {|NABLA0001:Accumulate(ref a, x)|}; return a * 2; }
+            """));
+        Assert.StartsWith("'C.Accumulate' has no derivative, but its result depends on a differentiation input of 'F'", run.Message("NABLA0001"));
+    }
 }

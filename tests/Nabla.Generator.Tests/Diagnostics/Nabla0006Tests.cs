@@ -65,6 +65,23 @@ public class Nabla0006Tests
     }
 
     [Fact]
+    public void RuleForAMethodWithARefParameter_SaysNotYet()
+    {
+        // Was NABLA0999 in the code calling it.
+        var run = Verify(InClass("""
+                public static double Accumulate(ref double acc, double x) { acc += x * x; return acc; }
+
+                [{|NABLA0006:DerivativeOf(typeof(C), nameof(Accumulate))|}]
+                public static (double Value, Func<double, (double, double)> Pullback) AccumulateRule(ref double acc, double x)
+                {
+                    double v = Accumulate(ref acc, x);
+                    return (v, dy => (dy, 2 * x * dy));
+                }
+            """));
+        Assert.EndsWith("'C.Accumulate(ref double, double)' takes 'acc' by ref, and rules for methods with ref or out parameters are not supported yet: mark the method [Differentiable] (its body is then differentiated), or give the rule to a method that returns the new value", run.Message("NABLA0006"));
+    }
+
+    [Fact]
     public void RuleWithAnErrorInItsBody_StandsAlone()
     {
         // Code calling the rule's original is not generated (was CS0234: the split class the rule could not get).
