@@ -127,16 +127,14 @@ internal sealed class IrBuilder
     public Value FromTangentLeaves(IrType tangentType, List<Value> leaves) =>
         tangentType.IsReal ? leaves[0] : Emit(Op.MakeStruct, tangentType, leaves);
 
-    /// <summary>How many real leaves a tangent of this type has.</summary>
-    public static int TangentLeafCount(IrType tangentType) => tangentType.IsReal ? 1 : tangentType.Leaves.Count(l => l.Differentiable);
+    /// <summary>The types of a tangent's real leaves: itself for a real, its differentiable members' for a struct.</summary>
+    public static List<IrType> TangentLeafTypes(IrType tangentType) => tangentType.IsReal
+        ? new List<IrType> { tangentType }
+        : tangentType.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();
 
     /// <summary>The tangent with 1 at leaf <paramref name="leaf"/> and 0 elsewhere.</summary>
-    public Value Basis(IrType tangentType, int leaf)
-    {
-        if (tangentType.IsReal) return One(tangentType);
-        var types = tangentType.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();
-        return FromTangentLeaves(tangentType, types.Select((t, k) => k == leaf ? One(t) : Zero(t)).ToList());
-    }
+    public Value Basis(IrType tangentType, int leaf) =>
+        FromTangentLeaves(tangentType, TangentLeafTypes(tangentType).Select((t, k) => k == leaf ? One(t) : Zero(t)).ToList());
 
     /// <summary>The inner product of two tangents of one type, as a value of type <paramref name="result"/>.</summary>
     public Value Dot(Value x, Value y, IrType result)

@@ -934,18 +934,8 @@ internal static class MethodProcessor
         var syntax = callee.DeclaringSyntaxReferences[0].GetSyntax(ct);
         if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree) || SemanticModels.Of(compilation, syntax.SyntaxTree).GetOperation(syntax, ct) is not { } body)
             return false;
-        foreach (var used in body.DescendantsAndSelf())
+        foreach (var member in RuleIndex.MembersUsed(body, constructors: true))
         {
-            ISymbol? member = used switch
-            {
-                IInvocationOperation call => call.TargetMethod,
-                IFieldReferenceOperation { Field.IsConst: false } field => field.Field,
-                IPropertyReferenceOperation property => property.Property,
-                IMethodReferenceOperation reference => reference.Method,
-                IObjectCreationOperation { Constructor: { } constructor } => constructor,
-                _ => null,
-            };
-            if (member is null || member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction }) continue;
             // A differentiable type's own state is read through the accessors its generated part declares (NablaGet_).
             if (member is IFieldSymbol or IPropertySymbol && !member.IsStatic && member.ContainingType is { } owner &&
                 Symbols.HasAttribute(owner.OriginalDefinition, Symbols.DifferentiableAttribute))

@@ -294,12 +294,7 @@ internal static class OperatorSiteProcessor
         var f = inv.ArgumentList.Arguments[0].Expression;
         ITypeSymbol? result;
         if (f is AnonymousFunctionExpressionSyntax lambda)
-        {
-            // The lambda was bound against another candidate, whose result type it took: its body's own type is f's result.
-            var returned = lambda.ExpressionBody ?? lambda.Block?.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
-                .OfType<ReturnStatementSyntax>().FirstOrDefault()?.Expression;
-            result = returned is null ? null : model.GetTypeInfo(returned, ct).Type;
-        }
+            result = ReturnedType(lambda, model, ct);
         else
         {
             var fInfo = model.GetSymbolInfo(f, ct);
@@ -328,10 +323,19 @@ internal static class OperatorSiteProcessor
             !(input.SpecialType is SpecialType.System_Double or SpecialType.System_Single || IsRealArray(input) ||
               input is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named)))
             return null;
+        return ReturnedType(lambda, model, ct) is INamedTypeSymbol { IsTupleType: false } result && TangentShapes.IsDifferentiableType(result)
+            ? general.Construct(input, result) : null;
+    }
+
+    /// <summary>
+    /// The type of what a lambda returns, from its body: when the call did not bind, the lambda was bound against
+    /// another candidate and took that one's result type.
+    /// </summary>
+    private static ITypeSymbol? ReturnedType(AnonymousFunctionExpressionSyntax lambda, SemanticModel model, CancellationToken ct)
+    {
         var returned = lambda.ExpressionBody ?? lambda.Block?.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
             .OfType<ReturnStatementSyntax>().FirstOrDefault()?.Expression;
-        return returned is not null && model.GetTypeInfo(returned, ct).Type is INamedTypeSymbol { IsTupleType: false } result && TangentShapes.IsDifferentiableType(result)
-            ? general.Construct(input, result) : null;
+        return returned is null ? null : model.GetTypeInfo(returned, ct).Type;
     }
 
     /// <summary>A [Differentiable] type (or an array of one), whose tangent is its synthesized Tangent type, not itself.</summary>

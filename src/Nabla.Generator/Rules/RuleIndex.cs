@@ -19,6 +19,9 @@ internal sealed class RuleInfo
         Original = original;
         IsForward = forward;
         Wrt = wrt;
+        var inputs = Inputs(original);
+        InputTypes = inputs.Select(i => i.Type).ToList();
+        InputNames = inputs.Select(i => i.Name).ToList();
     }
 
     public IMethodSymbol Rule { get; }
@@ -36,10 +39,10 @@ internal sealed class RuleInfo
     public ITypeSymbol ResultType => ResultOf(Original);
 
     /// <summary>The rule's inputs in order: the receiver (for an instance member), then the original's parameters.</summary>
-    public IReadOnlyList<ITypeSymbol> InputTypes => Inputs(Original).Select(i => i.Type).ToList();
+    public IReadOnlyList<ITypeSymbol> InputTypes { get; }
 
     /// <summary>The names of the rule's inputs in messages: 'this' for the receiver, else the original's parameter names.</summary>
-    public IReadOnlyList<string> InputNames => Inputs(Original).Select(i => i.Name).ToList();
+    public IReadOnlyList<string> InputNames { get; }
 
     internal static bool HasReceiverInput(IMethodSymbol original) => !original.IsStatic && original.MethodKind != MethodKind.Constructor;
 
@@ -278,7 +281,16 @@ internal sealed class RuleIndex
         var syntax = rule.DeclaringSyntaxReferences[0].GetSyntax();
         if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree)) return null;
         if (compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax) is not { } body) return null;
-        foreach (var used in Microsoft.CodeAnalysis.Operations.OperationExtensions.Descendants(body))
+        return MembersUsed(body, constructors: false).FirstOrDefault(member => Symbols.AccessRank(member) < 2);
+    }
+
+    /// <summary>
+    /// The members a body names (methods called or referenced, fields other than constants, properties and, when asked,
+    /// constructors), for what generated code elsewhere could not reach: not local functions and lambdas.
+    /// </summary>
+    internal static IEnumerable<ISymbol> MembersUsed(Microsoft.CodeAnalysis.IOperation body, bool constructors)
+    {
+        foreach (var used in Microsoft.CodeAnalysis.Operations.OperationExtensions.DescendantsAndSelf(body))
         {
             ISymbol? member = used switch
             {
@@ -286,12 +298,12 @@ internal sealed class RuleIndex
                 Microsoft.CodeAnalysis.Operations.IFieldReferenceOperation { Field.IsConst: false } field => field.Field,
                 Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation property => property.Property,
                 Microsoft.CodeAnalysis.Operations.IMethodReferenceOperation method => method.Method,
+                Microsoft.CodeAnalysis.Operations.IObjectCreationOperation { Constructor: { } constructor } when constructors => constructor,
                 _ => null,
             };
             if (member is null || member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction }) continue;
-            if (Symbols.AccessRank(member) < 2) return member;
+            yield return member;
         }
-        return null;
     }
 
     /// <summary>Every type declared in the container, nested types too.</summary>
@@ -352,7 +364,8 @@ internal sealed class CalleeResolver
             expression += "<" + string.Join(", ", method.TypeArguments.Select(Symbols.TypeName)) + ">";
         if (IsStopGradient(method))
             return new Callee(expression, display, method.IsStatic, null, IsStopGradient: true);
-        var derivative = DerivativeOf(method);
+        var rule = _rules.Find(method);
+        var derivative = DerivativeOf(method, rule);
         (string, string)? missing = null;
         if (derivative != null && Missing(method, derivative) is { } member)
         {
@@ -371,8 +384,7 @@ internal sealed class CalleeResolver
             method.Locations.FirstOrDefault() is { SourceTree: { } tree } where)
             inlineId = LocalFunctionId(tree.FilePath, where.SourceSpan.Start);
         // A rule for an instance member takes the receiver first, differentiable or not (Wrt says whether it is an input).
-        var rule = derivative != null ? _rules.Find(method) : null;
-        bool viaRule = rule != null && derivative!.PrimalMethod == rule.SplitClass + ".Primal";
+        bool viaRule = derivative != null && rule != null && derivative.PrimalMethod == rule.SplitClass + ".Primal";
         bool self = derivative != null && (viaRule ? rule!.HasReceiver : Symbols.HasDifferentiableSelf(method));
         int shift = self ? 1 : 0;
         return new Callee(expression, display, method.IsStatic || method.MethodKind == MethodKind.Constructor, derivative, InlineId: inlineId,
@@ -563,9 +575,8 @@ internal sealed class CalleeResolver
         return (rule, method.Name.Split('_').Select(p => int.Parse(p.Substring("Partial".Length), System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
-    private CalleeDerivative? DerivativeOf(IMethodSymbol method)
+    private CalleeDerivative? DerivativeOf(IMethodSymbol method, RuleInfo? rule)
     {
-        var rule = _rules.Find(method);
         if (rule != null)
         {
             // A rule's split form lives in the rule's assembly; in this compilation the generator writes it.

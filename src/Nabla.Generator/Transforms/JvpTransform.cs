@@ -511,7 +511,7 @@ internal sealed class JvpTransform : Cloner
         }
         var cotType = wrtTypes.Count == 1 ? wrtTypes[0].Tangent : IrType.Tuple(wrtTypes.Select(t => t.Tangent).ToList());
         var resultTangent = r.Type.Tangent;
-        var rowTypes = resultTangent.IsReal ? new List<IrType> { resultTangent } : resultTangent.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();
+        var rowTypes = IrBuilder.TangentLeafTypes(resultTangent);
         var rows = rowTypes.Select((_, j) => b.Call(new Callee(d.PullbackMethod!, i.Callee.DisplayName + " (pullback)", true, null), null,
             new List<Argument> { new(null, RefKindIr.In, residuals), new(b.Basis(resultTangent, j)) }, cotType).Result!).ToList();
         var partialOf = new Value?[rows.Count, d.Wrt.Count];

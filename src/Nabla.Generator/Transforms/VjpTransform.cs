@@ -1527,7 +1527,7 @@ internal sealed class VjpTransform : Cloner
         {
             if (!_activity.IsActive(wrtArgs[k])) continue;
             var tangentType = wrtArgs[k].Type.Tangent;
-            var leafTypes = tangentType.IsReal ? new List<IrType> { tangentType } : tangentType.Leaves.Where(l => l.Differentiable).Select(l => l.Type).ToList();
+            var leafTypes = IrBuilder.TangentLeafTypes(tangentType);
             var adjoints = new List<Value>();
             for (int leaf = 0; leaf < leafTypes.Count; leaf++)
             {
