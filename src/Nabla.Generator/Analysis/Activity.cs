@@ -118,11 +118,12 @@ internal sealed class Activity
                             continue;
                         case Op.Call when i.Callee!.Derivative != null:
                         {
-                            // A differentiable callee may write varied values into its array and ref arguments.
+                            // A differentiable callee may write varied values into its array and ref arguments (a rule over
+                            // arrays takes them as inputs only).
                             var refVars = i.Arguments!.Where(x => x.Variable != null && x.Variable.Type.IsReal).Select(x => x.Variable!).ToList();
                             if (i.AllInputs().Any(Varied) || refVars.Any(a._variedVars.Contains))
                             {
-                                foreach (var arg in i.AllInputs().Where(v => v.Type.IsArray && v.Type.IsDifferentiable))
+                                foreach (var arg in i.AllInputs().Where(v => v.Type.IsArray && v.Type.IsDifferentiable && !i.Callee.Derivative.ArraysByValue))
                                     if (!Varied(arg)) changed |= MarkVaried(arg);
                                 foreach (var v in refVars) changed |= a._variedVars.Add(v);
                                 if (i.Result != null && i.Result.Type.IsDifferentiable && !Varied(i.Result)) changed |= MarkVaried(i.Result);

@@ -230,6 +230,8 @@ internal sealed class CSharpEmitter
                 int use = b.Instrs.FindIndex(k + 1, j => Live(j) && j.AllInputs().Contains(i.Result));
                 bool inTerminator = use < 0 && b.Terminator.Value == i.Result;
                 if (use < 0 && !inTerminator) continue;
+                // A lambda reads what it captures when it runs: the value is named where it is computed.
+                if (use >= 0 && b.Instrs[use].Op == Op.FunctionRef) continue;
                 int end = use < 0 ? b.Instrs.Count : use;
                 if (i.Op == Op.LoadVar && Writes(b.Instrs, k + 1, end, i.Var!)) continue;
                 if (i.Op == Op.ArrayLoad && Writes(b.Instrs, k + 1, end, null)) continue;
@@ -448,6 +450,13 @@ internal sealed class CSharpEmitter
                 int bracket = name.IndexOf('[');
                 int close = name.IndexOf(']', bracket);
                 e = "new " + name.Substring(0, bracket) + "[" + string.Join(", ", i.Operands.Select(O)) + "]" + name.Substring(close + 1);
+                break;
+            }
+            case Op.FunctionRef when i.Function != null:
+            {
+                // A lambda in a rule's body (its lambda function is emitted beside it): its captured values, then its parameters.
+                var own = Enumerable.Range(0, i.Function.Parameters.Count - i.Operands.Count).Select(k => "nablaArgument" + k).ToList();
+                e = "(" + string.Join(", ", own) + ") => " + i.Function.Name + "(" + string.Join(", ", i.Operands.Select(O).Concat(own)) + ")";
                 break;
             }
             default:

@@ -158,7 +158,12 @@ internal sealed record CalleeDerivative(
     /// <summary>The residual type is a ref struct (the callee's derivatives hold spans): see Symbols.HasRefLikeResiduals.</summary>
     bool RefLikeResiduals = false,
     /// <summary>A rule's partial at the longest chain Nabla generates (RuleChains.MaxOrder): <see cref="Partials"/> is null for that reason.</summary>
-    bool PartialsBeyondBound = false)
+    bool PartialsBeyondBound = false,
+    /// <summary>
+    /// A rule over arrays: its primal takes no shadow arrays and returns no result shadow; its pullback takes an array
+    /// result's cotangent and returns fresh cotangent arrays for array inputs, which the caller adds to their shadows.
+    /// </summary>
+    bool ArraysByValue = false)
 {
     /// <summary>The IR type of the callee's residuals.</summary>
     public IrType ResidualIrType => RefLikeResiduals ? IrType.RefStruct(ResidualType) : new IrType(ResidualType, TypeKind.Other);

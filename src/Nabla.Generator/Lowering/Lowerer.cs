@@ -2312,10 +2312,16 @@ internal sealed class Lowerer
         var value = LowerExpression(tuple.Elements[0]);
         var graph = GetLambdaGraph(lambda);
         var captured = new List<ISymbol>();
-        foreach (var block in graph.Blocks)
+        // What the lambda reads from the rule's body, in lambdas of its own too (g => a.Select(x => w * x)).
+        var graphs = new Stack<ControlFlowGraph>(new[] { graph });
+        while (graphs.Count > 0)
+        {
+            var g = graphs.Pop();
+            foreach (var block in g.Blocks)
             foreach (var o in block.Operations.Concat(block.BranchValue is null ? Array.Empty<IOperation>() : new[] { block.BranchValue }))
                 foreach (var d in o.DescendantsAndSelf())
                 {
+                    if (d is IFlowAnonymousFunctionOperation inner) { graphs.Push(g.GetAnonymousFunctionControlFlowGraph(inner, _cancellation)); continue; }
                     ISymbol? s = d switch
                     {
                         ILocalReferenceOperation l => l.Local,
@@ -2324,9 +2330,10 @@ internal sealed class Lowerer
                         IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when ThisRoot is IMethodSymbol rule => rule,
                         _ => null,
                     };
-                    if (s is null || SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, lambda.Symbol)) continue;
+                    if (s is null || SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, lambda.Symbol) || s is not IMethodSymbol && DeclaredIn(s, lambda.Syntax)) continue;
                     if (!captured.Contains(s, SymbolEqualityComparer.Default)) captured.Add(s);
                 }
+        }
         foreach (var s in captured)
             CapturedValuesAtReturn.Add(ReadWhole(s, Symbols.IrTypeOf(CapturedType(s))));
         RuleReturn = new RuleReturn(lambda, graph, captured);

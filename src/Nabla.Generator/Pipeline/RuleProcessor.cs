@@ -142,6 +142,26 @@ internal static class RuleProcessor
             var lambdaLowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { OuterGraph = ret.LambdaGraph, ThisRoot = rule.IsStatic ? null : rule };
             if (!lambdaLowerer.Lower(ret.LambdaGraph, backward, lambdaBindings)) return Failed();
 
+            // A rule over arrays: the half it does not give is written from the other, which needs the arrays' lengths.
+            var lengths = new List<(string Name, int Input)>();
+            if (info.HasArrays)
+            {
+                var rb = new IrBuilder(primal, returnBlock);
+                void StoreLength(string name, Value array, int input)
+                {
+                    rb.Store(new Var("residuals." + name, IrType.Int32, VarKind.Field), rb.Member(array, "Length", IrType.Int32));
+                    fields.Add((name, IrType.Int32));
+                    lengths.Add((name, input));
+                }
+                if (info.IsForward)
+                {
+                    foreach (int k in info.Wrt.Where(k => Symbols.IrTypeOf(info.InputTypes[k]).IsArray))
+                        StoreLength("nablaLengthOfInput" + k, bindings[k].Item2, k);
+                }
+                else if (Symbols.IrTypeOf(info.ResultType).IsArray)
+                    StoreLength("nablaLengthOfResult", returnBlock.Terminator.Value!, -1);
+            }
+
             string className = Symbols.RuleSplitClassName(rule);
             var w = new SourceWriter();
             w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
@@ -155,9 +175,21 @@ internal static class RuleProcessor
             foreach (var (name, type) in fields) w.Line("public " + type.Name + " " + name + ";");
             w.Close();
             w.Line();
+            var lambdas = LambdasOf(primal, backward);
             CSharpEmitter.Emit(primal, w);
             w.Line();
             CSharpEmitter.Emit(backward, w);
+            foreach (var lambda in lambdas)
+            {
+                w.Line();
+                CSharpEmitter.Emit(lambda, w);
+            }
+            if (info.HasArrays)
+            {
+                w.Line();
+                if (info.IsForward) WritePullbackFromDifferential(w, info, lengths);
+                else WriteDifferentialFromPullback(w, info);
+            }
             bool registered = WriteRegistration(w, info);
             w.Close();
             w.Close();
@@ -189,7 +221,7 @@ internal static class RuleProcessor
         int n = original.Parameters.Length;
         if (n is < 1 or > 4 || original.IsGenericMethod || original.DeclaredAccessibility != Accessibility.Public ||
             original.MethodKind != MethodKind.Ordinary || !original.IsStatic ||
-            original.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IrTypeOf(p.Type).IsReal))
+            original.Parameters.Any(p => p.RefKind != RefKind.None || !(Symbols.IrTypeOf(p.Type).IsReal || info.HasArrays && RuleIndex.IsRuleInput(p.Type))))
             return false;
         var types = original.Parameters.Select(p => Symbols.TypeName(p.Type)).ToArray();
         string ret = Symbols.TypeName(original.ReturnType);
@@ -211,7 +243,20 @@ internal static class RuleProcessor
         w.Line($"({Func(types.Concat(new[] { ret }).ToArray())}){Symbols.TypeName(original.ContainingType)}.{Symbols.Identifier(original.Name)},");
         w.Line("new global::Nabla.CompilerServices.DerivativeSet(");
         w.Indent++;
-        if (!info.IsForward)
+        if (info.HasArrays)
+        {
+            // Both halves exist; a cotangent the rule does not give is zeros shaped like its input.
+            string Zeros(int k) => Symbols.IrTypeOf(original.Parameters[k].Type).IsArray
+                ? $"new {Symbols.IrTypeOf(original.Parameters[k].Type).Element.Name}[x{k}.Length]" : $"default({types[k]})";
+            string Cotangents(string cot) => n == 1 ? (wrt.Contains(0) ? cot : Zeros(0)) :
+                "(" + string.Join(", ", Enumerable.Range(0, n).Select(k => wrt.Contains(k) ? Partial(cot, k) : Zeros(k))) + ")";
+            w.Line(Symbols.IrTypeOf(original.ReturnType).IsReal
+                ? $"({Func(types.Concat(new[] { $"({ret} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); var c = Pullback(in r, {one}); return (v, {Cotangents("c")}); }}),"
+                : "null,");
+            w.Line($"({Func(types.Concat(types).Concat(new[] { $"({ret} Value, {ret} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {{ var v = Primal({names}, out var r); return (v, Differential(in r, {dTangents})); }}),");
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {{ var c = Pullback(in r, ct); return {Cotangents("c")}; }}); }})));");
+        }
+        else if (!info.IsForward)
         {
             w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); var c = Pullback(in r, {one}); return (v, {All("c")}); }}),");
             string jvpSum = string.Join(" + ", wrt.Select(k => $"{Partial("c", k)} * d{k}"));
@@ -233,6 +278,102 @@ internal static class RuleProcessor
         w.Close();
         return true;
     }
+
+    /// <summary>
+    /// The lambdas a rule's body passes to other code (a.Select(x => ...)): each a private method of the split class,
+    /// named apart (the two halves number their lambdas each from one), found in lambdas too.
+    /// </summary>
+    private static List<IrFunction> LambdasOf(params IrFunction[] halves)
+    {
+        var found = new List<IrFunction>();
+        var work = new Stack<IrFunction>(halves);
+        while (work.Count > 0)
+            foreach (var i in work.Pop().Blocks.SelectMany(b => b.Instrs))
+                if (i.Op == Op.FunctionRef && i.Function is { } lambda && !found.Contains(lambda))
+                {
+                    found.Add(lambda);
+                    lambda.Name = "Lambda" + found.Count;
+                    work.Push(lambda);
+                }
+        return found;
+    }
+
+    private const string Adjoints = "global::Nabla.CompilerServices.Adjoints";
+
+    /// <summary>
+    /// A reverse rule over arrays: its differential, each component of the result's tangent the pullback of that
+    /// component's unit cotangent dotted with the inputs' tangents (one pullback per result component).
+    /// </summary>
+    private static void WriteDifferentialFromPullback(SourceWriter w, RuleInfo info)
+    {
+        var result = Symbols.IrTypeOf(info.ResultType);
+        var inputs = info.Wrt.Select(k => Symbols.TypeName(info.InputTypes[k])).ToList();
+        string Cot(int k) => info.Wrt.Count == 1 ? "c" : "c.Item" + (k + 1);
+        string Sum() => string.Join(" + ", inputs.Select((_, k) => $"{Adjoints}.Dot({Cot(k)}, t{k})"));
+        string parameters = string.Join(", ", inputs.Select((t, k) => $"{t} t{k}"));
+        w.Line($"/// <summary>The tangent of {info.Original.Name}'s result from the tangents of {Describe(info)}: the rule's pullback, once per component of the result.</summary>");
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Open($"public static {Symbols.TypeName(info.ResultType)} Differential(in Residuals residuals, {parameters})");
+        if (result.IsReal)
+        {
+            w.Line($"var c = Pullback(in residuals, {One(result)});");
+            w.Line($"return ({result.Name})({Sum()});");
+        }
+        else
+        {
+            string element = result.Element.Name;
+            w.Line("int m = residuals.nablaLengthOfResult;");
+            w.Line($"var t = new {element}[m];");
+            w.Line($"var e = new {element}[m];");
+            w.Open("for (int j = 0; j < m; j++)");
+            w.Line($"e[j] = {One(result.Element)};");
+            w.Line("var c = Pullback(in residuals, e);");
+            w.Line($"t[j] = ({element})({Sum()});");
+            w.Line("e[j] = 0;");
+            w.Close();
+            w.Line("return t;");
+        }
+        w.Close();
+    }
+
+    /// <summary>
+    /// A forward rule over arrays: its pullback, each component of an input's cotangent the differential along that
+    /// component's unit tangent dotted with the result's cotangent (one differential per input component).
+    /// </summary>
+    private static void WritePullbackFromDifferential(SourceWriter w, RuleInfo info, List<(string Name, int Input)> lengths)
+    {
+        var resultType = Symbols.TypeName(info.ResultType);
+        var types = info.Wrt.Select(k => Symbols.IrTypeOf(info.InputTypes[k])).ToList();
+        var names = info.Wrt.Select(k => Symbols.TypeName(info.InputTypes[k])).ToList();
+        string returned = names.Count == 1 ? names[0] : "(" + string.Join(", ", names) + ")";
+        w.Line($"/// <summary>The cotangent of {Describe(info)} from the cotangent of {info.Original.Name}'s result: the rule's differential, once per component of the inputs.</summary>");
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Open($"public static {returned} Pullback(in Residuals residuals, {resultType} ct)");
+        for (int k = 0; k < types.Count; k++)
+            w.Line(types[k].IsArray
+                ? $"var z{k} = new {types[k].Element.Name}[residuals.{lengths.Single(l => l.Input == info.Wrt[k]).Name}];"
+                : $"{names[k]} z{k} = 0;");
+        for (int k = 0; k < types.Count; k++)
+        {
+            string Along(string unit) => "Differential(in residuals, " + string.Join(", ", types.Select((_, j) => j == k ? unit : "z" + j)) + ")";
+            if (types[k].IsReal)
+            {
+                w.Line($"var c{k} = ({names[k]}){Adjoints}.Dot(ct, {Along(One(types[k]))});");
+                continue;
+            }
+            string element = types[k].Element.Name;
+            w.Line($"var c{k} = new {element}[z{k}.Length];");
+            w.Open($"for (int j = 0; j < c{k}.Length; j++)");
+            w.Line($"z{k}[j] = {One(types[k].Element)};");
+            w.Line($"c{k}[j] = ({element}){Adjoints}.Dot(ct, {Along("z" + k)});");
+            w.Line($"z{k}[j] = 0;");
+            w.Close();
+        }
+        w.Line("return " + (types.Count == 1 ? "c0" : "(" + string.Join(", ", types.Select((_, k) => "c" + k)) + ")") + ";");
+        w.Close();
+    }
+
+    private static string One(IrType real) => real.Kind == TypeKind.Single ? "1f" : "1d";
 
     private static string Describe(RuleInfo info) =>
         "(" + string.Join(", ", info.Wrt.Select(k => info.InputNames[k])) + ")";

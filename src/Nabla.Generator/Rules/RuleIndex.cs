@@ -44,6 +44,12 @@ internal sealed class RuleInfo
     /// <summary>The names of the rule's inputs in messages: 'this' for the receiver, else the original's parameter names.</summary>
     public IReadOnlyList<string> InputNames { get; }
 
+    /// <summary>
+    /// A differentiated input or the result is an array: the split form passes array tangents by value (the pullback
+    /// returns fresh cotangent arrays, an array result's cotangent goes in), and has both a pullback and a differential.
+    /// </summary>
+    public bool HasArrays => Wrt.Any(k => Symbols.IrTypeOf(InputTypes[k]).IsArray) || Symbols.IrTypeOf(ResultType).IsArray;
+
     internal static bool HasReceiverInput(IMethodSymbol original) => !original.IsStatic && original.MethodKind != MethodKind.Constructor;
 
     internal static ITypeSymbol ResultOf(IMethodSymbol original) =>
@@ -230,8 +236,15 @@ internal sealed class RuleIndex
         if (bad >= 0 || !IsRuleInput(RuleInfo.ResultOf(original)))
         {
             var what = bad < 0 ? "its result" : inputs[indices[bad]].Name == "this" ? "its receiver" : $"'{inputs[indices[bad]].Name}'";
-            error = $"{what} is not a double, float, Vector2/3/4 or [Differentiable] struct of such values: rules differentiate those; " +
-                    "write a function of arrays or classes as a [Differentiable] method instead";
+            error = $"{what} is not a double, float, one-dimensional array of them, Vector2/3/4 or [Differentiable] struct of reals: rules differentiate those; " +
+                    "write a function of jagged arrays, tuples or classes as a [Differentiable] method instead";
+            return null;
+        }
+        var differentiated = indices.Select(k => inputs[k].Type).Append(RuleInfo.ResultOf(original)).ToList();
+        if (differentiated.Any(t => Symbols.IrTypeOf(t).IsArray) && differentiated.FirstOrDefault(t => Symbols.IrTypeOf(t) is { IsReal: false, IsArray: false }) is { } mixed)
+        {
+            error = $"it mixes arrays with '{mixed.ToDisplayString()}': a rule over arrays takes and returns double, float and one-dimensional arrays of them " +
+                    "(make the struct's members parameters, or write the function as a [Differentiable] method)";
             return null;
         }
         if (compilation != null && HiddenMemberUse(rule, compilation) is { } hidden)
@@ -264,14 +277,16 @@ internal sealed class RuleIndex
     }
 
     /// <summary>
-    /// A type a rule differentiates: a real scalar, or a struct of them lowered member by member (Vector2/3/4, a
-    /// [Differentiable] struct without array members), whose tangent the pullback returns and the differential takes.
+    /// A type a rule differentiates: a real scalar, a one-dimensional array of them, or a struct of reals lowered member
+    /// by member (Vector2/3/4, a [Differentiable] struct without array members), whose tangent the pullback returns and
+    /// the differential takes.
     /// </summary>
     internal static bool IsRuleInput(ITypeSymbol type)
     {
         if (type is INamedTypeSymbol { IsTupleType: true }) return false;
         var ir = Symbols.IrTypeOf(type);
-        return ir.IsReal || ir is { IsStruct: true, IsReference: false, HasArrayLeaves: false, IsDifferentiable: true };
+        return ir.IsReal || ir is { IsArray: true, IsSpan: false, Rank: 1 } && ir.Element.IsReal ||
+               ir is { IsStruct: true, IsReference: false, HasArrayLeaves: false, IsDifferentiable: true };
     }
 
     /// <summary>A private or protected member the rule's body uses: its split form, in a class of its own, could not reach it.</summary>
@@ -586,7 +601,10 @@ internal sealed class CalleeResolver
             {
                 string split = rule.SplitClass;
                 var partials = Partials(rule, split);
-                return rule.IsForward
+                // A rule over arrays has both halves (RuleProcessor writes the one the rule does not give).
+                return rule.HasArrays
+                    ? new CalleeDerivative(split + ".Primal", split + ".Pullback", null, split + ".Differential", split + ".Residuals", rule.Wrt, partials, ArraysByValue: true)
+                    : rule.IsForward
                     ? new CalleeDerivative(split + ".Primal", null, null, split + ".Differential", split + ".Residuals", rule.Wrt, partials)
                     : new CalleeDerivative(split + ".Primal", split + ".Pullback", null, null, split + ".Residuals", rule.Wrt, partials);
             }

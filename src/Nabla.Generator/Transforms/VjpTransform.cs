@@ -452,7 +452,7 @@ internal sealed class VjpTransform : Cloner
             // y = f(x) becomes y = f_Primal(x, shadows, out residuals of f): the pullback calls f_Pullback.
             var slot = NewResidualSlot(block, d.ResidualIrType, "r" + (i.Result?.Name ?? "call"), builder, i);
             var args = i.Arguments!.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind, a.Variable is null ? null : MapVar(a.Variable))).ToList();
-            foreach (int k in d.Wrt)
+            foreach (int k in d.ArraysByValue ? System.Array.Empty<int>() : d.Wrt)
             {
                 var arg = i.Arguments![k].Value;
                 if (arg?.Type.IsArray == true)
@@ -461,7 +461,7 @@ internal sealed class VjpTransform : Cloner
                     args.Add(new Argument(StructShadows(arg, builder)));
             }
             Var? shadowResult = null;
-            if (i.Result?.Type.IsArray == true)
+            if (i.Result?.Type.IsArray == true && !d.ArraysByValue)
             {
                 shadowResult = Target.NewLocal("d" + (i.Result.Name ?? "result"), i.Result.Type);
                 args.Add(new Argument(null, RefKindIr.Out, shadowResult));
@@ -471,6 +471,8 @@ internal sealed class VjpTransform : Cloner
             var call = builder.Call(new Callee(d.PrimalMethod, i.Callee.DisplayName, i.Callee.IsStatic, null), receiver, args, i.Result?.Type ?? IrType.Void, i.Result?.Name);
             if (i.Result != null) Map[i.Result] = call.Result!;
             if (shadowResult != null && i.Result != null) _shadow[i.Result] = builder.Load(shadowResult, "d" + i.Result.Name);
+            // A rule's array result: its shadow, zeros here, collects the result's cotangent for the rule's pullback.
+            if (d.ArraysByValue && i.Result?.Type.IsArray == true) _shadow[i.Result] = ZerosLike(builder, call.Result!);
             // Inside a loop the slot is overwritten each iteration: the pullback reads a snapshot from the tape.
             var snapshot = _inLoop.Contains(block) ? builder.Load(slot, slot.Name) : null;
             _callResiduals[i] = (slot, snapshot);
@@ -1509,6 +1511,25 @@ internal sealed class VjpTransform : Cloner
         var slotArgument = residual.Snapshot != null
             ? new Argument(AugmentedValue(residual.Snapshot, b), RefKindIr.In)
             : new Argument(null, RefKindIr.In, residual.Slot);
+        if (d.ArraysByValue)
+        {
+            // A rule over arrays: an array result's cotangent is its shadow; array inputs' cotangents come back as new
+            // arrays, added into their shadows.
+            var cotTypes = wrtArgs.Select(a => a.Type.Tangent).ToList();
+            Value resultCot = i.Result!.Type.IsArray
+                ? _shadow.TryGetValue(i.Result, out var resultShadow) ? AugmentedValue(resultShadow, b) : ZerosLike(b, PrimalValue(i.Result, b))
+                : g ?? b.Zero(i.Result.Type.Tangent);
+            var pulled = b.Call(new Callee(d.PullbackMethod!, i.Callee.DisplayName + " (pullback)", true, null), null,
+                new List<Argument> { slotArgument, new(resultCot) }, cotTypes.Count == 1 ? cotTypes[0] : IrType.Tuple(cotTypes)).Result!;
+            for (int k = 0; k < wrtArgs.Count; k++)
+            {
+                var cot = wrtArgs.Count == 1 ? pulled : b.TupleGet(pulled, k);
+                if (!wrtArgs[k].Type.IsArray) AddTo(wrtArgs[k], cot, b);
+                else if (_shadow.TryGetValue(wrtArgs[k], out var shadow))
+                    b.CallHelper("global::Nabla.CompilerServices.Adjoints.Accumulate", IrType.Void, AugmentedValue(shadow, b), cot);
+            }
+            return;
+        }
         if (d.PullbackMethod != null)
         {
             var resultType = scalarArgs.Count switch { 0 => IrType.Void, 1 => scalarArgs[0].Type.Tangent, _ => IrType.Tuple(scalarArgs.Select(a => a.Type.Tangent).ToList()) };

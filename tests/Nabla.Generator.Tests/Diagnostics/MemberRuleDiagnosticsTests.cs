@@ -51,6 +51,6 @@ public class MemberRuleDiagnosticsTests
             }
             """);
         Assert.Contains("'P2.Prod' has no differentiable first derivative", run.Message("NABLA0013"));
-        Assert.Contains("or that is for a member, a constructor or struct values: such rules give first derivatives only", run.Message("NABLA0013"));
+        Assert.Contains("or that is for a member, a constructor, struct values or arrays: such rules give first derivatives only", run.Message("NABLA0013"));
     }
 }

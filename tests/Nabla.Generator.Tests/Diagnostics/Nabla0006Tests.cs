@@ -176,7 +176,67 @@ public class Nabla0006Tests
                 public static (double Value, Func<double, double> Pullback) Apply(Model m, double x) => (m.Apply(x), dy => dy * m.W);
             }
             """);
-        Assert.StartsWith("Derivative rule 'Rules.Apply(Model, double)' is invalid: its receiver is not a double, float, Vector2/3/4 or [Differentiable] struct", run.Message("NABLA0006"));
+        Assert.StartsWith("Derivative rule 'Rules.Apply(Model, double)' is invalid: its receiver is not a double, float, one-dimensional array of them, Vector2/3/4 or [Differentiable] struct", run.Message("NABLA0006"));
+    }
+
+    [Fact]
+    public void RulesOverArrays_AreFine()
+    {
+        // Verify asserts that no diagnostic is reported and that the generated code compiles.
+        Verify(Usings + """
+            public static class Lin
+            {
+                public static double Dot(double[] a, double[] b) { double s = 0; for (int i = 0; i < a.Length; i++) s += a[i] * b[i]; return s; }
+                public static float[] Square(float[] a) { var r = new float[a.Length]; for (int i = 0; i < a.Length; i++) r[i] = a[i] * a[i]; return r; }
+            }
+
+            public static class Rules
+            {
+                [DerivativeOf(typeof(Lin), nameof(Lin.Dot))]
+                public static (double Value, Func<double, (double[], double[])> Pullback) Dot(double[] a, double[] b) =>
+                    (Lin.Dot(a, b), g => (Array.ConvertAll(b, v => g * v), Array.ConvertAll(a, v => g * v)));
+
+                [DerivativeOf(typeof(Lin), nameof(Lin.Square), Mode = DerivativeMode.Forward)]
+                public static (float[] Value, Func<float[], float[]> Differential) Square(float[] a)
+                {
+                    var y = Lin.Square(a);
+                    return (y, da => { var t = new float[a.Length]; for (int i = 0; i < a.Length; i++) t[i] = 2 * a[i] * da[i]; return t; });
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public void RuleMixingArraysAndAStruct_NamesTheStruct()
+    {
+        var run = Verify(Usings + """
+            using System.Numerics;
+
+            public static class Lin { public static double Along(double[] a, Vector2 v) => a[0] * v.X + a[1] * v.Y; }
+
+            public static class Rules
+            {
+                [{|NABLA0006:DerivativeOf(typeof(Lin), nameof(Lin.Along))|}]
+                public static (double Value, Func<double, (double[], Vector2)> Pullback) Along(double[] a, Vector2 v) =>
+                    (Lin.Along(a, v), g => (new[] { g * v.X, g * v.Y }, new Vector2((float)(g * a[0]), (float)(g * a[1]))));
+            }
+            """);
+        Assert.EndsWith("it mixes arrays with 'System.Numerics.Vector2': a rule over arrays takes and returns double, float and one-dimensional arrays of them (make the struct's members parameters, or write the function as a [Differentiable] method)", run.Message("NABLA0006"));
+    }
+
+    [Fact]
+    public void RuleOverAJaggedArray_SaysWhatRulesTake()
+    {
+        var run = Verify(Usings + """
+            public static class Lin { public static double First(double[][] a) => a[0][0]; }
+
+            public static class Rules
+            {
+                [{|NABLA0006:DerivativeOf(typeof(Lin), nameof(Lin.First))|}]
+                public static (double Value, Func<double, double[][]> Pullback) First(double[][] a) => (Lin.First(a), g => a);
+            }
+            """);
+        Assert.Contains("'a' is not a double, float, one-dimensional array of them, Vector2/3/4 or [Differentiable] struct of reals", run.Message("NABLA0006"));
     }
 
     [Fact]
