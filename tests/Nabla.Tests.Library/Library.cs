@@ -75,6 +75,14 @@ public static class Plain
 
     /// <summary>x·y^2: a two-input method with a rule in B.</summary>
     public static double MulSquare(double x, double y) => x * y * y;
+
+    /// <summary>Σ aᵢ² · wᵢ over arrays: a forward rule in B, with respect to a only.</summary>
+    public static double WeightedSquares(double[] a, double[] w)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += a[i] * a[i] * w[i];
+        return s;
+    }
 }
 
 /// <summary>A data object of A whose instance method has a rule in B.</summary>

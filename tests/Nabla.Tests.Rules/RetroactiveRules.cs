@@ -31,6 +31,18 @@ public static class RetroactiveRules
         return (Plain.MulSquare(x, y), dz => (dz * y * y, dz * 2 * x * y));
     }
 
+    /// <summary>A forward rule over arrays: d(Σ aᵢ² wᵢ) = Σ 2 aᵢ wᵢ daᵢ (reverse mode through it is written from it).</summary>
+    [DerivativeOf(typeof(Plain), nameof(Plain.WeightedSquares), Wrt = "a", Mode = DerivativeMode.Forward)]
+    public static (double Value, Func<double[], double> Differential) WeightedSquares(double[] a, double[] w)
+    {
+        return (Plain.WeightedSquares(a, w), da =>
+        {
+            double t = 0;
+            for (int i = 0; i < a.Length; i++) t += 2 * a[i] * w[i] * da[i];
+            return t;
+        });
+    }
+
     /// <summary>Spline.Eval′(t) = 3·Scale·t²: a rule for an instance method of a data object, the receiver first.</summary>
     [DerivativeOf(typeof(Spline), nameof(Spline.Eval))]
     public static (double Value, Func<double, double> Pullback) Eval(Spline spline, double t)

@@ -33,6 +33,9 @@ public static partial class CrossAssembly
 
     public static readonly Spline Cubic = new();
 
+    /// <summary>B's forward rule over arrays for A's plain method, used in reverse mode here.</summary>
+    [Differentiable] public static double WeightedSquaresOfB(double[] a, [NoDerivative] double[] w) => Plain.WeightedSquares(a, w) * a[0];
+
     /// <summary>B's rules for members of A: an instance method, a property getter and a constructor.</summary>
     [Differentiable] public static double MemberRulesOfB(double x, double y) => Cubic.Eval(x) + new LibPair(x, y * y).Product;
 }
@@ -134,6 +137,24 @@ public class CrossAssemblyTests
     {
         double s = S(x * y);
         Check.Gradient(SoftplusOfProduct, [x, y], [y * s, x * s]);
+    }
+
+    [Fact]
+    public void RetroactiveRuleOverArrays()
+    {
+        double[] a = [0.5, -1.5, 2.0], w = [1.0, 2.0, 3.0];
+        // F = a₀ Σ aᵢ² wᵢ: ∂F/∂a₀ = Σ aᵢ² wᵢ + 2a₀² w₀, ∂F/∂aᵢ = 2 a₀ aᵢ wᵢ.
+        double s = 0.25 * 1 + 2.25 * 2 + 4 * 3;
+        var g = Autodiff.Gradient(v => X.WeightedSquaresOfB(v, w), a);
+        Assert.Equal(s + 2 * 0.25 * 1, g[0], 12);
+        Assert.Equal(2 * 0.5 * -1.5 * 2, g[1], 12);
+        Assert.Equal(2 * 0.5 * 2.0 * 3, g[2], 12);
+        var (_, t) = Autodiff.Jvp(v => X.WeightedSquaresOfB(v, w), a, [0.0, 1.0, 1.0]);
+        Assert.Equal(g[1] + g[2], t, 12);
+        // The original as a method group: its gradient with respect to w (left out by Wrt) is zeros.
+        var (ga, gw) = Autodiff.Gradient(Plain.WeightedSquares, a, w);
+        Assert.Equal([1.0, -6.0, 12.0], ga);
+        Assert.Equal([0.0, 0.0, 0.0], gw);
     }
 
     [Fact]
