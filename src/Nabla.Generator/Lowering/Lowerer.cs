@@ -1745,8 +1745,9 @@ internal sealed class Lowerer
             result = _b.Call(_resolver.Resolve(ctor), null, ctorArgs, type).Result!;
             _b.Source = saved;
         }
-        else if (IsPositionalRecordConstructor(ctor, out var names))
+        else if (IsPositionalRecordConstructor(ctor, out var names) || IsMemberwiseConstructor(ctor, out names))
         {
+            // Each member the parameter of its name (a record's) or the one the constructor assigns to it; others zero.
             var values = args.Select(a => LowerExpression(a)).ToList();
             var leaves = new List<Value>();
             foreach (var field in type.Fields)
@@ -2028,6 +2029,51 @@ internal sealed class Lowerer
             : m is PropertyDeclarationSyntax p && p.Initializer != null && !p.Modifiers.Any(t => t.Text == "static")));
 
     /// <summary>The primary constructor of a positional record: it sets the properties of the same names.</summary>
+    /// <summary>
+    /// A constructor of a differentiable struct in this compilation that only copies its parameters into members
+    /// (<c>public State(double x, double v) { X = x; V = v; }</c>, or <c>(X, V) = (x, v)</c>): it needs no derivative of
+    /// its own, each member is its parameter. <paramref name="names"/>[k] is the member parameter k is stored in.
+    /// </summary>
+    private static bool IsMemberwiseConstructor(IMethodSymbol ctor, out List<string> names)
+    {
+        names = ctor.Parameters.Select(_ => "").ToList();
+        if (ctor.DeclaringSyntaxReferences.Length != 1 || HasMemberInitializers(ctor.ContainingType) ||
+            ctor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: null } declaration)
+            return false;
+        var parameters = ctor.Parameters.Select(p => p.Name).ToList();
+        var members = Symbols.IrTypeOf(ctor.ContainingType).Fields.Select(f => f.Name).ToList();
+        var assignments = new List<(ExpressionSyntax Target, ExpressionSyntax Value)>();
+        IEnumerable<ExpressionSyntax> statements = declaration.ExpressionBody is { } arrow ? new[] { arrow.Expression }
+            : declaration.Body is { } body && body.Statements.All(st => st is ExpressionStatementSyntax)
+            ? body.Statements.Cast<ExpressionStatementSyntax>().Select(st => st.Expression)
+            : null!;
+        if (statements is null) return false;
+        foreach (var statement in statements)
+        {
+            if (statement is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment) return false;
+            if (assignment.Left is TupleExpressionSyntax left && assignment.Right is TupleExpressionSyntax right && left.Arguments.Count == right.Arguments.Count)
+                assignments.AddRange(left.Arguments.Zip(right.Arguments, (l, r) => (l.Expression, r.Expression)));
+            else
+                assignments.Add((assignment.Left, assignment.Right));
+        }
+        var written = new HashSet<string>();
+        foreach (var (target, value) in assignments)
+        {
+            // The member: 'M' (not a parameter's name) or 'this.M'; the value: a parameter, as it is.
+            string? member = target switch
+            {
+                IdentifierNameSyntax id when !parameters.Contains(id.Identifier.ValueText) => id.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax id } => id.Identifier.ValueText,
+                _ => null,
+            };
+            if (member is null || !members.Contains(Symbols.Identifier(member)) || !written.Add(member) ||
+                value is not IdentifierNameSyntax source || parameters.IndexOf(source.Identifier.ValueText) is var k && k < 0 || names[k] != "")
+                return false;
+            names[k] = Symbols.Identifier(member);
+        }
+        return true;
+    }
+
     private static bool IsPositionalRecordConstructor(IMethodSymbol ctor, out List<string> names)
     {
         names = ctor.Parameters.Select(p => Symbols.Identifier(p.Name)).ToList();

@@ -24,6 +24,27 @@ public class Nabla0002Tests
     }
 
     [Fact]
+    public void ConstructorThatComputes_IsReportedAtTheCreation()
+    {
+        // A constructor that only copies parameters into members needs no attribute; one that computes does.
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct Polar
+            {
+                public double R, Theta;
+                public Polar(double x, double y) { R = Math.Sqrt(x * x + y * y); Theta = Math.Atan2(y, x); }
+            }
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x) => {|NABLA0002:new Polar(x, 1)|}.R;
+            }
+            """);
+        Assert.StartsWith("a call of a constructor of the differentiable struct Polar is not supported in [Differentiable] code yet; mark the constructor [Differentiable]", run.Message("NABLA0002"));
+    }
+
+    [Fact]
     public void IndexerRead_IsReportedAtTheElementAccess()
     {
         var run = Verify(InClass("""
