@@ -430,4 +430,84 @@ public static partial class Autodiff
         ArgumentNullException.ThrowIfNull(x);
         return new float[x.Length];
     }
+
+    /// <summary>The zero tangent of a vector: the zero vector.</summary>
+    public static System.Numerics.Vector2 ZeroTangent(System.Numerics.Vector2 x) => default;
+
+    /// <summary>The zero tangent of a vector: the zero vector.</summary>
+    public static System.Numerics.Vector3 ZeroTangent(System.Numerics.Vector3 x) => default;
+
+    /// <summary>The zero tangent of a vector: the zero vector.</summary>
+    public static System.Numerics.Vector4 ZeroTangent(System.Numerics.Vector4 x) => default;
+
+    /// <summary>The zero tangent of a value of a [Differentiable] type: its <c>Tangent</c> of zeros (<c>x.ZeroTangent()</c>).</summary>
+    /// <param name="x">The value (a class's tangent may depend on its arrays' lengths).</param>
+    public static TT ZeroTangent<T, TT>(IDifferentiable<T, TT> x)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT>
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.ZeroTangent();
+    }
+
+    /// <summary>The zero tangent shaped like <paramref name="x"/>: a new matrix of zeros of the same dimensions.</summary>
+    public static double[,] ZeroTangent(double[,] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return new double[x.GetLength(0), x.GetLength(1)];
+    }
+
+    /// <summary>The zero tangent shaped like <paramref name="x"/>: a new matrix of zeros of the same dimensions.</summary>
+    public static float[,] ZeroTangent(float[,] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return new float[x.GetLength(0), x.GetLength(1)];
+    }
+
+    /// <summary>The zero tangent shaped like a jagged array: new rows of zeros of the same lengths.</summary>
+    public static double[][] ZeroTangent(double[][] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var zero = new double[x.Length][];
+        for (int i = 0; i < x.Length; i++) zero[i] = x[i] is null ? null! : new double[x[i].Length];
+        return zero;
+    }
+
+    /// <summary>The zero tangent shaped like a jagged array: new rows of zeros of the same lengths.</summary>
+    public static float[][] ZeroTangent(float[][] x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var zero = new float[x.Length][];
+        for (int i = 0; i < x.Length; i++) zero[i] = x[i] is null ? null! : new float[x[i].Length];
+        return zero;
+    }
+
+    /// <summary>The zero tangent of a pair whose elements are their own tangents (reals, vectors, arrays of reals).</summary>
+    public static (T1, T2) ZeroTangent<T1, T2>((T1, T2) x) => ((T1)ZeroOf(x.Item1), (T2)ZeroOf(x.Item2));
+
+    /// <summary>The zero tangent of a triple whose elements are their own tangents (reals, vectors, arrays of reals).</summary>
+    public static (T1, T2, T3) ZeroTangent<T1, T2, T3>((T1, T2, T3) x) =>
+        ((T1)ZeroOf(x.Item1), (T2)ZeroOf(x.Item2), (T3)ZeroOf(x.Item3));
+
+    /// <summary>The zero tangent of a quadruple whose elements are their own tangents (reals, vectors, arrays of reals).</summary>
+    public static (T1, T2, T3, T4) ZeroTangent<T1, T2, T3, T4>((T1, T2, T3, T4) x) =>
+        ((T1)ZeroOf(x.Item1), (T2)ZeroOf(x.Item2), (T3)ZeroOf(x.Item3), (T4)ZeroOf(x.Item4));
+
+    /// <summary>The zero of a tuple element that is its own tangent.</summary>
+    private static object ZeroOf(object? element) => element switch
+    {
+        double => 0.0,
+        float => 0f,
+        System.Numerics.Vector2 => System.Numerics.Vector2.Zero,
+        System.Numerics.Vector3 => System.Numerics.Vector3.Zero,
+        System.Numerics.Vector4 => System.Numerics.Vector4.Zero,
+        double[] a => new double[a.Length],
+        float[] a => new float[a.Length],
+        double[,] m => new double[m.GetLength(0), m.GetLength(1)],
+        float[,] m => new float[m.GetLength(0), m.GetLength(1)],
+        double[][] j => ZeroTangent(j),
+        float[][] j => ZeroTangent(j),
+        System.Runtime.CompilerServices.ITuple => throw new NotSupportedException("ZeroTangent of nested tuples: make the zero of each element."),
+        null => throw new ArgumentNullException(nameof(element), "ZeroTangent of a tuple with a null element."),
+        _ => throw new NotSupportedException($"ZeroTangent of a tuple element of type {element.GetType().Name}: its tangent is of another type; use its own ZeroTangent()."),
+    };
 }

@@ -319,7 +319,7 @@ internal sealed class CSharpEmitter
             Op.Unary or Op.Convert => i.Checked ? 0 : 1,
             Op.Binary when i.Checked => 0,
             Op.Binary => BinaryPrecedence(i.BinaryOp),
-            Op.StopGradient => Precedence(i.Operands[0]),
+            Op.StopGradient => _f.KeepsStopGradients ? 0 : Precedence(i.Operands[0]),
             _ => 0,
         };
     }
@@ -421,7 +421,7 @@ internal sealed class CSharpEmitter
                 e = P(i.Operands[0], 0) + ".Item" + (i.Index + 1);
                 break;
             case Op.StopGradient:
-                e = O(i.Operands[0]);
+                e = _f.KeepsStopGradients ? "global::Nabla.Autodiff.WithoutDerivative(" + O(i.Operands[0]) + ")" : O(i.Operands[0]);
                 break;
             case Op.This:
                 e = "this";
@@ -452,6 +452,14 @@ internal sealed class CSharpEmitter
                 e = "new " + name.Substring(0, bracket) + "[" + string.Join(", ", i.Operands.Select(O)) + "]" + name.Substring(close + 1);
                 break;
             }
+            case Op.FunctionRef when i.Function is null && i.Callee != null:
+                // A method group as a delegate (in a rule's body).
+                e = i.Callee.Expression;
+                break;
+            case Op.CallIndirect:
+                // A delegate called in a rule's body (in differentiable code these are inlined or reported first).
+                e = P(i.Operands[0], 0) + "(" + Args(i.Arguments!) + ")";
+                break;
             case Op.FunctionRef when i.Function != null:
             {
                 // A lambda in a rule's body (its lambda function is emitted beside it): its captured values, then its parameters.

@@ -328,6 +328,12 @@ internal sealed class IrFunction
     public string? Summary { get; set; }
     public List<string> Attributes { get; } = new();
 
+    /// <summary>
+    /// Code that is itself differentiated again (a composable forward mode, emitted as [Differentiable] C#): its
+    /// stop-gradients are written as Autodiff.WithoutDerivative calls, so that they cut the outer derivatives too.
+    /// </summary>
+    public bool KeepsStopGradients { get; set; }
+
     private int _nextValue;
     private int _nextBlock;
 

@@ -73,6 +73,9 @@ internal sealed class Lowerer
 
     /// <summary>Rule mode: the final return must be <c>(value, lambda)</c>; the lambda is recorded here.</summary>
     public bool RuleMode { get; set; }
+
+    /// <summary>Lowering a rule's body or its closure (RuleProcessor): code compiled again in the rule's split form.</summary>
+    public bool InRule { get; set; }
     public RuleReturn? RuleReturn { get; private set; }
     /// <summary>Rule mode: outer variables captured by the lambda, read at the return, in <see cref="RuleReturn"/>'s order.</summary>
     public List<Value> CapturedValuesAtReturn { get; } = new();
@@ -990,6 +993,11 @@ internal sealed class Lowerer
     private Value LowerInvocation(IInvocationOperation invocation, bool valueUsed)
     {
         var method = Symbols.Closed(invocation.TargetMethod);
+        // The rule's body is written again in its split form, where no interceptor binds an operator to a lambda's derivatives.
+        if (InRule && method.ContainingType.ToDisplayString() is Symbols.AutodiffClass or "Nabla.GradCheck" &&
+            invocation.Arguments.Any(a => a.Value is IDelegateCreationOperation { Target: IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation }))
+            RuleShapeError(invocation.Syntax, $"it calls Autodiff.{method.Name} on a lambda, whose derivatives are bound where it is written, and the rule's body is " +
+                "compiled again in its split form: pass a [Differentiable] method (a method group), or write the derivative out");
         if (VectorDimension(method.ContainingType) > 0 && TryLowerVectorMethod(invocation, out var vectorResult))
             return vectorResult;
         if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)

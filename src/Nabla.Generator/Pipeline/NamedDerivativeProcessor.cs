@@ -90,9 +90,9 @@ internal static class NamedDerivativeProcessor
             if (kind == NamedDerivativeKind.Jvp)
             {
                 if (tangentPositions!.Count != lowered.Wrt.Count ||
-                    tangentPositions.Select((pos, k) => SymbolEqualityComparer.Default.Equals(declaration.Parameters[pos].Type, target.Parameters[lowered.Wrt[k]].Type)).Any(ok => !ok))
+                    tangentPositions.Select((pos, k) => IsTangentOf(declaration.Parameters[pos].Type, target.Parameters[lowered.Wrt[k]].Type)).Any(ok => !ok))
                 {
-                    Mismatch($"'{declaration.Name}' must have one tangent parameter per differentiation input of '{target.Name}' ({string.Join(", ", lowered.Wrt.Select(k => target.Parameters[k].Name))}), in that order, with the same types");
+                    Mismatch($"'{declaration.Name}' must have one tangent parameter per differentiation input of '{target.Name}' ({string.Join(", ", lowered.Wrt.Select(k => target.Parameters[k].Name))}), in that order, of their tangent types ({string.Join(", ", lowered.Wrt.Select(k => TangentDisplay(target.Parameters[k].Type)))})");
                     return Failed();
                 }
                 result = JvpTransform.Transform(f, lowered.Wrt, lowered.Activity, declaration.Name);
@@ -174,6 +174,28 @@ internal static class NamedDerivativeProcessor
         return new GeneratedFile(MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + ".Nabla.g.cs", w.ToString(),
             new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()),
             Extras: new EquatableArray<GeneratedFile>(new[] { new GeneratedFile(hint, members, default) }));
+    }
+
+    /// <summary>
+    /// Whether a declared tangent parameter has the tangent type of its input: the input's own type for reals, vectors and
+    /// arrays of reals, <c>S.Tangent</c> for a [Differentiable] struct or class (a generated type, an error type in the
+    /// generator's view, so compared by name).
+    /// </summary>
+    private static bool IsTangentOf(ITypeSymbol declared, ITypeSymbol input)
+    {
+        var ir = Symbols.IrTypeOf(input);
+        if (ir.Tangent.Equals(ir)) return SymbolEqualityComparer.Default.Equals(declared, input);
+        return declared.ToDisplayString() == TangentDisplay(input);
+    }
+
+    /// <summary>How C# names the tangent type of an input.</summary>
+    private static string TangentDisplay(ITypeSymbol input)
+    {
+        var ir = Symbols.IrTypeOf(input);
+        if (ir.Tangent.Equals(ir)) return input.ToDisplayString();
+        return input is IArrayTypeSymbol array
+            ? TangentDisplay(array.ElementType) + "[" + new string(',', array.Rank - 1) + "]"
+            : input.ToDisplayString() + ".Tangent";
     }
 
     private static bool SameShape(IrType a, IrType b)

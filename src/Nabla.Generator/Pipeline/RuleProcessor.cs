@@ -108,7 +108,7 @@ internal static class RuleProcessor
             var residuals = primal.AddRefParameter("residuals", new IrType(residualType, TypeKind.Other), RefKindIr.Out);
             var entry = primal.NewBlock();
             new IrBuilder(primal, entry).Store(residuals, new IrBuilder(primal, entry).Const(residuals.Type, "default"));
-            var lowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { RuleMode = true, OuterGraph = graph, ThisRoot = rule.IsStatic ? null : rule };
+            var lowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { RuleMode = true, InRule = true, OuterGraph = graph, ThisRoot = rule.IsStatic ? null : rule };
             if (!lowerer.Lower(graph, primal, bindings)) return Failed();
             var ret = lowerer.RuleReturn;
             if (ret is null) { Invalid("it must end with 'return (value, lambda);'"); return Failed(); }
@@ -139,7 +139,7 @@ internal static class RuleProcessor
             var bb = new IrBuilder(backward, bentry);
             for (int k = 0; k < fields.Count; k++)
                 lambdaBindings.Add((ret.Captured[k], bb.Load(new Var("residuals." + fields[k].Name, fields[k].Type, VarKind.Field), ret.Captured[k].Name)));
-            var lambdaLowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { OuterGraph = ret.LambdaGraph, ThisRoot = rule.IsStatic ? null : rule };
+            var lambdaLowerer = new Lowerer(resolver, diagnostics, rule.ToDisplayString(), ct) { InRule = true, OuterGraph = ret.LambdaGraph, ThisRoot = rule.IsStatic ? null : rule };
             if (!lambdaLowerer.Lower(ret.LambdaGraph, backward, lambdaBindings)) return Failed();
 
             // A rule over arrays: the half it does not give is written from the other, which needs the arrays' lengths.

@@ -315,11 +315,14 @@ internal static class Symbols
         {
             switch (member)
             {
+                // A readonly field, a get-only or an init-only property is a constant: Move cannot change it, so the
+                // synthesized Tangent leaves it out (NABLA0011), and so do derivatives.
                 case IFieldSymbol f when !f.IsStatic && !f.IsConst && !f.IsImplicitlyDeclared:
-                    result.Add(new StateMember(f, f.Name, f.Type, HasNoDerivative(f), !f.IsFixedSizeBuffer && f.RefKind == RefKind.None, Visible(f)));
+                    result.Add(new StateMember(f, f.Name, f.Type, HasNoDerivative(f) || f.IsReadOnly, !f.IsFixedSizeBuffer && f.RefKind == RefKind.None, Visible(f)));
                     break;
                 case IPropertySymbol p when !p.IsStatic && backing.TryGetValue(p, out var field):
-                    result.Add(new StateMember(p, p.Name, p.Type, HasNoDerivative(p) || HasAttribute(field, NoDerivativeAttribute),
+                    result.Add(new StateMember(p, p.Name, p.Type, HasNoDerivative(p) || HasAttribute(field, NoDerivativeAttribute) ||
+                        field.IsReadOnly || p.SetMethod is null or { IsInitOnly: true },
                         p.GetMethod != null, Visible(p) && p.GetMethod is { } g && Visible(g)));
                     break;
             }

@@ -77,6 +77,7 @@ internal sealed class JvpTransform : Cloner
     public static IrFunction? Composable(IrFunction primal, IReadOnlyList<int> wrt, Activity activity, string name, out string? why, out bool orderBound)
     {
         var f = new IrFunction(name, primal.ReturnType.Tangent) { IsStatic = primal.IsStatic, Modifiers = primal.Modifiers };
+        f.KeepsStopGradients = true;
         var t = new JvpTransform(primal, f, activity) { _composable = true };
         t.Run(wrt);
         why = t._failure;
@@ -527,9 +528,11 @@ internal sealed class JvpTransform : Cloner
                     var tx = TangentOrNull(i.Arguments![d.Wrt[k]].Value!);
                     if (tx is null) continue;
                     var partial = partialOf[j, k] ??= wrtTypes.Count == 1 ? rows[j] : b.TupleGet(rows[j], k);
-                    t = Sum(b, t, wrtTypes[k].IsReal
-                        ? Times(b.Convert(partial, rowTypes[j]), b, b.Convert(tx, rowTypes[j]))
-                        : b.Dot(partial, tx, rowTypes[j]));
+                    // A zero tangent contributes zero even where the partial is not finite (Pow's ∂y at x < 0 along a
+                    // constant exponent), as the rules' pullbacks keep a zero cotangent zero.
+                    t = Sum(b, t, !wrtTypes[k].IsReal ? b.Dot(partial, tx, rowTypes[j])
+                        : _unit.Contains(tx) ? b.Convert(partial, rowTypes[j])
+                        : b.CallHelper("global::Nabla.CompilerServices.Adjoints.MultiplyOrZero", rowTypes[j], b.Convert(tx, rowTypes[j]), b.Convert(partial, rowTypes[j]))!);
                 }
                 any |= t != null;
                 leaves.Add(t ?? b.Zero(rowTypes[j]));
@@ -545,7 +548,9 @@ internal static class Builtins
     public static Value Truncate(IrBuilder b, Value x)
     {
         string callee = x.Type.Kind == TypeKind.Single ? "global::System.MathF.Truncate" : "global::System.Math.Truncate";
-        return b.Call(new Callee(callee, callee, true, null), null, new List<Argument> { new(x) }, x.Type).Result!;
+        // Its derivative is zero: its input is cut, so that code differentiated again (x % y's Hessian) needs none.
+        var cut = b.Emit(Op.StopGradient, x.Type, new List<Value> { x });
+        return b.Call(new Callee(callee, callee, true, null), null, new List<Argument> { new(cut) }, x.Type).Result!;
     }
 }
 

@@ -1083,6 +1083,42 @@ internal sealed class VjpTransform : Cloner
         return v;
     }
 
+    /// <summary>
+    /// The adjoint of one leaf of a struct value, to read where the value is defined: null when nothing adds to it. The
+    /// pullback's blocks are written in the source's order, so a use in a later block (a member read after a branch, in
+    /// an inlined callee) has not made its adjoint yet: for a value used outside its block, it is made here.
+    /// </summary>
+    private Var? ReadLeafAdjoint(Value primal, string path, IrType leafType) =>
+        _leafAdjoints.TryGetValue((primal, path), out var v) ? v
+        : (_usedOutsideItsBlock ??= UsedOutsideItsBlock(Source)).Contains(primal) ? LeafAdjoint(primal, path, leafType) : null;
+
+    private HashSet<Value>? _usedOutsideItsBlock;
+
+    private static HashSet<Value> UsedOutsideItsBlock(IrFunction f)
+    {
+        var home = new Dictionary<Value, Block>();
+        foreach (var b in f.Blocks)
+        {
+            foreach (var p in b.Params) home[p] = b;
+            foreach (var i in b.Instrs)
+                if (i.Result != null) home[i.Result] = b;
+        }
+        var outside = new HashSet<Value>();
+        void Use(Value v, Block at)
+        {
+            if (home.TryGetValue(v, out var defined) && defined != at) outside.Add(v);
+        }
+        foreach (var b in f.Blocks)
+        {
+            foreach (var i in b.Instrs)
+                foreach (var v in i.AllInputs()) Use(v, b);
+            if (b.Terminator.Value != null) Use(b.Terminator.Value, b);
+            foreach (var e in b.Terminator.Edges)
+                foreach (var v in e.Args) Use(v, b);
+        }
+        return outside;
+    }
+
     /// <summary>The adjoint of a struct value as a tangent struct, built from its leaves' adjoints (which restart at zero in loops).</summary>
     private Value StructAdjoint(Value primal, IrBuilder b)
     {
@@ -1097,7 +1133,7 @@ internal sealed class VjpTransform : Cloner
                     : ZerosLike(b, MemberOf(PrimalValue(primal, b), leaf.Path, leaf.Type, b)));
                 continue;
             }
-            if (_leafAdjoints.TryGetValue((primal, leaf.Path), out var v))
+            if (ReadLeafAdjoint(primal, leaf.Path, leaf.Type) is { } v)
             {
                 leaves.Add(b.Load(v));
                 if (_zeroAfterRead) b.Store(v, b.Zero(leaf.Type.Tangent));
@@ -1370,7 +1406,7 @@ internal sealed class VjpTransform : Cloner
                     var leaves = r0.Type.Leaves;
                     for (int k = 0; k < leaves.Count; k++)
                     {
-                        if (!leaves[k].Differentiable || !_leafAdjoints.TryGetValue((r0, leaves[k].Path), out var la)) continue;
+                        if (!leaves[k].Differentiable || ReadLeafAdjoint(r0, leaves[k].Path, leaves[k].Type) is not { } la) continue;
                         var g0 = b.Load(la);
                         if (_zeroAfterRead) b.Store(la, b.Zero(leaves[k].Type.Tangent));
                         AddTo(i.Operands[k], g0, b);
@@ -1388,7 +1424,7 @@ internal sealed class VjpTransform : Cloner
                     List<Value>? indices = null;
                     foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable))
                     {
-                        if (!_leafAdjoints.TryGetValue((r0, leaf.Path), out var la)) continue;
+                        if (ReadLeafAdjoint(r0, leaf.Path, leaf.Type) is not { } la) continue;
                         var g0 = b.Load(la);
                         if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
                         array ??= AugmentedValue(shadow, b);
@@ -1403,7 +1439,7 @@ internal sealed class VjpTransform : Cloner
                     var shared = new HashSet<string>(i.Operands[0].Type.Leaves.Select(l => l.Path));
                     foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable && !l.Type.IsArray))
                     {
-                        if (!_leafAdjoints.TryGetValue((r0, leaf.Path), out var la)) continue;
+                        if (ReadLeafAdjoint(r0, leaf.Path, leaf.Type) is not { } la) continue;
                         var g0 = b.Load(la);
                         if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
                         if (_activity.IsActive(i.Operands[0]) && shared.Contains(leaf.Path))
@@ -1415,7 +1451,7 @@ internal sealed class VjpTransform : Cloner
                     // A nested struct member: its leaves' adjoints go to the same leaves of the outer struct.
                     foreach (var leaf in r0.Type.Leaves.Where(l => l.Differentiable))
                     {
-                        if (!_leafAdjoints.TryGetValue((r0, leaf.Path), out var la)) continue;
+                        if (ReadLeafAdjoint(r0, leaf.Path, leaf.Type) is not { } la) continue;
                         var g0 = b.Load(la);
                         if (_zeroAfterRead) b.Store(la, b.Zero(leaf.Type.Tangent));
                         if (_activity.IsActive(i.Operands[0]))

@@ -191,7 +191,8 @@ public static class MathFRules
     }
 
     /// <summary>
-    /// z = x^y. ∂z/∂x = y·x^(y−1), and 0 when y = 0 (so Pow(0, 0) has derivative 0 in x).
+    /// z = x^y. ∂z/∂x = y·x^(y−1), which is 0 at y = 0, and 0 at x = y = 0 (so Pow(0, 0) has derivative 0 in x, not
+    /// 0·∞); written so that its own derivative in y at y = 0 is x^(−1) (second derivatives, as JAX's).
     /// ∂z/∂y = z·ln(x) for x &gt; 0, 0 at x = 0, NaN for x &lt; 0 (ln x is NaN there): JAX's <c>lax.pow</c> rule, except
     /// that JAX gives NaN at x = 0, y &lt; 0 (where z = +∞).
     /// </summary>
@@ -199,7 +200,7 @@ public static class MathFRules
     public static (float Value, Func<float, (float, float)> Pullback) Pow(float x, float y)
     {
         float z = MathF.Pow(x, y);
-        return (z, dz => (y == 0 || dz == 0 ? 0.0f : dz * y * MathF.Pow(x, y - 1),
+        return (z, dz => (x == 0 && y == 0 || dz == 0 ? 0.0f : dz * y * MathF.Pow(x, y - 1),
                           x == 0 || dz == 0 ? 0.0f : dz * z * MathF.Log(x)));
     }
 

@@ -190,7 +190,8 @@ public static class MathRules
     }
 
     /// <summary>
-    /// z = x^y. ∂z/∂x = y·x^(y−1), and 0 when y = 0 (so Pow(0, 0) has derivative 0 in x).
+    /// z = x^y. ∂z/∂x = y·x^(y−1), which is 0 at y = 0, and 0 at x = y = 0 (so Pow(0, 0) has derivative 0 in x, not
+    /// 0·∞); written so that its own derivative in y at y = 0 is x^(−1) (second derivatives, as JAX's).
     /// ∂z/∂y = z·ln(x) for x &gt; 0, 0 at x = 0, NaN for x &lt; 0 (ln x is NaN there): JAX's <c>lax.pow</c> rule, except
     /// that JAX gives NaN at x = 0, y &lt; 0 (where z = +∞).
     /// </summary>
@@ -198,7 +199,7 @@ public static class MathRules
     public static (double Value, Func<double, (double, double)> Pullback) Pow(double x, double y)
     {
         double z = Math.Pow(x, y);
-        return (z, dz => (y == 0 || dz == 0 ? 0.0 : dz * y * Math.Pow(x, y - 1),
+        return (z, dz => (x == 0 && y == 0 || dz == 0 ? 0.0 : dz * y * Math.Pow(x, y - 1),
                           x == 0 || dz == 0 ? 0.0 : dz * z * Math.Log(x)));
     }
 

@@ -207,6 +207,21 @@ public class Nabla0006Tests
     }
 
     [Fact]
+    public void RuleTakingADerivativeOfALambda_SaysWhy()
+    {
+        // The rule's body is compiled again in its split form, where no interceptor binds the lambda's derivatives.
+        var run = Verify(InClass(Original + """
+                [DerivativeOf(typeof(C), nameof(Square))]
+                public static (double Value, Func<double, double> Pullback) Rule(double x)
+                {
+                    var (v, pb) = {|NABLA0006:Autodiff.ValueWithPullback(t => t * t, x)|};
+                    return (v, g => pb(g));
+                }
+            """));
+        Assert.EndsWith("it calls Autodiff.ValueWithPullback on a lambda, whose derivatives are bound where it is written, and the rule's body is compiled again in its split form: pass a [Differentiable] method (a method group), or write the derivative out", run.Message("NABLA0006"));
+    }
+
+    [Fact]
     public void RuleMixingArraysAndAStruct_NamesTheStruct()
     {
         var run = Verify(Usings + """

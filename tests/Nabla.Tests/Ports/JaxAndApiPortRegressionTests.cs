@@ -1,0 +1,201 @@
+// Regressions found by porting JAX's autodiff tests (api_test, lax_autodiff_test, custom_api_test) and by programs
+// written from API.md alone (session 19). Each checks against a closed form or the other mode.
+using System;
+using Xunit;
+using static Nabla.Autodiff;
+
+namespace Nabla.Tests;
+
+[Differentiable]
+public partial struct PortBody
+{
+    public double X, V;
+    [Differentiable] public double Energy() => X * V;
+    [Differentiable] public double Scaled(double s) => s * X * X + V;
+}
+
+[Differentiable]
+public partial class PortHolder
+{
+    public PortBody In;
+}
+
+/// <summary>A record class: its positional property is init-only, a constant left out of the Tangent (NABLA0011).</summary>
+#pragma warning disable NABLA0011
+[Differentiable]
+public partial record class PortRecord(double A)
+{
+    public double W { get; set; }
+}
+
+[Differentiable]
+public partial struct PortFixed
+{
+    public readonly double Scale;
+    public double X;
+    public PortFixed(double scale, double x) { Scale = scale; X = x; }
+}
+#pragma warning restore NABLA0011
+
+public static class PortLibrary
+{
+    public static double Twice(double x) => 2 * x;
+    public static double Square(double x) => x * x;
+}
+
+public static class PortLibraryRules
+{
+    /// <summary>A rule whose body and closure call a delegate (JAX's custom_vjp tests call functions in their rules).</summary>
+    [DerivativeOf(typeof(PortLibrary), nameof(PortLibrary.Twice))]
+    public static (double Value, Func<double, double> Pullback) Twice(double x)
+    {
+        Func<double, double> scale = v => 2 * v;
+        return (scale(x), g => scale(g));
+    }
+
+    /// <summary>A method group as a delegate in a rule's body.</summary>
+    [DerivativeOf(typeof(PortLibrary), nameof(PortLibrary.Square))]
+    public static (double Value, Func<double, double> Pullback) Square(double x)
+    {
+        Func<double, double> twice = PortLibrary.Twice;
+        return (PortLibrary.Square(x), g => twice(x) * g);
+    }
+}
+
+public static partial class PortFunctions
+{
+    [Differentiable] public static double EnergyOf(PortBody p) => p.X * p.V;
+
+    /// <summary>An array element passed straight to an inlined function, and a method called on one.</summary>
+    [Differentiable] public static double OfElement(PortBody[] ps) => EnergyOf(ps[0]) + ps[1].Energy() + ps[1].Scaled(3);
+
+    /// <summary>A method called on a struct member of a class.</summary>
+    [Differentiable] public static double OfMember(PortHolder h) => h.In.Energy();
+
+    [Differentiable] public static double Delegates(double x) => PortLibrary.Square(x) + PortLibrary.Twice(x);
+
+    [Differentiable] public static double OfRecord(PortRecord r) => r.W * r.W * r.A;
+
+    [Differentiable] public static double OfFixed(PortFixed f) => f.Scale * f.X * f.X;
+
+    [Differentiable] public static double OfBody(PortBody v) => v.X * v.X + v.V;
+
+    [JvpOf(nameof(OfBody))]
+    public static partial (double Value, double Tangent) OfBodyJvp(PortBody v, PortBody.Tangent dv);
+}
+
+public class JaxAndApiPortRegressionTests
+{
+    [Fact]
+    public void StructArrayElementsPassedToInlinedMethods_GetTheirAdjoints()
+    {
+        // Was a zero gradient: the element's member adjoints were read before the inlined callee's block made them.
+        var ps = new[] { new PortBody { X = 1, V = 2 }, new PortBody { X = 3, V = 5 } };
+        var (value, g) = PortFunctions.OfElement_ValueWithGradient(ps);
+        Assert.Equal(2 + 15 + 27 + 5, value);
+        Assert.Equal(2, g[0].X);
+        Assert.Equal(1, g[0].V);
+        Assert.Equal(5 + 6 * 3, g[1].X);
+        Assert.Equal(3 + 1, g[1].V);
+        var (_, t) = PortFunctions.OfElement_Jvp(ps, new[] { new PortBody.Tangent { X = 1 }, new PortBody.Tangent { V = 1 } });
+        Assert.Equal(g[0].X + g[1].V, t);
+    }
+
+    [Fact]
+    public void StructMemberOfAClass_GetsItsAdjoint()
+    {
+        var h = new PortHolder { In = new PortBody { X = 3, V = 2 } };
+        var g = Gradient(PortFunctions.OfMember, h);
+        Assert.Equal(2, g.In.X);
+        Assert.Equal(3, g.In.V);
+    }
+
+    [Fact]
+    public void InitOnlyAndReadonlyMembers_AreConstants()
+    {
+        // Was CS0117 in generated code: derivatives wrote the Tangent member the synthesized Tangent leaves out.
+        var g = Gradient(PortFunctions.OfRecord, new PortRecord(2) { W = 3 });
+        Assert.Equal(12, g.W);
+        var f = new PortFixed(5, 1.5);
+        Assert.Equal(15, Gradient(PortFunctions.OfFixed, f).X);
+    }
+
+    [Fact]
+    public void JvpOfAStructFunction_TakesItsTangent()
+    {
+        var (value, tangent) = PortFunctions.OfBodyJvp(new PortBody { X = 2, V = 3 }, new PortBody.Tangent { X = 1, V = 1 });
+        Assert.Equal(7, value);
+        Assert.Equal(5, tangent);
+    }
+
+    [Fact]
+    public void ZeroTangent_OfEveryDifferentiableShape()
+    {
+        Assert.Equal(System.Numerics.Vector3.Zero, ZeroTangent(new System.Numerics.Vector3(1, 2, 3)));
+        var body = ZeroTangent(new PortBody { X = 1, V = 2 });
+        Assert.Equal(new PortBody.Tangent(), body);
+        var matrix = ZeroTangent(new double[2, 3]);
+        Assert.Equal(2, matrix.GetLength(0));
+        Assert.Equal(3, matrix.GetLength(1));
+        var jagged = ZeroTangent(new[] { new double[2], new double[5] });
+        Assert.Equal(5, jagged[1].Length);
+        var (a, b) = ZeroTangent((1.5, new[] { 1.0, 2.0 }));
+        Assert.Equal(0, a);
+        Assert.Equal(new double[2], b);
+    }
+
+    [Fact]
+    public void RulesCallingDelegates_Compile_AndAreUsed()
+    {
+        // x² + 2x: 2x + 2.
+        Assert.Equal(2 * 1.5 + 2, Derivative(PortFunctions.Delegates, 1.5), 14);
+        Assert.Equal(2.0, Gradient(PortLibrary.Twice, 4.0));
+    }
+
+    [Fact]
+    public void NestedDerivativeOfPowWithAConstantNegativeBase_IsFinite()
+    {
+        // JAX testOpGrad, pow at order 2: d²/dx² x³ = 6x at x = −1.2 (∂/∂y of x^y is NaN there, times a zero tangent).
+        Assert.Equal(-7.2, Derivative(z => Derivative(t => Math.Pow(t, 3), z), -1.2), 12);
+        Assert.Equal(-7.2, Gradient(z => Derivative(t => Math.Pow(t, 3), z), -1.2), 12);
+        Assert.Equal(-7.2f, Derivative(z => Derivative(t => MathF.Pow(t, 3), z), -1.2f), 4);
+    }
+
+    [Fact]
+    public void PowHessianAtZeroExponent_IsSymmetric()
+    {
+        // JAX testPowSecondDerivative: at (4, 0), ∂²/∂x∂y x^y = x^(y−1)(1 + y ln x) = 1/4.
+        var h = Hessian(v => Math.Pow(v[0], v[1]), new[] { 4.0, 0.0 });
+        Assert.Equal(0, h[0, 0]);
+        Assert.Equal(0.25, h[0, 1], 14);
+        Assert.Equal(0.25, h[1, 0], 14);
+        Assert.Equal(Math.Log(4) * Math.Log(4), h[1, 1], 12);
+        var j = JacobianForward(v => Gradient(u => Math.Pow(u[0], u[1]), v), new[] { 4.0, 0.0 });
+        Assert.Equal(0.25, j[0, 1], 14);
+        Assert.Equal(0.25, j[1, 0], 14);
+        // Pow(0, 0) keeps its zero derivatives.
+        Assert.Equal((0.0, 0.0), Gradient((double p, double q) => Math.Pow(p, q), 0.0, 0.0));
+    }
+
+    [Fact]
+    public void StopGradientInsideANestedDerivative_CutsTheOuterOneToo()
+    {
+        // JAX testStopGradient: grad(grad(sin x · cos(stop x))) = −sin x · cos x, as Nabla's Hessian gives.
+        double x = 3.14;
+        double expected = -Math.Sin(x) * Math.Cos(x);
+        Assert.Equal(expected, Derivative(z => Derivative(v => Math.Sin(v) * Math.Cos(WithoutDerivative(v)), z), x), 14);
+        Assert.Equal(expected, Hessian(v => Math.Sin(v[0]) * Math.Cos(WithoutDerivative(v[0])), new[] { x })[0, 0], 14);
+    }
+
+    [Fact]
+    public void HessianOfRemainder()
+    {
+        // JAX testRemainder at order 2: x % y is piecewise linear, its Hessian zero (was NABLA0013 naming Math.Truncate).
+        var h = Hessian(v => v[0] % v[1] * v[0], new[] { 5.3, 1.7 });
+        // d/dx (x % y)·x = (x % y) + x; second derivatives: ∂²/∂x² = 2, ∂²/∂x∂y = −trunc(x/y) = −3, ∂²/∂y² = 0.
+        Assert.Equal(2, h[0, 0], 12);
+        Assert.Equal(-3, h[0, 1], 12);
+        Assert.Equal(-3, h[1, 0], 12);
+        Assert.Equal(0, h[1, 1], 12);
+    }
+}
