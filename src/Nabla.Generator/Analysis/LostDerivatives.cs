@@ -50,6 +50,13 @@ internal static class LostDerivatives
                 if (to.Kind == TypeKind.Integer || to.Name == "decimal") loss = (LossKind.Number, "'" + to.Name + "'");
                 else if (to.Kind == TypeKind.Other && to.Name != "string") loss = (LossKind.Boxed, to.Name.Replace("global::", ""));
             }
+            else if (i.Op == Op.Convert && i.Operands[0].Type is { IsArray: true, IsDifferentiable: true } && activity.IsVaried(i.Operands[0]) &&
+                     i.Result.Type.Kind == TypeKind.Other)
+            {
+                // An array holding derivatives seen as an IEnumerable<double>, an IList<double> or an object: what a
+                // callee without derivatives computes from it has none (a.Sum() and friends are Nabla's own reductions).
+                loss = (LossKind.Boxed, i.Result.Type.Name.Replace("global::", ""));
+            }
             else if (i.Op == Op.Call && i.Callee is { Derivative: null, IsStopGradient: false } callee &&
                      (i.Result.Type.Kind == TypeKind.Integer || i.Result.Type.Name == "string") &&
                      !callee.DisplayName.StartsWith("System.Math.", StringComparison.Ordinal) &&

@@ -215,7 +215,12 @@ internal sealed record Callee(
     (string Assembly, string Member)? MissingDerivatives = null,
     // A [Differentiable] method of this compilation that cannot be differentiated: its own error (NABLA0004) says why,
     // and code calling it is not generated (it would name members that do not exist).
-    bool Rejected = false);
+    bool Rejected = false,
+    /// <summary>
+    /// A linear function of its one input (Nabla's array copies, sums and means): its tangent is the function of the
+    /// input's tangent, a call that can itself be differentiated (second derivatives through it).
+    /// </summary>
+    bool IsLinear = false);
 
 /// <summary>One IR instruction. <see cref="Result"/> is null for instructions that only write.</summary>
 internal sealed class Instr

@@ -998,6 +998,16 @@ internal sealed class Lowerer
             invocation.Arguments.Any(a => a.Value is IDelegateCreationOperation { Target: IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation }))
             RuleShapeError(invocation.Syntax, $"it calls Autodiff.{method.Name} on a lambda, whose derivatives are bound where it is written, and the rule's body is " +
                 "compiled again in its split form: pass a [Differentiable] method (a method group), or write the derivative out");
+        // a.Sum(), a.Average(), a.Max(), a.Min() of a double[] or float[]: Nabla's reductions, whose rules give their
+        // derivatives (Enumerable's take an IEnumerable, which Nabla cannot see into).
+        if (method.Name is "Sum" or "Average" or "Max" or "Min" && invocation.Arguments.Length == 1 &&
+            method.ContainingType.ToDisplayString() == "System.Linq.Enumerable" &&
+            invocation.Arguments[0].Value is IConversionOperation { Operand: { Type: IArrayTypeSymbol { Rank: 1 } array } source } &&
+            array.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single &&
+            SymbolEqualityComparer.Default.Equals(method.ReturnType, array.ElementType) &&
+            _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices.Reductions")?.GetMembers(method.Name).OfType<IMethodSymbol>()
+                .FirstOrDefault(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, array)) is { } reduction)
+            return CallAt(invocation.Syntax, _resolver.Resolve(reduction), null, new List<Argument> { new(LowerExpression(source)) }, Symbols.IrTypeOf(method.ReturnType)).Result!;
         if (VectorDimension(method.ContainingType) > 0 && TryLowerVectorMethod(invocation, out var vectorResult))
             return vectorResult;
         if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)

@@ -36,7 +36,7 @@ internal static class OperatorSiteProcessor
         node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: >= 1 } inv &&
         (inv.ArgumentList.Arguments.Count >= 2 &&
          OperatorName(inv.Expression) is { } name && (Operators.Contains(name) || name is "Check" or "Assert") &&
-         Unparenthesized(inv.ArgumentList.Arguments[0].Expression) is AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax ||
+         Unparenthesized(inv.ArgumentList.Arguments[0].Expression) is AnonymousFunctionExpressionSyntax or SimpleNameSyntax or MemberAccessExpressionSyntax ||
          // A lambda passed to a method that may take it as a [Differentiable] delegate (ForFunctionParameter).
          inv.ArgumentList.Arguments.Any(a => Unparenthesized(a.Expression) is AnonymousFunctionExpressionSyntax));
 
@@ -387,6 +387,14 @@ internal static class OperatorSiteProcessor
         return BindDirectly(inv, op, invoke, fArg, target, model, ct);
     }
 
+    /// <summary><c>x => F(x)</c> or <c>(x, y) => F(x, y)</c> for a method group, in messages.</summary>
+    private static string LambdaFor(IMethodSymbol target)
+    {
+        var names = target.Parameters.Select(p => Symbols.Identifier(p.Name)).ToList();
+        string list = string.Join(", ", names);
+        return (names.Count == 1 ? list : "(" + list + ")") + " => " + Symbols.Identifier(target.Name) + "(" + list + ")";
+    }
+
     /// <summary>Binds the call site straight to <paramref name="target"/>'s generated derivatives (a method group, or a lambda that only forwards to one).</summary>
     private static EquatableArray<GeneratedFile> BindDirectly(InvocationExpressionSyntax inv, IMethodSymbol op, IMethodSymbol invoke,
         ExpressionSyntax fArg, IMethodSymbol target, SemanticModel model, CancellationToken ct)
@@ -414,10 +422,22 @@ internal static class OperatorSiteProcessor
         // A generic-math method at double or float: its derivatives are overloads per instantiation, named as for any method.
         bool genericMath = target.IsGenericMethod && Symbols.IeeeTypeParameter(target) != null && !IsSecondOrder(op.Name) &&
                            target.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+        bool hidden = !TypeDeclarations.IsReachableFromAssembly(target.ContainingType) ||
+                      target.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal);
+        // A private method is registered for the run-time operators only when its inputs and result are their own
+        // tangents, and for first derivatives: otherwise it has no binding at all; say so here, not with an exception at run time.
+        // Second derivatives are written per call site, beside the method: none for a method generated code cannot call.
+        // (A lambda that only forwards to it is differentiated as a lambda instead.)
+        if (hidden && fArg is not AnonymousFunctionExpressionSyntax && target.IsStatic && !target.IsGenericMethod && !target.DeclaringSyntaxReferences.IsEmpty &&
+            (HasOwnTangentType(target.ReturnType) || target.Parameters.Any(p => HasOwnTangentType(p.Type)) || IsSecondOrder(op.Name)))
+            return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
+                    $"it is {(target.DeclaredAccessibility == Accessibility.Private ? "private" : "not visible to its assembly")}, and the operator binds a method group " +
+                    $"to its derivatives from generated code outside its type: make it internal, or pass a lambda ({LambdaFor(target)})"),
+            })));
         if (!target.IsStatic || target.IsGenericMethod && !genericMath || target.ContainingType.IsGenericType || target.MethodKind != MethodKind.Ordinary ||
-            !TypeDeclarations.IsReachableFromAssembly(target.ContainingType) ||
-            target.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal) ||
-            target.Parameters.Length != invoke.Parameters.Length || target.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IsDifferentiableParameter(p)))
+            hidden || target.Parameters.Length != invoke.Parameters.Length || target.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IsDifferentiableParameter(p)))
             return Empty;
         var attr = Symbols.GetAttribute(target, Symbols.DifferentiableAttribute);
         var wrtText = attr is null ? null : Symbols.NamedString(attr, "Wrt");

@@ -410,7 +410,9 @@ internal sealed class CalleeResolver
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && !viaRule && Symbols.ReturnsNewSelf(method),
             MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract,
-            Rejected: IsRejected(method));
+            Rejected: IsRejected(method),
+            IsLinear: method.Parameters.Length == 1 && method.ContainingType.ContainingNamespace?.ToDisplayString() == "Nabla.CompilerServices" &&
+                      (method.ContainingType.Name == "ArrayCopies" || method.ContainingType.Name == "Reductions" && method.Name is "Sum" or "Average"));
     }
 
     private static readonly ConditionalWeakTable<IMethodSymbol, object> s_rejected = new();

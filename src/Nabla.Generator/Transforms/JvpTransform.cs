@@ -433,9 +433,16 @@ internal sealed class JvpTransform : Cloner
                 _failure = $"it differentiates '{i.Callee.DisplayName}' beyond order {Pipeline.RuleChains.MaxOrder}, " + Pipeline.RuleChains.OrderBoundReason;
                 return;
             }
+            if (i.Callee.IsLinear && !writesVariables && i.Arguments!.Count == 1 && i.Arguments[0].Value is { } input)
+            {
+                // d L(x) = L(dx), itself a differentiable call.
+                if (TangentOrNull(input) is { } dx)
+                    _tangent[r!] = b.Call(i.Callee, null, new List<Argument> { new(dx) }, r!.Type.Tangent).Result!;
+                return;
+            }
             if (writesVariables || d.Partials is null || receiver != null || i.Arguments!.Any(a => a.Value is null))
             {
-                _failure ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method too large to inline, or a rule whose closure is not a single expression, or that is for a member, a constructor, struct values or arrays: such rules give first derivatives only)";
+                _failure ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method that is recursive or too large to inline, or a rule whose closure is not a single expression, or that is for a member, a constructor, struct values or arrays: such rules give first derivatives only)";
                 return;
             }
             Value? sum = null;

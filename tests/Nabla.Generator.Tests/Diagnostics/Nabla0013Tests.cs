@@ -240,6 +240,27 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void PrivateMethodGroupOfAStructFunction_OrForAHessian_IsReported()
+    {
+        // Was NotDifferentiableException at run time: no binding reaches a private method of a [Differentiable] type.
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct RPoint { public double A, B; }
+
+            public static partial class C
+            {
+                [Differentiable] static double RecF(RPoint p) => p.A * p.A * p.B;
+                [Differentiable] static double Sq(double[] v) => v[0] * v[0] * v[1];
+                public static RPoint.Tangent G() => Autodiff.Gradient({|NABLA0014:RecF|}, new RPoint { A = 2, B = 3 });
+                public static double[,] H() => Autodiff.Hessian({|NABLA0014:Sq|}, new[] { 2.0, 3.0 });
+                public static double[] Fine() => Autodiff.Gradient(Sq, new[] { 2.0, 3.0 });
+            }
+            """);
+        Assert.All(run.Messages("NABLA0014"), m => Assert.Contains("it is private, and the operator binds a method group to its derivatives from generated code outside its type: make it internal, or pass a lambda", m));
+        Assert.Contains(run.Messages("NABLA0014"), m => m.EndsWith("(p => RecF(p))", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LocalFunctionMethodGroup_HasNoDerivativesOfItsOwn()
     {
         var run = Verify(InClass("""

@@ -28,6 +28,22 @@ public class Nabla0019Tests
     }
 
     [Fact]
+    public void ActiveArrayAsAnIEnumerable_IsReported_AndLinqReductionsAreNot()
+    {
+        // Was a silent zero: the callee's result depends on the array's contents, which it reads as an IEnumerable.
+        var run = Verify(InClass("""
+                static double MySum(IEnumerable<double> v) { double s = 0; foreach (var e in v) s += e; return s; }
+
+                [Differentiable]
+                public static double F(double[] v) => v[0] + MySum({|NABLA0019:v|});
+
+                [Differentiable]
+                public static double G(double[] v) => v[0] + System.Linq.Enumerable.Sum(v) * System.Linq.Enumerable.Max(v);
+            """));
+        Assert.Contains("converted to 'System.Collections.Generic.IEnumerable<double>'", run.Message("NABLA0019"));
+    }
+
+    [Fact]
     public void ArgumentToAnObjectParameter_And_ExplicitCasts_AreReported()
     {
         Verify(InClass("""

@@ -45,6 +45,10 @@ internal static class DiagnosticVerifier
         return run;
     }
 
+    /// <summary>The messages of every diagnostic <paramref name="id"/> the generator reported.</summary>
+    public static IReadOnlyList<string> Messages(this GeneratorRun run, string id) =>
+        run.GeneratorDiagnostics.Where(d => d.Id == id).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
     /// <summary>The message of the only generator diagnostic with <paramref name="id"/>.</summary>
     public static string Message(this GeneratorRun run, string id) =>
         Assert.Single(run.GeneratorDiagnostics, d => d.Id == id).GetMessage(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 // Regressions found by porting JAX's autodiff tests (api_test, lax_autodiff_test, custom_api_test) and by programs
 // written from API.md alone (session 19). Each checks against a closed form or the other mode.
 using System;
+using System.Linq;
 using Xunit;
 using static Nabla.Autodiff;
 
@@ -80,6 +81,31 @@ public static partial class PortFunctions
 
     [Differentiable] public static double OfBody(PortBody v) => v.X * v.X + v.V;
 
+    [Differentiable]
+    public static T Softplus<T>(T x) where T : System.Numerics.IFloatingPointIeee754<T> => T.Log(T.One + T.Exp(x));
+
+    /// <summary>LINQ reductions of an active array (Zygote's gradcheck "sum", logsumexp with x.Max()).</summary>
+    [Differentiable] public static double Reductions(double[] v) => v[0] + v.Sum() + v.Average() * v.Max() - v.Min();
+
+    [Differentiable] public static float ReductionsF(float[] v) => v.Sum() * v[0] + v.Max();
+
+    [Differentiable]
+    public static double LogSumExp(double[] x)
+    {
+        double m = x.Max();
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += Math.Exp(x[i] - m);
+        return m + Math.Log(s);
+    }
+
+    /// <summary>A copy and a sum, through second derivatives (JAX testScanGrad at order 2 copies its carry).</summary>
+    [Differentiable]
+    public static double CopyAndSum(double[] x0)
+    {
+        var x = (double[])x0.Clone();
+        return x[0] * x[0] * x[1] + x.Sum() * x.Sum();
+    }
+
     [JvpOf(nameof(OfBody))]
     public static partial (double Value, double Tangent) OfBodyJvp(PortBody v, PortBody.Tangent dv);
 }
@@ -126,6 +152,44 @@ public class JaxAndApiPortRegressionTests
         var (value, tangent) = PortFunctions.OfBodyJvp(new PortBody { X = 2, V = 3 }, new PortBody.Tangent { X = 1, V = 1 });
         Assert.Equal(7, value);
         Assert.Equal(5, tangent);
+    }
+
+    [Fact]
+    public void GenericMathMethodGroup_IsBound()
+    {
+        // Was NotDifferentiableException: a method group written Softplus<double> was not seen as one.
+        double sigmoid = 1 / (1 + Math.Exp(-0.3));
+        Assert.Equal(sigmoid, Gradient(PortFunctions.Softplus<double>, 0.3), 14);
+        Assert.Equal((float)sigmoid, Derivative(PortFunctions.Softplus<float>, 0.3f), 6);
+    }
+
+    [Fact]
+    public void LinqReductionsOfArrays_HaveTheirDerivatives()
+    {
+        // Was a silent zero: a.Sum() took the array as an IEnumerable. Max's tie (3, 3) splits evenly.
+        var x = new[] { 1.0, 2.0, 3.0, 3.0 };
+        var g = Gradient(PortFunctions.Reductions, x);
+        double mean = x.Average(), max = 3;
+        Assert.Equal(new[] { 1 + 1 + max / 4 - 1, 1 + max / 4, 1 + max / 4 + mean / 2, 1 + max / 4 + mean / 2 }, g);
+        var (_, t) = Jvp(PortFunctions.Reductions, new[] { 1.0, 2.0, 3.0, 3.5 }, new[] { 0.0, 0.0, 0.0, 1.0 });
+        Assert.Equal(1 + 0.25 * 3.5 + (1 + 2 + 3 + 3.5) / 4, t, 12);
+        var gf = Gradient(PortFunctions.ReductionsF, new[] { 1f, 2f });
+        Assert.Equal(new[] { 3f + 1f, 1f + 1f }, gf);
+        var y = new[] { 0.1, 0.5, -0.3 };
+        var softmax = y.Select(v => Math.Exp(v - PortFunctions.LogSumExp(y))).ToArray();
+        var gl = Gradient(PortFunctions.LogSumExp, y);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(softmax[i], gl[i], 14);
+    }
+
+    [Fact]
+    public void CopiesAndSums_HaveSecondDerivatives()
+    {
+        // x0²x1 + (x0 + x1)²: H = [[2x1 + 2, 2x0 + 2], [2x0 + 2, 2]].
+        var h = Hessian(PortFunctions.CopyAndSum, new[] { 1.5, 2.0 });
+        Assert.Equal(6, h[0, 0], 12);
+        Assert.Equal(5, h[0, 1], 12);
+        Assert.Equal(5, h[1, 0], 12);
+        Assert.Equal(2, h[1, 1], 12);
     }
 
     [Fact]
