@@ -1008,6 +1008,14 @@ internal sealed class Lowerer
             _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices.Reductions")?.GetMembers(method.Name).OfType<IMethodSymbol>()
                 .FirstOrDefault(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, array)) is { } reduction)
             return CallAt(invocation.Syntax, _resolver.Resolve(reduction), null, new List<Argument> { new(LowerExpression(source)) }, Symbols.IrTypeOf(method.ReturnType)).Result!;
+        // a.ToArray() of a double[] or float[]: a copy, as (double[])a.Clone().
+        if (method.Name == "ToArray" && invocation.Arguments.Length == 1 && method.ContainingType.ToDisplayString() == "System.Linq.Enumerable" &&
+            invocation.Arguments[0].Value is IConversionOperation { Operand: { Type: IArrayTypeSymbol { Rank: 1 } copied } copiedSource } &&
+            copied.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single &&
+            SymbolEqualityComparer.Default.Equals(method.ReturnType, copied) &&
+            _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices.ArrayCopies")?
+                .GetMembers(copied.ElementType.SpecialType == SpecialType.System_Double ? "CopyOfDoubles" : "CopyOfSingles").FirstOrDefault() is IMethodSymbol copy)
+            return CallAt(invocation.Syntax, _resolver.Resolve(copy), null, new List<Argument> { new(LowerExpression(copiedSource)) }, Symbols.IrTypeOf(copied)).Result!;
         if (VectorDimension(method.ContainingType) > 0 && TryLowerVectorMethod(invocation, out var vectorResult))
             return vectorResult;
         if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)

@@ -210,6 +210,13 @@ internal static class MethodProcessor
             Fail($"its struct initializes the member '{initialized}' where it is declared with an expression other than a number, which the constructor's derivatives do not run yet: assign it in the constructor instead");
             return false;
         }
+        if (Symbols.IsDifferentiableConstructor(method) &&
+            method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is ConstructorDeclarationSyntax { Initializer: { } chained })
+        {
+            // (Its derivatives would start from 'default' and miss what the other constructor assigns.)
+            Fail($"it chains to another constructor (': {chained.ThisOrBaseKeyword.ValueText}(…)'), which its derivatives do not run yet: assign the members in this constructor");
+            return false;
+        }
         if (method.IsAbstract && method.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
         {
             // Nothing to generate: calls dispatch to the [Differentiable] overrides (Transforms/VirtualDispatch).
@@ -658,7 +665,8 @@ internal static class MethodProcessor
         jvp.Summary = $"Forward mode of {display}: its value and its directional derivative along the tangents of ({wrtNames}).";
 
         string residualType = stem + "_Residuals" + instantiation;
-        var split = VjpTransform.Split(f, lowered.Wrt, lowered.Activity, stem + "_Primal", stem + "_Pullback", residualType);
+        var split = VjpTransform.Split(f, lowered.Wrt, lowered.Activity, stem + "_Primal", stem + "_Pullback", residualType,
+            MutuallyRecursiveResidualTypes(method, compilation));
         split.Primal.Summary = $"Reverse mode of {display}, first half: runs it, builds shadows of its active arrays, and keeps in residuals what the pullback needs.";
         split.Pullback!.Summary = $"Reverse mode of {display}, second half: maps a cotangent of the result to the cotangents of ({wrtNames}); array cotangents accumulate into the shadows given to the first half." +
             (split.UsesTapes ? " It consumes the residuals' tapes: call it once per call of the first half." : "");
@@ -944,6 +952,56 @@ internal static class MethodProcessor
         }
         return false;
     }
+
+    /// <summary>
+    /// The residual types of the [Differentiable] methods <paramref name="method"/> calls that call it back (A calls B,
+    /// B calls A): each one's residuals would hold the other's, a cycle no struct layout allows, so they are boxed.
+    /// </summary>
+    private static HashSet<string>? MutuallyRecursiveResidualTypes(IMethodSymbol method, Compilation compilation)
+    {
+        HashSet<string>? boxed = null;
+        var self = method.OriginalDefinition;
+        foreach (var callee in DifferentiableCallees(self, compilation))
+        {
+            if (SymbolEqualityComparer.Default.Equals(callee, self) || !Reaches(callee, self, compilation)) continue;
+            (boxed ??= new HashSet<string>(StringComparer.Ordinal)).Add(
+                Symbols.TypeName(callee.ContainingType) + "." + Symbols.DerivativeStem(callee) + "_Residuals");
+        }
+        return boxed;
+    }
+
+    private static bool Reaches(IMethodSymbol from, IMethodSymbol to, Compilation compilation)
+    {
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { from };
+        var work = new Stack<IMethodSymbol>(new[] { from });
+        while (work.Count > 0)
+            foreach (var next in DifferentiableCallees(work.Pop(), compilation))
+            {
+                if (SymbolEqualityComparer.Default.Equals(next, to)) return true;
+                if (seen.Add(next)) work.Push(next);
+            }
+        return false;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, List<IMethodSymbol>> s_callees = new();
+
+    /// <summary>The [Differentiable] methods of this compilation (not generic) that <paramref name="method"/>'s body calls.</summary>
+    private static List<IMethodSymbol> DifferentiableCallees(IMethodSymbol method, Compilation compilation) => s_callees.GetValue(method, m =>
+    {
+        var found = new List<IMethodSymbol>();
+        foreach (var reference in m.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax();
+            if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree)) continue;
+            foreach (var call in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                if (SemanticModels.Of(compilation, syntax.SyntaxTree).GetSymbolInfo(call).Symbol is IMethodSymbol target &&
+                    target.OriginalDefinition is var original && Symbols.IsDifferentiable(original) && !original.IsGenericMethod &&
+                    SymbolEqualityComparer.Default.Equals(original.ContainingAssembly, compilation.Assembly) &&
+                    !found.Contains(original, SymbolEqualityComparer.Default))
+                    found.Add(original);
+        }
+        return found;
+    });
 
     private static readonly HashSet<string> ArrayWriters = new(StringComparer.Ordinal)
     {

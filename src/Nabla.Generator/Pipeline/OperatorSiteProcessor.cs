@@ -176,17 +176,19 @@ internal static class OperatorSiteProcessor
         if (!method.Parameters.Any(p => Symbols.HasAttribute(p, Symbols.DifferentiableAttribute))) return Empty;
         if (model.GetOperation(inv, ct) is not IInvocationOperation call) return Empty;
         var diagnostics = new List<DiagnosticInfo>();
+        // A method group is registered by its own assembly; one that can never have a derivative is an error here.
+        foreach (var argument in call.Arguments)
+            if (argument.Parameter is { } groupParameter && Symbols.HasAttribute(groupParameter, Symbols.DifferentiableAttribute) &&
+                argument.Value is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: var group } } &&
+                !Symbols.IsDifferentiable(group) && !group.DeclaringSyntaxReferences.IsEmpty && RuleIndex.For(model.Compilation).Find(group) is null)
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, argument.Value.Syntax.GetLocation(), group.ToDisplayString(),
+                    "the [Differentiable] parameter '" + groupParameter.Name + "' of " + Display(method),
+                    "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"));
         foreach (var argument in call.Arguments)
         {
             if (argument.Parameter is not { } parameter || !Symbols.HasAttribute(parameter, Symbols.DifferentiableAttribute) ||
                 parameter.Type is not INamedTypeSymbol { DelegateInvokeMethod: { } invoke })
                 continue;
-            // A method group is registered by its own assembly; one that can never have a derivative is an error here.
-            if (argument.Value is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: var group } } &&
-                !Symbols.IsDifferentiable(group) && !group.DeclaringSyntaxReferences.IsEmpty && RuleIndex.For(model.Compilation).Find(group) is null)
-                diagnostics.Add(DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, argument.Value.Syntax.GetLocation(), group.ToDisplayString(),
-                    "the [Differentiable] parameter '" + parameter.Name + "' of " + Display(method),
-                    "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"));
             if (ArgumentExpression(argument) is not AnonymousFunctionExpressionSyntax lambda)
                 continue;
             if (method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams) || !TypeDeclarations.IsReachableFromAssembly(method.ContainingType) ||
@@ -207,7 +209,8 @@ internal static class OperatorSiteProcessor
                         "only one lambda per call of a method taking [Differentiable] functions is registered (here the one for '" + parameter.Name +
                         "'); pass the others as [Differentiable] methods (method groups), or as lambdas at calls of their own"))
                     .ToArray();
-                return others.Length == 0 ? files : new EquatableArray<GeneratedFile>(files.Concat(new[] { new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(others)) }).ToArray());
+                var alongside = others.Concat(diagnostics).ToArray();
+                return alongside.Length == 0 ? files : new EquatableArray<GeneratedFile>(files.Concat(new[] { new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(alongside)) }).ToArray());
             }
             catch (OperationCanceledException)
             {

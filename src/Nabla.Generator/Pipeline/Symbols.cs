@@ -322,13 +322,21 @@ internal static class Symbols
                     break;
                 case IPropertySymbol p when !p.IsStatic && backing.TryGetValue(p, out var field):
                     result.Add(new StateMember(p, p.Name, p.Type, HasNoDerivative(p) || HasAttribute(field, NoDerivativeAttribute) ||
-                        field.IsReadOnly || p.SetMethod is null or { IsInitOnly: true },
+                        field.IsReadOnly || p.SetMethod is null or { IsInitOnly: true } || HasAccessorBodies(p),
                         p.GetMethod != null, Visible(p) && p.GetMethod is { } g && Visible(g)));
                     break;
             }
         }
         return result;
     }
+
+    /// <summary>
+    /// A property with a backing field whose accessors have bodies (C# 14's <c>field</c> keyword: <c>set =&gt; field = 2 * value;</c>):
+    /// not a member like a field, since reading or writing it runs code (NABLA0012 says so; it is a constant meanwhile).
+    /// </summary>
+    public static bool HasAccessorBodies(IPropertySymbol p) =>
+        p.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax declaration &&
+            (declaration.ExpressionBody != null || declaration.AccessorList?.Accessors.Any(a => a.Body != null || a.ExpressionBody != null) == true));
 
     /// <summary>[NoDerivative] on a member, or, for a positional record property, on its parameter.</summary>
     public static bool HasNoDerivative(ISymbol member)

@@ -177,6 +177,13 @@ internal static class TangentSynthesizer
             if (HasNoDerivative(member, compilation) || (backingField != null && Symbols.HasAttribute(backingField, Symbols.NoDerivativeAttribute)) ||
                 memberType.TypeKind == TypeKind.Error) continue;
             var where = member.Locations.FirstOrDefault();
+            if (isProperty && Symbols.HasAccessorBodies((IPropertySymbol)member))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotDifferentiable, where, type.ToDisplayString(),
+                    $"its property '{member.Name}' has accessor bodies over its 'field', which Nabla does not differentiate yet: " +
+                    "declare an explicit field and a [Differentiable] property over it, or make it an auto-property"));
+                continue;
+            }
             var shape = TangentShapes.Of(memberType);
             if (shape is null)
             {

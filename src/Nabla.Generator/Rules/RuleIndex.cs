@@ -410,7 +410,7 @@ internal sealed class CalleeResolver
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && !viaRule && Symbols.ReturnsNewSelf(method),
             MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract,
-            Rejected: IsRejected(method),
+            Rejected: IsRejected(method) || inlineId is null && derivative != null && rule is null && LoweringFails(method, _compilation),
             IsLinear: method.Parameters.Length == 1 && method.ContainingType.ContainingNamespace?.ToDisplayString() == "Nabla.CompilerServices" &&
                       (method.ContainingType.Name == "ArrayCopies" || method.ContainingType.Name == "Reductions" && method.Name is "Sum" or "Average"));
     }
@@ -436,6 +436,42 @@ internal sealed class CalleeResolver
             var errors = new List<DiagnosticInfo>();
             return !Pipeline.MethodProcessor.Check(m, null, errors) && errors.Any(e => e.IsError);
         });
+    }
+
+    private static readonly ConditionalWeakTable<IMethodSymbol, object> s_loweringFails = new();
+    [ThreadStatic] private static HashSet<IMethodSymbol>? s_lowering;
+
+    /// <summary>
+    /// A [Differentiable] method of this compilation that is called, not inlined, and whose body cannot be lowered
+    /// (a try block, a static field write: its own error says so): its derivative members are never written, so
+    /// code calling them is not generated either.
+    /// </summary>
+    private static bool LoweringFails(IMethodSymbol method, Compilation compilation)
+    {
+        var original = method.OriginalDefinition;
+        // (Generic methods and methods of generic types are lowered at their instantiations, not as declared.)
+        if (!Symbols.IsDifferentiable(original) || original.DeclaringSyntaxReferences.IsEmpty || original.IsGenericMethod || original.ContainingType.IsGenericType ||
+            original.MethodKind == MethodKind.LocalFunction || original.IsAbstract ||
+            !SymbolEqualityComparer.Default.Equals(original.ContainingAssembly, compilation.Assembly))
+            return false;
+        if (s_loweringFails.TryGetValue(original, out var known)) return (bool)known;
+        // Methods that call each other: one being lowered counts as usable.
+        s_lowering ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        if (!s_lowering.Add(original)) return false;
+        try
+        {
+            var errors = new List<DiagnosticInfo>();
+            bool fails = Pipeline.MethodProcessor.Lower(original, compilation, null, null, errors, default) is null && errors.Any(e => e.IsError);
+            return (bool)s_loweringFails.GetValue(original, _ => fails);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+        finally
+        {
+            s_lowering.Remove(original);
+        }
     }
 
     private static readonly ConditionalWeakTable<IMethodSymbol, object> s_rulesRejected = new();

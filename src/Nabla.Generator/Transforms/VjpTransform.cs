@@ -135,6 +135,7 @@ internal sealed class VjpTransform : Cloner
     /// <summary>Names of the generated parameters, chosen not to collide with the user's.</summary>
     private readonly string _residualsName;
     private string? _ownResidualType;
+    private ISet<string>? _boxedResidualTypes;
     private readonly string _seedName;
 
     public static string FreeName(IrFunction f, string name)
@@ -176,11 +177,13 @@ internal sealed class VjpTransform : Cloner
     private IReadOnlyList<IrType> ParamTypes => Source.Parameters.Select(p => p.Type).ToList();
 
     /// <summary>The split form (see <see cref="VjpConvention"/>).</summary>
+    /// <param name="boxedResidualTypes">Residual types of callees that call back into this method (mutual recursion):
+    /// held in a box, as a recursive call's own residuals are, since a struct cannot contain itself.</param>
     public static VjpResult Split(IrFunction source, IReadOnlyList<int> wrt, Activity activity,
-        string primalName, string pullbackName, string residualType)
+        string primalName, string pullbackName, string residualType, ISet<string>? boxedResidualTypes = null)
     {
         var primal = new IrFunction(primalName, source.ReturnType) { IsStatic = source.IsStatic, Modifiers = source.Modifiers };
-        var t = new VjpTransform(source, primal, activity, wrt, split: true) { _ownResidualType = residualType };
+        var t = new VjpTransform(source, primal, activity, wrt, split: true) { _ownResidualType = residualType, _boxedResidualTypes = boxedResidualTypes };
         t.BuildPrimal(residualType, allocateShadows: false);
         var types = t.ParamTypes;
         var pullback = new IrFunction(pullbackName, VjpConvention.PullbackResult(source.Parameters, wrt))
@@ -553,7 +556,8 @@ internal sealed class VjpTransform : Cloner
     {
         if (!_split || _inLoop.Contains(block)) return Target.NewLocal(hint, type);
         string name = UniqueField(hint);
-        if (_ownResidualType != null && type.Name.EndsWith("." + _ownResidualType, System.StringComparison.Ordinal))
+        if (_ownResidualType != null && type.Name.EndsWith("." + _ownResidualType, System.StringComparison.Ordinal) ||
+            _boxedResidualTypes?.Contains(type.Name) == true)
         {
             if (type.IsRefLike)
                 _limits.Add(new TransformLimit(call.Source, "a recursive call in a method whose derivatives hold spans",

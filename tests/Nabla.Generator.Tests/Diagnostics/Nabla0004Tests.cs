@@ -19,6 +19,22 @@ public class Nabla0004Tests
     }
 
     [Fact]
+    public void ConstructorChainingToAnother()
+    {
+        // Was a silent zero: the chained constructor's assignments were not differentiated.
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct P
+            {
+                public double A;
+                [Differentiable] public P(double a, double b) { A = a * b; }
+                [Differentiable] public {|NABLA0004:P|}(double a) : this(a, a) { }
+            }
+            """);
+        Assert.EndsWith("it chains to another constructor (': this(…)'), which its derivatives do not run yet: assign the members in this constructor", run.Message("NABLA0004"));
+    }
+
+    [Fact]
     public void ConstructorOfAStructWithMemberInitializers()
     {
         // The constructor's derivatives would start the member at zero: reported instead of a wrong value.

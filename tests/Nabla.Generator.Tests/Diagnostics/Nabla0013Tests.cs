@@ -261,6 +261,38 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void ClassMethodWithAnErrorOfItsOwn_CalledFromALambda_StandsAlone()
+    {
+        // Was CS1061 in the lambda's generated code: the method's derivative members are never written.
+        var run = Verify(Usings + """
+            public partial class M
+            {
+                public double W = 1;
+                [Differentiable] public double Loss(double x) { {|NABLA0002:try { return W * x * x; } catch { return 0; }|} }
+            }
+
+            public static partial class C
+            {
+                public static double G(M m) => Autodiff.Gradient({|NABLA0013:x => m.Loss(x)|}, 3.0);
+            }
+            """);
+        Assert.Contains("a method it calls has none here", run.Message("NABLA0013"));
+    }
+
+    [Fact]
+    public void MethodGroupBesideALambda_ForDifferentiableParameters_IsReported()
+    {
+        // Was an exception at run time: the lambda's registration returned before the method group was checked.
+        var run = Verify(InClass("""
+                public static double Twice(double x) => 2 * x;
+                public static double Solve([Differentiable] Func<double, double> f, [Differentiable] Func<double, double> g, double x)
+                    => Autodiff.Derivative(f, x) + Autodiff.Derivative(g, x);
+                public static double Use() => Solve(t => t * t, {|NABLA0014:Twice|}, 3.0);
+            """));
+        Assert.StartsWith("'C.Twice(double)' is passed to the [Differentiable] parameter 'g' of C.Solve", run.Message("NABLA0014"));
+    }
+
+    [Fact]
     public void LocalFunctionMethodGroup_HasNoDerivativesOfItsOwn()
     {
         var run = Verify(InClass("""

@@ -106,6 +106,13 @@ public static partial class PortFunctions
         return x[0] * x[0] * x[1] + x.Sum() * x.Sum();
     }
 
+    /// <summary>Mutual recursion (each one's residuals would hold the other's: was CS0523 in generated code).</summary>
+    [Differentiable] public static double EvenPower(double x, int n) => n == 0 ? 1 : x * OddPower(x, n - 1);
+    [Differentiable] public static double OddPower(double x, int n) => n == 0 ? x : x * EvenPower(x, n - 1);
+
+    /// <summary>A LINQ copy of an active array (was a silent zero).</summary>
+    [Differentiable] public static double CopyWithToArray(double[] a) { var b = a.ToArray(); b[0] *= 3; return b[0] * b[1]; }
+
     [JvpOf(nameof(OfBody))]
     public static partial (double Value, double Tangent) OfBodyJvp(PortBody v, PortBody.Tangent dv);
 }
@@ -190,6 +197,24 @@ public class JaxAndApiPortRegressionTests
         Assert.Equal(5, h[0, 1], 12);
         Assert.Equal(5, h[1, 0], 12);
         Assert.Equal(2, h[1, 1], 12);
+    }
+
+    [Fact]
+    public void MutuallyRecursiveMethods_HaveTheirDerivatives()
+    {
+        // EvenPower(x, 5) = x · OddPower(x, 4) = … = x⁵ · OddPower(x, 0) = x⁶, through six alternating calls.
+        var (value, pullback) = ValueWithPullback(x => PortFunctions.EvenPower(x, 5), 1.5);
+        Assert.Equal(Math.Pow(1.5, 6), value, 12);
+        Assert.Equal(6 * Math.Pow(1.5, 5), pullback(1.0), 12);
+        var (_, pb) = PortFunctions.OddPower_ValueWithPullback(1.5, 4);
+        Assert.Equal(5 * Math.Pow(1.5, 4), pb(1.0), 12);
+    }
+
+    [Fact]
+    public void ToArrayCopy_CarriesTheDerivative()
+    {
+        var g = Gradient(PortFunctions.CopyWithToArray, new[] { 1.0, 2.0 });
+        Assert.Equal(new[] { 6.0, 3.0 }, g);
     }
 
     [Fact]
