@@ -65,7 +65,8 @@ internal sealed class CSharpEmitter
         Transforms.ZeroAdjointFolding.Run(f);
         // After the zero folding, which reads the loads of 'v = v + x' that forwarding would replace.
         Transforms.VarForwarding.Run(f);
-        var loops = Transforms.LoopOutlining.Run(f);
+        // Code differentiated again keeps its loops in place: an outlined loop is a method without derivatives.
+        var loops = f.KeepsStopGradients ? new List<IrFunction>() : Transforms.LoopOutlining.Run(f);
         new CSharpEmitter(f).Write(w);
         foreach (var loop in loops)
         {
@@ -434,6 +435,11 @@ internal sealed class CSharpEmitter
                 break;
             case Op.LoadVar:
                 e = i.Var!.Name;
+                break;
+            case Op.ArrayLoad when i.Speculated && _f.KeepsStopGradients:
+                // Code differentiated again: the guard written out, which its lowering differentiates (a helper has no derivative).
+                e = "((uint)(" + O(i.Operands[1]) + ") < (uint)" + P(i.Operands[0], 0) + ".Length ? " + P(i.Operands[0], 0) + "[" + O(i.Operands[1]) + "] : " +
+                    (i.Result!.Type.IsReal ? DefaultOf(i.Result.Type) : "default(" + i.Result.Type.Name + ")") + ")";
                 break;
             case Op.ArrayLoad:
                 e = i.Speculated

@@ -622,7 +622,8 @@ internal sealed class Lowerer
                 var type = Symbols.IrTypeOf(capture.Value.Type);
                 var inner = capture.Value;
                 while (inner is IConversionOperation { Conversion.IsIdentity: true } c) inner = c.Operand;
-                if (_captureCount[capture.Id] == 1 && TryStructRoot(inner, out var alias, out _))
+                // (Not the operand of 'with': 'v with { X = … }' sets members of a copy, not of v.)
+                if (_captureCount[capture.Id] == 1 && !IsWithOperand(inner) && TryStructRoot(inner, out var alias, out _))
                 {
                     _structCaptures[capture.Id] = alias;
                     return;
@@ -655,6 +656,11 @@ internal sealed class Lowerer
                 return;
         }
     }
+
+    /// <summary>The operand of a <c>with</c> expression: what it copies.</summary>
+    private static bool IsWithOperand(IOperation value) =>
+        value.Syntax.Parent is WithExpressionSyntax with && with.Expression == value.Syntax ||
+        value.Syntax is WithExpressionSyntax;
 
     private static bool IsGetEnumerator(IOperation value, out IOperation? collection)
     {
@@ -746,6 +752,11 @@ internal sealed class Lowerer
                 return LowerConversion(conversion);
             case IBinaryOperation binary:
                 return LowerBinary(binary);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand.Type.SpecialType: SpecialType.System_Int32 } hat
+                when hat.Parent is IArrayElementReferenceOperation { Indices.Length: 1 } fromEnd &&
+                     fromEnd.ArrayReference is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IFlowCaptureReferenceOperation:
+                // a[^k]: the element k from the end, a.Length − k.
+                return _b.Binary(BinaryOp.Sub, LengthOf(LowerExpression(fromEnd.ArrayReference)), LowerExpression(hat.Operand), IrType.Int32);
             case IUnaryOperation unary:
                 return LowerUnary(unary);
             case IInvocationOperation { TargetMethod.Name: "MoveNext" } moveNext when TryForeach(moveNext.Instance, out var loop):

@@ -113,6 +113,28 @@ public static partial class PortFunctions
     /// <summary>A LINQ copy of an active array (was a silent zero).</summary>
     [Differentiable] public static double CopyWithToArray(double[] a) { var b = a.ToArray(); b[0] *= 3; return b[0] * b[1]; }
 
+    /// <summary>A bump with 'with' (was a copy aliased to its source: the value and the derivative were wrong).</summary>
+    [Differentiable] public static double Bumped(PortBody m) { var up = m with { X = m.X + 1 }; return up.X * m.X + up.V; }
+
+    [Differentiable] public static float WithVector(System.Numerics.Vector3 v) { var w = v with { X = 2 * v.X }; return w.X + v.X; }
+
+    /// <summary>A minibatch-like loss: a local array written twice per pass, the same weight read in every pass.</summary>
+    [Differentiable]
+    public static double TwiceWritten(double[] w)
+    {
+        double total = 0;
+        var t = new double[2];
+        for (int n = 0; n < 2; n++)
+        {
+            for (int k = 0; k < 2; k++) t[k] = w[k];
+            for (int k = 0; k < 2; k++) t[k] += w[k];
+            total += t[0] * t[1] + w[0] * w[0];
+        }
+        return total;
+    }
+
+    [Differentiable] public static double FromTheEnd(double[] x) { var y = new double[3]; y[^1] = x[0] * x[1]; y[^2] += x[^1]; return y[^1] * y[1] + x[^3]; }
+
     [JvpOf(nameof(OfBody))]
     public static partial (double Value, double Tangent) OfBodyJvp(PortBody v, PortBody.Tangent dv);
 }
@@ -215,6 +237,41 @@ public class JaxAndApiPortRegressionTests
     {
         var g = Gradient(PortFunctions.CopyWithToArray, new[] { 1.0, 2.0 });
         Assert.Equal(new[] { 6.0, 3.0 }, g);
+    }
+
+    [Fact]
+    public void WithExpressions_CopyTheirSource()
+    {
+        var m = new PortBody { X = 100, V = 0.5 };
+        var (value, g) = ValueWithGradient(PortFunctions.Bumped, m);
+        Assert.Equal(PortFunctions.Bumped(m), value);
+        Assert.Equal(201, g.X);
+        Assert.Equal(1, g.V);
+        Assert.Equal(3f, Gradient(PortFunctions.WithVector, new System.Numerics.Vector3(1, 0, 0)).X);
+    }
+
+    [Fact]
+    public void JacobianOfAGradient_ThroughLoopsOverLocalArrays()
+    {
+        // L = Σₙ (2w₀)(2w₁) + w₀² over two passes = 8 w₀w₁ + 2w₀²: H = [[4, 8], [8, 0]]. Was all zeros (the first
+        // derivative's loops were outlined into methods without derivatives) or NABLA0001 naming Speculative.Load.
+        var w = new[] { 0.2, 0.3 };
+        var h = Hessian(PortFunctions.TwiceWritten, w);
+        foreach (var j in new[] { JacobianForward(p => Gradient(PortFunctions.TwiceWritten, p), w), JacobianReverse(p => Gradient(PortFunctions.TwiceWritten, p), w) })
+            for (int r = 0; r < 2; r++)
+                for (int c = 0; c < 2; c++)
+                {
+                    Assert.Equal(h[r, c], j[r, c], 12);
+                    Assert.Equal(new[,] { { 4.0, 8.0 }, { 8.0, 0.0 } }[r, c], j[r, c], 12);
+                }
+    }
+
+    [Fact]
+    public void IndicesFromTheEndOfArrays()
+    {
+        // y = [0, x₂, x₀x₁]: y[^1]·y[1] + x₀ = x₀x₁x₂ + x₀.
+        var g = Gradient(PortFunctions.FromTheEnd, new[] { 1.0, 2.0, 3.0 });
+        Assert.Equal(new[] { 2 * 3 + 1.0, 1 * 3.0, 1 * 2.0 }, g);
     }
 
     [Fact]
