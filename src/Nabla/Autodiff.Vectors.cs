@@ -46,4 +46,13 @@ public static partial class Autodiff
     public static T[,] JacobianReverse<T>([Differentiable] Func<T[], T[]> f, T[] x)
         where T : IFloatingPointIeee754<T> =>
         Operators.JacobianReverse(ValueWithPullbackOf<Func<T[], (T[] Value, Func<T[], T[]> Pullback)>>(f), x);
+
+    /// <summary>
+    /// The dense Jacobian of a function of an array whose result is a scalar, a vector or a tuple of them (a value that is
+    /// its own tangent: <c>Vector3 EndEffector(double[] angles)</c>), by reverse mode: one pullback per real component of
+    /// the result, row i being component i (X, Y, Z; tuple elements in order), as <see cref="JacobianForward{T, TR}"/>.
+    /// </summary>
+    public static T[,] JacobianReverse<T, TR>([Differentiable] Func<T[], TR> f, T[] x)
+        where T : IFloatingPointIeee754<T> =>
+        Operators.JacobianReverseOf(ValueWithPullbackOf<Func<T[], (TR Value, Func<TR, T[]> Pullback)>>(f), x);
 }

@@ -1,5 +1,5 @@
-// JacobianForward of a function of an array whose result is a tuple or a vector (forward kinematics of an arm),
-// against the closed-form Jacobian, on a method group, a lambda and a delegate variable.
+// JacobianForward and JacobianReverse of a function of an array whose result is a tuple, a vector or a scalar (forward
+// kinematics of an arm), against the closed-form Jacobian, on a method group, a lambda and a delegate variable.
 using System;
 using System.Numerics;
 using Xunit;
@@ -58,6 +58,33 @@ public class JacobianOfNonArrayResultsTests
                 Close(expected[i, j], byRegistry[i, j], 1e-14);
             }
         Assert.Equal(new[] { q1, q2 }, q);   // the input is not changed
+        var reverse = new[] { JacobianReverse(Arm.Tip, q), JacobianReverse(p => Arm.Tip(p), q), JacobianReverse(tip, q) };
+        foreach (var jacobian in reverse)
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++)
+                    Close(expected[i, j], jacobian[i, j], 1e-14);
+        Assert.Equal(new[] { q1, q2 }, q);
+    }
+
+    [Fact]
+    public void ReverseModeOfAVectorAndOfAScalarResult()
+    {
+        var q = new[] { 0.3f, 1.1f, 0.5f };
+        var forward = JacobianForward(Arm.Tip3, q);
+        var reverse = JacobianReverse(Arm.Tip3, q);
+        var byLambda = JacobianReverse(p => Arm.Tip3(p), q);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                Close(forward[i, j], reverse[i, j], 1e-6);
+                Close(forward[i, j], byLambda[i, j], 1e-6);
+            }
+        // A scalar result: one row, the gradient.
+        var row = JacobianReverse(p => Arm.Tip(p).X, new[] { 0.3, 1.1 });
+        var expected = Expected(0.3, 1.1);
+        Assert.Equal(1, row.GetLength(0));
+        Close(expected[0, 0], row[0, 0], 1e-14);
+        Close(expected[0, 1], row[0, 1], 1e-14);
     }
 
     [Fact]

@@ -1154,7 +1154,7 @@ internal static class OperatorSiteProcessor
                        $"nablaX => {primal}({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
                 break;
             case "JacobianReverse" when n == 1 && ps.Length == 2:
-                body = $"return global::Nabla.CompilerServices.Operators.JacobianReverse(nablaX => {stem}_ValueWithPullback({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
+                body = $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianReverse" : "JacobianReverseOf")}(nablaX => {stem}_ValueWithPullback({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
                 break;
             case "Hessian" when n == 1 && ps.Length == 2:
                 body = $"return {secondOrderStem}_Hessian({Args(Array.Empty<string>())});";

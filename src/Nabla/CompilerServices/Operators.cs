@@ -62,6 +62,62 @@ public static class Operators
         return jacobian ?? new T[jvp((T[])x.Clone(), dx).Tangent.Count, 0];
     }
 
+    /// <summary>
+    /// Dense Jacobian by reverse mode of a function of an array whose result is its own tangent but not an array (a scalar,
+    /// a vector, a tuple): one pullback per real component of the result, along that component's unit cotangent.
+    /// </summary>
+    public static T[,] JacobianReverseOf<T, TR>(Func<T[], (TR Value, Func<TR, T[]> Pullback)> valueWithPullback, T[] x)
+        where T : IFloatingPointIeee754<T>
+    {
+        var (value, pullback) = valueWithPullback((T[])x.Clone());
+        var components = new System.Collections.Generic.List<T>();
+        Flatten(value, components);
+        var jacobian = new T[components.Count, x.Length];
+        for (int i = 0; i < components.Count; i++)
+        {
+            int at = i;
+            var row = pullback((TR)UnitLike(value, ref at)!);
+            for (int j = 0; j < row.Length; j++) jacobian[i, j] = row[j];
+        }
+        return jacobian;
+    }
+
+    /// <summary>
+    /// A value shaped like <paramref name="like"/> (a real, a vector, an array of reals or a tuple of these) with 1 at its
+    /// real component <paramref name="at"/> (counted across the value, in <see cref="Flatten{T}"/>'s order) and 0 elsewhere;
+    /// <paramref name="at"/> is decreased by the components passed.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050",
+        Justification = "The array type is that of an existing array (the function's result).")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2072",
+        Justification = "The tuple type is that of an existing tuple (the function's result), built with its constructor.")]
+    private static object? UnitLike(object? like, ref int at)
+    {
+        int k = at;
+        switch (like)
+        {
+            case double: at -= 1; return k == 0 ? 1.0 : 0.0;
+            case float: at -= 1; return k == 0 ? 1f : 0f;
+            case Vector2: at -= 2; return new Vector2(k == 0 ? 1 : 0, k == 1 ? 1 : 0);
+            case Vector3: at -= 3; return new Vector3(k == 0 ? 1 : 0, k == 1 ? 1 : 0, k == 2 ? 1 : 0);
+            case Vector4: at -= 4; return new Vector4(k == 0 ? 1 : 0, k == 1 ? 1 : 0, k == 2 ? 1 : 0, k == 3 ? 1 : 0);
+            case Array array:
+            {
+                var unit = Array.CreateInstance(array.GetType().GetElementType()!, array.Length);
+                for (int i = 0; i < array.Length; i++) unit.SetValue(UnitLike(array.GetValue(i), ref at), i);
+                return unit;
+            }
+            case System.Runtime.CompilerServices.ITuple tuple:
+            {
+                var elements = new object?[tuple.Length];
+                for (int i = 0; i < tuple.Length; i++) elements[i] = UnitLike(tuple[i], ref at);
+                return Activator.CreateInstance(like.GetType(), elements);
+            }
+            default:
+                throw new NotSupportedException($"a Jacobian of a result of type {like?.GetType().Name ?? "null"}: its components are not reals, vectors, arrays or tuples of them.");
+        }
+    }
+
     /// <summary>The real components of a value whose tangent is itself, in order, converted to <typeparamref name="T"/>.</summary>
     private static void Flatten<T>(object? value, System.Collections.Generic.List<T> into) where T : IFloatingPointIeee754<T>
     {
