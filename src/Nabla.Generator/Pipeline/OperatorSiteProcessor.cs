@@ -37,8 +37,11 @@ internal static class OperatorSiteProcessor
         (inv.ArgumentList.Arguments.Count >= 2 &&
          OperatorName(inv.Expression) is { } name && (Operators.Contains(name) || name is "Check" or "Assert") &&
          Unparenthesized(inv.ArgumentList.Arguments[0].Expression) is AnonymousFunctionExpressionSyntax or SimpleNameSyntax or MemberAccessExpressionSyntax ||
-         // A lambda passed to a method that may take it as a [Differentiable] delegate (ForFunctionParameter).
-         inv.ArgumentList.Arguments.Any(a => Unparenthesized(a.Expression) is AnonymousFunctionExpressionSyntax));
+         // A lambda passed to a method that may take it as a [Differentiable] delegate (ForFunctionParameter), or what may
+         // be a method group (a name starting with a capital letter, by .NET's naming), checked there (NABLA0014).
+         inv.ArgumentList.Arguments.Any(a => Unparenthesized(a.Expression) is AnonymousFunctionExpressionSyntax ||
+                                             Unparenthesized(a.Expression) is SimpleNameSyntax { Identifier.ValueText: var name } && name.Length > 0 && char.IsUpper(name[0]) ||
+                                             Unparenthesized(a.Expression) is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var member } && member.Length > 0 && char.IsUpper(member[0])));
 
     /// <summary>Whether the lambda calls a [Differentiable] method that has an error of its own (which then stands alone).</summary>
     private static bool CallsARejectedMethod(IOperation lambda, Compilation compilation) =>

@@ -293,6 +293,19 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void MethodGroupAlone_ForADifferentiableParameter_IsReported()
+    {
+        // API.md §6: the analyzer checks each call site of a [Differentiable] delegate parameter (was an exception at run time).
+        var run = Verify(InClass("""
+                public static double Twice(double x) => 2 * x;
+                [Differentiable] public static double Cube(double x) => x * x * x;
+                public static double Solve([Differentiable] Func<double, double> f, double x) => Autodiff.Derivative(f, x);
+                public static double Use() => Solve({|NABLA0014:Twice|}, 3.0) + Solve(Cube, 3.0);
+            """));
+        Assert.StartsWith("'C.Twice(double)' is passed to the [Differentiable] parameter 'f' of C.Solve", run.Message("NABLA0014"));
+    }
+
+    [Fact]
     public void LocalFunctionMethodGroup_HasNoDerivativesOfItsOwn()
     {
         var run = Verify(InClass("""
