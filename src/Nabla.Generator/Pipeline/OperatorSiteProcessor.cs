@@ -401,6 +401,43 @@ internal static class OperatorSiteProcessor
         return (names.Count == 1 ? list : "(" + list + ")") + " => " + Symbols.Identifier(target.Name) + "(" + list + ")";
     }
 
+    /// <summary>
+    /// The text of the lambda a captured local of a delegate type holds, when it is declared with one and never assigned
+    /// again, and the lambda reads nothing from outside itself (so it means the same written inside the synthesized method);
+    /// null otherwise.
+    /// </summary>
+    private static string? CapturedLambdaText(ILocalSymbol local, SemanticModel model, CancellationToken ct)
+    {
+        if (local.Type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Delegate || local.IsRef || local.DeclaringSyntaxReferences.Length != 1 ||
+            local.DeclaringSyntaxReferences[0].GetSyntax(ct) is not VariableDeclaratorSyntax { Initializer.Value: LambdaExpressionSyntax function } declarator ||
+            declarator.SyntaxTree != model.SyntaxTree)
+            return null;
+        // Never assigned again (nor passed by reference) in the code around it.
+        var scope = declarator.Ancestors().FirstOrDefault(a => a is BlockSyntax or ArrowExpressionClauseSyntax);
+        if (scope is null) return null;
+        foreach (var name in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (name.Identifier.ValueText != local.Name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, ct).Symbol, local)) continue;
+            if (name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name ||
+                name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0 } ||
+                name.Parent is PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax)
+                return null;
+        }
+        // Self-contained: every local, parameter or 'this' it reads is its own.
+        foreach (var node in function.DescendantNodes())
+        {
+            if (node is ThisExpressionSyntax or BaseExpressionSyntax) return null;
+            if (node is IdentifierNameSyntax identifier && model.GetSymbolInfo(identifier, ct).Symbol is ILocalSymbol or IParameterSymbol &&
+                model.GetSymbolInfo(identifier, ct).Symbol!.DeclaringSyntaxReferences.All(r => !function.Span.Contains(r.Span)))
+                return null;
+            // An instance member named without 'this.' reads 'this'.
+            if (node is IdentifierNameSyntax member && !(member.Parent is MemberAccessExpressionSyntax access && access.Name == member) &&
+                model.GetSymbolInfo(member, ct).Symbol is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false } or IMethodSymbol { IsStatic: false, MethodKind: MethodKind.Ordinary })
+                return null;
+        }
+        return function.ToString();
+    }
+
     /// <summary>Binds the call site straight to <paramref name="target"/>'s generated derivatives (a method group, or a lambda that only forwards to one).</summary>
     private static EquatableArray<GeneratedFile> BindDirectly(InvocationExpressionSyntax inv, IMethodSymbol op, IMethodSymbol invoke,
         ExpressionSyntax fArg, IMethodSymbol target, SemanticModel model, CancellationToken ct)
@@ -589,6 +626,7 @@ internal static class OperatorSiteProcessor
         // Captured variables become data parameters; `this` (explicit or implicit) becomes one too.
         var captures = new List<Capture>();
         var edits = new List<Edit>();
+        var inlinedFunctions = new List<string>();
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         bool capturesThis = false;
         foreach (var o in lambdaOp.Body.DescendantsAndSelf())
@@ -611,6 +649,13 @@ internal static class OperatorSiteProcessor
                 case ILocalReferenceOperation local when !Declared(local.Local, lambda):
                     if (IsWritten(local))
                         return Fail(isOperator ? op.Name : Display(op), local.Syntax, $"it assigns the captured variable '{local.Local.Name}'; a differentiated lambda may read captured variables but not write them");
+                    // A captured function that is a self-contained lambda assigned once: written again inside, where it is inlined.
+                    if (!seen.Contains(local.Local) && CapturedLambdaText(local.Local, model, ct) is { } function)
+                    {
+                        seen.Add(local.Local);
+                        inlinedFunctions.Add(local.Local.Type.ToDisplayString(Symbols.TypeFormat) + " " + Symbols.Identifier(local.Local.Name) + " = " + function + ";");
+                        break;
+                    }
                     if (seen.Add(local.Local))
                         captures.Add(new Capture(local.Local.Name, Symbols.Identifier(local.Local.Name), local.Local.Type.ToDisplayString(Symbols.TypeFormat), Symbols.IsDifferentiableType(local.Local.Type),
                             local.Local.IsConst && local.Local.HasConstantValue ? SymbolDisplay.FormatPrimitive(local.Local.ConstantValue!, quoteStrings: true, useHexadecimalNumbers: false) : null));
@@ -702,16 +747,18 @@ internal static class OperatorSiteProcessor
             parameters.Add((c.Differentiable || c.Type.TrimEnd('?').EndsWith("]", StringComparison.Ordinal) ? "[global::Nabla.NoDerivative] " : "") + c.Type + " " + c.ParameterName);
         members.Append("internal static ").Append(returnType).Append(' ').Append(name).Append('(').Append(string.Join(", ", parameters)).Append(")\n");
         int bodyStartInMembers;
+        string functions = string.Concat(inlinedFunctions.Select(f => f + " "));
         if (body is BlockSyntax)
         {
+            if (functions.Length > 0) members.Append("{ ").Append(functions);
             bodyStartInMembers = members.Length;
-            members.Append(bodyText).Append('\n');
+            members.Append(bodyText).Append(functions.Length > 0 ? " }\n" : "\n");
         }
         else
         {
-            members.Append("=> ");
+            members.Append(functions.Length > 0 ? "{ " + functions + "return " : "=> ");
             bodyStartInMembers = members.Length;
-            members.Append(bodyText).Append(";\n");
+            members.Append(bodyText).Append(functions.Length > 0 ? "; }\n" : ";\n");
         }
         var text = new StringBuilder(Wrap(members.ToString(), out int membersStartInText));
         int bodyStartInText = membersStartInText + bodyStartInMembers;

@@ -275,6 +275,19 @@ public class JaxAndApiPortRegressionTests
     }
 
     [Fact]
+    public void LambdaCallingALambdaItCaptures()
+    {
+        // Issue 5: lambdas calling other lambdas. A self-contained lambda in a local assigned once is written again
+        // inside the differentiated lambda and inlined there (was NABLA0013 "calls a function it captures").
+        Func<double, double> square = t => t * t;
+        Func<double, double> softplus = t => Math.Log(1 + Math.Exp(t));
+        double k = 3;
+        Assert.Equal(12, Derivative(x => square(x) * x, 2.0), 14);
+        double y = softplus(0.5);
+        Assert.Equal(2 * y / (1 + Math.Exp(-0.5)) * k, Gradient(x => { var s = softplus(x); return square(s) * k; }, 0.5), 14);
+    }
+
+    [Fact]
     public void ZeroTangent_OfEveryDifferentiableShape()
     {
         Assert.Equal(System.Numerics.Vector3.Zero, ZeroTangent(new System.Numerics.Vector3(1, 2, 3)));
