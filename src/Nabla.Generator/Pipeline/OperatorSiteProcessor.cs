@@ -467,11 +467,15 @@ internal static class OperatorSiteProcessor
                            target.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single;
         bool hidden = !TypeDeclarations.IsReachableFromAssembly(target.ContainingType) ||
                       target.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal);
+        // A private method of a reachable type: its second derivatives are written per call site beside it, and can be internal.
+        bool privateSecondOrder = hidden && IsSecondOrder(op.Name) && target.DeclaredAccessibility == Accessibility.Private &&
+                                  TypeDeclarations.IsReachableFromAssembly(target.ContainingType) && !target.DeclaringSyntaxReferences.IsEmpty &&
+                                  SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, model.Compilation.Assembly);
         // A private method is registered for the run-time operators only when its inputs and result are their own
         // tangents, and for first derivatives: otherwise it has no binding at all; say so here, not with an exception at run time.
         // Second derivatives are written per call site, beside the method: none for a method generated code cannot call.
         // (A lambda that only forwards to it is differentiated as a lambda instead.)
-        if (hidden && fArg is not AnonymousFunctionExpressionSyntax && target.IsStatic && !target.IsGenericMethod && !target.DeclaringSyntaxReferences.IsEmpty &&
+        if (hidden && !privateSecondOrder && fArg is not AnonymousFunctionExpressionSyntax && target.IsStatic && !target.IsGenericMethod && !target.DeclaringSyntaxReferences.IsEmpty &&
             (HasOwnTangentType(target.ReturnType) || target.Parameters.Any(p => HasOwnTangentType(p.Type)) || IsSecondOrder(op.Name)))
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
             {
@@ -480,7 +484,7 @@ internal static class OperatorSiteProcessor
                     $"to its derivatives from generated code outside its type: make it internal, or pass a lambda ({LambdaFor(target)})"),
             })));
         if (!target.IsStatic || target.IsGenericMethod && !genericMath || target.ContainingType.IsGenericType || target.MethodKind != MethodKind.Ordinary ||
-            hidden || target.Parameters.Length != invoke.Parameters.Length || target.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IsDifferentiableParameter(p)))
+            hidden && !privateSecondOrder || target.Parameters.Length != invoke.Parameters.Length || target.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IsDifferentiableParameter(p)))
             return Empty;
         var attr = Symbols.GetAttribute(target, Symbols.DifferentiableAttribute);
         var wrtText = attr is null ? null : Symbols.NamedString(attr, "Wrt");
@@ -510,7 +514,7 @@ internal static class OperatorSiteProcessor
             if (target.DeclaringSyntaxReferences.IsEmpty || !SymbolEqualityComparer.Default.Equals(target.ContainingAssembly, model.Compilation.Assembly))
                 return Empty;
             string prefix = Symbols.DerivativeStem(target) + "_" + id;
-            string? members = SecondOrder.Members(target, model.Compilation, prefix, "Site", out var why, out var hint, ct);
+            string? members = SecondOrder.Members(target, model.Compilation, prefix, "Site", out var why, out var hint, ct, internalAccess: privateSecondOrder);
             if (members is null)
                 return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
                 {

@@ -26,7 +26,7 @@ internal static class SecondOrder
     /// Inputs: one real array, or real scalars (several scalars give a matrix Hessian).
     /// </summary>
     public static string? Members(IMethodSymbol method, Compilation compilation, string prefix, string hintSuffix, out string? why, out string? hint,
-        CancellationToken ct, string? wrtText = null)
+        CancellationToken ct, string? wrtText = null, bool internalAccess = false)
     {
         hint = null;
         var diagnostics = new List<DiagnosticInfo>();
@@ -75,7 +75,8 @@ internal static class SecondOrder
         CSharpEmitter.Emit(core, w);
         w.Line();
 
-        string access = Symbols.Accessibility(method.DeclaredAccessibility);
+        // A private method's second derivatives for an operator's call site: internal, so that its interceptor can call them.
+        string access = internalAccess && method.DeclaredAccessibility == Accessibility.Private ? "internal" : Symbols.Accessibility(method.DeclaredAccessibility);
         var parameters = f.Parameters.Select(p => (Type: p.Type.Name, Name: p.Name)).ToList();
         string primalList = string.Join(", ", parameters.Select(p => p.Type + " " + p.Name));
         string T = structInput ? "double" : (arrayInput ? wrtTypes[0].Element : wrtTypes[0]).Name;

@@ -240,9 +240,10 @@ public class Nabla0013Tests
     }
 
     [Fact]
-    public void PrivateMethodGroupOfAStructFunction_OrForAHessian_IsReported()
+    public void PrivateMethodGroupOfAStructFunction_IsReported_AndItsHessianIsBound()
     {
-        // Was NotDifferentiableException at run time: no binding reaches a private method of a [Differentiable] type.
+        // Was NotDifferentiableException at run time: no binding reaches a private method of a [Differentiable] type
+        // for first derivatives; second derivatives are written beside it, internal, for the call site.
         var run = Verify(Usings + """
             [Differentiable]
             public partial struct RPoint { public double A, B; }
@@ -252,7 +253,7 @@ public class Nabla0013Tests
                 [Differentiable] static double RecF(RPoint p) => p.A * p.A * p.B;
                 [Differentiable] static double Sq(double[] v) => v[0] * v[0] * v[1];
                 public static RPoint.Tangent G() => Autodiff.Gradient({|NABLA0014:RecF|}, new RPoint { A = 2, B = 3 });
-                public static double[,] H() => Autodiff.Hessian({|NABLA0014:Sq|}, new[] { 2.0, 3.0 });
+                public static double[,] H() => Autodiff.Hessian(Sq, new[] { 2.0, 3.0 });
                 public static double[] Fine() => Autodiff.Gradient(Sq, new[] { 2.0, 3.0 });
             }
             """);

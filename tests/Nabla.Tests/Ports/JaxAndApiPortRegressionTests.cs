@@ -358,3 +358,21 @@ public class JaxAndApiPortRegressionTests
         Assert.Equal(0, h[1, 1], 12);
     }
 }
+
+public static partial class PrivateHessians
+{
+    [Differentiable] private static double Product(double[] v) => v[0] * v[0] * v[1];
+
+    /// <summary>A private method group's Hessian, written beside it for the call site (was NotDifferentiableException).</summary>
+    public static double[,] Of(double[] x) => Hessian(Product, x);
+}
+
+public class PrivateHessianTests
+{
+    [Fact]
+    public void PrivateMethodGroupHessian()
+    {
+        var h = PrivateHessians.Of(new[] { 2.0, 3.0 });
+        Assert.Equal(new[,] { { 6.0, 4.0 }, { 4.0, 0.0 } }, h);
+    }
+}
