@@ -169,25 +169,10 @@ internal sealed class CSharpEmitter
 
     private void FindHoisted()
     {
-        var definedIn = new Dictionary<Value, Block>();
         foreach (var b in _f.Blocks)
-        {
             foreach (var p in b.Params) _hoisted.Add(p);
-            foreach (var i in b.Instrs) if (i.Result != null) definedIn[i.Result] = b;
-        }
-        void Use(Value v, Block at)
-        {
-            if (v.Definition?.Op == Op.Const) return;
-            if (definedIn.TryGetValue(v, out var def) && def != at) _hoisted.Add(v);
-        }
-        foreach (var b in _f.Blocks)
-        {
-            foreach (var i in b.Instrs)
-                foreach (var v in i.AllInputs()) Use(v, b);
-            if (b.Terminator.Value != null) Use(b.Terminator.Value, b);
-            foreach (var e in b.Terminator.Edges)
-                foreach (var a in e.Args) Use(a, b);
-        }
+        foreach (var v in _f.ValuesUsedOutsideTheirBlock())
+            if (v.Definition?.Op != Op.Const) _hoisted.Add(v);
     }
 
     /// <summary>

@@ -421,6 +421,35 @@ internal sealed class IrFunction
         return map;
     }
 
+    /// <summary>
+    /// The values (instruction results and block parameters) read in a block other than the one that defines them: by an
+    /// instruction, a terminator or an edge's arguments.
+    /// </summary>
+    public HashSet<Value> ValuesUsedOutsideTheirBlock()
+    {
+        var home = new Dictionary<Value, Block>();
+        foreach (var b in Blocks)
+        {
+            foreach (var p in b.Params) home[p] = b;
+            foreach (var i in b.Instrs)
+                if (i.Result != null) home[i.Result] = b;
+        }
+        var outside = new HashSet<Value>();
+        void Use(Value v, Block at)
+        {
+            if (home.TryGetValue(v, out var defined) && defined != at) outside.Add(v);
+        }
+        foreach (var b in Blocks)
+        {
+            foreach (var i in b.Instrs)
+                foreach (var v in i.AllInputs()) Use(v, b);
+            if (b.Terminator.Value != null) Use(b.Terminator.Value, b);
+            foreach (var e in b.Terminator.Edges)
+                foreach (var v in e.Args) Use(v, b);
+        }
+        return outside;
+    }
+
     public override string ToString() => IrPrinter.Print(this);
 }
 

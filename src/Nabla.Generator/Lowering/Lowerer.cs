@@ -657,6 +657,37 @@ internal sealed class Lowerer
         }
     }
 
+    /// <summary>
+    /// LINQ over a <c>double[]</c> or <c>float[]</c> that Nabla differentiates itself (Enumerable's methods take an
+    /// IEnumerable, which Nabla cannot see into): <c>a.Sum()</c>, <c>Average()</c>, <c>Max()</c>, <c>Min()</c> are its
+    /// reductions, whose rules give their derivatives; <c>a.ToArray()</c> is its copy, as <c>(double[])a.Clone()</c>.
+    /// </summary>
+    private bool TryLowerArrayLinq(IInvocationOperation invocation, IMethodSymbol method, out Value result)
+    {
+        result = null!;
+        if (invocation.Arguments.Length != 1 || method.ContainingType.ToDisplayString() != "System.Linq.Enumerable" ||
+            invocation.Arguments[0].Value is not IConversionOperation { Operand: { Type: IArrayTypeSymbol { Rank: 1 } array } source })
+            return false;
+        var helper = method.Name switch
+        {
+            "Sum" or "Average" or "Max" or "Min" when SymbolEqualityComparer.Default.Equals(method.ReturnType, array.ElementType) => ArrayHelper("Reductions", method.Name, array),
+            "ToArray" when SymbolEqualityComparer.Default.Equals(method.ReturnType, array) => ArrayHelper("ArrayCopies", CopyName(array), array),
+            _ => null,
+        };
+        if (helper is null) return false;
+        result = CallAt(invocation.Syntax, _resolver.Resolve(helper), null, new List<Argument> { new(LowerExpression(source)) }, Symbols.IrTypeOf(method.ReturnType)).Result!;
+        return true;
+    }
+
+    private static string CopyName(IArrayTypeSymbol array) => array.ElementType.SpecialType == SpecialType.System_Double ? "CopyOfDoubles" : "CopyOfSingles";
+
+    /// <summary>Nabla.CompilerServices.<paramref name="type"/>.<paramref name="name"/>(<paramref name="array"/>) for an array of doubles or floats, or null.</summary>
+    private IMethodSymbol? ArrayHelper(string type, string name, IArrayTypeSymbol array) =>
+        array.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+            ? _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices." + type)?.GetMembers(name).OfType<IMethodSymbol>()
+                .FirstOrDefault(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, array))
+            : null;
+
     /// <summary>The operand of a <c>with</c> expression: what it copies.</summary>
     private static bool IsWithOperand(IOperation value) =>
         value.Syntax.Parent is WithExpressionSyntax with && with.Expression == value.Syntax ||
@@ -875,13 +906,8 @@ internal sealed class Lowerer
         // (double[])a.Clone(): a copy that keeps a's derivative, through Nabla's differentiable copy.
         if (conversion.Operand is IInvocationOperation { TargetMethod: { Name: "Clone", Parameters.Length: 0 } clone, Instance: { Type: IArrayTypeSymbol { Rank: 1 } cloned } instance } &&
             clone.ContainingType?.SpecialType == SpecialType.System_Array && SymbolEqualityComparer.Default.Equals(conversion.Type, cloned) &&
-            cloned.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single &&
-            _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices.ArrayCopies")?
-                .GetMembers(cloned.ElementType.SpecialType == SpecialType.System_Double ? "CopyOfDoubles" : "CopyOfSingles").FirstOrDefault() is IMethodSymbol copy)
-        {
-            var source = LowerExpression(instance);
-            return CallAt(conversion.Syntax, _resolver.Resolve(copy), null, new List<Argument> { new(source) }, Symbols.IrTypeOf(cloned)).Result!;
-        }
+            ArrayHelper("ArrayCopies", CopyName(cloned), cloned) is { } copy)
+            return CallAt(conversion.Syntax, _resolver.Resolve(copy), null, new List<Argument> { new(LowerExpression(instance)) }, Symbols.IrTypeOf(cloned)).Result!;
         if (Symbols.IsSpanType(conversion.Type, out _) && !conversion.Conversion.IsIdentity &&
             Symbols.IrTypeOf(conversion.Operand.Type) is { IsArray: true, Rank: 1 })
         {
@@ -1009,24 +1035,8 @@ internal sealed class Lowerer
             invocation.Arguments.Any(a => a.Value is IDelegateCreationOperation { Target: IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation }))
             RuleShapeError(invocation.Syntax, $"it calls Autodiff.{method.Name} on a lambda, whose derivatives are bound where it is written, and the rule's body is " +
                 "compiled again in its split form: pass a [Differentiable] method (a method group), or write the derivative out");
-        // a.Sum(), a.Average(), a.Max(), a.Min() of a double[] or float[]: Nabla's reductions, whose rules give their
-        // derivatives (Enumerable's take an IEnumerable, which Nabla cannot see into).
-        if (method.Name is "Sum" or "Average" or "Max" or "Min" && invocation.Arguments.Length == 1 &&
-            method.ContainingType.ToDisplayString() == "System.Linq.Enumerable" &&
-            invocation.Arguments[0].Value is IConversionOperation { Operand: { Type: IArrayTypeSymbol { Rank: 1 } array } source } &&
-            array.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single &&
-            SymbolEqualityComparer.Default.Equals(method.ReturnType, array.ElementType) &&
-            _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices.Reductions")?.GetMembers(method.Name).OfType<IMethodSymbol>()
-                .FirstOrDefault(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, array)) is { } reduction)
-            return CallAt(invocation.Syntax, _resolver.Resolve(reduction), null, new List<Argument> { new(LowerExpression(source)) }, Symbols.IrTypeOf(method.ReturnType)).Result!;
-        // a.ToArray() of a double[] or float[]: a copy, as (double[])a.Clone().
-        if (method.Name == "ToArray" && invocation.Arguments.Length == 1 && method.ContainingType.ToDisplayString() == "System.Linq.Enumerable" &&
-            invocation.Arguments[0].Value is IConversionOperation { Operand: { Type: IArrayTypeSymbol { Rank: 1 } copied } copiedSource } &&
-            copied.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single &&
-            SymbolEqualityComparer.Default.Equals(method.ReturnType, copied) &&
-            _resolver.Compilation.GetTypeByMetadataName("Nabla.CompilerServices.ArrayCopies")?
-                .GetMembers(copied.ElementType.SpecialType == SpecialType.System_Double ? "CopyOfDoubles" : "CopyOfSingles").FirstOrDefault() is IMethodSymbol copy)
-            return CallAt(invocation.Syntax, _resolver.Resolve(copy), null, new List<Argument> { new(LowerExpression(copiedSource)) }, Symbols.IrTypeOf(copied)).Result!;
+        if (TryLowerArrayLinq(invocation, method, out var linqResult))
+            return linqResult;
         if (VectorDimension(method.ContainingType) > 0 && TryLowerVectorMethod(invocation, out var vectorResult))
             return vectorResult;
         if (IsGenericMath(method) && Symbols.IrTypeOf(method.ReturnType).IsReal)

@@ -40,8 +40,8 @@ internal static class OperatorSiteProcessor
          // A lambda passed to a method that may take it as a [Differentiable] delegate (ForFunctionParameter), or what may
          // be a method group (a name starting with a capital letter, by .NET's naming), checked there (NABLA0014).
          inv.ArgumentList.Arguments.Any(a => Unparenthesized(a.Expression) is AnonymousFunctionExpressionSyntax ||
-                                             Unparenthesized(a.Expression) is SimpleNameSyntax { Identifier.ValueText: var name } && name.Length > 0 && char.IsUpper(name[0]) ||
-                                             Unparenthesized(a.Expression) is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var member } && member.Length > 0 && char.IsUpper(member[0])));
+                                             (Unparenthesized(a.Expression) switch { SimpleNameSyntax n => n, MemberAccessExpressionSyntax m => m.Name, _ => null })
+                                                 is { Identifier.ValueText: { Length: > 0 } name } && char.IsUpper(name[0])));
 
     /// <summary>Whether the lambda calls a [Differentiable] method that has an error of its own (which then stands alone).</summary>
     private static bool CallsARejectedMethod(IOperation lambda, Compilation compilation) =>

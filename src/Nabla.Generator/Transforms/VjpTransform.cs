@@ -1094,34 +1094,10 @@ internal sealed class VjpTransform : Cloner
     /// </summary>
     private Var? ReadLeafAdjoint(Value primal, string path, IrType leafType) =>
         _leafAdjoints.TryGetValue((primal, path), out var v) ? v
-        : (_usedOutsideItsBlock ??= UsedOutsideItsBlock(Source)).Contains(primal) ? LeafAdjoint(primal, path, leafType) : null;
+        : (_usedOutsideItsBlock ??= Source.ValuesUsedOutsideTheirBlock()).Contains(primal) ? LeafAdjoint(primal, path, leafType) : null;
 
     private HashSet<Value>? _usedOutsideItsBlock;
 
-    private static HashSet<Value> UsedOutsideItsBlock(IrFunction f)
-    {
-        var home = new Dictionary<Value, Block>();
-        foreach (var b in f.Blocks)
-        {
-            foreach (var p in b.Params) home[p] = b;
-            foreach (var i in b.Instrs)
-                if (i.Result != null) home[i.Result] = b;
-        }
-        var outside = new HashSet<Value>();
-        void Use(Value v, Block at)
-        {
-            if (home.TryGetValue(v, out var defined) && defined != at) outside.Add(v);
-        }
-        foreach (var b in f.Blocks)
-        {
-            foreach (var i in b.Instrs)
-                foreach (var v in i.AllInputs()) Use(v, b);
-            if (b.Terminator.Value != null) Use(b.Terminator.Value, b);
-            foreach (var e in b.Terminator.Edges)
-                foreach (var v in e.Args) Use(v, b);
-        }
-        return outside;
-    }
 
     /// <summary>The adjoint of a struct value as a tangent struct, built from its leaves' adjoints (which restart at zero in loops).</summary>
     private Value StructAdjoint(Value primal, IrBuilder b)
