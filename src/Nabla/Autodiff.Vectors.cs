@@ -50,9 +50,43 @@ public static partial class Autodiff
     /// <summary>
     /// The dense Jacobian of a function of an array whose result is a scalar, a vector or a tuple of them (a value that is
     /// its own tangent: <c>Vector3 EndEffector(double[] angles)</c>), by reverse mode: one pullback per real component of
-    /// the result, row i being component i (X, Y, Z; tuple elements in order), as <see cref="JacobianForward{T, TR}"/>.
+    /// the result, row i being component i (X, Y, Z; tuple elements in order), as <see cref="JacobianForward{T, TR}(Func{T[], TR}, T[])"/>.
     /// </summary>
     public static T[,] JacobianReverse<T, TR>([Differentiable] Func<T[], TR> f, T[] x)
         where T : IFloatingPointIeee754<T> =>
         Operators.JacobianReverseOf(ValueWithPullbackOf<Func<T[], (TR Value, Func<TR, T[]> Pullback)>>(f), x);
+
+#if NET10_0_OR_GREATER
+    // Any other input: a scalar, a vector, a tuple, a [Differentiable] struct or class, a matrix. The array overloads
+    // above win wherever they apply (priority); C# 12 would find these ambiguous with them, so they are for .NET 10 only.
+
+    /// <summary>
+    /// The dense Jacobian of a function of one input that is not a vector of reals (a scalar, a <c>Vector3</c>, a tuple,
+    /// a <c>[Differentiable]</c> struct or class), by forward mode: one JVP per real component of the input. Rows follow
+    /// the flat view of the result's tangent (a real, a vector's X, Y, Z, an array's elements, tuple elements in order, a
+    /// differentiable type's <c>Tangent.CopyTo</c> order), columns the input's.
+    /// </summary>
+    /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative: a delegate not passed directly
+    /// at a call site the generator compiled, whose method is not a registered [Differentiable] method of reals, vectors and tuples.</exception>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(-1)]
+    public static double[,] JacobianForward<T, TR>([Differentiable] Func<T, TR> f, T x)
+    {
+        // Bound at compile time wherever f is passed directly; a delegate from elsewhere is found in the registry, whose
+        // derivatives type tangents as the values themselves (reals, vectors, tuples).
+        var jvp = JvpOf<Func<T, T, (TR Value, TR Tangent)>>(f);
+        return Operators.JacobianForwardOfViews<double, T, TR>(dx => jvp(x, dx).Tangent, x, FlatViews.OfValue<T>(), FlatViews.OfValue<TR>());
+    }
+
+    /// <summary>
+    /// The dense Jacobian of a function of one input that is not a vector of reals, by reverse mode: one pullback per
+    /// real component of the result. Rows and columns as <see cref="JacobianForward{T, TR}(Func{T, TR}, T)"/>.
+    /// </summary>
+    /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative (as for JacobianForward).</exception>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(-1)]
+    public static double[,] JacobianReverse<T, TR>([Differentiable] Func<T, TR> f, T x)
+    {
+        var (value, pullback) = ValueWithPullbackOf<Func<T, (TR Value, Func<TR, T> Pullback)>>(f)(x);
+        return Operators.JacobianReverseOfViews<double, TR, T>(pullback, value, FlatViews.OfValue<TR>(), x, FlatViews.OfValue<T>());
+    }
+#endif
 }

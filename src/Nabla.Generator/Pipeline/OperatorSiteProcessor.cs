@@ -114,8 +114,8 @@ internal static class OperatorSiteProcessor
                 "differentiate with respect to one [Differentiable] value alone (capture the other inputs), or use a named derivative " +
                 "([GradientOf]) or the generated members");
         var structResult = StructResult(op, invoke);
-        // (JacobianForward's result is a matrix whatever the result's tangent: its general overload takes any function.)
-        if (structResult != null && op.Name != "JacobianForward")
+        // (A Jacobian is a matrix whatever the result's tangent: its overloads take any function.)
+        if (structResult != null && !IsJacobian(op.Name))
         {
             // Its own overloads (typed by the result's Tangent) take a lambda only; the rest of the pipeline sees the
             // delegate as returning the struct itself, as the lambda does.
@@ -258,8 +258,7 @@ internal static class OperatorSiteProcessor
     private static INamedTypeSymbol? StructResult(IMethodSymbol op, IMethodSymbol invoke)
     {
         if (op.ContainingType.ToDisplayString() != Symbols.AutodiffClass ||
-            op.Name is not ("Derivative" or "Jvp" or "ValueWithDifferential" or "ValueWithPullback" or "Vjp" or "JacobianForward") ||
-            op.Name == "JacobianForward" && !IsRealArray(invoke.Parameters.FirstOrDefault()?.Type ?? op.ReturnType) ||
+            op.Name is not ("Derivative" or "Jvp" or "ValueWithDifferential" or "ValueWithPullback" or "Vjp" or "JacobianForward" or "JacobianReverse") ||
             op.Parameters.Length != (op.Name is "Jvp" or "Vjp" ? 3 : 2) || invoke.Parameters.Length != 1 ||
             !(invoke.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single ||
               op.Name != "Derivative" && (IsRealArray(invoke.Parameters[0].Type) ||
@@ -311,6 +310,9 @@ internal static class OperatorSiteProcessor
         if (result is null || result.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !structResult) return null;
         return general.TypeParameters.Length == 3 ? general.Construct(input, input, result) : general.Construct(input, result);
     }
+
+    /// <summary>The dense-Jacobian operators, whose result is a matrix whatever the function's result.</summary>
+    private static bool IsJacobian(string op) => op is "JacobianForward" or "JacobianReverse";
 
     /// <summary>A one-dimensional array of double or float: its own tangent type.</summary>
     private static bool IsRealArray(ITypeSymbol type) =>
@@ -1199,17 +1201,39 @@ internal static class OperatorSiteProcessor
                 captureReadsAtCall = false;
                 break;
             }
-            case "JacobianForward" when n == 1 && ps.Length == 2 && StructResult(op, invoke) != null:
-                // Rows: the flat view of the result's Tangent.
-                body = $"return global::Nabla.CompilerServices.Operators.JacobianForwardOfDifferentiable((nablaX, nablaDx) => {stem}_Jvp({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs).Concat(new[] { "nablaDx" }))}), {Param(1)});";
+            case "JacobianForward" or "JacobianReverse" when n == 1 && ps.Length == 2 && IsRealArray(invoke.Parameters[0].Type) && StructResult(op, invoke) is null:
+            {
+                // A function of an array whose result is its own tangent: the array operators (scratch arrays, no views).
+                string args = string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs));
+                body = op.Name == "JacobianForward"
+                    ? $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianForward" : "JacobianForwardOf")}((nablaX, nablaDx) => {stem}_Jvp({args}, nablaDx), " +
+                      $"nablaX => {primal}({args}), {Param(1)});"
+                    : $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianReverse" : "JacobianReverseOf")}(nablaX => {stem}_ValueWithPullback({args}), {Param(1)});";
                 break;
-            case "JacobianForward" when n == 1 && ps.Length == 2:
-                body = $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianForward" : "JacobianForwardOf")}((nablaX, nablaDx) => {stem}_Jvp({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs).Concat(new[] { "nablaDx" }))}), " +
-                       $"nablaX => {primal}({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
+            }
+            case "JacobianForward" or "JacobianReverse" when n == 1 && ps.Length == 2 && op.ReturnType is IArrayTypeSymbol { Rank: 2 } matrix:
+            {
+                // Any other input or result, over the flat views of their tangents.
+                var input = invoke.Parameters[0].Type;
+                var resultStruct = StructResult(op, invoke);
+                bool differentiableInput = input is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named);
+                string element = matrix.ElementType.ToDisplayString(Symbols.TypeFormat);
+                string inputType = input.ToDisplayString(Symbols.TypeFormat);
+                string tt = differentiableInput ? inputType + ".Tangent" : inputType;
+                string trt = resultStruct != null ? resultStruct.ToDisplayString(Symbols.TypeFormat) + ".Tangent" : invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
+                string View(bool tangentType, string type) => $"global::Nabla.CompilerServices.FlatViews.{(tangentType ? "OfTangent" : "OfValue")}<{type}>()";
+                string inputLike = differentiableInput ? "nablaPoint.ZeroTangent()" : "nablaPoint";
+                // Each pass runs on its own copy of an array input, which the function may write.
+                string point = IsRealArray(input) ? $"({inputType})nablaPoint.Clone()" : "nablaPoint";
+                string args = string.Join(", ", new[] { point }.Concat(capturedArgs));
+                body = $"var nablaPoint = {Param(1)};\n" + (op.Name == "JacobianForward"
+                    ? $"return global::Nabla.CompilerServices.Operators.JacobianForwardOfViews<{element}, {tt}, {trt}>(nablaDx => {stem}_Jvp({args}, nablaDx).Tangent, " +
+                      $"{inputLike}, {View(differentiableInput, tt)}, {View(resultStruct != null, trt)});"
+                    : $"var (nablaValue, nablaPullback) = {stem}_ValueWithPullback({args});\n" +
+                      $"return global::Nabla.CompilerServices.Operators.JacobianReverseOfViews<{element}, {trt}, {tt}>(nablaPullback, " +
+                      $"{(resultStruct != null ? "nablaValue.ZeroTangent()" : "nablaValue")}, {View(resultStruct != null, trt)}, {inputLike}, {View(differentiableInput, tt)});");
                 break;
-            case "JacobianReverse" when n == 1 && ps.Length == 2:
-                body = $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianReverse" : "JacobianReverseOf")}(nablaX => {stem}_ValueWithPullback({string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs))}), {Param(1)});";
-                break;
+            }
             case "Hessian" when n == 1 && ps.Length == 2:
                 body = $"return {secondOrderStem}_Hessian({Args(Array.Empty<string>())});";
                 break;
@@ -1263,7 +1287,7 @@ internal static class OperatorSiteProcessor
                 _ => tt,
             };
         }
-        if (StructResult(op, invoke) is { } structResult && op.Name != "JacobianForward")
+        if (StructResult(op, invoke) is { } structResult && !IsJacobian(op.Name))
         {
             // A scalar or an array input is its own tangent; a [Differentiable] input arrives as IDifferentiable<T, T.Tangent>.
             string t1 = invoke.Parameters[0].Type.ToDisplayString(Symbols.TypeFormat), tr = structResult.ToDisplayString(Symbols.TypeFormat), trt = tr + ".Tangent";
