@@ -1061,6 +1061,16 @@ internal sealed class Lowerer
             read.Text = Symbols.Identifier(method.Name.Substring(HiddenMemberAccessorPrefix.Length));
             return read.Result!;
         }
+        if (!InRule && ArrayWriters.Match(invocation) is { } writer)
+        {
+            // Array.Fill, Array.Copy, ... on arrays of reals: a loop written in IR, inlined in the call's place.
+            var writerArgs = writer.Operands.Select(o => new Argument(LowerExpression(o))).ToList();
+            return CallAt(invocation.Syntax, _resolver.Resolve(method) with
+            {
+                InlineId = writer.Id, CalleeWrt = Enumerable.Range(0, writerArgs.Count).ToList(), NoDerivativeParameters = new List<int>(),
+                ParameterNames = ArrayWriters.Build(writer.Id)!.Parameters.Select(p => p.Name).ToList(),
+            }, null, writerArgs, IrType.Void).Result!;
+        }
         var callee = _resolver.Resolve(method);
         Value? receiver = null;
         if (invocation.Instance != null && !method.IsStatic)

@@ -320,6 +320,7 @@ internal static class MethodProcessor
         var rejectedCallees = new HashSet<string>(StringComparer.Ordinal);
         Inliner.Run(function, id =>
         {
+            if (Lowering.ArrayWriters.Build(id) is { } writer) return writer;
             var callee = CalleeResolver.FindLocalFunction(id, compilation, ct) ??
                          DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) as IMethodSymbol;
             if (callee is null || callee.DeclaringSyntaxReferences.IsEmpty) return null;
