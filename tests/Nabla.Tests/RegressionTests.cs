@@ -49,6 +49,20 @@ namespace Nabla.Tests.Repro
     public static partial class Hint_C { [Differentiable] public static double F(double x) => 3 * x; }
 }
 
+// Methods (and types) whose names differ only in case, as code ported from C has (fn2 and Fn2): hint names are compared
+// ignoring case, so their files had the same name and the generator contributed nothing (CS8785, found porting Clad).
+namespace Nabla.Tests.CaseRepro
+{
+    public static partial class P
+    {
+        [Differentiable] public static double fn2(double x) => x * x;
+        [Differentiable] public static double Fn2(double x) => 3 * x;
+        [Differentiable] public static double FN2(double[] x) => 5 * x[0] * x[0];
+    }
+    public static partial class Q { [Differentiable] public static double G(double x) => 2 * x * x; }
+    public static partial class q { [Differentiable] public static double G(double x) => 4 * x * x; }
+}
+
 namespace Nabla.Tests
 {
     public class GeneratorBugReproTests
@@ -97,6 +111,18 @@ namespace Nabla.Tests
         {
             Assert.Equal(2.0, Repro_Hint.C.F_ValueWithGradient(1.0).Gradient);
             Assert.Equal(3.0, Repro.Hint_C.F_ValueWithGradient(1.0).Gradient);
+        }
+
+        [Fact]
+        public void NamesDifferingOnlyInCase()
+        {
+            Assert.Equal(6.0, Autodiff.Gradient(CaseRepro.P.fn2, 3.0));
+            Assert.Equal(3.0, Autodiff.Gradient(CaseRepro.P.Fn2, 3.0));
+            Assert.Equal(2.0, Autodiff.Hessian(CaseRepro.P.fn2, 3.0));
+            Assert.Equal(0.0, Autodiff.Hessian(CaseRepro.P.Fn2, 3.0));
+            Assert.Equal(new[] { 20.0 }, Autodiff.Gradient(CaseRepro.P.FN2, new[] { 2.0 }));
+            Assert.Equal(8.0, Autodiff.Derivative(CaseRepro.Q.G, 2.0));
+            Assert.Equal(16.0, Autodiff.Derivative(CaseRepro.q.G, 2.0));
         }
     }
 }

@@ -101,8 +101,26 @@ internal static class MethodProcessor
         var sb = new System.Text.StringBuilder();
         foreach (char c in type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", ""))
             sb.Append(char.IsLetterOrDigit(c) || c == '_' || c == '.' ? c : c == '<' ? '{' : c == '>' ? '}' : c == ',' ? '-' : '_');
-        return sb.ToString();
+        var siblings = type.ContainingType?.GetTypeMembers() ?? type.ContainingNamespace?.GetTypeMembers() ?? default;
+        return sb.ToString() + CaseSuffix(type.Name, siblings.IsDefault ? Enumerable.Empty<string>() : siblings.Select(t => t.Name));
     }
+
+    /// <summary>
+    /// Hint names are compared ignoring case: a name that another of its siblings (a member of its type, a type of its
+    /// namespace) spells with other cases (fn2 and Fn2) gets a suffix saying where its capitals are, so both files are kept.
+    /// </summary>
+    internal static string CaseSuffix(string name, IEnumerable<string> siblings)
+    {
+        if (!siblings.Any(other => other != name && string.Equals(other, name, StringComparison.OrdinalIgnoreCase))) return "";
+        var capitals = new System.Text.StringBuilder("_C");
+        for (int i = 0; i < name.Length; i++)
+            if (char.IsUpper(name[i])) capitals.Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('_');
+        return capitals.ToString();
+    }
+
+    /// <summary>A method's hint-name suffix (<see cref="CaseSuffix"/>) among its type's members.</summary>
+    internal static string CaseSuffix(IMethodSymbol method) =>
+        method.ContainingType is { } type ? CaseSuffix(method.Name, type.GetMembers().Select(m => m.Name)) : "";
 
     /// <summary>Where in Nabla an unexpected exception came from, for the bug report.</summary>
     internal static string FirstFrame(Exception e) =>
@@ -871,7 +889,7 @@ internal static class MethodProcessor
         }
         var set = new FormSet(text.Substring(0, marks[0].Offset), text.Substring(marks[marks.Count - 1].Offset),
             new EquatableArray<FormText>(forms.ToArray()), Symbols.AccessRank(method), method.Name);
-        string hint = HintName(method.ContainingType) + "." + stem + instantiation + ".Nabla.g.cs";
+        string hint = HintName(method.ContainingType) + "." + stem + CaseSuffix(method) + instantiation + ".Nabla.g.cs";
         return new GeneratedFile(hint, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), registration, Forms: set);
     }
 

@@ -138,7 +138,7 @@ internal static class NamedDerivativeProcessor
             TypeDeclarations.Open(w, declaration.ContainingType);
             CSharpEmitter.Emit(result, w);
             TypeDeclarations.Close(w, declaration.ContainingType);
-            string hint = MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + ".Nabla.g.cs";
+            string hint = MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + MethodProcessor.CaseSuffix(declaration) + ".Nabla.g.cs";
             return new GeneratedFile(hint, w.ToString(), new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
         catch (OperationCanceledException)
@@ -171,7 +171,7 @@ internal static class NamedDerivativeProcessor
         w.Line(CSharpEmitter.GeneratedCodeAttribute);
         w.Line($"{string.Join(" ", syntax.Modifiers.Select(m => m.Text))} {Symbols.TypeName(declaration.ReturnType)} {Symbols.Identifier(declaration.Name)}({parameters}) => {prefix}_Hessian({args});");
         TypeDeclarations.Close(w, declaration.ContainingType);
-        return new GeneratedFile(MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + ".Nabla.g.cs", w.ToString(),
+        return new GeneratedFile(MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + MethodProcessor.CaseSuffix(declaration) + ".Nabla.g.cs", w.ToString(),
             new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()),
             Extras: new EquatableArray<GeneratedFile>(new[] { new GeneratedFile(hint, members, default) }));
     }

@@ -173,7 +173,7 @@ internal static class SecondOrder
             }
         }
         TypeDeclarations.Close(w, method.ContainingType);
-        hint = MethodProcessor.HintName(method.ContainingType) + "." + prefix + "." + hintSuffix + ".Hessian.g.cs";
+        hint = MethodProcessor.HintName(method.ContainingType) + "." + prefix + MethodProcessor.CaseSuffix(method) + "." + hintSuffix + ".Hessian.g.cs";
         why = null;
         return w.ToString();
     }
