@@ -277,6 +277,20 @@ public static class Solvers
     }
 }
 
+/// <summary>[Differentiable] methods that also differentiate the function they are given (DiffSharp's nested minimizer).</summary>
+public static partial class DifferentiableSolvers
+{
+    [Differentiable]
+    public static double ValuePlusSlope([Differentiable] Func<double, double> f, double x)
+    {
+        var (value, slope) = ValueWithGradient(f, x);
+        return value + slope;
+    }
+
+    [Differentiable]
+    public static double Bowl(double y) => (y - 0.81) * (y - 0.81) * 100 + 0.01;
+}
+
 public sealed class Calibrator
 {
     public double Target { get; init; }
@@ -308,6 +322,20 @@ public class FunctionArgumentRegistrationTests
             return s;
         }, new double[3], 0.25, 60);
         for (int i = 0; i < 3; i++) Assert.Equal(center[i], x[i], 10);
+    }
+
+    [Theory]
+    [InlineData(0.9)]
+    [InlineData(-0.3)]
+    public void LambdaPassedToADifferentiableMethodThatDifferentiatesIt(double x)
+    {
+        // A [Differentiable] method called outside differentiable code runs its body, whose operator needs the lambda's
+        // derivatives at run time (was NotDifferentiableException; the method group worked).
+        double expected = DifferentiableSolvers.Bowl(x) + 200 * (x - 0.81);
+        Assert.Equal(expected, DifferentiableSolvers.ValuePlusSlope(DifferentiableSolvers.Bowl, x), 12);
+        Assert.Equal(expected, DifferentiableSolvers.ValuePlusSlope(y => (y - 0.81) * (y - 0.81) * 100 + 0.01, x), 12);
+        double scale = 3;
+        Assert.Equal(scale * expected, DifferentiableSolvers.ValuePlusSlope(y => scale * DifferentiableSolvers.Bowl(y), x), 12);
     }
 
     [Fact]

@@ -169,11 +169,12 @@ internal static class OperatorSiteProcessor
     /// A lambda passed to a [Differentiable] delegate parameter of a method that is not itself [Differentiable] (a
     /// solver that calls Autodiff.Derivative(f, x) on it, say): the lambda's derivatives are generated here, and an
     /// interceptor of the call registers them for the delegate before calling the method, so the operators inside
-    /// find them at run time. (In [Differentiable] code such a call is differentiated by inlining; nothing to do here.)
+    /// find them at run time, also when the method is itself [Differentiable] (its body, run as a primal, calls the operators).
+    /// (In [Differentiable] code such a call is differentiated by inlining; the interceptor only binds the call as written.)
     /// </summary>
     private static EquatableArray<GeneratedFile> ForFunctionParameter(InvocationExpressionSyntax inv, IMethodSymbol method, SemanticModel model, CancellationToken ct)
     {
-        if (Symbols.IsDifferentiable(method) || method.IsGenericMethod || method.ContainingType is null || method.ContainingType.IsGenericType ||
+        if (Symbols.IsDifferentiable(method) && InDifferentiableMethod(inv, model, ct) || method.IsGenericMethod || method.ContainingType is null || method.ContainingType.IsGenericType ||
             method.MethodKind != MethodKind.Ordinary || method.ReducedFrom != null)
             return Empty;
         if (!method.Parameters.Any(p => Symbols.HasAttribute(p, Symbols.DifferentiableAttribute))) return Empty;
@@ -227,6 +228,17 @@ internal static class OperatorSiteProcessor
             }
         }
         return diagnostics.Count == 0 ? Empty : Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray())));
+    }
+
+    /// <summary>Whether <paramref name="node"/> is in the body of a [Differentiable] method (or of a lambda or local function in one).</summary>
+    private static bool InDifferentiableMethod(SyntaxNode node, SemanticModel model, CancellationToken ct)
+    {
+        for (var symbol = model.GetEnclosingSymbol(node.SpanStart, ct); symbol != null; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol is not IMethodSymbol m) return false;
+            if (m.MethodKind is not (MethodKind.AnonymousFunction or MethodKind.LocalFunction)) return Symbols.IsDifferentiable(m);
+        }
+        return false;
     }
 
     /// <summary>
