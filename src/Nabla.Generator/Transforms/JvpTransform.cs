@@ -230,6 +230,10 @@ internal sealed class JvpTransform : Cloner
         _tangent.TryGetValue(primal, out var t) ? t
         : primal.Type.IsStructArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, M(primal))!
         : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type.OwnedTangent, M(primal))!
+        // A struct with array members (a captured model, data here): a zero tangent whose arrays have its arrays' lengths,
+        // which code reading them element by element needs (default's arrays are null).
+        : primal.Type is { HasArrayLeaves: true, Construction: not StructConstruction.Tuple }
+            ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZeroTangentOf<" + primal.Type.Name + ", " + primal.Type.Tangent.Name + ">", primal.Type.Tangent, M(primal))!
         : b.Zero(primal.Type.Tangent);
 
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;

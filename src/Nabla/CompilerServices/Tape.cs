@@ -112,6 +112,9 @@ public static class Shadow
 {
     public static double[] ZerosLike(double[] x) => new double[x.Length];
 
+    /// <summary>The zero tangent of a differentiable value shaped like it (array members as long as its own).</summary>
+    public static TT ZeroTangentOf<T, TT>(T value) where T : IDifferentiable<T, TT> where TT : ITangent<TT> => value.ZeroTangent();
+
     /// <summary>The zero tangent of an array of differentiable structs: as many zero tangents.</summary>
     public static TTangent[] TangentsLike<TTangent>(Array x) => new TTangent[x.Length];
 
