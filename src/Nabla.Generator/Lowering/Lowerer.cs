@@ -843,9 +843,15 @@ internal sealed class Lowerer
                 return LowerMember(field, field.Field.IsStatic, field.Instance, field.Field.Name, field.Field.ContainingType, field.Type);
             case IPropertyReferenceOperation { Property.IsStatic: true } constant when IsGenericMath(constant.Property) && Symbols.IrTypeOf(op.Type).IsReal:
                 return GenericMathConstant(constant);
+            case IPropertyReferenceOperation { Arguments.Length: > 0, Property.GetMethod: { } getter } indexer when Pipeline.TangentShapes.IsData(indexer.Type!):
+            {
+                // An indexer reading data (a string's char, a list of ints): a call of its getter, as any call returning data.
+                var receiver = indexer.Instance is null ? null : LowerExpression(indexer.Instance);
+                return CallAt(indexer.Syntax, _resolver.Resolve(getter), receiver, LowerArguments(indexer.Arguments, getter), Symbols.IrTypeOf(indexer.Type)).Result!;
+            }
             case IPropertyReferenceOperation property:
                 if (property.Arguments.Length > 0)
-                    Unsupported(op.Syntax, "this indexer", "; indexers of arrays and spans, and [Differentiable] indexers (mark its getter), are supported.");
+                    Unsupported(op.Syntax, "this indexer", "; indexers of arrays and spans, [Differentiable] indexers (mark its getter), indexers a rule names, and indexers reading data (a string's characters) are supported.");
                 return LowerMember(property, property.Property.IsStatic, property.Instance, property.Property.Name, property.Property.ContainingType, property.Type);
             case IInstanceReferenceOperation when ThisRoot != null:
                 // 'this' of a differentiable class: the static-form derivative's first parameter.
@@ -1822,6 +1828,13 @@ internal sealed class Lowerer
                 }
             }
             result = MakeStruct(type, leaves);
+        }
+        else if (ctor.Parameters.All(p => Pipeline.TangentShapes.IsData(p.Type)))
+        {
+            // A constructor of data alone (none, or counts and flags): its value depends on no differentiable input, so it
+            // is called as written and its members start with no derivative.
+            var ctorArgs = LowerArguments(creation.Arguments, ctor);
+            result = CallAt(creation.Syntax, _resolver.Resolve(ctor), null, ctorArgs, type).Result!;
         }
         else
         {

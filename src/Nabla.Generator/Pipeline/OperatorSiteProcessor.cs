@@ -174,7 +174,8 @@ internal static class OperatorSiteProcessor
     /// </summary>
     private static EquatableArray<GeneratedFile> ForFunctionParameter(InvocationExpressionSyntax inv, IMethodSymbol method, SemanticModel model, CancellationToken ct)
     {
-        if (Symbols.IsDifferentiable(method) && InDifferentiableMethod(inv, model, ct) || method.IsGenericMethod || method.ContainingType is null || method.ContainingType.IsGenericType ||
+        if (Symbols.IsDifferentiable(method) && (InDifferentiableMethod(inv, model, ct) || !AppliesOperators(method, model.Compilation, ct)) ||
+            method.IsGenericMethod || method.ContainingType is null || method.ContainingType.IsGenericType ||
             method.MethodKind != MethodKind.Ordinary || method.ReducedFrom != null)
             return Empty;
         if (!method.Parameters.Any(p => Symbols.HasAttribute(p, Symbols.DifferentiableAttribute))) return Empty;
@@ -230,13 +231,36 @@ internal static class OperatorSiteProcessor
         return diagnostics.Count == 0 ? Empty : Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray())));
     }
 
-    /// <summary>Whether <paramref name="node"/> is in the body of a [Differentiable] method (or of a lambda or local function in one).</summary>
+    /// <summary>
+    /// Whether a [Differentiable] method's body calls Nabla's operators (and so needs the derivatives of the function it is
+    /// given when it runs as plain code); one that only calls the function is inlined where it is differentiated.
+    /// </summary>
+    private static bool AppliesOperators(IMethodSymbol method, Compilation compilation, CancellationToken ct)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var body = reference.GetSyntax(ct);
+            var model = compilation.GetSemanticModel(body.SyntaxTree);
+            foreach (var call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                if (call.Expression is MemberAccessExpressionSyntax or IdentifierNameSyntax or GenericNameSyntax &&
+                    OperatorName(call.Expression) is { } name && (Operators.Contains(name) || name is "Check" or "Assert") &&
+                    model.GetSymbolInfo(call, ct).Symbol is IMethodSymbol target && IsNablaOperator(target))
+                    return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="node"/> may be differentiated code: in a lambda (which may be passed to an operator, and then
+    /// is inlined with what it calls), or in the body of a [Differentiable] method (or of a local function in one).
+    /// </summary>
     private static bool InDifferentiableMethod(SyntaxNode node, SemanticModel model, CancellationToken ct)
     {
         for (var symbol = model.GetEnclosingSymbol(node.SpanStart, ct); symbol != null; symbol = symbol.ContainingSymbol)
         {
             if (symbol is not IMethodSymbol m) return false;
-            if (m.MethodKind is not (MethodKind.AnonymousFunction or MethodKind.LocalFunction)) return Symbols.IsDifferentiable(m);
+            if (m.MethodKind == MethodKind.AnonymousFunction) return true;
+            if (m.MethodKind != MethodKind.LocalFunction) return Symbols.IsDifferentiable(m);
         }
         return false;
     }

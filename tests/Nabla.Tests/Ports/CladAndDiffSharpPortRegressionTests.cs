@@ -24,8 +24,116 @@ public partial class CladUserClass
     public double M(double i) => W[0] * i * i;
 }
 
+public static partial class CladIndexers
+{
+    /// <summary>Clad FunctionCalls fn8: a string's character decides the branch (was NABLA0002 "this indexer").</summary>
+    [Differentiable]
+    public static double ByFirstLetter(double x, string s) => s[0] == 'a' ? x * x : 1;
+
+    [Differentiable]
+    public static double Weighted(double x, System.Collections.Generic.List<int> weights)
+    {
+        double r = 0;
+        for (int i = 0; i < weights.Count; i++) r += weights[i] * x * x;
+        return r;
+    }
+}
+
+/// <summary>A differentiable struct with a parameterless constructor and one taking data (Clad EarlyReturns).</summary>
+[Differentiable]
+public partial struct CladSeeded
+{
+    public double A;
+    public double B;
+
+    public CladSeeded()
+    {
+        A = 1.0;
+        B = 0.0;
+    }
+
+    public CladSeeded(int n)
+    {
+        A = n;
+        B = 2 * n;
+    }
+}
+
+public static partial class CladConstructors
+{
+    [Differentiable]
+    public static double Overwritten(double x, double y)
+    {
+        var s = new CladSeeded();
+        s.A = x * y;
+        s.B = x + y;
+        return s.A * s.B;
+    }
+
+    [Differentiable]
+    public static double FromCount(double x)
+    {
+        var s = new CladSeeded(3);
+        return s.A * x + s.B * x * x;
+    }
+
+    [Differentiable]
+    public static double Initialized(double x)
+    {
+        var s = new CladSeeded { B = x };
+        return s.A * s.B * x;
+    }
+}
+
+/// <summary>Clad FunctionCalls fn22: a [Differentiable] method that a rule with Wrt = "y" names.</summary>
+public static partial class CladRuleWins
+{
+    [Differentiable]
+    public static double Product(double x, double y) => x * y;
+
+    [Differentiable]
+    public static double Uses(double y) => Product(3, y) * y;
+}
+
+public static class CladRuleWinsRules
+{
+    [DerivativeOf(typeof(CladRuleWins), nameof(CladRuleWins.Product), Wrt = "y")]
+    public static (double Value, Func<double, double> Pullback) Product(double x, double y) => (x * y, d => d * x);
+}
+
 public class CladAndDiffSharpPortRegressionTests
 {
+    [Fact]
+    public void ConstructorsOfDataAlone()
+    {
+        // Was NABLA0002 ("mark the constructor [Differentiable]"), and NABLA0004 when marked: it has no differentiable parameter.
+        Assert.Equal((8.0, 5.0), Gradient(CladConstructors.Overwritten, 1.0, 2.0));
+        Assert.Equal(3 + 12 * 2.0, Derivative(CladConstructors.FromCount, 2.0));
+        Assert.Equal(3 + 12 * 2.0, Gradient(CladConstructors.FromCount, 2.0));
+        Assert.Equal(12.0, Hessian(CladConstructors.FromCount, 2.0));
+        Assert.Equal(6.0, Gradient(CladConstructors.Initialized, 3.0));
+    }
+
+    [Fact]
+    public void RuleWithASmallerWrtThanTheMethodItNames()
+    {
+        // The method's own derivatives follow the rule's Wrt (was NABLA0008 without a location).
+        Assert.Equal(3.0, Gradient(y => CladRuleWins.Product(3, y), 5.0));
+        Assert.Equal(3.0, Derivative(y => CladRuleWins.Product(3, y), 5.0));
+        Assert.Equal(2 * 3 * 5.0, Gradient(CladRuleWins.Uses, 5.0));
+    }
+
+    [Fact]
+    public void IndexersReadingData()
+    {
+        Assert.Equal(6.0, Gradient(x => CladIndexers.ByFirstLetter(x, "aa"), 3.0));
+        Assert.Equal(0.0, Gradient(x => CladIndexers.ByFirstLetter(x, "ba"), 3.0));
+        Assert.Equal(2.0, Hessian(x => CladIndexers.ByFirstLetter(x, "ab"), 3.0));
+        var weights = new System.Collections.Generic.List<int> { 1, 2 };
+        Assert.Equal(18.0, Gradient(x => CladIndexers.Weighted(x, weights), 3.0));
+        Assert.Equal(18.0, Derivative(x => CladIndexers.Weighted(x, weights), 3.0));
+    }
+
     [Theory]
     [InlineData(3.0)]
     [InlineData(-1.25)]
