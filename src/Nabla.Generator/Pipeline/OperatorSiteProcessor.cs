@@ -888,10 +888,13 @@ internal static class OperatorSiteProcessor
             // Gradient of a scalar function of a vector: one directional derivative per component.
             bool vectorGradient = op.Name == "Gradient" && inputType is { IsArray: true, Rank: 1 } && inputType.Element.IsReal &&
                                   op.Parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } gradientOf } && Symbols.IrTypeOf(gradientOf.ReturnType).IsReal;
-            if (op.Name is not ("Derivative" or "Gradient") || inputType is null || !(inputType.IsReal && Symbols.IrTypeOf(op.ReturnType).IsReal || vectorGradient))
+            // Derivative of a function of a scalar whose result is a scalar or a vector of them (a curve's velocity).
+            var resultType = Symbols.IrTypeOf(op.ReturnType);
+            bool realOrVector = resultType.IsReal || op.Name == "Derivative" && resultType is { IsArray: true, IsSpan: false, Rank: 1 } && resultType.Element.IsReal;
+            if (op.Name is not ("Derivative" or "Gradient") || inputType is null || !(inputType.IsReal && realOrVector || vectorGradient))
             {
                 if (IsSecondOrder(op.Name) || Operators.Contains(op.Name))
-                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative, and Gradient of a scalar function of a scalar or of an array, are)";
+                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative of a function of a scalar with a scalar or array result, and Gradient of a scalar function of a scalar or of an array, are)";
                 continue;
             }
             if (edits.Any(e => call.Span.Contains(e.Offset)))

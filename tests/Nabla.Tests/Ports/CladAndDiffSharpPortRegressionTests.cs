@@ -101,8 +101,33 @@ public static class CladRuleWinsRules
     public static (double Value, Func<double, double> Pullback) Product(double x, double y) => (x * y, d => d * x);
 }
 
+public static partial class DiffSharpCurves
+{
+    [Differentiable]
+    public static double[] Curve(double x) => new[] { Math.Sin(x), Math.Exp(x), Math.Cos(x) * x };
+}
+
 public class CladAndDiffSharpPortRegressionTests
 {
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(-0.4)]
+    public void NestedDerivativesOfAVectorFunction(double x)
+    {
+        // DiffSharp's diff2/diffn of fscalarvect3 (was NABLA0013 inside the outer lambda).
+        var second = Autodiff.Derivative(t => Autodiff.Derivative(DiffSharpCurves.Curve, t), x);
+        Assert.Equal(-Math.Sin(x), second[0], 12);
+        Assert.Equal(Math.Exp(x), second[1], 12);
+        Assert.Equal(-2 * Math.Sin(x) - x * Math.Cos(x), second[2], 12);
+        var third = Autodiff.Derivative(t => Autodiff.Derivative(u => Autodiff.Derivative(DiffSharpCurves.Curve, u), t), x);
+        Assert.Equal(-Math.Cos(x), third[0], 12);
+        Assert.Equal(Math.Exp(x), third[1], 12);
+        Assert.Equal(-3 * Math.Cos(x) + x * Math.Sin(x), third[2], 12);
+        var byLambda = Autodiff.Derivative(t => Autodiff.Derivative(u => new[] { u * u * u, Math.Log(u * u + 1) }, t), x);
+        Assert.Equal(6 * x, byLambda[0], 12);
+        Assert.Equal(2 * (1 - x * x) / ((x * x + 1) * (x * x + 1)), byLambda[1], 12);
+    }
+
     [Fact]
     public void ConstructorsOfDataAlone()
     {
