@@ -108,7 +108,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor RuleOrderTooHigh = Make("NABLA0021",
         "Derivative order through a rule is too high",
-        "The lambda passed to {0} cannot be differentiated: {1}; nest fewer derivatives around the call, or mark a method that computes the function [Differentiable] so that Nabla differentiates its body instead of a rule",
+        "The lambda passed to {0} cannot be differentiated: {1}; nest fewer derivatives around the call (Nabla writes a rule's partials, Math's included, to order 4), or compute the function in a [Differentiable] method with arithmetic alone (a polynomial, a series): Math functions in it meet their rules again",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor RuleReplacesBody = Make("NABLA0022",

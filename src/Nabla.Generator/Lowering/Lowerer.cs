@@ -1194,8 +1194,16 @@ internal sealed class Lowerer
         else Assign(place.Target, value);
     }
 
+    /// <summary>C# 14's instance operators (<c>void operator +=(double)</c>, <c>void operator ++()</c>) change their operand in place.</summary>
+    private void RejectInstanceOperator(IMethodSymbol? op, SyntaxNode syntax)
+    {
+        if (op is { IsStatic: false })
+            Unsupported(syntax, "a user-defined compound assignment or increment operator (C# 14's instance operator, in '" + syntax + "')", "; write it with a static operator (v = v + value), or call a [Differentiable] method that changes the value.");
+    }
+
     private Value LowerCompoundAssignment(ICompoundAssignmentOperation compound)
     {
+        RejectInstanceOperator(compound.OperatorMethod, compound.Syntax);
         var place = EvaluatePlace(compound.Target);
         var current = ReadPlace(place);
         var value = LowerExpression(compound.Value);
@@ -1240,6 +1248,7 @@ internal sealed class Lowerer
 
     private Value LowerIncrement(IIncrementOrDecrementOperation increment)
     {
+        RejectInstanceOperator(increment.OperatorMethod, increment.Syntax);
         var place = EvaluatePlace(increment.Target);
         var current = ReadPlace(place);
         var type = current.Type;
