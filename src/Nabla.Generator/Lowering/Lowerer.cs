@@ -1112,7 +1112,7 @@ internal sealed class Lowerer
         return call.Result!;
     }
 
-    private readonly List<(Var Var, IOperation Target)> _pendingOutWrites = new();
+    private readonly List<(Var Var, Place Target)> _pendingOutWrites = new();
 
     private List<Argument> LowerArguments(IEnumerable<IArgumentOperation> arguments, IMethodSymbol method)
     {
@@ -1131,10 +1131,13 @@ internal sealed class Lowerer
                     if (type.IsArray)
                         Unsupported(arg.Syntax, "passing an array by ref or out", ".");
                     var temp = _f.NewLocal("tmp" + _f.Locals.Count, type);
+                    // Copied in and out: a variable, or an array element (its array and indices evaluated once).
+                    var target = arg.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : arg.Value;
+                    var place = target is IDiscardOperation ? new Place { Target = target } : EvaluatePlace(target);
                     if (arg.Parameter.RefKind == RefKind.Ref)
-                        _b.Store(temp, LowerExpression(arg.Value));
+                        _b.Store(temp, ReadPlace(place));
                     lowered[ordinal] = new Argument(null, arg.Parameter.RefKind == RefKind.Out ? RefKindIr.Out : RefKindIr.Ref, temp);
-                    _pendingOutWrites.Add((temp, arg.Value));
+                    _pendingOutWrites.Add((temp, place));
                     break;
                 }
                 case RefKind.None or RefKind.In when arg.Parameter.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate:
@@ -1154,11 +1157,10 @@ internal sealed class Lowerer
         return lowered.Select(a => a ?? Fail<Argument>(null, "a missing argument")).ToList();
     }
 
-    private void AssignFromVar(Var v, IOperation target)
+    private void AssignFromVar(Var v, Place target)
     {
-        if (target is IDiscardOperation) return;
-        if (target is IDeclarationExpressionOperation decl) target = decl.Expression;
-        Assign(target, _b.Load(v));
+        if (target.Target is IDiscardOperation) return;
+        WritePlace(target, _b.Load(v));
     }
 
     private Value LowerMember(IOperation op, bool isStatic, IOperation? instance, string name, INamedTypeSymbol containing, ITypeSymbol? type)

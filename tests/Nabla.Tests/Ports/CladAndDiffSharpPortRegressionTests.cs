@@ -107,8 +107,51 @@ public static partial class DiffSharpCurves
     public static double[] Curve(double x) => new[] { Math.Sin(x), Math.Exp(x), Math.Cos(x) * x };
 }
 
+public static partial class CladRefElements
+{
+    [Differentiable]
+    public static void Twice(ref double d) => d = 2 * d;
+
+    [Differentiable]
+    public static void Split(double x, out double half, out double square)
+    {
+        half = x / 2;
+        square = x * x;
+    }
+
+    /// <summary>Array elements passed by ref and out (was NABLA0002 "assigning to ArrayElementReference").</summary>
+    [Differentiable]
+    public static double ByElement(double[] a)
+    {
+        double r = 0;
+        var parts = new double[2];
+        for (int i = 0; i < a.Length; i++)
+        {
+            Twice(ref a[i]);
+            Split(a[i], out parts[0], out parts[1]);
+            r += a[i] + parts[0] * parts[1];
+        }
+        return r;
+    }
+}
+
 public class CladAndDiffSharpPortRegressionTests
 {
+    [Fact]
+    public void ArrayElementsPassedByRefAndOut()
+    {
+        // a[i] → b = 2a[i]; r += b + (b/2)·b² = 2a + 4a³ per element.
+        var a = new[] { 1.0, -2.0, 0.5 };
+        var g = Gradient(CladRefElements.ByElement, (double[])a.Clone());   // the function doubles its input's elements
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.Equal(2 + 12 * a[i] * a[i], g[i], 12);
+            var direction = new double[a.Length];
+            direction[i] = 1;
+            Assert.Equal(g[i], Jvp(CladRefElements.ByElement, (double[])a.Clone(), direction).Tangent, 12);
+        }
+    }
+
     [Theory]
     [InlineData(1.5)]
     [InlineData(-0.4)]
