@@ -884,17 +884,26 @@ internal static class OperatorSiteProcessor
         {
             if (handled.Any(h => h.Contains(call.Span))) continue;
             if (model.GetSymbolInfo(call, ct).Symbol is not IMethodSymbol op || op.ContainingType?.ToDisplayString() != Symbols.AutodiffClass) continue;
-            var inputType = op.Parameters.Length == 2 ? Symbols.IrTypeOf(op.Parameters[1].Type) : null;
+            // Jvp(g, a, v) of a function of one scalar or array: (g(a), g's forward mode at a along v).
+            bool jvp = op.Name == "Jvp" && op.Parameters.Length == 3;
+            var inputType = op.Parameters.Length == 2 || jvp ? Symbols.IrTypeOf(op.Parameters[1].Type) : null;
             // Gradient of a scalar function of a vector: one directional derivative per component.
             bool vectorGradient = op.Name == "Gradient" && inputType is { IsArray: true, Rank: 1 } && inputType.Element.IsReal &&
                                   op.Parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } gradientOf } && Symbols.IrTypeOf(gradientOf.ReturnType).IsReal;
             // Derivative of a function of a scalar whose result is a scalar or a vector of them (a curve's velocity).
             var resultType = Symbols.IrTypeOf(op.ReturnType);
-            bool realOrVector = resultType.IsReal || op.Name == "Derivative" && resultType is { IsArray: true, IsSpan: false, Rank: 1 } && resultType.Element.IsReal;
-            if (op.Name is not ("Derivative" or "Gradient") || inputType is null || !(inputType.IsReal && realOrVector || vectorGradient))
+            static bool IsRealVector(IR.IrType t) => t is { IsArray: true, IsSpan: false, Rank: 1 } && t.Element.IsReal;
+            bool realOrVector = resultType.IsReal || op.Name == "Derivative" && IsRealVector(resultType);
+            if (jvp && inputType is { } jvpInput && (jvpInput.IsReal || IsRealVector(jvpInput)) &&
+                op.Parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } jvpOf } && Symbols.IrTypeOf(jvpOf.ReturnType) is var jvpResult &&
+                (jvpResult.IsReal || IsRealVector(jvpResult)))
+                realOrVector = true;
+            else if (jvp)
+                inputType = null;
+            if (op.Name is not ("Derivative" or "Gradient" or "Jvp") || inputType is null || !(inputType.IsReal && realOrVector || vectorGradient || jvp))
             {
                 if (IsSecondOrder(op.Name) || Operators.Contains(op.Name))
-                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative of a function of a scalar with a scalar or array result, and Gradient of a scalar function of a scalar or of an array, are)";
+                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative of a function of a scalar with a scalar or array result, Jvp of a function of one scalar or array, and Gradient of a scalar function of a scalar or of an array, are)";
                 continue;
             }
             if (edits.Any(e => call.Span.Contains(e.Offset)))
@@ -906,6 +915,7 @@ internal static class OperatorSiteProcessor
             IMethodSymbol? inner;
             Compilation compilation = RuleChains.For(model.Compilation, ct).WithPartials(model.Compilation);
             var extraArguments = new List<string>();
+            string? primalCall = null;   // the function itself, for Jvp's value
             // Binds members written beside the lambda (in the compilation so far) and finds the one named innerName.
             Diagnostic? BindInner(string members, string innerName, out IMethodSymbol? bound)
             {
@@ -947,11 +957,14 @@ internal static class OperatorSiteProcessor
                 if (deeperError != null) return deeperError;
                 InlineHiddenConstants(innerOp.Body, innerEdits);
                 string innerBody = ApplyEdits(innerLambda.Body.ToString(), innerLambda.Body.SpanStart, innerEdits);
-                string innerText = "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
+                // Jvp's value calls it in code that is differentiated again: [Differentiable], so that it is inlined there.
+                string innerText = (jvp ? "[global::Nabla.Differentiable]\n" : "") +
+                    "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
                     (innerLambda.Body is BlockSyntax ? innerBody + "\n" : "=> " + innerBody + ";\n");
                 var error = BindInner(deeper + innerText, innerName, out inner);
                 if (error != null) return "a nested derivative's lambda cannot be compiled outside its method (" + error.GetMessage() + ")";
                 output.Append(deeper).Append(innerText);
+                primalCall = innerName;
             }
             else if (model.GetSymbolInfo(g, ct).Symbol is IMethodSymbol { IsStatic: true, Parameters.Length: 1 } wrapped && !Symbols.IsDifferentiable(wrapped) &&
                      wrapped.Parameters[0].RefKind == RefKind.None && Symbols.IrTypeOf(wrapped.Parameters[0].Type).IsReal)
@@ -960,11 +973,13 @@ internal static class OperatorSiteProcessor
                 // (or which reports why not).
                 string innerName = "Nabla_Inner_" + id + "_" + (k - 1);
                 string parameter = Symbols.TypeName(wrapped.Parameters[0].Type) + " nablaX";
-                string innerText = "internal static " + Symbols.TypeName(wrapped.ReturnType) + " " + innerName + "(" + parameter + ")\n=> " +
+                string innerText = (jvp ? "[global::Nabla.Differentiable]\n" : "") +
+                    "internal static " + Symbols.TypeName(wrapped.ReturnType) + " " + innerName + "(" + parameter + ")\n=> " +
                                    wrapped.ContainingType.ToDisplayString(Symbols.TypeFormat) + "." + Symbols.Identifier(wrapped.Name) + "(nablaX);\n";
                 var error = BindInner(innerText, innerName, out inner);
                 if (error != null) return $"the function of a nested Autodiff.{op.Name}, '{wrapped.ToDisplayString()}', cannot be called from generated code (" + error.GetMessage() + ")";
                 output.Append(innerText);
+                primalCall = innerName;
             }
             else
             {
@@ -972,6 +987,7 @@ internal static class OperatorSiteProcessor
                 if (inner is null || !Symbols.IsDifferentiable(inner) || !inner.IsStatic || inner.Parameters.Length != 1)
                     return $"the function of a nested Autodiff.{op.Name} must be an inline lambda or a static method of one input";
                 // The same method in the compilation that declares the rules' partials, where it is lowered.
+                primalCall = inner.ContainingType.ToDisplayString(Symbols.TypeFormat) + "." + Symbols.Identifier(inner.Name);
                 if (compilation != model.Compilation && inner.OriginalDefinition.GetDocumentationCommentId() is { } innerId)
                     inner = DocumentationCommentId.GetFirstSymbolForDeclarationId(innerId, compilation) as IMethodSymbol;
             }
@@ -1013,6 +1029,17 @@ internal static class OperatorSiteProcessor
                 methods.Add(gName);
                 string gArguments = string.Join(", ", new[] { "(" + inputTypeName + ")(" + at + ")" }.Concat(extraArguments));
                 edits.Add(new Edit(call.SpanStart, call.Span.Length, gName + "(" + gArguments + ")"));
+                continue;
+            }
+            if (jvp)
+            {
+                // (Value, Tangent): the function at the point, and its forward mode there along the direction.
+                string point = "(" + inputTypeName + ")(" + at + ")";
+                string direction = "(" + inputTypeName + ")(" + call.ArgumentList.Arguments[2].Expression + ")";
+                string valueArguments = string.Join(", ", new[] { point }.Concat(extraArguments));
+                string tangentArguments = string.Join(", ", new[] { point }.Concat(extraArguments).Concat(new[] { direction }));
+                edits.Add(new Edit(call.SpanStart, call.Span.Length,
+                    "(Value: " + primalCall + "(" + valueArguments + "), Tangent: " + dName + "(" + tangentArguments + "))"));
                 continue;
             }
             string arguments = string.Join(", ", new[] { "(" + inputTypeName + ")(" + at + ")" }.Concat(extraArguments).Concat(new[] { one }));

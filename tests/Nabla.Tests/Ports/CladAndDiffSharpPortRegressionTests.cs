@@ -135,8 +135,39 @@ public static partial class CladRefElements
     }
 }
 
+public static partial class DiffSharpNestedHessian
+{
+    [Differentiable]
+    public static double F(double[] x) => x[0] * x[0] * x[1] + Math.Sin(x[1]) * x[0];
+
+    [Differentiable]
+    public static double Cube(double x) => x * x * x;
+}
+
 public class CladAndDiffSharpPortRegressionTests
 {
+    [Fact]
+    public void JvpInsideADifferentiatedLambda()
+    {
+        // DiffSharp's nested Hessian-vector product by reverse over forward (was NABLA0013 "Jvp inside a differentiated lambda").
+        var x = new[] { 1.5, 2.0 };
+        var v = new[] { 1.0, -1.0 };
+        double[,] h = { { 2 * x[1], 2 * x[0] + Math.Cos(x[1]) }, { 2 * x[0] + Math.Cos(x[1]), -Math.Sin(x[1]) * x[0] } };
+        double[] expected = { h[0, 0] * v[0] + h[0, 1] * v[1], h[1, 0] * v[0] + h[1, 1] * v[1] };
+        var byVjp = Vjp(p => Jvp(DiffSharpNestedHessian.F, p, v).Tangent, x, 1.0);
+        var byGradient = Gradient(p => Jvp(DiffSharpNestedHessian.F, p, v).Tangent, x);
+        var byHvp = HessianVectorProduct(DiffSharpNestedHessian.F, x, v);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(expected[i], byVjp[i], 12);
+            Assert.Equal(expected[i], byGradient[i], 12);
+            Assert.Equal(expected[i], byHvp[i], 12);
+        }
+        Assert.Equal(6 * 3.0 * 2.0, Derivative(t => Jvp(DiffSharpNestedHessian.Cube, t, 2.0).Tangent, 3.0), 12);
+        Assert.Equal(1.5 * Math.Exp(0.5), Derivative(t => Jvp(u => u * Math.Exp(u), t, 1.0).Value, 0.5), 12);
+        Assert.Equal(Math.Exp(0.5) * (2 + 0.5), Derivative(t => Jvp(u => u * Math.Exp(u), t, 1.0).Tangent, 0.5), 12);
+    }
+
     [Fact]
     public void ArrayElementsPassedByRefAndOut()
     {
