@@ -1078,6 +1078,9 @@ internal sealed class Lowerer
             }, null, writerArgs, IrType.Void).Result!;
         }
         var callee = _resolver.Resolve(method);
+        // base.M(x): the method itself, not the overrides a virtual call would dispatch to (one of them is the caller).
+        if (!invocation.IsVirtual && callee.Overrides != null)
+            callee = callee with { Overrides = null, IsAbstractMethod = false };
         Value? receiver = null;
         if (invocation.Instance != null && !method.IsStatic)
             receiver = LowerExpression(invocation.Instance);

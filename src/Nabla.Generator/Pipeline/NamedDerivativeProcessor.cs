@@ -79,6 +79,13 @@ internal static class NamedDerivativeProcessor
                     : $"'{declaration.Name}' must have the same parameter types as '{targetName}'");
                 return Failed();
             }
+            if (kind != NamedDerivativeKind.Jvp && !target.ReturnsVoid && target.ReturnType.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single))
+            {
+                // A gradient (and a Hessian) is of a scalar function; other results have Jacobians.
+                Mismatch($"[{attributeName}] needs a function with a double or float result, and '{targetName}' returns '{target.ReturnType.ToDisplayString()}': " +
+                         "use [JvpOf] for its forward mode, or Autodiff.ValueWithPullback, Vjp or a Jacobian for its reverse mode");
+                return Failed();
+            }
             if (!MethodProcessor.Check(target, attributeLocation, diagnostics)) return Failed();
             if (kind == NamedDerivativeKind.Hessian) return Hessian(declaration, target, syntax, wrtText, attributeLocation, model, diagnostics, ct);
             var lowered = MethodProcessor.Lower(target, model.Compilation, wrtText, names, diagnostics, ct, attributeLocation);

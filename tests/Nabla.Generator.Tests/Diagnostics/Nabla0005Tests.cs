@@ -24,6 +24,22 @@ public class Nabla0005Tests
         Assert.Equal("'C' has no method named 'Missing' for [GradientOf] on 'G'", run.Message("NABLA0005"));
     }
 
+    [Theory]
+    [InlineData("GradientOf")]
+    [InlineData("HessianOf")]
+    public void FunctionWithAnArrayResult(string attribute)
+    {
+        // Was NABLA0999 (a NullReferenceException): a gradient is of a scalar function.
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double[] F(double x) => new[] { x, x * x };
+
+                [{|NABLA0005:ATTRIBUTE(nameof(F))|}]
+                public static partial double G(double x);
+            """.Replace("ATTRIBUTE", attribute)), allowCompilerErrors: true);
+        Assert.StartsWith($"[{attribute}] needs a function with a double or float result, and 'F' returns 'double[]'", run.Message("NABLA0005"));
+    }
+
     [Fact]
     public void WrongParameterTypes()
     {
