@@ -79,7 +79,8 @@ internal static class NamedDerivativeProcessor
                     : $"'{declaration.Name}' must have the same parameter types as '{targetName}'");
                 return Failed();
             }
-            if (kind != NamedDerivativeKind.Jvp && !target.ReturnsVoid && target.ReturnType.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single))
+            if (kind != NamedDerivativeKind.Jvp && !target.ReturnsVoid && !TangentShapes.IsData(target.ReturnType) &&
+                target.ReturnType.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single))
             {
                 // A gradient (and a Hessian) is of a scalar function; other results have Jacobians.
                 Mismatch($"[{attributeName}] needs a function with a double or float result, and '{targetName}' returns '{target.ReturnType.ToDisplayString()}': " +

@@ -302,6 +302,18 @@ internal static class Symbols
     /// type's synthesized <c>NablaGet_</c> accessor).</remarks>
     internal sealed record StateMember(ISymbol Symbol, string Name, ITypeSymbol Type, bool NoDerivative, bool Accessible, bool Visible);
 
+    /// <summary>
+    /// Whether Move can change the type's init-only auto-properties (a positional record's): through an UnsafeAccessor to
+    /// the backing field, which .NET 8 has, on a type that is not generic.
+    /// </summary>
+    public static bool CanMoveInitOnly(INamedTypeSymbol type) =>
+        !type.IsGenericType && type.ContainingType?.IsGenericType != true &&
+        s_unsafeAccessor.GetValue(type.ContainingAssembly, assembly => assembly.Modules.SelectMany(m => m.ReferencedAssemblySymbols)
+            .Any(a => a.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute") != null) ? new object() : s_none) != s_none;
+
+    private static readonly object s_none = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, object> s_unsafeAccessor = new();
+
     /// <summary>The instance fields and auto-properties of a type, in declaration order: its value.</summary>
     public static List<StateMember> StateMembers(INamedTypeSymbol type)
     {
@@ -322,7 +334,7 @@ internal static class Symbols
                     break;
                 case IPropertySymbol p when !p.IsStatic && backing.TryGetValue(p, out var field):
                     result.Add(new StateMember(p, p.Name, p.Type, HasNoDerivative(p) || HasAttribute(field, NoDerivativeAttribute) ||
-                        field.IsReadOnly || p.SetMethod is null or { IsInitOnly: true } || HasAccessorBodies(p),
+                        (p.SetMethod is { IsInitOnly: true } ? !CanMoveInitOnly(type) : field.IsReadOnly || p.SetMethod is null) || HasAccessorBodies(p),
                         p.GetMethod != null, Visible(p) && p.GetMethod is { } g && Visible(g)));
                     break;
             }

@@ -12,7 +12,9 @@ using Nabla.Generator.Emit;
 namespace Nabla.Generator.Pipeline;
 
 /// <summary>A member that has a tangent: its name, its shape, and whether it is a property (Move cannot take a ref to it).</summary>
-internal sealed record TangentMember(string Name, TangentShape Shape, bool IsProperty);
+/// <param name="BackingField">An init-only auto-property's backing field, which Move changes through an UnsafeAccessor; else null.</param>
+/// <param name="TypeName">The member's type, for that accessor.</param>
+internal sealed record TangentMember(string Name, TangentShape Shape, bool IsProperty, string? BackingField = null, string? TypeName = null);
 
 internal static class TangentSynthesizer
 {
@@ -191,6 +193,13 @@ internal static class TangentSynthesizer
                     diagnostics.Add(DiagnosticInfo.Create(Descriptors.MemberNotDifferentiable, where, member.Name, type.Name, memberType.ToDisplayString()));
                 continue;
             }
+            string? viaAccessor = null;
+            // An init-only auto-property (a positional record's): Move changes its backing field through an UnsafeAccessor.
+            if (!writable && isProperty && backingField != null && ((IPropertySymbol)member).SetMethod is { IsInitOnly: true } && Symbols.CanMoveInitOnly(type))
+            {
+                viaAccessor = backingField.MetadataName;
+                writable = true;
+            }
             if (!writable)
             {
                 string kind = isProperty ? (((IPropertySymbol)member).SetMethod is null ? "a get-only property" : "an init-only property") : "a readonly field";
@@ -209,7 +218,7 @@ internal static class TangentSynthesizer
                     $"its member '{member.Name}' holds a '{type.Name}' directly (or through other differentiable types), so its Tangent would contain itself: hold an array of them, or mark it [NoDerivative]"));
                 continue;
             }
-            result.Add(new TangentMember(member.Name, shape, isProperty));
+            result.Add(new TangentMember(member.Name, shape, isProperty, viaAccessor, viaAccessor is null ? null : Symbols.TypeName(memberType)));
         }
         return result;
     }
@@ -363,6 +372,13 @@ internal static class TangentSynthesizer
             primal.Line($"base.Move(new {Symbols.TypeName(baseType)}.Tangent {{ {string.Join(", ", inherited.Select(m => Symbols.Identifier(m.Name) + " = " + F("direction", m)))} }});");
         foreach (var m in own)
         {
+            if (m.BackingField != null)
+            {
+                // Through a reference to the backing field: moved in place, whatever its shape.
+                string receiver = type.TypeKind == TypeKind.Struct ? "ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in this)" : "this";
+                ops.Move(primal, m.Shape, "NablaField_" + m.Name + "(" + receiver + ")", F("direction", m));
+                continue;
+            }
             // A property's struct value (a nested struct, a tuple) is moved in a copy written back;
             // reals, vectors, arrays and objects are moved through the property directly.
             if (m.IsProperty && m.Shape is TupleShape or NestedShape { PrimalIsClass: false })
@@ -378,6 +394,13 @@ internal static class TangentSynthesizer
                 ops.Move(primal, m.Shape, F("this", m), F("direction", m));
         }
         primal.Close();
+        foreach (var m in own.Where(m => m.BackingField != null))
+        {
+            primal.Line();
+            primal.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            primal.Line($"[global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Field, Name = \"{m.BackingField}\")]");
+            primal.Line($"private static extern ref {m.TypeName} NablaField_{m.Name}({(type.TypeKind == TypeKind.Struct ? "ref " : "")}{Symbols.TypeName(type)} nablaSelf);");
+        }
         primal.Line();
         primal.Line("/// <summary>The zero tangent shaped like this value: its array members as long as this value's.</summary>");
         if (baseType is null)

@@ -43,3 +43,69 @@ public class ApiProgramsRegressionTests2
         Assert.Equal(0.5 * 0.49 + 4 * 0.7, ApiLayers.Use(layer, 0.7), 12);
     }
 }
+
+[Differentiable]
+public partial record ApiRecordParams(double A, double B)
+{
+    [Differentiable]
+    public double Eval(double x) => A * Math.Exp(B * x);
+}
+
+[Differentiable]
+public partial record ApiLine
+{
+    public double Slope { get; init; }
+    public double Intercept { get; init; }
+}
+
+[Differentiable]
+public partial struct ApiInitStruct
+{
+    public double A { get; init; }
+    public double B { get; init; }
+
+    public ApiInitStruct(double a, double b)
+    {
+        A = a;
+        B = b;
+    }
+}
+
+public static partial class ApiRecords
+{
+    [Differentiable]
+    public static double LineLoss(ApiLine l) => (l.Slope * 2 + l.Intercept - 5) * (l.Slope * 2 + l.Intercept - 5);
+
+    [Differentiable]
+    public static double Product(ApiInitStruct s) => s.A * s.B;
+}
+
+public class ApiRecordTests
+{
+    [Fact]
+    public void PositionalRecordClass()
+    {
+        // Its properties are init-only: they were left out of the tangent (NABLA0011), so the record had no derivative.
+        var p = new ApiRecordParams(2.0, 0.5);
+        var g = Gradient(q => q.Eval(1.2), p);
+        Assert.Equal(Math.Exp(0.6), g.A, 12);
+        Assert.Equal(2.0 * 1.2 * Math.Exp(0.6), g.B, 12);
+        p.Move(g);   // through the backing fields
+        Assert.Equal(2.0 + Math.Exp(0.6), p.A, 12);
+        Assert.Equal(0.5 + 2.4 * Math.Exp(0.6), p.B, 12);
+    }
+
+    [Fact]
+    public void InitOnlyMembersTrainWithAnOptimizer()
+    {
+        var line = new ApiLine { Slope = 1, Intercept = 1 };
+        var sgd = new Sgd<ApiLine, ApiLine.Tangent>(learningRate: 0.05);
+        for (int i = 0; i < 200; i++) sgd.Update(ref line, Gradient(ApiRecords.LineLoss, line));
+        Assert.Equal(5.0, line.Slope * 2 + line.Intercept, 9);
+        var s = new ApiInitStruct(3, 4);
+        var gs = Gradient(ApiRecords.Product, s);
+        Assert.Equal((4.0, 3.0), (gs.A, gs.B));
+        s.Move(gs);
+        Assert.Equal((7.0, 7.0), (s.A, s.B));
+    }
+}
