@@ -521,7 +521,25 @@ internal static class OperatorSiteProcessor
                     $"it is {(target.DeclaredAccessibility == Accessibility.Private ? "private" : "not visible to its assembly")}, and the operator binds a method group " +
                     $"to its derivatives from generated code outside its type: make it internal, or pass a lambda ({LambdaFor(target)})"),
             })));
-        if (!target.IsStatic || target.IsGenericMethod && !genericMath || target.ContainingType.IsGenericType || target.MethodKind != MethodKind.Ordinary ||
+        // obj.M of an instance method whose receiver is data (a class or struct that is not a differentiable type): its
+        // derivatives are instance members, called on the delegate's target (the receiver, or a boxed copy of a struct).
+        bool boundInstance = !target.IsStatic && !Symbols.DerivativesAreStatic(target) && fArg is not AnonymousFunctionExpressionSyntax &&
+                             !IsSecondOrder(op.Name) && !target.IsVirtual && !target.IsOverride && !target.IsAbstract && !hidden;
+        if (!target.IsStatic && !boundInstance && fArg is not AnonymousFunctionExpressionSyntax && !target.DeclaringSyntaxReferences.IsEmpty)
+        {
+            // Its derivatives treat the receiver as an input (a differentiable type's 'this'), or are dispatched virtually,
+            // or are second derivatives: a lambda capturing the receiver says what to differentiate.
+            string receiver = fArg is MemberAccessExpressionSyntax access ? access.Expression + "." : "";
+            var names = target.Parameters.Select(p => Symbols.Identifier(p.Name)).ToList();
+            string list = string.Join(", ", names);
+            return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+            {
+                DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
+                    $"a method group of an instance method is bound here only for first derivatives of a non-virtual method whose receiver is data; " +
+                    $"pass a lambda capturing the receiver ({(names.Count == 1 ? list : "(" + list + ")")} => {receiver}{Symbols.Identifier(target.Name)}({list}))"),
+            })));
+        }
+        if (!target.IsStatic && !boundInstance || target.IsGenericMethod && !genericMath || target.ContainingType.IsGenericType || target.MethodKind != MethodKind.Ordinary ||
             hidden && !privateSecondOrder || target.Parameters.Length != invoke.Parameters.Length || target.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IsDifferentiableParameter(p)))
             return Empty;
         var attr = Symbols.GetAttribute(target, Symbols.DifferentiableAttribute);
@@ -541,8 +559,9 @@ internal static class OperatorSiteProcessor
                     target.ContainingAssembly.Name, Symbols.DerivativeStem(target) + suffix),
             })));
         string host = target.ContainingType.ToDisplayString(Symbols.TypeFormat);
-        string primal = host + "." + Symbols.Identifier(target.Name);
-        string stem = host + "." + Symbols.DerivativeStem(target);
+        string owner = boundInstance ? "nablaReceiver" : host;
+        string primal = owner + "." + Symbols.Identifier(target.Name);
+        string stem = owner + "." + Symbols.DerivativeStem(target);
         string id = SiteId(inv);
         var files = new List<GeneratedFile>();
         string secondOrderStem = stem;
@@ -561,7 +580,8 @@ internal static class OperatorSiteProcessor
             files.Add(new GeneratedFile(hint, members, default));
             secondOrderStem = host + "." + prefix;
         }
-        var interceptor = Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), primal, stem, secondOrderStem, Array.Empty<Capture>(), "");
+        var interceptor = Interceptor(id, op, invoke, location.GetInterceptsLocationAttributeSyntax(), primal, stem, secondOrderStem, Array.Empty<Capture>(), "",
+            prologue: boundInstance ? $"var nablaReceiver = ({host})({Symbols.Identifier(op.Parameters[0].Name)}.Target ?? throw new global::System.ArgumentException(\"The method group has no receiver.\"));" : null);
         if (interceptor is null) return Empty;
         // The target's own members (not the per-site second-order ones written above), when they are generated here.
         string ownStem = Symbols.DerivativeStem(target) + "_";
@@ -1178,7 +1198,7 @@ internal static class OperatorSiteProcessor
     /// generated derivative (<paramref name="stem"/>_Jvp, _ValueWithGradient, _ValueWithPullback) directly.
     /// </summary>
     private static string? Interceptor(string id, IMethodSymbol op, IMethodSymbol invoke, string attribute, string primal, string stem,
-        string secondOrderStem, IReadOnlyList<Capture> captures, string functionParameter)
+        string secondOrderStem, IReadOnlyList<Capture> captures, string functionParameter, string? prologue = null)
     {
         int n = invoke.Parameters.Length;
         var ps = op.Parameters;
@@ -1388,6 +1408,7 @@ internal static class OperatorSiteProcessor
             for (int k = 0; k < captures.Count; k++)
                 w.Line(ReadCapture(captures, k, "nablaTarget", targetIsThis));
         }
+        if (prologue != null) w.Line(prologue);
         foreach (var line in body.Split('\n')) w.Line(line);
         w.Close();
         if (closureRead)

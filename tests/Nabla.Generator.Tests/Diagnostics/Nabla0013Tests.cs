@@ -204,6 +204,26 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void InstanceMethodGroupOfADifferentiableClass_SaysToPassALambda()
+    {
+        // Its derivatives take the receiver as an input; was NotDifferentiableException at run time.
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial class Model
+            {
+                public double K = 2;
+                [Differentiable] public double Loss(double x) => K * x * x;
+            }
+
+            public static class Use
+            {
+                public static double G(Model m) => Autodiff.Derivative({|NABLA0014:m.Loss|}, 3.0);
+            }
+            """);
+        Assert.EndsWith("pass a lambda capturing the receiver (x => m.Loss(x))", run.Message("NABLA0014"));
+    }
+
+    [Fact]
     public void MethodGroupWithoutDerivative()
     {
         var run = Verify(InClass("""

@@ -144,8 +144,47 @@ public static partial class DiffSharpNestedHessian
     public static double Cube(double x) => x * x * x;
 }
 
+/// <summary>Clad's functor tests: [Differentiable] instance methods of types that are not differentiable themselves.</summary>
+public partial class CladExpression
+{
+    public double X = 3;
+
+    [Differentiable]
+    public double Call(double i, double j) => X * i * j;
+
+    [Differentiable]
+    public double Square(double i) => X * i * i;
+
+    public (double, double) GradientOfCall(double i, double j) => Gradient(Call, i, j);   // bound to 'this'
+}
+
+public partial struct CladExpressionStruct
+{
+    public double X;
+
+    [Differentiable]
+    public double Call(double i, double j) => X * i * j;
+}
+
 public class CladAndDiffSharpPortRegressionTests
 {
+    [Fact]
+    public void MethodGroupsOfInstanceMethodsWithADataReceiver()
+    {
+        // Was NotDifferentiableException at run time (instance methods are not registered).
+        var e = new CladExpression();
+        Assert.Equal((27.0, 21.0), Gradient(e.Call, 7.0, 9.0));
+        Assert.Equal(42.0, Derivative(e.Square, 7.0));
+        Assert.Equal(42.0, Gradient(e.Square, 7.0));
+        Assert.Equal((7.0 * 7 * 3, 42.0), ValueWithGradient(e.Square, 7.0));
+        Assert.Equal((27.0, 21.0), e.GradientOfCall(7.0, 9.0));
+        e.X = 1;   // the receiver is read at each call
+        Assert.Equal((9.0, 7.0), Gradient(e.Call, 7.0, 9.0));
+        var s = new CladExpressionStruct { X = 3 };
+        Assert.Equal((27.0, 21.0), Gradient(s.Call, 7.0, 9.0));
+        Assert.Equal(27.0, Jvp(s.Call, 7.0, 9.0, 1.0, 0.0).Tangent);
+    }
+
     [Fact]
     public void JvpInsideADifferentiatedLambda()
     {
