@@ -497,6 +497,13 @@ internal static class OperatorSiteProcessor
                     DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
                         "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"),
                 })));
+            // A method with a rule (Math.Sin) has first derivatives at run time; second derivatives are written for a lambda.
+            if (IsSecondOrder(op.Name) && fArg is not AnonymousFunctionExpressionSyntax)
+                return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
+                        $"its derivatives come from a rule, and second derivatives are written for a lambda at the call: pass {LambdaFor(target).Replace(" => " + Symbols.Identifier(target.Name), " => " + fArg)}"),
+                })));
             return Empty;
         }
         // Direct binding needs the generated members to take exactly the delegate's inputs, all differentiated.

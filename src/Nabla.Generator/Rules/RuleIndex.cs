@@ -582,11 +582,33 @@ internal sealed class CalleeResolver
         return null;
     }
 
+    /// <summary>
+    /// Whether the rule's body calls a method that returns a real and has no derivative (a helper neither [Differentiable]
+    /// nor named by a rule): its partials, written from that body, could not be differentiated, so the rule has none.
+    /// </summary>
+    private bool CallsWithoutDerivative(IMethodSymbol rule)
+    {
+        foreach (var reference in rule.DeclaringSyntaxReferences)
+        {
+            var body = reference.GetSyntax();
+            if (!_compilation.ContainsSyntaxTree(body.SyntaxTree)) continue;
+            var model = _compilation.GetSemanticModel(body.SyntaxTree);
+            foreach (var call in body.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
+            {
+                if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol callee || !Symbols.IrTypeOf(callee.ReturnType).IsReal) continue;
+                if (CalleeResolver.IsStopGradient(callee) || Symbols.IsDifferentiable(callee) || _rules.Find(callee) != null) continue;
+                if (callee.MethodKind is MethodKind.DelegateInvoke or MethodKind.LocalFunction || callee.ContainingType?.ToDisplayString() == Symbols.AutodiffClass) continue;
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>The rule's differentiable partials (second order), when its split class has them.</summary>
     private IReadOnlyList<Callee>? Partials(RuleInfo rule, string split)
     {
         bool available = SymbolEqualityComparer.Default.Equals(rule.Rule.ContainingAssembly, _compilation.Assembly)
-            ? Pipeline.RulePartials.Source(rule.Rule, rule, default) != null
+            ? Pipeline.RulePartials.Source(rule.Rule, rule, default) != null && !CallsWithoutDerivative(rule.Rule)
             : rule.Rule.ContainingAssembly.GetTypeByMetadataName(Symbols.RuleSplitMetadataName(rule.Rule))?.GetMembers(Pipeline.RulePartials.Name(0)).Length > 0;
         return available ? Chain(rule, split, new int[0]) : null;
     }

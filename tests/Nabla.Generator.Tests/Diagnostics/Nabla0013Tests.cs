@@ -224,6 +224,42 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void HessianThroughARuleCallingAHelperWithoutDerivative_IsReported()
+    {
+        // The rule's partials are written from its body, which calls Pdf: without a derivative for Pdf they cannot be
+        // differentiated (was C# errors in the generated code, CS0426 and CS0117).
+        var run = Verify(Usings + """
+            public static partial class N
+            {
+                public static double Cdf(double x) => 0.5 * (1 + System.Math.Tanh(x));
+                public static double Pdf(double x) => 0.5 * (1 - System.Math.Tanh(x) * System.Math.Tanh(x));
+
+                [DerivativeOf(typeof(N), nameof(Cdf))]
+                public static (double Value, System.Func<double, double> Pullback) CdfRule(double x)
+                {
+                    double p = Pdf(x);
+                    return (Cdf(x), dy => dy * p);
+                }
+
+                [Differentiable] public static double F(double x) => Cdf(x);
+                public static double G() => Autodiff.Hessian({|NABLA0015:F|}, 0.5);
+            }
+            """);
+        Assert.Contains("'N.Cdf' has no differentiable first derivative", run.Message("NABLA0015"));
+        Assert.Contains("whose body calls a method with no derivative (mark that helper [Differentiable])", run.Message("NABLA0015"));
+    }
+
+    [Fact]
+    public void HessianOfAMethodGroupWithARule_SaysToPassALambda()
+    {
+        // Was NotDifferentiableException at run time: a rule gives first derivatives only through the registry.
+        var run = Verify(InClass("""
+                public static double G() => Autodiff.Hessian({|NABLA0014:System.Math.Sin|}, 1.0);
+            """));
+        Assert.EndsWith("pass a => System.Math.Sin(a)", run.Message("NABLA0014"));
+    }
+
+    [Fact]
     public void MethodGroupWithoutDerivative()
     {
         var run = Verify(InClass("""

@@ -109,3 +109,46 @@ public class ApiRecordTests
         Assert.Equal((7.0, 7.0), (s.A, s.B));
     }
 }
+
+public static partial class ApiNormal
+{
+    /// <summary>The standard normal CDF by its Taylor series (no derivative of its own: the rule gives it).</summary>
+    public static double Cdf(double x)
+    {
+        double z = x / Math.Sqrt(2), t = z, s = z;
+        for (int n = 1; n < 60; n++)
+        {
+            t *= -z * z / n;
+            s += t / (2 * n + 1);
+        }
+        return 0.5 + s / Math.Sqrt(Math.PI);
+    }
+
+    [Differentiable]
+    public static double Pdf(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+
+    [DerivativeOf(typeof(ApiNormal), nameof(Cdf))]
+    public static (double Value, Func<double, double> Pullback) CdfRule(double x)
+    {
+        double p = Pdf(x);
+        return (Cdf(x), dy => dy * p);
+    }
+
+    [Differentiable]
+    public static double Price(double x) => Cdf(x) * x;
+}
+
+public class ApiRuleHelperTests
+{
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(-1.2)]
+    public void HessianThroughARuleCallingADifferentiableHelper(double x)
+    {
+        // The rule's partial calls Pdf: differentiable here. (With Pdf unmarked it was C# errors in the generated code;
+        // now NABLA0015 saying to mark the helper.)
+        double pdf = ApiNormal.Pdf(x);
+        Assert.Equal(-x * pdf, Autodiff.Hessian(u => ApiNormal.Cdf(u), x), 12);   // a method group with a rule is NABLA0014 here
+        Assert.Equal(2 * pdf - x * x * pdf, Autodiff.Hessian(ApiNormal.Price, x), 12);
+    }
+}
