@@ -33,7 +33,9 @@ internal static class SecondOrder
         var lowered = MethodProcessor.Lower(method, compilation, wrtText, null, diagnostics, ct);
         if (lowered is null)
         {
-            why = "its first derivative cannot be generated";
+            // The first error says why (an unknown Wrt name, a call with no derivative).
+            why = "its first derivative cannot be generated" +
+                  (diagnostics.FirstOrDefault(d => d.IsError) is { } first ? " (" + first.ToDiagnostic().GetMessage(System.Globalization.CultureInfo.InvariantCulture) + ")" : "");
             return null;
         }
         var f = lowered.Function;

@@ -602,7 +602,9 @@ internal static class Symbols
         {
             string name = raw.Trim();
             int index = method.Parameters.ToList().FindIndex(p => p.Name == name);
-            if (index < 0 || !IsDifferentiableParameter(method.Parameters[index]) && !(IsDifferentiableType(method.Parameters[index].Type) && method.Parameters[index].RefKind != RefKind.Out))
+            // A [NoDerivative] parameter is data: a Wrt cannot name it.
+            if (index < 0 || HasAttribute(method.Parameters[index], NoDerivativeAttribute) ||
+                !IsDifferentiableParameter(method.Parameters[index]) && !(IsDifferentiableType(method.Parameters[index].Type) && method.Parameters[index].RefKind != RefKind.Out))
             {
                 unknown = name;
                 continue;

@@ -17,6 +17,33 @@ public class Nabla0007Tests
     }
 
     [Fact]
+    public void NoDerivativeParameter_OnANamedGradient()
+    {
+        // Was accepted, giving the derivative with respect to the parameter marked as data.
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, [NoDerivative] double y) => x * y;
+
+                [{|NABLA0007:GradientOf(nameof(F), Wrt = "y")|}]
+                public static partial double G(double x, double y);
+            """), allowCompilerErrors: true);
+        Assert.Equal("'y' in Wrt is not a differentiable parameter of 'F' (differentiable parameters: x)", run.Message("NABLA0007"));
+    }
+
+    [Fact]
+    public void UnknownName_OnANamedHessian_IsNamedInTheMessage()
+    {
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double F(double x, double y) => x * y * y;
+
+                [{|NABLA0015:HessianOf(nameof(F), Wrt = "x, zz")|}]
+                public static partial double[,] H(double x, double y);
+            """), allowCompilerErrors: true);
+        Assert.Contains("'zz' in Wrt is not a differentiable parameter of 'F'", run.Message("NABLA0015"));
+    }
+
+    [Fact]
     public void NonRealParameter_OnDifferentiable()
     {
         var run = Verify(InClass("""
