@@ -212,4 +212,49 @@ public static partial class Autodiff
     public static T1[] Vjp<T1, TR, TRT>([Differentiable] Func<T1[], IDifferentiable<TR, TRT>> f, T1[] x, TRT cotangent)
         where T1 : IFloatingPointIeee754<T1> where TR : IDifferentiable<TR, TRT> where TRT : ITangent<TRT>
         => ValueWithPullback(f, x).Pullback(cotangent);
+
+    // Two inputs, one or both of a [Differentiable] type (a model and a scalar, two states): each such input's gradient
+    // is its Tangent, the other's is typed as itself. Both differentiable: the higher priority picks the overload that
+    // types both gradients as Tangents.
+
+    /// <summary>The gradient of a scalar-valued function of a differentiable type and another input.</summary>
+    /// <returns><c>(∂f/∂x, ∂f/∂y)</c>, the first a <c>T1.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (TT1, T2) Gradient<T1, TT1, T2, TR>([Differentiable] Func<T1, T2, TR> f, IDifferentiable<T1, TT1> x, T2 y)
+        where T1 : IDifferentiable<T1, TT1> where TT1 : ITangent<TT1> where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradient(f, x, y).Gradient;
+
+    /// <summary>The value and gradient of a scalar-valued function of a differentiable type and another input.</summary>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, (TT1, T2) Gradient) ValueWithGradient<T1, TT1, T2, TR>([Differentiable] Func<T1, T2, TR> f, IDifferentiable<T1, TT1> x, T2 y)
+        where T1 : IDifferentiable<T1, TT1> where TT1 : ITangent<TT1> where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradientOf<Func<T1, T2, (TR Value, (TT1, T2) Gradient)>>(f)((T1)x, y);
+
+    /// <summary>The gradient of a scalar-valued function of an input and a differentiable type.</summary>
+    /// <returns><c>(∂f/∂x, ∂f/∂y)</c>, the second a <c>T2.Tangent</c>.</returns>
+    [OverloadResolutionPriority(1)]
+    public static (T1, TT2) Gradient<T1, T2, TT2, TR>([Differentiable] Func<T1, T2, TR> f, T1 x, IDifferentiable<T2, TT2> y)
+        where T2 : IDifferentiable<T2, TT2> where TT2 : ITangent<TT2> where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradient(f, x, y).Gradient;
+
+    /// <summary>The value and gradient of a scalar-valued function of an input and a differentiable type.</summary>
+    [OverloadResolutionPriority(1)]
+    public static (TR Value, (T1, TT2) Gradient) ValueWithGradient<T1, T2, TT2, TR>([Differentiable] Func<T1, T2, TR> f, T1 x, IDifferentiable<T2, TT2> y)
+        where T2 : IDifferentiable<T2, TT2> where TT2 : ITangent<TT2> where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradientOf<Func<T1, T2, (TR Value, (T1, TT2) Gradient)>>(f)(x, (T2)y);
+
+    /// <summary>The gradient of a scalar-valued function of two differentiable types.</summary>
+    /// <returns><c>(∂f/∂x, ∂f/∂y)</c>: a <c>T1.Tangent</c> and a <c>T2.Tangent</c>.</returns>
+    [OverloadResolutionPriority(2)]
+    public static (TT1, TT2) Gradient<T1, TT1, T2, TT2, TR>([Differentiable] Func<T1, T2, TR> f, IDifferentiable<T1, TT1> x, IDifferentiable<T2, TT2> y)
+        where T1 : IDifferentiable<T1, TT1> where TT1 : ITangent<TT1> where T2 : IDifferentiable<T2, TT2> where TT2 : ITangent<TT2>
+        where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradient(f, x, y).Gradient;
+
+    /// <summary>The value and gradient of a scalar-valued function of two differentiable types.</summary>
+    [OverloadResolutionPriority(2)]
+    public static (TR Value, (TT1, TT2) Gradient) ValueWithGradient<T1, TT1, T2, TT2, TR>([Differentiable] Func<T1, T2, TR> f, IDifferentiable<T1, TT1> x, IDifferentiable<T2, TT2> y)
+        where T1 : IDifferentiable<T1, TT1> where TT1 : ITangent<TT1> where T2 : IDifferentiable<T2, TT2> where TT2 : ITangent<TT2>
+        where TR : IFloatingPointIeee754<TR>
+        => ValueWithGradientOf<Func<T1, T2, (TR Value, (TT1, TT2) Gradient)>>(f)((T1)x, (T2)y);
 }

@@ -107,7 +107,7 @@ internal static class OperatorSiteProcessor
         // overloads, BoxedInput): generated code for anything else holding one would not compile.
         bool singleDifferentiableType = invoke.Parameters.Length == 1 && invoke.Parameters[0].Type is INamedTypeSymbol { IsTupleType: false } single &&
                                         TangentShapes.IsDifferentiableType(single);
-        if (!singleDifferentiableType && op.ContainingType.Name != "GradCheck" &&
+        if (!singleDifferentiableType && op.ContainingType.Name != "GradCheck" && BoxedPair(op, invoke) is null &&
             invoke.Parameters.FirstOrDefault(p => HasOwnTangentType(p.Type)) is { } structParameter)
             return Fail(op.Name, fArg, $"its input {structParameter.Ordinal + 1} is of type '{structParameter.Type.ToDisplayString()}', whose tangent is of " +
                 "another type, and the operators type the tangents of several inputs, and of arrays and tuples, as the inputs themselves: " +
@@ -345,6 +345,23 @@ internal static class OperatorSiteProcessor
         bool structResult = general.Name == "Jvp" && result is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named);
         if (result is null || result.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !structResult) return null;
         return general.TypeParameters.Length == 3 ? general.Construct(input, input, result) : general.Construct(input, result);
+    }
+
+    /// <summary>
+    /// Gradient or ValueWithGradient of a function of two inputs, one or both of a [Differentiable] type (not a tuple):
+    /// the differentiable ones (null for an input that is its own tangent), which the compiler binds to the overloads
+    /// typed by their Tangents (Autodiff.DifferentiableTypes.cs); null when neither is, or another input is not its own tangent.
+    /// </summary>
+    private static INamedTypeSymbol?[]? BoxedPair(IMethodSymbol op, IMethodSymbol invoke)
+    {
+        if (op.ContainingType.ToDisplayString() != Symbols.AutodiffClass || op.Name is not ("Gradient" or "ValueWithGradient") ||
+            invoke.Parameters.Length != 2 || op.Parameters.Length != 3)
+            return null;
+        var boxed = invoke.Parameters.Select(p => p.Type is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named) ? named : null).ToArray();
+        if (boxed.All(b => b is null)) return null;
+        for (int k = 0; k < 2; k++)
+            if (boxed[k] is null && HasOwnTangentType(invoke.Parameters[k].Type)) return null;
+        return boxed;
     }
 
     /// <summary>The dense-Jacobian operators, whose result is a matrix whatever the function's result.</summary>
@@ -1214,7 +1231,9 @@ internal static class OperatorSiteProcessor
         string Primal(int k) => ps[k].Type is INamedTypeSymbol { Name: "IDifferentiable", TypeArguments.Length: 2 } boxed &&
                                 boxed.ContainingNamespace.ToDisplayString() == "Nabla"
             ? "((" + boxed.TypeArguments[0].ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
-            : k == 1 && BoxedInput(op) is { } generated ? "((" + generated.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")" : Param(k);
+            : k == 1 && BoxedInput(op) is { } generated ? "((" + generated.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
+            : BoxedPair(op, invoke) is { } pair && k is 1 or 2 && pair[k - 1] is { } input ? "((" + input.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
+            : Param(k);
         // The operators' inputs follow f; a user's method taking a [Differentiable] function may have fewer parameters.
         var primals = Enumerable.Range(1, n).Where(k => k < ps.Length).Select(Primal).ToList();
         var capturedArgs = captures.Select((c, k) => "nablaCapture" + k).ToList();
@@ -1379,6 +1398,15 @@ internal static class OperatorSiteProcessor
                 "ValueWithDifferential" => $"({tr} Value, global::System.Func<{tt}, {tr}> Differential)",
                 _ => tt,
             };
+        }
+        if (BoxedPair(op, invoke) is { } boxedPair)
+        {
+            string T(int k) => invoke.Parameters[k].Type.ToDisplayString(Symbols.TypeFormat);
+            string tr = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
+            string Input(int k) => boxedPair[k] is null ? T(k) : $"global::Nabla.IDifferentiable<{T(k)}, {T(k)}.Tangent>";
+            string Gradient(int k) => boxedPair[k] is null ? T(k) : T(k) + ".Tangent";
+            parameters = $"global::System.Func<{T(0)}, {T(1)}, {tr}> {Param(0)}, {Input(0)} {Param(1)}, {Input(1)} {Param(2)}";
+            returnType = op.Name == "Gradient" ? $"({Gradient(0)}, {Gradient(1)})" : $"({tr} Value, ({Gradient(0)}, {Gradient(1)}) Gradient)";
         }
         if (StructResult(op, invoke) is { } structResult && !IsJacobian(op.Name))
         {

@@ -152,3 +152,61 @@ public class ApiRuleHelperTests
         Assert.Equal(2 * pdf - x * x * pdf, Autodiff.Hessian(ApiNormal.Price, x), 12);
     }
 }
+
+[Differentiable]
+public partial struct ApiPair
+{
+    public double A;
+    public double B;
+}
+
+[Differentiable]
+public partial struct ApiScale
+{
+    public double C;
+}
+
+public static partial class ApiTwoInputs
+{
+    [Differentiable]
+    public static double ModelAndPoint(ApiPair s, double x) => s.A * x * x + s.B * Math.Sin(x);
+
+    [Differentiable]
+    public static double WeightsAndModel(double[] w, ApiPair s) => w[0] * s.A + w[1] * s.B * s.B;
+
+    [Differentiable]
+    public static double TwoModels(ApiPair s, ApiScale q) => s.A * q.C * q.C + s.B;
+}
+
+public class ApiTwoInputTests
+{
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(-0.4)]
+    public void GradientOfAStructAndAnotherInput(double x)
+    {
+        // API.md §3: Gradient(f, x, y) returns (dx, dy), a [Differentiable] input's as its Tangent (was NABLA0013).
+        var s = new ApiPair { A = 2, B = 3 };
+        var (ds, dx) = Gradient(ApiTwoInputs.ModelAndPoint, s, x);
+        Assert.Equal(x * x, ds.A, 12);
+        Assert.Equal(Math.Sin(x), ds.B, 12);
+        Assert.Equal(2 * 2 * x + 3 * Math.Cos(x), dx, 12);
+        var (value, (ls, lx)) = ValueWithGradient((q, t) => q.A * t * t + q.B * Math.Sin(t), s, x);
+        Assert.Equal(ApiTwoInputs.ModelAndPoint(s, x), value, 12);
+        Assert.Equal((ds.A, ds.B, dx), (ls.A, ls.B, lx));
+        double k = 10;
+        var (ks, kx) = Gradient((q, t) => k * q.A * t, s, x);   // k captured
+        Assert.Equal((k * x, 0.0, k * 2), (ks.A, ks.B, kx));
+    }
+
+    [Fact]
+    public void GradientOfAnArrayAndAStruct_AndOfTwoStructs()
+    {
+        var s = new ApiPair { A = 2, B = 3 };
+        var (dw, ds) = Gradient(ApiTwoInputs.WeightsAndModel, new[] { 1.0, 2.0 }, s);
+        Assert.Equal(new[] { 2.0, 9.0 }, dw);
+        Assert.Equal((1.0, 12.0), (ds.A, ds.B));
+        var (d1, d2) = Gradient(ApiTwoInputs.TwoModels, s, new ApiScale { C = 5 });
+        Assert.Equal((25.0, 1.0, 20.0), (d1.A, d1.B, d2.C));
+    }
+}
