@@ -457,6 +457,23 @@ internal static class OperatorSiteProcessor
     }
 
     /// <summary>
+    /// The declaration of a static local function declared outside <paramref name="lambda"/>, when it calls no other local
+    /// function (a static one reads nothing else from the method around it); null otherwise.
+    /// </summary>
+    private static string? StaticLocalFunctionText(IMethodSymbol local, AnonymousFunctionExpressionSyntax lambda, CancellationToken ct)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].GetSyntax(ct) is not LocalFunctionStatementSyntax declaration ||
+            declaration.SyntaxTree != lambda.SyntaxTree || declaration.Span.Contains(lambda.Span) || lambda.Span.Contains(declaration.Span) ||
+            declaration.TypeParameterList != null)
+            return null;
+        if (declaration.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => call.Expression is IdentifierNameSyntax name &&
+                name.Identifier.ValueText != declaration.Identifier.ValueText &&
+                declaration.Ancestors().OfType<BlockSyntax>().Any(b => b.Statements.OfType<LocalFunctionStatementSyntax>().Any(f => f.Identifier.ValueText == name.Identifier.ValueText))))
+            return null;
+        return declaration.ToString();
+    }
+
+    /// <summary>
     /// The text of the lambda a captured local of a delegate type holds, when it is declared with one and never assigned
     /// again, and the lambda reads nothing from outside itself (so it means the same written inside the synthesized method);
     /// null otherwise.
@@ -745,6 +762,12 @@ internal static class OperatorSiteProcessor
                     if (seen.Add(local.Local))
                         captures.Add(new Capture(local.Local.Name, Symbols.Identifier(local.Local.Name), local.Local.Type.ToDisplayString(Symbols.TypeFormat), Symbols.IsDifferentiableType(local.Local.Type),
                             local.Local.IsConst && local.Local.HasConstantValue ? SymbolDisplay.FormatPrimitive(local.Local.ConstantValue!, quoteStrings: true, useHexadecimalNumbers: false) : null));
+                    break;
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.LocalFunction, IsStatic: true } local } when
+                    !seen.Contains(local) && StaticLocalFunctionText(local, lambda, ct) is { } localFunction:
+                    // A static local function of the method around the lambda: declared again inside, where it is inlined.
+                    seen.Add(local);
+                    inlinedFunctions.Add(localFunction);
                     break;
                 case IParameterReferenceOperation parameter when !Declared(parameter.Parameter, lambda):
                     if (IsWritten(parameter))

@@ -210,3 +210,20 @@ public class ApiTwoInputTests
         Assert.Equal((25.0, 1.0, 20.0), (d1.A, d1.B, d2.C));
     }
 }
+
+public class ApiLocalFunctionTests
+{
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(-0.7)]
+    public void LambdaCallingAStaticLocalFunction(double x)
+    {
+        // The local function is declared again inside the lambda's synthesized method (was NABLA0013: "The name 'Quartic'
+        // does not exist in the current context").
+        [Differentiable] static double Quartic(double z) => z * z * z * z;
+        static double Shifted(double z) => Math.Sin(z) + 1;
+        Assert.Equal(4 * x * x * x + 1, Gradient(z => Quartic(z) + z, x), 12);
+        Assert.Equal(4 * x * x * x + Math.Cos(x), Derivative(z => Quartic(z) + Shifted(z), x), 12);
+        Assert.Equal(12 * x * x - Math.Sin(x), Hessian(z => Quartic(z) + Shifted(z), x), 11);
+    }
+}
