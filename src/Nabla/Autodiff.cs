@@ -32,13 +32,13 @@ public static partial class Autodiff
     // the only work besides the call to the generated derivative.
     // ---------------------------------------------------------------------------------------------
 
-    private static TDelegate ValueWithGradientOf<TDelegate>(Delegate f) where TDelegate : Delegate
+    internal static TDelegate ValueWithGradientOf<TDelegate>(Delegate f) where TDelegate : Delegate
     {
         ArgumentNullException.ThrowIfNull(f);
         return DerivativeRegistry.Get<TDelegate>(f, static s => s.ValueWithGradient, "gradient");
     }
 
-    private static TDelegate JvpOf<TDelegate>(Delegate f) where TDelegate : Delegate
+    internal static TDelegate JvpOf<TDelegate>(Delegate f) where TDelegate : Delegate
     {
         ArgumentNullException.ThrowIfNull(f);
         return DerivativeRegistry.Get<TDelegate>(f, static s => s.Jvp, "JVP (forward mode)");

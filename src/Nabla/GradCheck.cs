@@ -518,6 +518,91 @@ public static class GradCheck
         => ThrowIfFailed(Check(f, gradient, x, atol, rtol, eps));
 
     // ---------------------------------------------------------------------------------------------
+    // A function of a [Differentiable] struct or class, over the flat view of its tangent
+    // ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Checks the generated gradient of a scalar function of a <c>[Differentiable]</c> value against central differences
+    /// along each component of its tangent's flat view (<see cref="ITangent{TSelf}.CopyTo(Span{double})"/> order), and
+    /// forward mode against reverse mode.
+    /// </summary>
+    /// <param name="f">An inline lambda of one differentiable value (its derivatives are registered where it is passed).</param>
+    /// <param name="x">The point at which to check. The differences move copies of a struct; a class, or a struct with
+    /// array members, is moved by <c>+h</c>, <c>−2h</c> and <c>+h</c> along each component and so returns to where it
+    /// was (exactly, for members whose moves do not round: most, the step being a power of two).</param>
+    /// <param name="atol">Absolute tolerance.</param>
+    /// <param name="rtol">Relative tolerance (relative to the numeric derivative).</param>
+    /// <param name="eps">Finite-difference step along each unit tangent, rounded to a power of two (not scaled: the tangent
+    /// does not tell the member's magnitude); default <c>1e-6</c>, so <c>2⁻²⁰</c>.</param>
+    /// <returns>The outcome, with the worst component (its index in the flat view).</returns>
+    /// <exception cref="NotDifferentiableException"><paramref name="f"/> has no generated derivative.</exception>
+    public static GradCheckResult Check<T, TT>([Differentiable] Func<T, double> f, IDifferentiable<T, TT> x,
+        double atol = 1e-6, double rtol = 1e-6, double? eps = null)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT>
+    {
+        Validate(f, atol, rtol, eps);
+        ArgumentNullException.ThrowIfNull(x);
+        T point = (T)x;
+        TT zero = point.ZeroTangent();
+        int n = zero.Count;
+        TT gradient = Autodiff.ValueWithGradientOf<Func<T, (double Value, TT Gradient)>>(f)(point).Gradient;
+        double[] analytic = new double[n];
+        // A gradient with empty array members is zero of any length (ITangent.Zero).
+        if (gradient.Count == n) gradient.CopyTo(analytic);
+        else if (gradient.Count != 0) return LengthMismatch(f, "generated gradient's flat view", gradient.Count, n);
+        var jvp = Autodiff.JvpOf<Func<T, TT, (double Value, double Tangent)>>(f);
+        var unit = new double[n];
+        double[] forward = new double[n];
+        double[] numeric = new double[n];
+        // A power of two: x + h − 2h + h is then exactly x for members not much smaller than h (a class is moved back).
+        double h = Math.ScaleB(1.0, (int)Math.Round(Math.Log2(eps ?? DoubleEps)));
+        bool shared = System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<T>();
+        for (int i = 0; i < n; i++)
+        {
+            unit[i] = 1;
+            forward[i] = jvp(point, zero.FromSpan(unit)).Tangent;
+            unit[i] = h;
+            TT step = zero.FromSpan(unit);
+            unit[i] = -2 * h;
+            TT back = zero.FromSpan(unit);
+            unit[i] = 0;
+            double plus, minus;
+            if (!shared)
+            {
+                T p = point;
+                p.Move(step);
+                plus = f(p);
+                p = point;
+                p.Move(-1.0 * step);
+                minus = f(p);
+            }
+            else
+            {
+                point.Move(step);
+                plus = f(point);
+                point.Move(back);
+                minus = f(point);
+                point.Move(step);
+            }
+            numeric[i] = (plus - minus) / (2 * h);
+        }
+        return Compare(f, analytic, numeric, forward, atol, rtol, vector: true);
+    }
+
+    /// <summary>As <see cref="Check{T, TT}(Func{T, double}, IDifferentiable{T, TT}, double, double, double?)"/>; throws <see cref="GradCheckException"/> when the check fails.</summary>
+    /// <param name="f">An inline lambda of one differentiable value.</param>
+    /// <param name="x">The point at which to check.</param>
+    /// <param name="atol">Absolute tolerance.</param>
+    /// <param name="rtol">Relative tolerance.</param>
+    /// <param name="eps">Finite-difference step; default <c>1e-6</c>.</param>
+    /// <returns>The passed check.</returns>
+    /// <exception cref="GradCheckException">The check failed; the message names the worst component.</exception>
+    public static GradCheckResult Assert<T, TT>([Differentiable] Func<T, double> f, IDifferentiable<T, TT> x,
+        double atol = 1e-6, double rtol = 1e-6, double? eps = null)
+        where T : IDifferentiable<T, TT> where TT : ITangent<TT>
+        => ThrowIfFailed(Check(f, x, atol, rtol, eps));
+
+    // ---------------------------------------------------------------------------------------------
     // Implementation
     // ---------------------------------------------------------------------------------------------
 

@@ -84,7 +84,7 @@ internal static class OperatorSiteProcessor
         var info = model.GetSymbolInfo(inv, ct);
         if (info.Symbol is null && CapturedSpan(inv, info, model, ct) is { } captured)
             return captured;
-        var symbol = info.Symbol ?? UnresolvedTangentCall(inv, info, model, ct);
+        var symbol = info.Symbol ?? UnresolvedTangentCall(inv, info, model, ct) ?? UnresolvedGradCheck(inv, info, model, ct);
         if (symbol is IMethodSymbol user && user.ContainingType?.ToDisplayString() is not (Symbols.AutodiffClass or "Nabla.GradCheck"))
             return ForFunctionParameter(inv, user, model, ct);
         if (symbol is not IMethodSymbol op ||
@@ -366,6 +366,22 @@ internal static class OperatorSiteProcessor
 
     /// <summary>The dense-Jacobian operators, whose result is a matrix whatever the function's result.</summary>
     private static bool IsJacobian(string op) => op is "JacobianForward" or "JacobianReverse";
+
+    /// <summary>
+    /// <c>GradCheck.Check(q => ..., model)</c> on a [Differentiable] value of this compilation: its IDifferentiable
+    /// interface is generated, so in the generator's view no overload resolves. The one for differentiable types,
+    /// constructed at the input's type (the interceptor names its Tangent).
+    /// </summary>
+    private static IMethodSymbol? UnresolvedGradCheck(InvocationExpressionSyntax inv, SymbolInfo info, SemanticModel model, CancellationToken ct)
+    {
+        if (info.CandidateReason != CandidateReason.OverloadResolutionFailure || inv.ArgumentList.Arguments.Count < 2) return null;
+        var candidate = info.CandidateSymbols.OfType<IMethodSymbol>().Select(c => c.OriginalDefinition).FirstOrDefault(c =>
+            c.ContainingType.ToDisplayString() == "Nabla.GradCheck" && c.Name is "Check" or "Assert" && c.TypeParameters.Length == 2);
+        if (candidate is null || model.GetTypeInfo(inv.ArgumentList.Arguments[1].Expression, ct).Type is not INamedTypeSymbol { IsTupleType: false } input ||
+            !TangentShapes.IsDifferentiableType(input))
+            return null;
+        return candidate.Construct(input, input);
+    }
 
     /// <summary>A one-dimensional array of double or float: its own tangent type.</summary>
     private static bool IsRealArray(ITypeSymbol type) =>
@@ -849,7 +865,10 @@ internal static class OperatorSiteProcessor
         for (int k = 0; k < lambdaSymbol.Parameters.Length; k++)
         {
             var p = lambdaSymbol.Parameters[k];
-            parameters.Add(p.Type.ToDisplayString(Symbols.TypeFormat) + " " + (p.IsDiscard || p.Name == "_" ? "nabla_discard" + k : Symbols.Identifier(p.Name)));
+            // The delegate's parameter type: the lambda's own, except where the generator's view of the call does not
+            // resolve (UnresolvedGradCheck) and an implicitly typed lambda was bound against another candidate.
+            var type = k < invoke.Parameters.Length ? invoke.Parameters[k].Type : p.Type;
+            parameters.Add(type.ToDisplayString(Symbols.TypeFormat) + " " + (p.IsDiscard || p.Name == "_" ? "nabla_discard" + k : Symbols.Identifier(p.Name)));
         }
         foreach (var c in captures)
             // Captured values are data: [NoDerivative] also on arrays of vectors and structs, which have no tangent in code yet.
@@ -1299,8 +1318,11 @@ internal static class OperatorSiteProcessor
                 // register the lambda's derivatives, bound to the closure it is given, then call the method itself.
                 string T(int k) => invoke.Parameters[k].Type.ToDisplayString(Symbols.TypeFormat);
                 var types = Enumerable.Range(0, n).Select(T).ToList();
+                // A [Differentiable] input (GradCheck on a model) has its Tangent as its gradient and direction.
+                var tangentTypes = Enumerable.Range(0, n).Select(k => invoke.Parameters[k].Type is INamedTypeSymbol { IsTupleType: false } named &&
+                    TangentShapes.IsDifferentiableType(named) ? T(k) + ".Tangent" : T(k)).ToList();
                 string result = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
-                string gradient = n == 1 ? types[0] : "(" + string.Join(", ", types) + ")";
+                string gradient = n == 1 ? tangentTypes[0] : "(" + string.Join(", ", tangentTypes) + ")";
                 string Func(IEnumerable<string> parts) => "global::System.Func<" + string.Join(", ", parts) + ">";
                 var a = Enumerable.Range(0, n).Select(k => "nablaA" + k).ToList();
                 var d = Enumerable.Range(0, n).Select(k => "nablaD" + k).ToList();
@@ -1315,7 +1337,7 @@ internal static class OperatorSiteProcessor
                 lines.Add(invoke.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Single
                     ? $"        ({Func(types.Concat(new[] { $"({result} Value, {gradient} Gradient)" }))})(({string.Join(", ", a)}) => {Call("ValueWithGradient", Array.Empty<string>())}),"
                     : "        null,");
-                lines.Add($"        ({Func(types.Concat(types).Concat(new[] { $"({result} Value, {result} Tangent)" }))})(({string.Join(", ", a.Concat(d))}) => {Call("Jvp", d)}),");
+                lines.Add($"        ({Func(types.Concat(tangentTypes).Concat(new[] { $"({result} Value, {result} Tangent)" }))})(({string.Join(", ", a.Concat(d))}) => {Call("Jvp", d)}),");
                 lines.Add($"        ({Func(types.Concat(new[] { $"({result} Value, {Func(new[] { result, gradient })} Pullback)" }))})(({string.Join(", ", a)}) => {Call("ValueWithPullback", Array.Empty<string>())}));");
                 lines.Add("});");
                 string arguments = string.Join(", ", ps.Select(p => Symbols.Identifier(p.Name)));
@@ -1403,7 +1425,13 @@ internal static class OperatorSiteProcessor
         // derivative directly (or inlines it too), as if it had called the generated method by name.
         if (IsNablaOperator(op) && op.Name is "Gradient" or "ValueWithGradient" or "Derivative" or "Jvp")
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        string parameters = string.Join(", ", ps.Select(p => p.Type.ToDisplayString(Symbols.TypeFormat) + " " + Symbols.Identifier(p.Name)));
+        // GradCheck on a [Differentiable] value: its IDifferentiable<T, T.Tangent> (constructed as <T, T> where the Tangent is not yet seen).
+        string ParameterType(IParameterSymbol p) =>
+            op.ContainingType.Name == "GradCheck" && p.Type is INamedTypeSymbol { Name: "IDifferentiable", TypeArguments.Length: 2 } boxedInput &&
+            boxedInput.ContainingNamespace?.ToDisplayString() == "Nabla"
+                ? $"global::Nabla.IDifferentiable<{boxedInput.TypeArguments[0].ToDisplayString(Symbols.TypeFormat)}, {boxedInput.TypeArguments[0].ToDisplayString(Symbols.TypeFormat)}.Tangent>"
+                : p.Type.ToDisplayString(Symbols.TypeFormat);
+        string parameters = string.Join(", ", ps.Select(p => ParameterType(p) + " " + Symbols.Identifier(p.Name)));
         if (!IsNablaOperator(op) && !op.IsStatic)
             parameters = "this " + op.ContainingType.ToDisplayString(Symbols.TypeFormat) + " nablaReceiver" + (ps.Length > 0 ? ", " + parameters : "");
         string returnType = op.ReturnType.ToDisplayString(Symbols.TypeFormat);

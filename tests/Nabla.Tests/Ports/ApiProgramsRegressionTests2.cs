@@ -227,3 +227,46 @@ public class ApiLocalFunctionTests
         Assert.Equal(12 * x * x - Math.Sin(x), Hessian(z => Quartic(z) + Shifted(z), x), 11);
     }
 }
+
+[Differentiable]
+public partial class ApiCheckedModel
+{
+    public double K;
+    public double[] W = Array.Empty<double>();
+}
+
+public class ApiGradCheckOfTypesTests
+{
+    [Fact]
+    public void GradCheckOfAStructAndOfAClassWithArrays()
+    {
+        // API.md §7 on a [Differentiable] value (was NotDifferentiableException: the lambda was not registered).
+        var s = new ApiPair { A = 2, B = 3 };
+        var result = GradCheck.Check(q => q.A * Math.Sin(q.B) + q.A * q.A, s);
+        Assert.True(result.Passed, result.Message);
+        var m = new ApiCheckedModel { K = 1.5, W = new[] { 0.5, -1.0 } };
+        Assert.True(GradCheck.Check(q => q.K * q.W[0] * q.W[1] + Math.Exp(q.W[0]), m).Passed);
+        Assert.Equal(1.5, m.K);                          // moved back exactly
+        Assert.Equal(new[] { 0.5, -1.0 }, m.W);
+        GradCheck.Assert(q => q.A * q.B, s);
+    }
+
+    [Fact]
+    public void GradCheckOfATypeFindsAWrongRule()
+    {
+        // A rule with a wrong derivative: the check must fail, naming the component (component 1, B).
+        var s = new ApiPair { A = 2, B = 3 };
+        var result = GradCheck.Check(q => q.A + WrongRules.Twice(q.B), s);
+        Assert.False(result.Passed);
+        Assert.Equal(1, result.WorstIndex);
+        Assert.Throws<GradCheckException>(() => GradCheck.Assert(q => q.A + WrongRules.Twice(q.B), s));
+    }
+}
+
+public static class WrongRules
+{
+    public static double Twice(double x) => 2 * x;
+
+    [DerivativeOf(typeof(WrongRules), nameof(Twice))]
+    public static (double Value, Func<double, double> Pullback) TwiceRule(double x) => (2 * x, dy => 3 * dy);   // wrong on purpose
+}
