@@ -495,6 +495,13 @@ internal sealed class VjpTransform : Cloner
                 _leafShadows[(i.Operands[0], i.Text!)] = shadow;
                 break;
             }
+            case Op.Member when i.Result!.Type.IsStruct && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct && i.Text is { } memberPath:
+                // A nested struct or class member (m.A of a class holding a class): its array members' shadows are the
+                // ones of the same paths under the holder (m.A.W's), so what the callee accumulates reaches the gradient.
+                foreach (var leaf in i.Result.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))
+                    if (_leafShadows.TryGetValue((i.Operands[0], memberPath + "." + leaf.Path), out var nested))
+                        _leafShadows[(i.Result, leaf.Path)] = nested;
+                break;
             case Op.Convert when i.Result!.Type.IsStruct && i.Operands[0].Type.IsStruct:
                 // A subclass's object as its base class: the same array members, the same shadows.
                 foreach (var leaf in i.Result.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))

@@ -270,3 +270,72 @@ public static class WrongRules
     [DerivativeOf(typeof(WrongRules), nameof(Twice))]
     public static (double Value, Func<double, double> Pullback) TwiceRule(double x) => (2 * x, dy => 3 * dy);   // wrong on purpose
 }
+
+[Differentiable]
+public partial class ApiDenseLayer
+{
+    public double[] W = Array.Empty<double>();
+    public double[] B = Array.Empty<double>();
+
+    [Differentiable]
+    public double Unit(double[] x, int j)
+    {
+        double s = B[j];
+        for (int i = 0; i < x.Length; i++) s += W[j * x.Length + i] * x[i];
+        return Math.Tanh(s);
+    }
+}
+
+[Differentiable]
+public partial class ApiTwoLayerNet
+{
+    public ApiDenseLayer Hidden = new();
+    public ApiDenseLayer Output = new();
+
+    [Differentiable]
+    public double Predict(double[] x)
+    {
+        var h = new double[2];
+        for (int j = 0; j < 2; j++) h[j] = Hidden.Unit(x, j);
+        return Output.Unit(h, 0);
+    }
+}
+
+public class ApiNestedClassTests
+{
+    [Fact]
+    public void ArrayMembersOfAClassHeldByAClass()
+    {
+        // The shadows of net.Hidden.W were made at the entry, but the callee was given fresh zeros for them: an MLP of
+        // layer classes had zero weight gradients and never trained (silent).
+        var net = new ApiTwoLayerNet
+        {
+            Hidden = new ApiDenseLayer { W = new[] { 0.3, -0.2, 0.5, 0.1 }, B = new[] { 0.05, -0.1 } },
+            Output = new ApiDenseLayer { W = new[] { 0.7, -0.4 }, B = new[] { 0.2 } },
+        };
+        var x = new[] { 1.5, -0.5 };
+        var g = Gradient(n => n.Predict(x), net);
+        double[] flat = new double[g.Count];
+        g.CopyTo(flat);
+        Assert.Equal(4 + 2 + 2 + 1, flat.Length);
+        Assert.Contains(flat, v => v != 0);
+        // Against central differences, moving each parameter of the model itself.
+        double[][] parameters = { net.Hidden.W, net.Hidden.B, net.Output.W, net.Output.B };
+        int k = 0;
+        foreach (var array in parameters)
+            for (int i = 0; i < array.Length; i++, k++)
+            {
+                double saved = array[i], h = 1e-6;
+                array[i] = saved + h;
+                double plus = net.Predict(x);
+                array[i] = saved - h;
+                double minus = net.Predict(x);
+                array[i] = saved;
+                Assert.Equal((plus - minus) / (2 * h), flat[k], 8);
+            }
+        Assert.Equal(flat[0], g.Hidden.W[0]);
+        var direction = net.ZeroTangent();
+        direction.Output.W[1] = 1;
+        Assert.Equal(g.Output.W[1], Jvp(n => n.Predict(x), net, direction).Tangent, 12);
+    }
+}
