@@ -407,10 +407,16 @@ internal static class MethodProcessor
         }
         // An array member read from a struct or class value other than a parameter (a call's result, an object chosen by a
         // branch): its shadow would not reach the gradient (yet).
+        // (A member of a parameter's member, p.A.W, has the shadow of that path: VjpTransform passes it down.)
         var parameterValues = new HashSet<Value>(function.Parameters.Where(p => p.Value != null).Select(p => p.Value!));
+        static Value Holder(Value v)
+        {
+            while (v.Definition is { Op: Op.Member, Operands.Count: 1 } member && member.Operands[0].Type.IsStruct) v = member.Operands[0];
+            return v;
+        }
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
             if (i.Op == Op.Member && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct && i.Result!.Type.IsArray &&
-                activity.IsActive(i.Result) && !parameterValues.Contains(i.Operands[0]))
+                activity.IsActive(i.Result) && !parameterValues.Contains(Holder(i.Operands[0])))
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
                     "reading the array member '" + i.Text + "' of a value that is not a parameter",
                     " (not yet): read it from the parameter itself, or pass the array as a parameter."));

@@ -301,8 +301,44 @@ public partial class ApiTwoLayerNet
     }
 }
 
+[Differentiable]
+public partial class ApiHolder
+{
+    public ApiDenseLayer A = new();
+    public ApiArrays S;
+
+    /// <summary>Reads its member's array member directly (was NABLA0002 "of a value that is not a parameter").</summary>
+    [Differentiable]
+    public double Sq()
+    {
+        double s = 0;
+        foreach (var w in A.W) s += w * w;
+        return s + A.B[0] * S.V[1];
+    }
+}
+
+[Differentiable]
+public partial struct ApiArrays
+{
+    public double[] V;
+}
+
 public class ApiNestedClassTests
 {
+    [Fact]
+    public void ArrayMembersOfMembersReadInAnInstanceMethod()
+    {
+        var o = new ApiHolder { A = new ApiDenseLayer { W = new[] { 1.5, -2.0, 0.5 }, B = new[] { 4.0 } }, S = new ApiArrays { V = new[] { 7.0, 3.0 } } };
+        var g = Gradient(m => m.Sq(), o);
+        Assert.Equal(new[] { 3.0, -4.0, 1.0 }, g.A.W);
+        Assert.Equal(new[] { 3.0 }, g.A.B);
+        Assert.Equal(new[] { 0.0, 4.0 }, g.S.V);
+        var d = o.ZeroTangent();
+        d.A.W[1] = 1;
+        d.S.V[1] = 2;
+        Assert.Equal(-4.0 + 2 * 4.0, Jvp(m => m.Sq(), o, d).Tangent, 12);
+    }
+
     [Fact]
     public void ArrayMembersOfAClassHeldByAClass()
     {
