@@ -146,7 +146,7 @@ internal sealed class RuleIndex
     /// </summary>
     internal static bool InlinableInstanceMethod(IMethodSymbol method) =>
         method.MethodKind == MethodKind.Ordinary && Symbols.HasDifferentiableSelf(method) && !Symbols.ReturnsNewSelf(method) &&
-        !method.ContainingType.IsGenericType && Symbols.IrTypeOf(method.ContainingType) is { IsReference: false, HasArrayLeaves: false };
+        !method.ContainingType.IsGenericType && Symbols.IrTypeOf(method.ContainingType) is { IsReference: false };
 
     /// <summary>Resolves a rule method to its original, or says why it cannot be.</summary>
     public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error, Compilation? compilation = null)

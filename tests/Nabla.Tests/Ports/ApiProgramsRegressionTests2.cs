@@ -375,3 +375,43 @@ public class ApiNestedClassTests
         Assert.Equal(g.Output.W[1], Jvp(n => n.Predict(x), net, direction).Tangent, 12);
     }
 }
+
+[Differentiable]
+public partial struct ApiRiskModel
+{
+    public double[] W;
+    public double Rho;
+
+    [Differentiable]
+    public double Risk() => Math.Sqrt(W[0] * W[0] + Rho * W[1] * W[1]);
+}
+
+public static partial class ApiRisk
+{
+    [Differentiable]
+    public static double Objective(double[] w)
+    {
+        var p = new ApiRiskModel { W = w, Rho = 0.3 };
+        return p.Risk();
+    }
+}
+
+public class ApiStructWithArraySecondOrderTests
+{
+    [Theory]
+    [InlineData(0.6, 0.8)]
+    [InlineData(-1.1, 0.25)]
+    public void HessianThroughAnInstanceMethodOfAStructWithAnArrayMember(double a, double b)
+    {
+        // Was NABLA0015: instance methods of structs with array members were not inlined, so had no second derivatives.
+        double r = Math.Sqrt(a * a + 0.3 * b * b), r3 = r * r * r;
+        var h = Hessian(ApiRisk.Objective, new[] { a, b });
+        Assert.Equal(0.3 * b * b / r3, h[0, 0], 12);
+        Assert.Equal(-0.3 * a * b / r3, h[0, 1], 12);
+        Assert.Equal(h[0, 1], h[1, 0], 14);
+        Assert.Equal(0.3 * a * a / r3, h[1, 1], 12);
+        var hv = HessianVectorProduct(ApiRisk.Objective, new[] { a, b }, new[] { 1.0, 2.0 });
+        Assert.Equal(h[0, 0] + 2 * h[0, 1], hv[0], 12);
+        Assert.Equal(h[1, 0] + 2 * h[1, 1], hv[1], 12);
+    }
+}
