@@ -1027,7 +1027,7 @@ internal static class OperatorSiteProcessor
                         IParameterReferenceOperation p when !Declared(p.Parameter, innerLambda) => p.Parameter,
                         _ => null,
                     };
-                    if (o is IInstanceReferenceOperation) return "a nested derivative's lambda reads 'this'; copy the value into a local first";
+                    if (o is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) return "a nested derivative's lambda reads 'this'; copy the value into a local first";
                     if (captured is null || !seen.Add(captured)) continue;
                     if (IsWritten(o)) return $"a nested derivative's lambda assigns '{captured.Name}'";
                     var type = captured is ILocalSymbol ls ? ls.Type : ((IParameterSymbol)captured).Type;

@@ -410,6 +410,8 @@ public class ApiStructWithArraySecondOrderTests
         Assert.Equal(-0.3 * a * b / r3, h[0, 1], 12);
         Assert.Equal(h[0, 1], h[1, 0], 14);
         Assert.Equal(0.3 * a * a / r3, h[1, 1], 12);
+        // A nested derivative's lambda building the struct with an object initializer (was NABLA0013 "reads 'this'").
+        Assert.Equal(h[0, 0], Derivative(t => Derivative(u => new ApiRiskModel { W = new[] { u, b }, Rho = 0.3 }.Risk(), t), a), 12);
         var hv = HessianVectorProduct(ApiRisk.Objective, new[] { a, b }, new[] { 1.0, 2.0 });
         Assert.Equal(h[0, 0] + 2 * h[0, 1], hv[0], 12);
         Assert.Equal(h[1, 0] + 2 * h[1, 1], hv[1], 12);
