@@ -36,8 +36,11 @@ public static partial class Autodiff
     /// (X, Y, Z; tuple elements in order), column j the input's j-th element.
     /// </summary>
     public static T[,] JacobianForward<T, TR>([Differentiable] Func<T[], TR> f, T[] x)
-        where T : IFloatingPointIeee754<T> =>
-        Operators.JacobianForwardOf(JvpOf<Func<T[], T[], (TR Value, TR Tangent)>>(f), f, x);
+        where T : IFloatingPointIeee754<T>
+    {
+        var jvp = JvpOf<Func<T[], T[], (TR Value, TR Tangent)>>(f);
+        return Operators.JacobianForwardOfViews<T, T[], TR>(dx => jvp((T[])x.Clone(), dx).Tangent, x, FlatViews.OfValue<T[]>(), FlatViews.OfValue<TR>());
+    }
 
     /// <summary>
     /// The dense Jacobian <c>J[i, j] = ∂f_i/∂x_j</c>, one reverse-mode pass per output (row by row): the
@@ -53,8 +56,11 @@ public static partial class Autodiff
     /// the result, row i being component i (X, Y, Z; tuple elements in order), as <see cref="JacobianForward{T, TR}(Func{T[], TR}, T[])"/>.
     /// </summary>
     public static T[,] JacobianReverse<T, TR>([Differentiable] Func<T[], TR> f, T[] x)
-        where T : IFloatingPointIeee754<T> =>
-        Operators.JacobianReverseOf(ValueWithPullbackOf<Func<T[], (TR Value, Func<TR, T[]> Pullback)>>(f), x);
+        where T : IFloatingPointIeee754<T>
+    {
+        var (value, pullback) = ValueWithPullbackOf<Func<T[], (TR Value, Func<TR, T[]> Pullback)>>(f)((T[])x.Clone());
+        return Operators.JacobianReverseOfViews<T, TR, T[]>(pullback, value, FlatViews.OfValue<TR>(), x, FlatViews.OfValue<T[]>());
+    }
 
 #if NET10_0_OR_GREATER
     // Any other input: a scalar, a vector, a tuple, a [Differentiable] struct or class, a matrix. The array overloads

@@ -465,11 +465,11 @@ internal static class OperatorSiteProcessor
     }
 
     /// <summary><c>x => F(x)</c> or <c>(x, y) => F(x, y)</c> for a method group, in messages.</summary>
-    private static string LambdaFor(IMethodSymbol target)
+    private static string LambdaFor(IMethodSymbol target, string? callee = null)
     {
         var names = target.Parameters.Select(p => Symbols.Identifier(p.Name)).ToList();
         string list = string.Join(", ", names);
-        return (names.Count == 1 ? list : "(" + list + ")") + " => " + Symbols.Identifier(target.Name) + "(" + list + ")";
+        return (names.Count == 1 ? list : "(" + list + ")") + " => " + (callee ?? Symbols.Identifier(target.Name)) + "(" + list + ")";
     }
 
     /// <summary>
@@ -552,7 +552,7 @@ internal static class OperatorSiteProcessor
                 return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
                 {
                     DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
-                        $"its derivatives come from a rule, and second derivatives are written for a lambda at the call: pass {LambdaFor(target).Replace(" => " + Symbols.Identifier(target.Name), " => " + fArg)}"),
+                        $"its derivatives come from a rule, and second derivatives are written for a lambda at the call: pass {LambdaFor(target, fArg.ToString())}"),
                 })));
             return Empty;
         }
@@ -587,13 +587,11 @@ internal static class OperatorSiteProcessor
             // Its derivatives treat the receiver as an input (a differentiable type's 'this'), or are dispatched virtually,
             // or are second derivatives: a lambda capturing the receiver says what to differentiate.
             string receiver = fArg is MemberAccessExpressionSyntax access ? access.Expression + "." : "";
-            var names = target.Parameters.Select(p => Symbols.Identifier(p.Name)).ToList();
-            string list = string.Join(", ", names);
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
             {
                 DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
                     $"a method group of an instance method is bound here only for first derivatives of a non-virtual method whose receiver is data; " +
-                    $"pass a lambda capturing the receiver ({(names.Count == 1 ? list : "(" + list + ")")} => {receiver}{Symbols.Identifier(target.Name)}({list}))"),
+                    $"pass a lambda capturing the receiver ({LambdaFor(target, receiver + Symbols.Identifier(target.Name))})"),
             })));
         }
         if (!target.IsStatic && !boundInstance || target.IsGenericMethod && !genericMath || target.ContainingType.IsGenericType || target.MethodKind != MethodKind.Ordinary ||
@@ -1358,14 +1356,13 @@ internal static class OperatorSiteProcessor
                 captureReadsAtCall = false;
                 break;
             }
-            case "JacobianForward" or "JacobianReverse" when n == 1 && ps.Length == 2 && IsRealArray(invoke.Parameters[0].Type) && StructResult(op, invoke) is null:
+            case "JacobianForward" or "JacobianReverse" when n == 1 && ps.Length == 2 && IsRealArray(invoke.Parameters[0].Type) && IsRealArray(invoke.ReturnType):
             {
-                // A function of an array whose result is its own tangent: the array operators (scratch arrays, no views).
+                // A vector function of a vector: the array operators (scratch arrays, no views).
                 string args = string.Join(", ", new[] { "nablaX" }.Concat(capturedArgs));
                 body = op.Name == "JacobianForward"
-                    ? $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianForward" : "JacobianForwardOf")}((nablaX, nablaDx) => {stem}_Jvp({args}, nablaDx), " +
-                      $"nablaX => {primal}({args}), {Param(1)});"
-                    : $"return global::Nabla.CompilerServices.Operators.{(invoke.ReturnType is IArrayTypeSymbol ? "JacobianReverse" : "JacobianReverseOf")}(nablaX => {stem}_ValueWithPullback({args}), {Param(1)});";
+                    ? $"return global::Nabla.CompilerServices.Operators.JacobianForward((nablaX, nablaDx) => {stem}_Jvp({args}, nablaDx), nablaX => {primal}({args}), {Param(1)});"
+                    : $"return global::Nabla.CompilerServices.Operators.JacobianReverse(nablaX => {stem}_ValueWithPullback({args}), {Param(1)});";
                 break;
             }
             case "JacobianForward" or "JacobianReverse" when n == 1 && ps.Length == 2 && op.ReturnType is IArrayTypeSymbol { Rank: 2 } matrix:

@@ -11,58 +11,6 @@ namespace Nabla.CompilerServices;
 public static class Operators
 {
     /// <summary>
-    /// Dense Jacobian by forward mode of a function whose result is not an array (a vector, a tuple of reals, vectors
-    /// and arrays): one JVP per input, the result's components in order (X, Y, Z; tuple elements in order) as rows.
-    /// </summary>
-    public static T[,] JacobianForwardOf<T, TR>(Func<T[], T[], (TR Value, TR Tangent)> jvp, Func<T[], TR> f, T[] x)
-        where T : IFloatingPointIeee754<T>
-    {
-        T[,]? jacobian = null;
-        var column = new System.Collections.Generic.List<T>();
-        var dx = new T[x.Length];
-        for (int j = 0; j < x.Length; j++)
-        {
-            Array.Clear(dx);
-            dx[j] = T.One;
-            var (_, tangent) = jvp((T[])x.Clone(), dx);
-            column.Clear();
-            Flatten(tangent, column);
-            jacobian ??= new T[column.Count, x.Length];
-            for (int i = 0; i < column.Count; i++) jacobian[i, j] = column[i];
-        }
-        if (jacobian != null) return jacobian;
-        column.Clear();
-        Flatten(f((T[])x.Clone()), column);
-        return new T[column.Count, 0];
-    }
-
-    /// <summary>
-    /// Dense Jacobian by forward mode of a function of an array whose result is of a [Differentiable] type: one JVP per
-    /// input, the rows the flat view of the result's tangent (its reals in member order, as <see cref="ITangent{TSelf}.CopyTo(Span{double})"/>).
-    /// </summary>
-    public static T[,] JacobianForwardOfDifferentiable<T, TR, TRT>(Func<T[], T[], (TR Value, TRT Tangent)> jvp, T[] x)
-        where T : IFloatingPointIeee754<T> where TRT : ITangent<TRT>
-    {
-        var dx = new T[x.Length];
-        T[,]? jacobian = null;
-        double[] column = Array.Empty<double>();
-        for (int j = 0; j < x.Length; j++)
-        {
-            Array.Clear(dx);
-            dx[j] = T.One;
-            var (_, tangent) = jvp((T[])x.Clone(), dx);
-            if (jacobian is null)
-            {
-                jacobian = new T[tangent.Count, x.Length];
-                column = new double[tangent.Count];
-            }
-            tangent.CopyTo(column);
-            for (int i = 0; i < column.Length; i++) jacobian[i, j] = T.CreateChecked(column[i]);
-        }
-        return jacobian ?? new T[jvp((T[])x.Clone(), dx).Tangent.Count, 0];
-    }
-
-    /// <summary>
     /// Dense Jacobian by forward mode over flat views, for inputs and results of any differentiable kind (a scalar, a
     /// vector, a tuple, a [Differentiable] type, an array): column j is the flat view of the result's tangent along the
     /// input's j-th unit tangent, so rows follow the result's flat view and columns the input's.
@@ -116,26 +64,6 @@ public static class Operators
                 throw new InvalidOperationException($"The pullback returned a cotangent with {count} real components for an input with {n}.");
             input.CopyTo(cotangent, row);
             for (int j = 0; j < n; j++) jacobian[i, j] = E.CreateChecked(row[j]);
-        }
-        return jacobian;
-    }
-
-    /// <summary>
-    /// Dense Jacobian by reverse mode of a function of an array whose result is its own tangent but not an array (a scalar,
-    /// a vector, a tuple): one pullback per real component of the result, along that component's unit cotangent.
-    /// </summary>
-    public static T[,] JacobianReverseOf<T, TR>(Func<T[], (TR Value, Func<TR, T[]> Pullback)> valueWithPullback, T[] x)
-        where T : IFloatingPointIeee754<T>
-    {
-        var (value, pullback) = valueWithPullback((T[])x.Clone());
-        var components = new System.Collections.Generic.List<T>();
-        Flatten(value, components);
-        var jacobian = new T[components.Count, x.Length];
-        for (int i = 0; i < components.Count; i++)
-        {
-            int at = i;
-            var row = pullback((TR)UnitLike(value, ref at)!);
-            for (int j = 0; j < row.Length; j++) jacobian[i, j] = row[j];
         }
         return jacobian;
     }
