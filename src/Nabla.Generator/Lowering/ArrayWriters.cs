@@ -187,7 +187,7 @@ internal static class ArrayWriters
         b.Block.Terminator = Terminator.Branch(more, new Edge(bodyBlock), new Edge(exit));
         b.Block = bodyBlock;
         body(b, i);
-        var next = b.Binary(forward ? BinaryOp.Add : BinaryOp.Sub, i, b.Const(IrType.Int32, "1"), IrType.Int32);
+        var next = b.Binary(forward ? BinaryOp.Add : BinaryOp.Sub, i, one, IrType.Int32);
         b.Jump(header, new List<Value> { next });
         b.Block = exit;
     }

@@ -1074,7 +1074,6 @@ internal sealed class Lowerer
             return CallAt(invocation.Syntax, _resolver.Resolve(method) with
             {
                 InlineId = writer.Id, CalleeWrt = Enumerable.Range(0, writerArgs.Count).ToList(), NoDerivativeParameters = new List<int>(),
-                ParameterNames = ArrayWriters.Build(writer.Id)!.Parameters.Select(p => p.Name).ToList(),
             }, null, writerArgs, IrType.Void).Result!;
         }
         var callee = _resolver.Resolve(method);

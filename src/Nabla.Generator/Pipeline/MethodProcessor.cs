@@ -319,9 +319,9 @@ internal static class MethodProcessor
         }
         // A rule wins over the body (API.md §6): without a Wrt of its own, the method is differentiated with respect to
         // what the rule differentiates (a rule with Wrt = "y" gives it no derivative with respect to x).
-        if (wrtText is null && method.IsStatic && new CalleeResolver(compilation) is { } rules && rules.HasRule(method) &&
-            rules.Resolve(method).Derivative?.Wrt is { } ruleWrt)
-            wrt = wrt.Where(ruleWrt.Contains).ToList();
+        // (A static method's rule has no receiver: its Wrt indices are the method's parameters.)
+        if (wrtText is null && method.IsStatic && RuleIndex.For(compilation).Find(method) is { } rule)
+            wrt = wrt.Where(rule.Wrt.Contains).ToList();
         if (wrt.Count == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, Where(method), method.ToDisplayString(),

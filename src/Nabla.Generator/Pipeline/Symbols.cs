@@ -308,11 +308,11 @@ internal static class Symbols
     /// </summary>
     public static bool CanMoveInitOnly(INamedTypeSymbol type) =>
         !type.IsGenericType && type.ContainingType?.IsGenericType != true &&
-        s_unsafeAccessor.GetValue(type.ContainingAssembly, assembly => assembly.Modules.SelectMany(m => m.ReferencedAssemblySymbols)
-            .Any(a => a.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute") != null) ? new object() : s_none) != s_none;
+        s_unsafeAccessor.GetValue(type.ContainingAssembly, assembly => new System.Runtime.CompilerServices.StrongBox<bool>(
+            assembly.Modules.SelectMany(m => m.ReferencedAssemblySymbols)
+                .Any(a => a.GetTypeByMetadataName("System.Runtime.CompilerServices.UnsafeAccessorAttribute") != null))).Value;
 
-    private static readonly object s_none = new();
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, object> s_unsafeAccessor = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAssemblySymbol, System.Runtime.CompilerServices.StrongBox<bool>> s_unsafeAccessor = new();
 
     /// <summary>The instance fields and auto-properties of a type, in declaration order: its value.</summary>
     public static List<StateMember> StateMembers(INamedTypeSymbol type)
