@@ -968,28 +968,36 @@ internal static class OperatorSiteProcessor
         {
             if (handled.Any(h => h.Contains(call.Span))) continue;
             if (model.GetSymbolInfo(call, ct).Symbol is not IMethodSymbol op || op.ContainingType?.ToDisplayString() != Symbols.AutodiffClass) continue;
-            // Jvp(g, a, v) of a function of one scalar or array: (g(a), g's forward mode at a along v).
-            bool jvp = op.Name == "Jvp" && op.Parameters.Length == 3;
-            var inputType = op.Parameters.Length == 2 || jvp ? Symbols.IrTypeOf(op.Parameters[1].Type) : null;
-            // Gradient of a scalar function of a vector: one directional derivative per component.
-            bool vectorGradient = op.Name == "Gradient" && inputType is { IsArray: true, Rank: 1 } && inputType.Element.IsReal &&
-                                  op.Parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } gradientOf } && Symbols.IrTypeOf(gradientOf.ReturnType).IsReal;
-            // Derivative of a function of a scalar whose result is a scalar or a vector of them (a curve's velocity).
-            var resultType = Symbols.IrTypeOf(op.ReturnType);
+            // Operators of one input taken inside the lambda, each written with g's forward mode (composable, so the outer
+            // derivative differentiates it again): Derivative and Jvp directly; Gradient, Vjp and Jacobians of an array
+            // input as one directional derivative per component.
+            string name = op.Name;
+            bool oneInput = name is "Derivative" or "Gradient" or "ValueWithGradient" or "JacobianForward" or "JacobianReverse"
+                ? op.Parameters.Length == 2 : name is "Jvp" or "Vjp" && op.Parameters.Length == 3;
+            var innerInvoke = (op.Parameters.Length > 0 ? op.Parameters[0].Type as INamedTypeSymbol : null)?.DelegateInvokeMethod;
+            var inputType = oneInput && innerInvoke != null ? Symbols.IrTypeOf(op.Parameters[1].Type) : null;
+            var resultType = innerInvoke != null ? Symbols.IrTypeOf(innerInvoke.ReturnType) : null;
             static bool IsRealVector(IR.IrType t) => t is { IsArray: true, IsSpan: false, Rank: 1 } && t.Element.IsReal;
-            bool realOrVector = resultType.IsReal || op.Name == "Derivative" && IsRealVector(resultType);
-            if (jvp && inputType is { } jvpInput && (jvpInput.IsReal || IsRealVector(jvpInput)) &&
-                op.Parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod: { } jvpOf } && Symbols.IrTypeOf(jvpOf.ReturnType) is var jvpResult &&
-                (jvpResult.IsReal || IsRealVector(jvpResult)))
-                realOrVector = true;
-            else if (jvp)
-                inputType = null;
-            if (op.Name is not ("Derivative" or "Gradient" or "Jvp") || inputType is null || !(inputType.IsReal && realOrVector || vectorGradient || jvp))
+            bool vectorInput = inputType != null && IsRealVector(inputType), vectorResult = resultType != null && IsRealVector(resultType);
+            bool realInput = inputType is { IsReal: true }, realResult = resultType is { IsReal: true };
+            bool sameElements = !(vectorInput && (vectorResult ? resultType!.Element : resultType)?.Kind is { } rk && rk != inputType!.Element.Kind);
+            bool supported = inputType != null && resultType != null && sameElements && name switch
+            {
+                "Derivative" => realInput && (realResult || vectorResult),
+                "Gradient" or "ValueWithGradient" => (realInput || vectorInput) && realResult,
+                "Jvp" or "Vjp" => (realInput || vectorInput) && (realResult || vectorResult),
+                "JacobianForward" or "JacobianReverse" => vectorInput && vectorResult,
+                _ => false,
+            };
+            if (!supported)
             {
                 if (IsSecondOrder(op.Name) || Operators.Contains(op.Name))
-                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative of a function of a scalar with a scalar or array result, Jvp of a function of one scalar or array, and Gradient of a scalar function of a scalar or of an array, are)";
+                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative, Gradient, ValueWithGradient, Jvp, Vjp and the Jacobians of a function of one scalar or array of them, with a scalar or array result, are)";
                 continue;
             }
+            bool jvp = name == "Jvp";
+            // The function itself is called too (a value, or a Jacobian's row count): inlined where it is differentiated again.
+            bool callsPrimal = jvp || name is "ValueWithGradient" or "JacobianForward" or "JacobianReverse";
             if (edits.Any(e => call.Span.Contains(e.Offset)))
                 return "a derivative taken inside it reads 'this'; copy the value into a local first";
             handled.Add(call.Span);
@@ -1042,7 +1050,7 @@ internal static class OperatorSiteProcessor
                 InlineHiddenConstants(innerOp.Body, innerEdits);
                 string innerBody = ApplyEdits(innerLambda.Body.ToString(), innerLambda.Body.SpanStart, innerEdits);
                 // Jvp's value calls it in code that is differentiated again: [Differentiable], so that it is inlined there.
-                string innerText = (jvp ? "[global::Nabla.Differentiable]\n" : "") +
+                string innerText = (callsPrimal ? "[global::Nabla.Differentiable]\n" : "") +
                     "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
                     (innerLambda.Body is BlockSyntax ? innerBody + "\n" : "=> " + innerBody + ";\n");
                 var error = BindInner(deeper + innerText, innerName, out inner);
@@ -1057,7 +1065,7 @@ internal static class OperatorSiteProcessor
                 // (or which reports why not).
                 string innerName = "Nabla_Inner_" + id + "_" + (k - 1);
                 string parameter = Symbols.TypeName(wrapped.Parameters[0].Type) + " nablaX";
-                string innerText = (jvp ? "[global::Nabla.Differentiable]\n" : "") +
+                string innerText = (callsPrimal ? "[global::Nabla.Differentiable]\n" : "") +
                     "internal static " + Symbols.TypeName(wrapped.ReturnType) + " " + innerName + "(" + parameter + ")\n=> " +
                                    wrapped.ContainingType.ToDisplayString(Symbols.TypeFormat) + "." + Symbols.Identifier(wrapped.Name) + "(nablaX);\n";
                 var error = BindInner(innerText, innerName, out inner);
@@ -1091,43 +1099,83 @@ internal static class OperatorSiteProcessor
             output.Append(w.ToString());
             methods.Add(dName);
             var inputIr = Symbols.IrTypeOf(inner.Parameters[0].Type);
-            string one = (vectorGradient ? inputIr.Element : inputIr).Kind == IR.TypeKind.Single ? "1f" : "1d";
+            var element = vectorInput ? inputIr.Element : inputIr;
+            string one = element.Kind == IR.TypeKind.Single ? "1f" : "1d";
             string inputTypeName = Symbols.TypeName(inner.Parameters[0].Type);
-            if (vectorGradient)
-            {
-                // g[i] = D(x, e_i): a differentiable array function of x whose forward mode is forward over forward.
-                string gName = "Nabla_G_" + id + "_" + (k - 1);
-                string element = inputIr.Element.Name;
-                var captureParameters = inner.Parameters.Skip(1).Select(p => Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name)).ToList();
-                var captureNames = inner.Parameters.Skip(1).Select(p => Symbols.Identifier(p.Name)).ToList();
-                output.Append("[global::Nabla.Differentiable]\n");
-                output.Append("internal static ").Append(inputTypeName).Append(' ').Append(gName).Append('(')
-                    .Append(string.Join(", ", new[] { inputTypeName + " nablaX" }.Concat(captureParameters))).Append(")\n{\n");
-                output.Append("    var nablaGradient = new ").Append(element).Append("[nablaX.Length];\n");
-                output.Append("    var nablaDirection = new ").Append(element).Append("[nablaX.Length];\n");
-                output.Append("    for (int nablaI = 0; nablaI < nablaX.Length; nablaI++)\n    {\n");
-                output.Append("        nablaDirection[nablaI] = ").Append(one).Append(";\n");
-                output.Append("        nablaGradient[nablaI] = ").Append(dName).Append('(')
-                    .Append(string.Join(", ", new[] { "nablaX" }.Concat(captureNames).Concat(new[] { "nablaDirection" }))).Append(");\n");
-                output.Append("        nablaDirection[nablaI] = 0;\n    }\n    return nablaGradient;\n}\n");
-                methods.Add(gName);
-                string gArguments = string.Join(", ", new[] { "(" + inputTypeName + ")(" + at + ")" }.Concat(extraArguments));
-                edits.Add(new Edit(call.SpanStart, call.Span.Length, gName + "(" + gArguments + ")"));
-                continue;
-            }
+            string point = "(" + inputTypeName + ")(" + at + ")";
+            var captureNames = inner.Parameters.Skip(1).Select(p => Symbols.Identifier(p.Name)).ToList();
+            string Arguments(params string[] last) => string.Join(", ", new[] { "nablaX" }.Concat(captureNames).Concat(last));
+            string CallArguments(params string[] last) => string.Join(", ", new[] { point }.Concat(extraArguments).Concat(last));
             if (jvp)
             {
                 // (Value, Tangent): the function at the point, and its forward mode there along the direction.
-                string point = "(" + inputTypeName + ")(" + at + ")";
                 string direction = "(" + inputTypeName + ")(" + call.ArgumentList.Arguments[2].Expression + ")";
-                string valueArguments = string.Join(", ", new[] { point }.Concat(extraArguments));
-                string tangentArguments = string.Join(", ", new[] { point }.Concat(extraArguments).Concat(new[] { direction }));
                 edits.Add(new Edit(call.SpanStart, call.Span.Length,
-                    "(Value: " + primalCall + "(" + valueArguments + "), Tangent: " + dName + "(" + tangentArguments + "))"));
+                    "(Value: " + primalCall + "(" + CallArguments() + "), Tangent: " + dName + "(" + CallArguments(direction) + "))"));
                 continue;
             }
-            string arguments = string.Join(", ", new[] { "(" + inputTypeName + ")(" + at + ")" }.Concat(extraArguments).Concat(new[] { one }));
-            edits.Add(new Edit(call.SpanStart, call.Span.Length, dName + "(" + arguments + ")"));
+            if (name == "Derivative" || realInput && realResult && name == "Gradient")
+            {
+                edits.Add(new Edit(call.SpanStart, call.Span.Length, dName + "(" + CallArguments(one) + ")"));
+                continue;
+            }
+            // The rest is a differentiable method of the point (and the captures, and Vjp's cotangent) written here:
+            // forward over forward when the outer derivative differentiates it.
+            string helper = "Nabla_G_" + id + "_" + (k - 1);
+            string elementName = element.Name;
+            string resultTypeName = Symbols.TypeName(innerInvoke!.ReturnType);
+            bool vjp = name == "Vjp";
+            var helperParameters = new[] { inputTypeName + " nablaX" }
+                .Concat(inner.Parameters.Skip(1).Select(p => Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name)))
+                .Concat(vjp ? new[] { resultTypeName + " nablaCotangent" } : Array.Empty<string>());
+            var body = new StringBuilder();
+            // One directional derivative (scalar or array) folded into the output: Vjp weighs it by the cotangent.
+            void Fold(string derivative, string target, string indent)
+            {
+                if (!vjp || realResult)
+                {
+                    body.Append(indent).Append(target).Append(vjp ? "nablaCotangent * " : "").Append(derivative).Append(";\n");
+                    return;
+                }
+                body.Append(indent).Append("var nablaD = ").Append(derivative).Append(";\n");
+                body.Append(indent).Append(elementName).Append(" nablaSum = 0;\n");
+                body.Append(indent).Append("for (int nablaJ = 0; nablaJ < nablaD.Length; nablaJ++) nablaSum += nablaCotangent[nablaJ] * nablaD[nablaJ];\n");
+                body.Append(indent).Append(target).Append("nablaSum;\n");
+            }
+            if (realInput)
+                Fold(dName + "(" + Arguments(one) + ")", "return ", "    ");
+            else
+            {
+                bool jacobian = name is "JacobianForward" or "JacobianReverse";
+                body.Append("    var nablaDirection = new ").Append(elementName).Append("[nablaX.Length];\n");
+                if (jacobian)
+                    body.Append("    var nablaOutput = new ").Append(elementName).Append('[').Append(primalCall).Append('(').Append(Arguments())
+                        .Append(").Length, nablaX.Length];\n");
+                else
+                    body.Append("    var nablaOutput = new ").Append(elementName).Append("[nablaX.Length];\n");
+                body.Append("    for (int nablaI = 0; nablaI < nablaX.Length; nablaI++)\n    {\n");
+                body.Append("        nablaDirection[nablaI] = ").Append(one).Append(";\n");
+                string column = dName + "(" + Arguments("nablaDirection") + ")";
+                if (jacobian)
+                {
+                    body.Append("        var nablaColumn = ").Append(column).Append(";\n");
+                    body.Append("        for (int nablaR = 0; nablaR < nablaColumn.Length; nablaR++) nablaOutput[nablaR, nablaI] = nablaColumn[nablaR];\n");
+                }
+                else
+                    Fold(column, "nablaOutput[nablaI] = ", "        ");
+                body.Append("        nablaDirection[nablaI] = 0;\n    }\n    return nablaOutput;\n");
+                resultTypeName = jacobian ? elementName + "[,]" : inputTypeName;
+            }
+            if (realInput) resultTypeName = inputTypeName;
+            output.Append("[global::Nabla.Differentiable]\n");
+            output.Append("internal static ").Append(name == "ValueWithGradient" ? inputTypeName : resultTypeName).Append(' ').Append(helper)
+                .Append('(').Append(string.Join(", ", helperParameters)).Append(")\n{\n").Append(body).Append("}\n");
+            methods.Add(helper);
+            string cotangent = vjp ? "(" + Symbols.TypeName(innerInvoke.ReturnType) + ")(" + call.ArgumentList.Arguments[2].Expression + ")" : null!;
+            string helperCall = helper + "(" + (vjp ? CallArguments(cotangent) : CallArguments()) + ")";
+            edits.Add(new Edit(call.SpanStart, call.Span.Length, name == "ValueWithGradient"
+                ? "(Value: " + primalCall + "(" + CallArguments() + "), Gradient: " + helperCall + ")"
+                : helperCall));
         }
         return null;
     }

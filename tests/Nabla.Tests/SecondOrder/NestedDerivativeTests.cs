@@ -10,6 +10,26 @@ public static partial class NestedFunctions
 {
     [Differentiable]
     public static double Cube(double x) => x * x * x;
+
+    [Differentiable]
+    public static double CyclicCubic(double[] v)
+    {
+        double s = 0;
+        for (int i = 0; i < v.Length; i++) s += v[i] * v[i] * v[(i + 1) % v.Length];
+        return s;
+    }
+
+    [Differentiable]
+    public static double[] SinesAndProduct(double[] v)
+    {
+        var r = new double[v.Length + 1];
+        for (int i = 0; i < v.Length; i++) r[i] = Math.Sin(v[i]) * v[0];
+        r[v.Length] = v[0] * v[1];
+        return r;
+    }
+
+    [Differentiable]
+    public static float[] ProductAndSine(float[] v) => new[] { v[0] * v[1], MathF.Sin(v[1]) };
 }
 
 public class NestedDerivativeTests
@@ -98,5 +118,90 @@ public class NestedDerivativeTests
         Close(Math.Sin(x0), Derivative(x => Derivative(y => Derivative(Math.Cos, y), x), x0));
         double t = Math.Tanh(x0);
         Close(-2 * t * (1 - t * t), Derivative(x => Derivative(double.Tanh, x), x0));
+    }
+
+    static void CloseSingle(float expected, float actual) =>
+        Assert.True(MathF.Abs(expected - actual) <= 4e-7f * MathF.Max(1, MathF.Abs(expected)), $"expected {expected:R}, got {actual:R}");
+
+    static double[] CentralGradient(Func<double[], double> f, double[] x)
+    {
+        var g = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            var plus = (double[])x.Clone(); var minus = (double[])x.Clone();
+            plus[i] += 1e-5; minus[i] -= 1e-5;
+            g[i] = (f(plus) - f(minus)) / 2e-5;
+        }
+        return g;
+    }
+
+    [Theory]
+    [InlineData(0.7)]
+    [InlineData(-1.3)]
+    public void VjpInsideADifferentiatedLambda_OfScalarFunctions(double x0)
+    {
+        // d/dx [2 · ∂/∂y sin(xy) at y = x] = d/dx 2x cos(x²) = 2cos(x²) − 4x² sin(x²)
+        Close(2 * Math.Cos(x0 * x0) - 4 * x0 * x0 * Math.Sin(x0 * x0), Gradient(x => Vjp(y => Math.Sin(x * y), x, 2.0), x0));
+        Close(-2 * Math.Sin(x0), Gradient(x => Vjp(Math.Sin, x, 2.0), x0));
+        // A scalar input, a vector result: Vjp is the cotangent's dot with the derivative, t ↦ (t²x, eᵗ) with (1.5, −1):
+        // 3tx − eᵗ at t = x, whose derivative is 6x − eˣ.
+        Close(6 * x0 - Math.Exp(x0), Derivative(x => Vjp(t => new[] { t * t * x, Math.Exp(t) }, x, new[] { 1.5, -1 }), x0));
+        // ValueWithGradient's value and gradient both differentiate: d²/dx² x e^(x²) through its value.
+        Close(Math.Exp(x0 * x0) * (6 * x0 + 4 * x0 * x0 * x0), Hessian(x => ValueWithGradient(y => x * Math.Exp(x * y), x).Value, x0));
+    }
+
+    [Fact]
+    public void VjpAndJacobiansInsideADifferentiatedLambda_OfArrayFunctions()
+    {
+        var p = new[] { 0.3, -1.2, 0.8 };
+        var w = new[] { 1.0, 0.5, -2.0, 0.25 };
+        var u = new[] { 0.1, 0.2, 0.3 };
+        // Reverse over reverse: the gradient of u·(Jᵀw), checked against central differences of the same function
+        // (whose inner Vjp runs at run time, by reverse mode).
+        Func<double[], double> weighted = q =>
+        {
+            var g = Vjp(NestedFunctions.SinesAndProduct, q, w);
+            double s = 0;
+            for (int i = 0; i < 3; i++) s += g[i] * u[i];
+            return s;
+        };
+        var nested = Gradient(q =>
+        {
+            var g = Vjp(NestedFunctions.SinesAndProduct, q, w);
+            double s = 0;
+            for (int i = 0; i < 3; i++) s += g[i] * u[i];
+            return s;
+        }, p);
+        var fd = CentralGradient(weighted, p);
+        for (int i = 0; i < p.Length; i++) Assert.True(Math.Abs(fd[i] - nested[i]) < 1e-8, $"{i}: {nested[i]} vs {fd[i]}");
+        // Jacobian entries as a function: J₃₁ J₀₀ + J₂₂ = v₀ (sin v₀ + v₀ cos v₀) + v₀ cos v₂, whose ∂/∂v₀ is
+        // sin v₀ + 3v₀ cos v₀ − v₀² sin v₀ + cos v₂.
+        var jacobian = Gradient(q => { var J = JacobianReverse(NestedFunctions.SinesAndProduct, q); return J[3, 1] * J[0, 0] + J[2, 2]; }, p);
+        double v0 = p[0], v2 = p[2];
+        Close(Math.Sin(v0) + 3 * v0 * Math.Cos(v0) - v0 * v0 * Math.Sin(v0) + Math.Cos(v2), jacobian[0]);
+        Close(0, jacobian[1]);
+        Close(-v0 * Math.Sin(v2), jacobian[2]);
+        // The third derivative: the Hessian of ∂F/∂q₀ = 2q₀q₁ + q₂² is [[0,2,0],[2,0,0],[0,0,2]].
+        var h = Hessian(q => Vjp(NestedFunctions.CyclicCubic, q, 1.0)[0], p);
+        var expected = new double[,] { { 0, 2, 0 }, { 2, 0, 0 }, { 0, 0, 2 } };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                Close(expected[i, j], h[i, j]);
+        // ValueWithGradient's gradient of an array function: ∂F/∂v₁ = v₀² + 2v₁v₂ at (t, 2t, 1) is t² + 4t → 2t + 4.
+        Close(2 * 0.4 + 4, Derivative(t => ValueWithGradient(NestedFunctions.CyclicCubic, new[] { t, 2 * t, 1 }).Gradient[1], 0.4));
+    }
+
+    [Fact]
+    public void NestedJacobiansAndVjpsInSingle()
+    {
+        var p = new[] { 0.5f, 1.5f };
+        // J₀₁ J₁₁ = v₀ cos v₁; its gradient is (cos v₁, −v₀ sin v₁).
+        var g = Gradient(q => { var J = JacobianForward(NestedFunctions.ProductAndSine, q); return J[0, 1] * J[1, 1]; }, p);
+        CloseSingle(MathF.Cos(1.5f), g[0]);
+        CloseSingle(-0.5f * MathF.Sin(1.5f), g[1]);
+        // (Jᵀ(1, 2))₁ = v₀ + 2 cos v₁; its gradient is (1, −2 sin v₁).
+        var v = Gradient(q => Vjp(NestedFunctions.ProductAndSine, q, new[] { 1f, 2f })[1], p);
+        CloseSingle(1f, v[0]);
+        CloseSingle(-2 * MathF.Sin(1.5f), v[1]);
     }
 }
