@@ -392,7 +392,8 @@ internal sealed class CSharpEmitter
                 e = i.Operands.Count > 0 ? MemberPath(P(i.Operands[0], 0), i.Operands[0].Type, i.Text!) : i.Text!;
                 break;
             case Op.New:
-                e = "new " + i.Text + "(" + Args(i.Arguments!) + ")";
+                e = "new " + i.Text + "(" + Args(i.Arguments!) + ")" + (i.InitializedMembers is { } members
+                    ? " { " + string.Join(", ", members.Select((m, k) => m + " = " + P(i.Operands[k], 0))) + " }" : "");
                 break;
             case Op.MakeStruct:
             {

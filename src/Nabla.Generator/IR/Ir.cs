@@ -94,7 +94,7 @@ internal enum Op
     Convert,        // (Type) Operands[0]
     Call,           // Callee(args); Receiver optional
     Member,         // Operands[0].Text or Text (static): field or property read
-    New,            // new Text(args)
+    New,            // new Text(args) { InitializedMembers[k] = Operands[k] }
     MakeTuple,      // (a, b, ...)
     TupleGet,       // Operands[0].ItemN (Index)
     StopGradient,   // value flows, derivative is cut
@@ -253,6 +253,8 @@ internal sealed class Instr
     public bool Checked { get; set; }
     /// <summary>Moved where it runs even when the source would not have run it (out of a loop): its pullback guards zero adjoints.</summary>
     public bool Speculated { get; set; }
+    /// <summary>New: the members an object initializer sets, to <see cref="Operands"/> in order (data objects only).</summary>
+    public List<string>? InitializedMembers { get; set; }
 
     public IEnumerable<Value> AllInputs()
     {

@@ -39,7 +39,8 @@ internal static class IrPrinter
             Op.Unary => lhs + i.UnaryOp.ToString().ToLowerInvariant() + " " + ops,
             Op.Call => lhs + "call " + i.Callee!.DisplayName + (i.Operands.Count > 0 ? " on " + ops : "") + args,
             Op.Member => lhs + "member " + i.Text + (i.Operands.Count > 0 ? " of " + ops : ""),
-            Op.New => lhs + "new " + i.Text + args,
+            Op.New => lhs + "new " + i.Text + args + (i.InitializedMembers is { } members
+                ? " { " + string.Join(", ", members.Select((m, k) => m + " = " + (k < i.Operands.Count ? i.Operands[k].ToString() : "?"))) + " }" : ""),
             Op.FunctionRef => lhs + "function " + (i.Callee?.DisplayName ?? "lambda " + i.Function?.Name) + (i.Operands.Count > 0 ? " capturing " + ops : ""),
             Op.CallIndirect => lhs + "call.indirect " + ops + args,
             Op.IsType => lhs + "is " + ops + " " + i.Text,

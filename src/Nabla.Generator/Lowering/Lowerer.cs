@@ -58,6 +58,8 @@ internal sealed class Lowerer
     /// <summary>Captured array elements (<c>a[i] = c ? x : y</c>): variables holding the array and its indices.</summary>
     private readonly Dictionary<CaptureId, (object Array, IrType ArrayType, List<object> Indices)> _capturedElements = new();
     private readonly HashSet<CaptureId> _assignedCaptures = new();
+    /// <summary>The assignments of object initializers lowered with their data object's creation, and the object.</summary>
+    private readonly Dictionary<SyntaxNode, Value> _initializedBySyntax = new();
     private readonly HashSet<CaptureId> _readBeforeWrite = new();
     /// <summary>The value of a captured element read where C# reads it (a compound assignment's left operand).</summary>
     private readonly Dictionary<CaptureId, object> _capturedElementValues = new();
@@ -821,6 +823,9 @@ internal sealed class Lowerer
                 return LowerCollectionExpression(collection);
             case IIsPatternOperation isPattern:
                 return LowerPattern(LowerExpression(isPattern.Value), isPattern.Pattern);
+            case ISimpleAssignmentOperation assignment when _initializedBySyntax.TryGetValue(assignment.Syntax, out var created):
+                // The member was set where the data object was created (DataObjectInitializers).
+                return created;
             case ISimpleAssignmentOperation assignment when TryElement(assignment.Target, out var collection, out var elementIndices):
             {
                 var array = LowerExpression(collection);
@@ -881,11 +886,19 @@ internal sealed class Lowerer
             case IObjectCreationOperation creation when creation.Initializer is null && creation.Constructor != null:
             {
                 var args = LowerArguments(creation.Arguments, creation.Constructor);
-                var i = _b.EmitInstr(Op.New, Symbols.IrTypeOf(op.Type), new List<Value>());
+                var initializers = DataObjectInitializers(creation);
+                var values = initializers?.Select(a => LowerExpression(a.Value)).ToList() ?? new List<Value>();
+                var i = _b.EmitInstr(Op.New, Symbols.IrTypeOf(op.Type), values);
                 i.Text = Symbols.TypeName(op.Type!);
                 i.Arguments = args;
+                if (initializers != null)
+                {
+                    i.InitializedMembers = initializers.Select(a => Symbols.Identifier(((IMemberReferenceOperation)a.Target).Member.Name)).ToList();
+                    foreach (var a in initializers) _initializedBySyntax[a.Syntax] = i.Result!;
+                }
                 return i.Result!;
             }
+
             case IDelegateCreationOperation creation:
                 return LowerDelegateCreation(creation);
             case IFlowAnonymousFunctionOperation lambda:
@@ -899,6 +912,38 @@ internal sealed class Lowerer
         }
         Unsupported(op.Syntax, DescribeOperation(op), ".");
         return null!;
+    }
+
+    /// <summary>
+    /// The member assignments of the object initializer of a data object (<c>new Options { Steps = 3 }</c>: a type that
+    /// is not differentiable) when every value is a plain expression: the creation is then one <c>new</c> with its
+    /// initializer, and the control-flow graph's assignments to the new object's members are skipped. Null when the
+    /// object has no initializer, is differentiable, or a value needs control flow (those stay as the graph has them).
+    /// </summary>
+    private List<ISimpleAssignmentOperation>? DataObjectInitializers(IObjectCreationOperation creation)
+    {
+        // (The graph's operations have no semantic model: the creation as written comes from the compilation's.)
+        if (creation.Syntax is not BaseObjectCreationExpressionSyntax { Initializer: { } } ||
+            Symbols.IrTypeOf(creation.Type).Kind != TypeKind.Other ||
+            !_resolver.Compilation.ContainsSyntaxTree(creation.Syntax.SyntaxTree) ||
+            Pipeline.SemanticModels.Of(_resolver.Compilation, creation.Syntax.SyntaxTree).GetOperation(creation.Syntax, _cancellation)
+                is not IObjectCreationOperation { Initializer: { } initializer })
+            return null;
+        var assignments = new List<ISimpleAssignmentOperation>();
+        foreach (var init in initializer.Initializers)
+        {
+            if (init is not ISimpleAssignmentOperation
+                {
+                    Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } or
+                            IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Arguments.Length: 0 },
+                } assignment ||
+                assignment.Value.DescendantsAndSelf().Any(o => o is IConditionalOperation or ICoalesceOperation or IConditionalAccessOperation
+                    or ISwitchExpressionOperation or IAnonymousFunctionOperation or IThrowOperation or IObjectOrCollectionInitializerOperation
+                    or IIsPatternOperation or IInterpolatedStringOperation or IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr }))
+                return null;
+            assignments.Add(assignment);
+        }
+        return assignments;
     }
 
     private static string DescribeOperation(IOperation op)
@@ -1345,6 +1390,11 @@ internal sealed class Lowerer
             case IPropertyReferenceOperation { Property.IsStatic: true }:
                 // Not planned: a value kept past the call in static state would leave its derivative behind.
                 Unsupported(target.Syntax, "writing a static field or property", "; it would keep a value past the call without its derivative: return the value, or write it into an array parameter.");
+                return;
+            case IFieldReferenceOperation or IPropertyReferenceOperation when target.Syntax.Parent is AssignmentExpressionSyntax
+                { Parent: InitializerExpressionSyntax { RawKind: (int)SyntaxKind.ObjectInitializerExpression } }:
+                Unsupported(target.Syntax, "this object initializer",
+                    "; the initializer of a data object may set members to plain expressions: compute a value that needs ?:, ??, && or || into a local first, or set members of a [Differentiable] struct.");
                 return;
             case IFieldReferenceOperation:
             case IPropertyReferenceOperation:

@@ -434,7 +434,7 @@ internal static class MethodProcessor
             if (!untracked || i.Result is null || i.Result.Type.Kind != TypeKind.Other || i.Result.Type.Name == "string") continue;
             // (An array with derivatives too: (double[])x.Clone() would give a copy without them.)
             if (!i.AllInputs().Any(v => (v.Type.IsReal || v.Type is { IsArray: true, IsDifferentiable: true }) && activity.IsVaried(v))) continue;
-            string what = i.Op == Op.New ? "new " + i.Text : i.Callee!.DisplayName;
+            string what = i.Op == Op.New ? "new " + i.Text!.Replace("global::", "") : i.Callee!.DisplayName;
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.DerivativeLostInObject, i.Source, method.Name, what,
                 i.Op == Op.New ? "constructor" : "method returning " + i.Result.Type.Name.Replace("global::", "")));
         }

@@ -76,6 +76,7 @@ internal class Cloner
             Function = i.Function,
             Checked = i.Checked,
             Speculated = i.Speculated,
+            InitializedMembers = i.InitializedMembers,
             Arguments = i.Arguments?.Select(a => new Argument(a.Value is null ? null : M(a.Value), a.RefKind,
                 a.Variable is null ? null : MapVar(a.Variable))).ToList(),
         };

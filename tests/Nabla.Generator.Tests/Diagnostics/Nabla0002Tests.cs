@@ -281,4 +281,20 @@ public class Nabla0002Tests
             """));
         Assert.Equal("a derivative taken with Autodiff.Gradient is not supported in [Differentiable] code yet: nest derivatives with lambdas where they are taken instead, as in Autodiff.Derivative(x => Autodiff.Gradient(F, x), x0) or Autodiff.JacobianForward(v => Autodiff.Gradient(F, v), v0), or use Autodiff.Hessian.", run.Message("NABLA0002"));
     }
+
+    [Fact]
+    public void DataObjectInitializerNeedingControlFlow_IsReportedAtTheMember()
+    {
+        var run = Verify(InClass("""
+                public struct Options { public int Steps; public double Scale; }
+
+                [Differentiable]
+                public static double F(double x, int n)
+                {
+                    var o = new Options { {|NABLA0002:Steps|} = n > 2 ? 3 : 1, Scale = 2 };
+                    return o.Scale * x * o.Steps;
+                }
+            """));
+        Assert.StartsWith("this object initializer is not supported in [Differentiable] code yet; the initializer of a data object may set members to plain expressions", run.Message("NABLA0002"));
+    }
 }

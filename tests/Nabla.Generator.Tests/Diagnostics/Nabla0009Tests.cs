@@ -51,4 +51,28 @@ public class Nabla0009Tests
             """));
         Assert.Empty(run.GeneratorDiagnostics);
     }
+
+    [Fact]
+    public void DataObjectInitializer_IsDataUnlessADifferentiatedValueGoesIn()
+    {
+        // An options object built with an initializer is data; a differentiated value set into it would be lost.
+        var run = Verify(InClass("""
+                public struct Options { public int Steps; public double Scale; }
+                public class Settings { public int Iterations { get; set; } = 2; public double Tolerance; }
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    var o = new Options { Steps = 3, Scale = 0.5 };
+                    var s = new Settings { Tolerance = 1e-3 };
+                    double y = x;
+                    for (int i = 0; i < o.Steps + s.Iterations; i++) y *= x * o.Scale;
+                    return y;
+                }
+
+                [Differentiable]
+                public static double G(double x) { var o = {|NABLA0009:new Options { Steps = 1, Scale = x }|}; return o.Scale * x; }
+            """));
+        Assert.Equal("A value that depends on a differentiation input of 'G' flows into 'new C.Options' (a constructor), whose derivative Nabla does not track: compute with double, float or arrays, or wrap the value in Autodiff.WithoutDerivative(...) if its derivative should not count", run.Message("NABLA0009"));
+    }
 }
