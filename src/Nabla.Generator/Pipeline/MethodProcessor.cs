@@ -427,6 +427,19 @@ internal static class MethodProcessor
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
                     "storing a differentiated " + stored.Type.Name.Replace("global::", "") + " into an array",
                     " (not yet: one-dimensional arrays of structs without array members, or of vectors, are supported): keep one array per member."));
+        // An array with derivatives whose derivative is cut (passed to a [NoDerivative] workspace parameter, or through
+        // WithoutDerivative) and then written with differentiated values: the two views of one array would have tangents
+        // of their own, and what is written through one would be read through the other without its derivative.
+        foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+            if (i.Op == Op.StopGradient && i.Result!.Type.IsArray && activity.IsVaried(i.Result) && activity.IsVaried(i.Operands[0]))
+            {
+                var parts = i.Text?.Split(':');
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
+                    parts is { Length: 3 } && parts[0] == "workspace"
+                        ? "passing an array with derivatives to '" + parts[1] + "', a [NoDerivative] parameter of " + parts[2] + " that it writes differentiated values into,"
+                        : "writing differentiated values into an array with derivatives whose derivative is cut",
+                    " (not yet: the array would have two tangents): pass a separate array (new double[n]), or copy it first."));
+            }
         // A value on the active path must not vanish into an object Nabla does not differentiate.
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
         {

@@ -62,7 +62,10 @@ internal static class SecondOrder
         outputs.AddRange(directional.Parameters.Where(p => p.Value != null && p.Value.Type.IsArray).Select(p => p.Value!));
         var activity = Activity.Analyze(directional, inputs, outputs, new List<Var>());
         foreach (var i in directional.Blocks.SelectMany(b => b.Instrs))
-            if (i.Op == Op.Call && i.Callee!.Derivative is null && !i.Callee.IsStopGradient && activity.IsActive(i.Result))
+            // (A tangent array the forward mode makes, zeros shaped like an array, holds only what is stored into it later:
+            // the reverse pass gives it a shadow of zeros.)
+            if (i.Op == Op.Call && i.Callee!.Derivative is null && !i.Callee.IsStopGradient && activity.IsActive(i.Result) &&
+                !(i.Result!.Type.IsArray && i.Callee.DisplayName == "global::Nabla.CompilerServices.Shadow.ZerosLike"))
             {
                 why = $"'{i.Callee.DisplayName}' in its first derivative has no derivative";
                 return null;

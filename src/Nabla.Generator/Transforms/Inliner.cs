@@ -132,6 +132,8 @@ internal sealed class Inliner : Cloner
                 // A parameter left out of the callee's Wrt (not [NoDerivative]) must not receive an active argument.
                 if (call.Callee.NoDerivativeParameters?.Contains(k) != true)
                     cut.Definition!.Text = "cut:" + Source.Parameters[k].Name + ":" + call.Callee.DisplayName;
+                else if (arg.Type.IsArray)
+                    cut.Definition!.Text = "workspace:" + Source.Parameters[k].Name + ":" + call.Callee.DisplayName;
                 Map[Source.Parameters[k].Value!] = cut;
             }
             else

@@ -273,10 +273,11 @@ internal sealed class JvpTransform : Cloner
             return;
         }
         bool active = _activity.IsActive(i.Result);
-        if (active && i.Result!.Type.IsArray && (i.Op == Op.Convert || i.Op == Op.Call && i.Callee!.Derivative is null))
+        if (active && i.Result!.Type.IsArray && (i.Op is Op.Convert or Op.StopGradient || i.Op == Op.Call && i.Callee!.Derivative is null))
         {
-            // An array from a cast or a call without derivatives ((double[])u.Clone(), a data function): active values are
-            // written into it here, so it has one tangent of zeros from its definition on.
+            // An array from a cast or a call without derivatives ((double[])u.Clone(), a data function), or whose derivative
+            // is cut (an inlined [NoDerivative] workspace, WithoutDerivative(a)): active values are written into it here,
+            // so it has one tangent of zeros from its definition on.
             CloneInstr(i, b);
             var array = i.Result;
             ForLanes(() => _tangent[array] = Tangent(array, b));

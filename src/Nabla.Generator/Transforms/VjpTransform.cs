@@ -524,11 +524,12 @@ internal sealed class VjpTransform : Cloner
                 builder.ArrayStore(_shadow[i.Operands[0]], i.Operands.Skip(1).Take(i.Operands.Count - 2).Select(M),
                     ShadowOf(i.Operands[i.Operands.Count - 1], builder));
                 break;
-            case Op.StopGradient when i.Result!.Type.IsArray:
+            case Op.StopGradient when i.Result!.Type.IsArray && !IsActiveArray(i.Result):
                 break;
-            case Op.Convert or Op.Call when i.Result != null && IsActiveArray(i.Result) && !_shadow.ContainsKey(i.Result):
-                // An array from a cast or a call without derivatives ((double[])u.Clone(), a data function): it holds no
-                // derivative yet, but active values are written into it here, so it has one shadow of zeros from now on.
+            case Op.Convert or Op.Call or Op.StopGradient when i.Result != null && IsActiveArray(i.Result) && !_shadow.ContainsKey(i.Result):
+                // An array from a cast or a call without derivatives ((double[])u.Clone(), a data function), or whose
+                // derivative is cut (an inlined [NoDerivative] workspace, WithoutDerivative(a)): it holds no derivative
+                // yet, but active values are written into it here, so it has one shadow of zeros from now on.
                 _shadow[i.Result] = ZerosLike(builder, M(i.Result));
                 break;
         }

@@ -297,4 +297,27 @@ public class Nabla0002Tests
             """));
         Assert.StartsWith("this object initializer is not supported in [Differentiable] code yet; the initializer of a data object may set members to plain expressions", run.Message("NABLA0002"));
     }
+
+    [Fact]
+    public void ArrayWithDerivativesLentAsAWorkspace_IsReportedAtTheCall()
+    {
+        // The callee writes differentiated values into its [NoDerivative] workspace; lent an array with derivatives, the
+        // array would have two tangents (the workspace's, starting at zero, and the caller's).
+        var run = Verify(InClass("""
+                [Differentiable]
+                public static double Cubic(double x, [NoDerivative] double[] work)
+                {
+                    work[0] = x * x;
+                    work[1] = work[0] * x;
+                    return work[1] + work[0];
+                }
+
+                [Differentiable]
+                public static double Fresh(double x) => Cubic(x, new double[2]);
+
+                [Differentiable]
+                public static double Lent(double[] v) => {|NABLA0002:Cubic(v[0], v)|} + v[1];
+            """));
+        Assert.StartsWith("passing an array with derivatives to 'work', a [NoDerivative] parameter of C.Cubic that it writes differentiated values into, is not supported", run.Message("NABLA0002"));
+    }
 }
