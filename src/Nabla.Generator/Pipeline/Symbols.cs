@@ -389,15 +389,17 @@ internal static class Symbols
 
     private static IrType? ComputeStructTypeOf(INamedTypeSymbol type)
     {
-        if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
-        {
-            // A type that holds itself (directly or not) has NABLA0012; never recurse on it.
-            s_building ??= new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            if (!s_building.Add(type)) return null;
-            try { return ClassTypeOf(type); }
-            finally { s_building.Remove(type); }
-        }
-        if (type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Struct || type.IsTupleType) return null;
+        if (type.TypeKind is not (Microsoft.CodeAnalysis.TypeKind.Class or Microsoft.CodeAnalysis.TypeKind.Struct) || type.IsTupleType) return null;
+        // A type that holds itself (a class directly or not, a struct through an array: Node[] Children) is met again
+        // while it is built; never recurse on it.
+        s_building ??= new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        if (!s_building.Add(type)) return null;
+        try { return type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class ? ClassTypeOf(type) : ValueTypeOf(type); }
+        finally { s_building.Remove(type); }
+    }
+
+    private static IrType? ValueTypeOf(INamedTypeSymbol type)
+    {
         string name = type.OriginalDefinition.ToDisplayString();
         if (name is "System.Numerics.Quaternion")
             return IR.IrType.Struct(TypeName(type), VectorComponents.Select(c => new StructField(c, IR.IrType.Single, true)).ToList(), StructConstruction.Positional, null);

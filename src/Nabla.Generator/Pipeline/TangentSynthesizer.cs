@@ -218,6 +218,13 @@ internal static class TangentSynthesizer
                     $"its member '{member.Name}' holds a '{type.Name}' directly (or through other differentiable types), so its Tangent would contain itself: hold an array of them, or mark it [NoDerivative]"));
                 continue;
             }
+            if (type.TypeKind == TypeKind.Struct && ArrayOfItself(memberType, type))
+            {
+                // (Code over the struct is lowered member by member, and its members' types cannot include itself yet.)
+                diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotDifferentiable, where, type.ToDisplayString(),
+                    $"its member '{member.Name}' holds an array of '{type.Name}' itself, which a differentiable struct cannot do yet: make '{type.Name}' a class (a class may hold arrays of itself), or mark the member [NoDerivative]"));
+                continue;
+            }
             result.Add(new TangentMember(member.Name, shape, isProperty, viaAccessor, viaAccessor is null ? null : Symbols.TypeName(memberType)));
         }
         return result;
@@ -240,6 +247,14 @@ internal static class TangentSynthesizer
     /// through an array), directly or through other differentiable types of this compilation: the Tangent
     /// struct would contain itself.
     /// </summary>
+    /// <summary>An array (of arrays) of <paramref name="self"/>.</summary>
+    private static bool ArrayOfItself(ITypeSymbol memberType, INamedTypeSymbol self)
+    {
+        if (memberType is not IArrayTypeSymbol) return false;
+        while (memberType is IArrayTypeSymbol array) memberType = array.ElementType;
+        return SymbolEqualityComparer.Default.Equals(memberType.OriginalDefinition, self.OriginalDefinition);
+    }
+
     private static bool ContainsItself(ITypeSymbol memberType, INamedTypeSymbol self, HashSet<ISymbol>? visited = null)
     {
         switch (memberType)

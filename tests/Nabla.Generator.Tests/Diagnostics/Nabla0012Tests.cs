@@ -87,6 +87,22 @@ public class Nabla0012Tests
     }
 
     [Fact]
+    public void StructHoldingAnArrayOfItself_IsReportedAtTheMember()
+    {
+        // (It made the compiler overflow its stack: the struct's lowered type was built from its members' types.)
+        var run = Verify(Usings + """
+            [Differentiable]
+            public partial struct Node
+            {
+                public double Value;
+                public Node[] {|NABLA0012:Children|};
+                [NoDerivative] public Node[][] Cache;
+            }
+            """);
+        Assert.Contains("its member 'Children' holds an array of 'Node' itself, which a differentiable struct cannot do yet: make 'Node' a class", run.Message("NABLA0012"));
+    }
+
+    [Fact]
     public void ClassHoldingItself_IsReportedAtTheMember_AnArrayOfItselfIsFine()
     {
         var run = Verify(Usings + """
