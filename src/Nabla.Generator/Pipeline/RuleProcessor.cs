@@ -190,7 +190,7 @@ internal static class RuleProcessor
                 if (info.IsForward) WritePullbackFromDifferential(w, info, lengths);
                 else WriteDifferentialFromPullback(w, info);
             }
-            bool registered = WriteRegistration(w, info);
+            bool registered = WriteRegistration(w, info, model.Compilation);
             w.Close();
             w.Close();
             // Differentiable partial derivatives, for second order, when the rule's shape allows.
@@ -215,7 +215,7 @@ internal static class RuleProcessor
     /// Registers the rule's original method with the runtime registry, so the operators work on it as a
     /// method group (<c>Autodiff.Derivative(Math.Sin, x)</c>), through the same split form.
     /// </summary>
-    private static bool WriteRegistration(SourceWriter w, RuleInfo info)
+    private static bool WriteRegistration(SourceWriter w, RuleInfo info, Compilation compilation)
     {
         var original = info.Original;
         int n = original.Parameters.Length;
@@ -238,11 +238,8 @@ internal static class RuleProcessor
         w.Line();
         w.Line("/// <summary>Registers the original method for the runtime operators.</summary>");
         w.Open("internal static void NablaRegister()");
-        w.Line("global::Nabla.CompilerServices.DerivativeRegistry.Register(");
-        w.Indent++;
-        w.Line($"({Func(types.Concat(new[] { ret }).ToArray())}){Symbols.TypeName(original.ContainingType)}.{Symbols.Identifier(original.Name)},");
-        w.Line("new global::Nabla.CompilerServices.DerivativeSet(");
-        w.Indent++;
+        w.Line("var nablaDerivatives = new global::Nabla.CompilerServices.DerivativeSet(");
+        w.Indent += 2;
         if (info.HasArrays)
         {
             // Both halves exist; a cotangent the rule does not give is zeros shaped like its input.
@@ -254,14 +251,14 @@ internal static class RuleProcessor
                 ? $"({Func(types.Concat(new[] { $"({ret} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); var c = Pullback(in r, {one}); return (v, {Cotangents("c")}); }}),"
                 : "null,");
             w.Line($"({Func(types.Concat(types).Concat(new[] { $"({ret} Value, {ret} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {{ var v = Primal({names}, out var r); return (v, Differential(in r, {dTangents})); }}),");
-            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {{ var c = Pullback(in r, ct); return {Cotangents("c")}; }}); }})));");
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {{ var c = Pullback(in r, ct); return {Cotangents("c")}; }}); }}));");
         }
         else if (!info.IsForward)
         {
             w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); var c = Pullback(in r, {one}); return (v, {All("c")}); }}),");
             string jvpSum = string.Join(" + ", wrt.Select(k => $"{Partial("c", k)} * d{k}"));
             w.Line($"({Func(types.Concat(types).Concat(new[] { $"({ret} Value, {ret} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {{ var v = Primal({names}, out var r); var c = Pullback(in r, {one}); return (v, ({ret})({jvpSum})); }}),");
-            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {{ var c = Pullback(in r, ct); return {All("c")}; }}); }})));");
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {{ var c = Pullback(in r, ct); return {All("c")}; }}); }}));");
         }
         else
         {
@@ -272,9 +269,14 @@ internal static class RuleProcessor
                 : "(" + string.Join(", ", Enumerable.Range(0, n).Select(k => wrt.Contains(k) ? $"({types[k]})(ct * Differential(in r, {Unit(k)}))" : $"default({types[k]})")) + ")";
             w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {gAll} Gradient)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, {grad}); }}),");
             w.Line($"({Func(types.Concat(types).Concat(new[] { $"({ret} Value, {ret} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {{ var v = Primal({names}, out var r); return (v, Differential(in r, {dTangents})); }}),");
-            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {gradCt}); }})));");
+            w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {gradCt}); }}));");
         }
         w.Indent -= 2;
+        string funcType = Func(types.Concat(new[] { ret }).ToArray());
+        w.Line($"global::Nabla.CompilerServices.DerivativeRegistry.Register(({funcType}){Symbols.TypeName(original.ContainingType)}.{Symbols.Identifier(original.Name)}, nablaDerivatives);");
+        // double.Cos as a method group is Math.Cos's twin (RuleIndex.GenericMathEquivalent): the same derivatives.
+        if (RuleIndex.GenericMathEquivalent(original, compilation) is { } twin)
+            w.Line($"global::Nabla.CompilerServices.DerivativeRegistry.Register(({funcType}){Symbols.TypeName(twin.ContainingType)}.{Symbols.Identifier(twin.Name)}, nablaDerivatives);");
         w.Close();
         return true;
     }

@@ -94,19 +94,23 @@ internal sealed class RuleIndex
     /// </summary>
     private void AddGenericMathEquivalents(Compilation compilation)
     {
-        foreach (var (mathName, scalarType) in new[] { ("System.Math", SpecialType.System_Double), ("System.MathF", SpecialType.System_Single) })
-        {
-            var scalar = compilation.GetSpecialType(scalarType);
-            foreach (var rule in _rules.Values.Where(r => r.Original.ContainingType.ToDisplayString() == mathName).ToList())
-            {
-                var equivalent = scalar.GetMembers(rule.Original.Name).OfType<IMethodSymbol>().FirstOrDefault(m =>
-                    m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && m.Parameters.Length == rule.Original.Parameters.Length &&
-                    SymbolEqualityComparer.Default.Equals(m.ReturnType, rule.Original.ReturnType) &&
-                    m.Parameters.Zip(rule.Original.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type) && a.RefKind == b.RefKind).All(same => same));
-                if (equivalent != null && !_rules.ContainsKey(equivalent))
-                    _rules[equivalent] = rule;
-            }
-        }
+        foreach (var rule in _rules.Values.ToList())
+            if (GenericMathEquivalent(rule.Original, compilation) is { } equivalent && !_rules.ContainsKey(equivalent))
+                _rules[equivalent] = rule;
+    }
+
+    /// <summary>The generic-math static of System.Double (System.Single) with the signature of a System.Math (MathF) method, or null.</summary>
+    public static IMethodSymbol? GenericMathEquivalent(IMethodSymbol mathMethod, Compilation compilation)
+    {
+        // Math's float overloads (Math.Clamp(float, float, float)) are float's (float.Clamp).
+        var scalarType = mathMethod.ReturnType.SpecialType;
+        if (mathMethod.ContainingType.ToDisplayString() is not ("System.Math" or "System.MathF") ||
+            scalarType is not (SpecialType.System_Double or SpecialType.System_Single))
+            return null;
+        return compilation.GetSpecialType(scalarType).GetMembers(mathMethod.Name).OfType<IMethodSymbol>().FirstOrDefault(m =>
+            m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && m.Parameters.Length == mathMethod.Parameters.Length &&
+            SymbolEqualityComparer.Default.Equals(m.ReturnType, mathMethod.ReturnType) &&
+            m.Parameters.Zip(mathMethod.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type) && a.RefKind == b.RefKind).All(same => same));
     }
 
     public RuleInfo? Find(IMethodSymbol original) =>
