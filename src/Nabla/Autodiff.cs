@@ -261,6 +261,18 @@ public static partial class Autodiff
         => ValueWithPullbackOf<Func<T1, T2, T3, T4, (TR Value, Func<TR, (T1, T2, T3, T4)> Pullback)>>(f)(x, y, z, w).Pullback(cotangent);
 
     // ---------------------------------------------------------------------------------------------
+    /// <summary>
+    /// A copy of an array of reals, the value itself otherwise: a differential runs forward mode again later, at the
+    /// point as it was, and a function that writes into its input array (and forward mode, into its tangent) would
+    /// otherwise move the point.
+    /// </summary>
+    private static T Copy<T>(T value) => value switch
+    {
+        double[] d => (T)(object)d.Clone(),
+        float[] f => (T)(object)f.Clone(),
+        _ => value,
+    };
+
     // ValueWithDifferential
     // ---------------------------------------------------------------------------------------------
 
@@ -280,7 +292,8 @@ public static partial class Autodiff
     public static (TR Value, Func<T1, TR> Differential) ValueWithDifferential<T1, TR>([Differentiable] Func<T1, TR> f, T1 x)
     {
         Func<T1, T1, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T1, (TR Value, TR Tangent)>>(f);
-        return (f(x), dx => jvp(x, dx).Tangent);
+        var at = Copy(x);
+        return (f(x), dx => jvp(Copy(at), Copy(dx)).Tangent);
     }
 
     /// <summary>
@@ -296,7 +309,8 @@ public static partial class Autodiff
     public static (TR Value, Func<T1, T2, TR> Differential) ValueWithDifferential<T1, T2, TR>([Differentiable] Func<T1, T2, TR> f, T1 x, T2 y)
     {
         Func<T1, T2, T1, T2, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T2, T1, T2, (TR Value, TR Tangent)>>(f);
-        return (f(x, y), (dx, dy) => jvp(x, y, dx, dy).Tangent);
+        var (atX, atY) = (Copy(x), Copy(y));
+        return (f(x, y), (dx, dy) => jvp(Copy(atX), Copy(atY), Copy(dx), Copy(dy)).Tangent);
     }
 
     /// <summary>
@@ -313,7 +327,8 @@ public static partial class Autodiff
     public static (TR Value, Func<T1, T2, T3, TR> Differential) ValueWithDifferential<T1, T2, T3, TR>([Differentiable] Func<T1, T2, T3, TR> f, T1 x, T2 y, T3 z)
     {
         Func<T1, T2, T3, T1, T2, T3, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T2, T3, T1, T2, T3, (TR Value, TR Tangent)>>(f);
-        return (f(x, y, z), (dx, dy, dz) => jvp(x, y, z, dx, dy, dz).Tangent);
+        var (atX, atY, atZ) = (Copy(x), Copy(y), Copy(z));
+        return (f(x, y, z), (dx, dy, dz) => jvp(Copy(atX), Copy(atY), Copy(atZ), Copy(dx), Copy(dy), Copy(dz)).Tangent);
     }
 
     /// <summary>
@@ -332,7 +347,8 @@ public static partial class Autodiff
     public static (TR Value, Func<T1, T2, T3, T4, TR> Differential) ValueWithDifferential<T1, T2, T3, T4, TR>([Differentiable] Func<T1, T2, T3, T4, TR> f, T1 x, T2 y, T3 z, T4 w)
     {
         Func<T1, T2, T3, T4, T1, T2, T3, T4, (TR Value, TR Tangent)> jvp = JvpOf<Func<T1, T2, T3, T4, T1, T2, T3, T4, (TR Value, TR Tangent)>>(f);
-        return (f(x, y, z, w), (dx, dy, dz, dw) => jvp(x, y, z, w, dx, dy, dz, dw).Tangent);
+        var (atX, atY, atZ, atW) = (Copy(x), Copy(y), Copy(z), Copy(w));
+        return (f(x, y, z, w), (dx, dy, dz, dw) => jvp(Copy(atX), Copy(atY), Copy(atZ), Copy(atW), Copy(dx), Copy(dy), Copy(dz), Copy(dw)).Tangent);
     }
 
     // ---------------------------------------------------------------------------------------------

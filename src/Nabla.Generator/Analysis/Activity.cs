@@ -49,6 +49,8 @@ internal sealed class Activity
         var a = new Activity();
         var preds = f.Predecessors();
         var classes = new UnionFind();
+        // Reads of one array member of one object (or of one static member) name the same storage.
+        var memberReads = new Dictionary<(Value?, string), Value>();
         foreach (var b in f.Blocks)
         {
             for (int p = 0; p < b.Params.Count; p++)
@@ -67,6 +69,12 @@ internal sealed class Activity
                     classes.Union(i.Result, i.Operands[0]);
                 // A span views (part of) the memory of the array or span it was made from.
                 if (i.Op == Op.Slice) classes.Union(i.Result!, i.Operands[0]);
+                if (i.Op == Op.Member && i.Result!.Type.IsArray && i.Text != null)
+                {
+                    var key = (i.Operands.Count == 0 ? null : i.Operands[0], i.Text);
+                    if (memberReads.TryGetValue(key, out var first)) classes.Union(i.Result, first);
+                    else memberReads[key] = i.Result;
+                }
             }
         }
         var variedClasses = new HashSet<Value>();

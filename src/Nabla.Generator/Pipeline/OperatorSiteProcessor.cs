@@ -1104,14 +1104,19 @@ internal static class OperatorSiteProcessor
             string inputTypeName = Symbols.TypeName(inner.Parameters[0].Type);
             string point = "(" + inputTypeName + ")(" + at + ")";
             var captureNames = inner.Parameters.Skip(1).Select(p => Symbols.Identifier(p.Name)).ToList();
-            string Arguments(params string[] last) => string.Join(", ", new[] { "nablaX" }.Concat(captureNames).Concat(last));
+            // A function that writes into its input array (in-place updates) writes its tangent too: each run gets copies,
+            // so that every directional derivative starts from the point and a unit direction.
+            bool writesInput = vectorInput && lowered.Function.Blocks.SelectMany(b => b.Instrs).Any(i => i.Op is IR.Op.ArrayStore or IR.Op.ArrayAdd ||
+                i.Op == IR.Op.Call && i.Arguments != null && i.Arguments.Any(a => a.Value != null && a.Value.Type.IsArray));
+            string Fresh(string array) => writesInput ? "((" + inputTypeName + ")(" + array + ").Clone())" : array;
+            string Arguments(params string[] last) => string.Join(", ", new[] { Fresh("nablaX") }.Concat(captureNames).Concat(last.Select(Fresh)));
             string CallArguments(params string[] last) => string.Join(", ", new[] { point }.Concat(extraArguments).Concat(last));
             if (jvp)
             {
                 // (Value, Tangent): the function at the point, and its forward mode there along the direction.
                 string direction = "(" + inputTypeName + ")(" + call.ArgumentList.Arguments[2].Expression + ")";
                 edits.Add(new Edit(call.SpanStart, call.Span.Length,
-                    "(Value: " + primalCall + "(" + CallArguments() + "), Tangent: " + dName + "(" + CallArguments(direction) + "))"));
+                    "(Value: " + primalCall + "(" + string.Join(", ", new[] { Fresh(point) }.Concat(extraArguments)) + "), Tangent: " + dName + "(" + CallArguments(Fresh(direction)) + "))"));
                 continue;
             }
             if (name == "Derivative" || realInput && realResult && name == "Gradient")
@@ -1346,9 +1351,18 @@ internal static class OperatorSiteProcessor
                 break;
             case "ValueWithDifferential" when ps.Length == n + 1:
             {
-                var tangents = Enumerable.Range(0, n).Select(k => "nablaTangent" + k).ToList();
-                body = $"var nablaValue = {primal}({Args(Array.Empty<string>())});\n" +
-                       $"return (nablaValue, ({string.Join(", ", tangents)}) => {stem}_Jvp({Args(tangents)}).Tangent);";
+                // The differential runs forward mode again later, at the point as it was: an array input the function
+                // writes into (in place) is copied before the value is computed, and each run gets copies of the point
+                // and the tangent (forward mode writes them as the function writes its input).
+                static bool IsRealArray(ITypeSymbol t) => t is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single };
+                var arrays = Enumerable.Range(1, n).Where(k => k < ps.Length && IsRealArray(ps[k].Type)).ToList();
+                string Copy(int k, string array) => "((" + ps[k].Type.ToDisplayString(Symbols.TypeFormat) + ")" + array + ".Clone())";
+                var tangents = Enumerable.Range(0, n).Select(k => arrays.Contains(k + 1) ? Copy(k + 1, "nablaTangent" + k) : "nablaTangent" + k).ToList();
+                var points = Enumerable.Range(1, n).Where(k => k < ps.Length).Select(k => arrays.Contains(k) ? Copy(k, "nablaAt" + k) : Primal(k));
+                body = string.Concat(arrays.Select(k => $"var nablaAt{k} = {Copy(k, Param(k))};\n")) +
+                       $"var nablaValue = {primal}({Args(Array.Empty<string>())});\n" +
+                       $"return (nablaValue, ({string.Join(", ", Enumerable.Range(0, n).Select(k => "nablaTangent" + k))}) => " +
+                       $"{stem}_Jvp({string.Join(", ", points.Concat(capturedArgs).Concat(tangents))}).Tangent);";
                 break;
             }
             case "ValueWithPullback" when ps.Length == n + 1:

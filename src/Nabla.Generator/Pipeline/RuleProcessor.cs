@@ -239,7 +239,7 @@ internal static class RuleProcessor
         w.Line("/// <summary>Registers the original method for the runtime operators.</summary>");
         w.Open("internal static void NablaRegister()");
         w.Line("var nablaDerivatives = new global::Nabla.CompilerServices.DerivativeSet(");
-        w.Indent += 2;
+        w.Indent++;
         if (info.HasArrays)
         {
             // Both halves exist; a cotangent the rule does not give is zeros shaped like its input.
@@ -271,7 +271,7 @@ internal static class RuleProcessor
             w.Line($"({Func(types.Concat(types).Concat(new[] { $"({ret} Value, {ret} Tangent)" }).ToArray())})(static ({names}, {tangents}) => {{ var v = Primal({names}, out var r); return (v, Differential(in r, {dTangents})); }}),");
             w.Line($"({Func(types.Concat(new[] { $"({ret} Value, {Func(ret, gAll)} Pullback)" }).ToArray())})(static ({names}) => {{ var v = Primal({names}, out var r); return (v, ct => {gradCt}); }}));");
         }
-        w.Indent -= 2;
+        w.Indent--;
         string funcType = Func(types.Concat(new[] { ret }).ToArray());
         w.Line($"global::Nabla.CompilerServices.DerivativeRegistry.Register(({funcType}){Symbols.TypeName(original.ContainingType)}.{Symbols.Identifier(original.Name)}, nablaDerivatives);");
         // double.Cos as a method group is Math.Cos's twin (RuleIndex.GenericMathEquivalent): the same derivatives.

@@ -120,12 +120,14 @@ internal static class SecondOrder
         else if (arrayInput)
         {
             string x = parameters[wrt[0]].Name;
+            // (The forward mode writes the direction too, as the tangent of the input it writes.)
             string copy = writesArrays ? $"({T}[]){x}.Clone()" : x;
+            string direction = writesArrays ? $"({T}[])nablaDirection.Clone()" : "nablaDirection";
             string ArgsWith(string array) => string.Join(", ", parameters.Select((p, k) => k == wrt[0] ? array : p.Name));
             w.Line($"/// <summary>The Hessian-vector product H·v of {display} at its inputs (reverse over forward mode).</summary>");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{access} static {T}[] {prefix}_HessianVectorProduct({primalList}, {T}[] nablaDirection)");
-            w.Line($"return {prefix}_HessianVectorCore({ArgsWith(copy)}, nablaDirection).Gradient;");
+            w.Line($"return {prefix}_HessianVectorCore({ArgsWith(copy)}, {direction}).Gradient;");
             w.Close();
             w.Line();
             w.Line($"/// <summary>The Hessian of {display} with respect to {x}: one Hessian-vector product per column.</summary>");
@@ -136,7 +138,7 @@ internal static class SecondOrder
             w.Line($"var nablaDirection = new {T}[nablaN];");
             w.Open("for (int nablaJ = 0; nablaJ < nablaN; nablaJ++)");
             w.Line($"nablaDirection[nablaJ] = {one};");
-            w.Line($"var nablaColumn = {prefix}_HessianVectorCore({ArgsWith(copy)}, nablaDirection).Gradient;");
+            w.Line($"var nablaColumn = {prefix}_HessianVectorCore({ArgsWith(copy)}, {direction}).Gradient;");
             w.Line("nablaDirection[nablaJ] = default;");
             w.Line("for (int nablaI = 0; nablaI < nablaN; nablaI++) nablaHessian[nablaI, nablaJ] = nablaColumn[nablaI];");
             w.Close();

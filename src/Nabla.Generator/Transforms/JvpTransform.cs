@@ -36,6 +36,7 @@ internal sealed class JvpTransform : Cloner
         _laneNames = laneNames;
         int lanes = laneNames?.Length ?? 1;
         _laneTangent = Enumerable.Range(0, lanes).Select(_ => new Dictionary<Value, Value>()).ToArray();
+        _memberTangents = Enumerable.Range(0, lanes).Select(_ => new Dictionary<(Value?, string), Value>()).ToArray();
         _laneTangentVar = Enumerable.Range(0, lanes).Select(_ => new Dictionary<Var, Var>()).ToArray();
     }
 
@@ -146,6 +147,24 @@ internal sealed class JvpTransform : Cloner
                 _tangent[p.Value] = Tangent(p.Value, entry);
                 _tangent[p.Value].Name = TangentName(p.Name);
             }
+        // An array reached through a member with no tangent (a workspace object's field, a static scratch array, a
+        // [NoDerivative] member, an array of a captured model) that differentiated values are written into: one tangent
+        // of its own that starts at zero, made at the entry when the member is static or read from a parameter, so
+        // that every read of it shares the tangent.
+        var parameterValues = new HashSet<Value>(Source.Parameters.Where(p => p.Value != null).Select(p => p.Value!));
+        foreach (var i in Source.Blocks.SelectMany(block => block.Instrs))
+            if (OwnTangentKey(i) is { } key && (i.Operands.Count == 0 || parameterValues.Contains(i.Operands[0])))
+                ForLanes(() =>
+                {
+                    if (_memberTangents[_lane].ContainsKey(key)) return;
+                    entry.Source = new SourceInfo("the tangent of what is written into " + i.Text + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                    var primal = entry.EmitInstr(Op.Member, i.Result!.Type, i.Operands.Select(M).ToList(), "nablaMember");
+                    primal.Text = i.Text;
+                    _memberTangents[_lane][key] = ZerosOfTargetArray(entry, primal.Result!);
+                });
+        var ownTangentReceivers = new HashSet<Value>(Source.Blocks.SelectMany(block => block.Instrs)
+            .Where(i => OwnTangentKey(i) != null && i.Operands.Count == 1 && !parameterValues.Contains(i.Operands[0]) && i.Operands[0].Definition != null)
+            .Select(i => i.Operands[0]));
         // Tangent block parameters for active phis.
         foreach (var b in Source.Blocks)
             foreach (var p in b.Params)
@@ -164,6 +183,17 @@ internal sealed class JvpTransform : Cloner
             {
                 builder.Source = i.Source;
                 Differentiate(i, builder);
+                // The tangents of array members of an object made here: where the object is (so every read of them sees one).
+                if (i.Result != null && ownTangentReceivers.Contains(i.Result))
+                    foreach (var read in Source.Blocks.SelectMany(block => block.Instrs).Where(r => r.Operands.Count == 1 && r.Operands[0] == i.Result))
+                        if (OwnTangentKey(read) is { } key)
+                            ForLanes(() =>
+                            {
+                                if (_memberTangents[_lane].ContainsKey(key)) return;
+                                var primal = builder.EmitInstr(Op.Member, read.Result!.Type, new List<Value> { M(i.Result) }, "nablaMember");
+                                primal.Text = read.Text;
+                                _memberTangents[_lane][key] = ZerosOfTargetArray(builder, primal.Result!);
+                            });
             }
         }
         foreach (var b in Source.Blocks)
@@ -236,6 +266,23 @@ internal sealed class JvpTransform : Cloner
             ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZeroTangentOf<" + primal.Type.Name + ", " + primal.Type.Tangent.Name + ">", primal.Type.Tangent, M(primal))!
         : b.Zero(primal.Type.Tangent);
 
+    /// <summary>The tangents of arrays read through members that have none of their own, by (receiver, member).</summary>
+    private Dictionary<(Value?, string), Value>[] _memberTangents = null!;
+
+    /// <summary>
+    /// (receiver, member) of an active array read through a member whose tangent does not come from the receiver's: a
+    /// static member, a member of data, a [NoDerivative] member, or a member of a struct that is not active. Null otherwise.
+    /// </summary>
+    private (Value?, string)? OwnTangentKey(Instr i) =>
+        i.Op == Op.Member && i.Result is { Type.IsArray: true } r && r.Type.IsDifferentiable && _activity.IsActive(r) &&
+        (i.Operands.Count == 0 || !i.Operands[0].Type.IsStruct || !_activity.IsActive(i.Operands[0]) || !i.Operands[0].Type.IsDifferentiablePath(i.Text!))
+            ? (i.Operands.Count == 0 ? null : i.Operands[0], i.Text!) : null;
+
+    /// <summary>A tangent of zeros shaped like an array of the generated code.</summary>
+    private static Value ZerosOfTargetArray(IrBuilder b, Value array) => array.Type.IsStructArray
+        ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + array.Type.Element.Tangent.Name + ">", array.Type.Tangent, array)!
+        : b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", array.Type.OwnedTangent, array)!;
+
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
 
     private void Differentiate(Instr i, IrBuilder b)
@@ -270,6 +317,18 @@ internal sealed class JvpTransform : Cloner
             (i.AllInputs().Any(v => v.Type.IsArray && _activity.IsActive(v)) || i.Arguments!.Any(a => a.Variable != null && _activity.IsActive(a.Variable))))
         {
             DifferentiateCall(i, b);
+            return;
+        }
+        if (OwnTangentKey(i) is { } memberKey)
+        {
+            CloneInstr(i, b);
+            var array = i.Result!;
+            ForLanes(() =>
+            {
+                if (!_memberTangents[_lane].TryGetValue(memberKey, out var tangent))
+                    _memberTangents[_lane][memberKey] = tangent = Tangent(array, b);
+                _tangent[array] = tangent;
+            });
             return;
         }
         bool active = _activity.IsActive(i.Result);

@@ -385,6 +385,22 @@ internal sealed class VjpTransform : Cloner
                 _shadow[p.Value] = ZerosLike(entryBuilder, M(p.Value));
                 _shadow[p.Value].Name = "d" + p.Name;
             }
+        // An array reached through a member with no shadow of its own (a workspace object's field, a static scratch
+        // array, a [NoDerivative] member) that differentiated values are written into: one shadow that starts at zero,
+        // made at the entry when the member is static or read from a parameter, so that every read of it shares it.
+        var parameterValues = new HashSet<Value>(Source.Parameters.Where(p => p.Value != null).Select(p => p.Value!));
+        foreach (var i in Source.Blocks.SelectMany(block => block.Instrs))
+            if (HasOwnShadow(i) && (i.Operands.Count == 0 || parameterValues.Contains(i.Operands[0])) && !_memberShadows.ContainsKey(MemberKey(i)))
+            {
+                entryBuilder.Source = new SourceInfo("the adjoint of what is written into " + i.Text + " starts at zero", "", 0, 0, 0, 0, 0, 0);
+                var primal = entryBuilder.EmitInstr(Op.Member, i.Result!.Type, i.Operands.Select(M).ToList(), "nablaMember");
+                primal.Text = i.Text;
+                _memberShadows[MemberKey(i)] = ZerosLike(entryBuilder, primal.Result!);
+            }
+        // (Of an object the method makes, where the object is made.)
+        var ownShadowReceivers = new HashSet<Value>(Source.Blocks.SelectMany(block => block.Instrs)
+            .Where(i => HasOwnShadow(i) && i.Operands.Count == 1 && !parameterValues.Contains(i.Operands[0]) && i.Operands[0].Definition != null)
+            .Select(i => i.Operands[0]));
         // A class's members are read wherever the code reads them: one shadow per array member, made at the entry.
         foreach (var p in classesWithArrays)
             foreach (var leaf in p.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))
@@ -404,6 +420,15 @@ internal sealed class VjpTransform : Cloner
                 builder.Source = i.Source;
                 int before = BlockMap[b].Instrs.Count;
                 AugmentInstr(b, i, builder);
+                // The shadows of array members of an object made here: where the object is (so every read of them sees one).
+                if (i.Result != null && ownShadowReceivers.Contains(i.Result))
+                    foreach (var read in Source.Blocks.SelectMany(block => block.Instrs).Where(r => HasOwnShadow(r) && r.Operands.Count == 1 && r.Operands[0] == i.Result))
+                        if (!_memberShadows.ContainsKey(MemberKey(read)))
+                        {
+                            var primal = builder.EmitInstr(Op.Member, read.Result!.Type, new List<Value> { M(i.Result) }, "nablaMember");
+                            primal.Text = read.Text;
+                            _memberShadows[MemberKey(read)] = ZerosLike(builder, primal.Result!);
+                        }
                 for (int k = before; k < BlockMap[b].Instrs.Count; k++)
                     if (BlockMap[b].Instrs[k].Result is { } r) _definedIn[r] = b;
             }
@@ -484,6 +509,13 @@ internal sealed class VjpTransform : Cloner
         CloneInstr(i, builder);
         switch (i.Op)
         {
+            case Op.Member when HasOwnShadow(i):
+            {
+                if (!_memberShadows.TryGetValue(MemberKey(i), out var shadow))
+                    _memberShadows[MemberKey(i)] = shadow = ZerosLike(builder, M(i.Result!));
+                _shadow[i.Result!] = shadow;
+                break;
+            }
             case Op.Member when IsActiveArray(i.Result!) && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct:
             {
                 // An array member of a struct: its shadow is the same member of the struct's shadows, or fresh zeros.
@@ -536,6 +568,15 @@ internal sealed class VjpTransform : Cloner
     }
 
     private readonly Dictionary<Value, Value> _structShadows = new();
+    /// <summary>The shadows of arrays read through members that have none of their own, by (receiver, member).</summary>
+    private readonly Dictionary<(Value?, string), Value> _memberShadows = new();
+
+    private static (Value?, string) MemberKey(Instr member) => (member.Operands.Count == 0 ? null : member.Operands[0], member.Text!);
+
+    /// <summary>An active array read through a member whose shadow does not come from the receiver's: a static member, a member of data, a [NoDerivative] member.</summary>
+    private bool HasOwnShadow(Instr i) =>
+        i.Op == Op.Member && IsActiveArray(i.Result!) && i.Result!.Type.IsDifferentiable &&
+        (i.Operands.Count == 0 || !i.Operands[0].Type.IsStruct || !i.Operands[0].Type.IsDifferentiablePath(i.Text!));
     /// <summary>The shadows of the array members of a struct result, made where the primal returns (null otherwise).</summary>
     private Value? _resultLeafShadows;
     private readonly Dictionary<(Value, string), Value> _leafShadows = new();
