@@ -22,7 +22,12 @@ internal static class NamedDerivativeProcessor
     public static GeneratedFile Process(IMethodSymbol declaration, AttributeData attribute, NamedDerivativeKind kind, SemanticModel model, CancellationToken ct)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        GeneratedFile Failed() => new(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        MethodDeclarationSyntax? implementable = null;
+        // Once the declaration is a partial method of a partial type, a failure still implements it (throwing), so that
+        // the error reported is the NABLA one, not CS8795 for the missing implementation, which would hide other errors.
+        GeneratedFile Failed() => implementable is null
+            ? new(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()))
+            : Unimplemented(declaration, implementable, diagnostics);
         var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? declaration.Locations.FirstOrDefault();
         void Mismatch(string message) => diagnostics.Add(DiagnosticInfo.Create(Descriptors.NamedDerivativeTarget, attributeLocation, message));
         try
@@ -40,6 +45,7 @@ internal static class NamedDerivativeProcessor
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.TypeNotPartial, declaration.Locations.FirstOrDefault(), nonPartial.Name, declaration.Name));
                 return Failed();
             }
+            implementable = syntax;
             string? targetName = attribute.ConstructorArguments.FirstOrDefault().Value as string;
             string? wrtText = Symbols.NamedString(attribute, "Wrt");
             var candidates = declaration.ContainingType.GetMembers(targetName ?? "").OfType<IMethodSymbol>()
@@ -169,7 +175,16 @@ internal static class NamedDerivativeProcessor
         if (members is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.SecondOrderNotAvailable, attributeLocation, target.Name, why ?? "?"));
-            return new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            return Unimplemented(declaration, syntax, diagnostics);
+        }
+        // The Hessian's type follows the inputs (a matrix, or a scalar for one scalar input): the declaration must return it.
+        var hessianType = System.Text.RegularExpressions.Regex.Match(members, @"static (\S+) " + prefix + @"_Hessian\(").Groups[1].Value;
+        string declared = Symbols.TypeName(declaration.ReturnType);
+        if (hessianType.Length > 0 && declared != hessianType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(Descriptors.NamedDerivativeTarget, attributeLocation,
+                $"'{declaration.Name}' must return {hessianType}, the Hessian of '{target.Name}' with respect to its differentiation inputs, not {declaration.ReturnType.ToDisplayString()}"));
+            return Unimplemented(declaration, syntax, diagnostics);
         }
         var w = new SourceWriter();
         w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
@@ -182,6 +197,23 @@ internal static class NamedDerivativeProcessor
         return new GeneratedFile(MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + MethodProcessor.CaseSuffix(declaration) + ".Nabla.g.cs", w.ToString(),
             new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()),
             Extras: new EquatableArray<GeneratedFile>(new[] { new GeneratedFile(hint, members, default) }));
+    }
+
+    /// <summary>The implementation of a named derivative that could not be generated (beside its error): it throws.</summary>
+    private static GeneratedFile Unimplemented(IMethodSymbol declaration, MethodDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+    {
+        var w = new SourceWriter();
+        w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
+        TypeDeclarations.Open(w, declaration.ContainingType);
+        string parameters = string.Join(", ", declaration.Parameters.Select(p =>
+            (p.RefKind switch { RefKind.Ref => "ref ", RefKind.Out => "out ", RefKind.In => "in ", _ => "" }) + Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name)));
+        string typeParameters = declaration.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", declaration.TypeParameters.Select(t => t.Name)) + ">";
+        w.Line(CSharpEmitter.GeneratedCodeAttribute);
+        w.Line($"{string.Join(" ", syntax.Modifiers.Select(m => m.Text))} {(declaration.ReturnsVoid ? "void" : Symbols.TypeName(declaration.ReturnType))} " +
+               $"{Symbols.Identifier(declaration.Name)}{typeParameters}({parameters}) => throw new global::Nabla.NotDifferentiableException(\"{declaration.ContainingType.Name}.{declaration.Name}\", \"its derivative could not be generated (see the Nabla error at its attribute)\");");
+        TypeDeclarations.Close(w, declaration.ContainingType);
+        return new GeneratedFile(MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + MethodProcessor.CaseSuffix(declaration) + ".Nabla.g.cs", w.ToString(),
+            new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
     }
 
     /// <summary>
