@@ -687,7 +687,9 @@ internal sealed class CalleeResolver
             string prefix = Symbols.DerivativesAreStatic(method) ? owner + "." : "";
             var wrt = Symbols.DefaultWrt(genericMath ? method : original);
             if (wrt.Count == 0 && !self || !(method.ReturnsVoid || Symbols.IsDifferentiableType(method.ReturnType))) return null;
-            wrt = Symbols.WithSelf(method, wrt);
+            // 'this' is an input unless a Wrt list leaves it out (as MethodProcessor lowers the method).
+            string? wrtText = Symbols.GetAttribute(original, Symbols.DifferentiableAttribute) is { } attribute ? Symbols.NamedString(attribute, "Wrt") : null;
+            wrt = Symbols.WithSelf(method, wrt, includeSelf: wrtText is null || wrtText.Split(',').Any(w => w.Trim() == "this"));
             // A rule's partial: its own partials, when they were generated (derivatives of third order and up through the rule).
             var chain = AsChain(method);
             // A generic-math method's derivatives are overloads per instantiation; only the residual types are named apart.

@@ -130,10 +130,12 @@ internal sealed class Inliner : Cloner
             {
                 var cut = builder.Emit(Op.StopGradient, arg.Type, new List<Value> { arg }, Source.Parameters[k].Name);
                 // A parameter left out of the callee's Wrt (not [NoDerivative]) must not receive an active argument.
+                // (An instance method's receiver is its first parameter here, named as C# names it.)
+                string parameterName = k == 0 && call.Callee.ReceiverAsArgument ? "this" : Source.Parameters[k].Name;
                 if (call.Callee.NoDerivativeParameters?.Contains(k) != true)
-                    cut.Definition!.Text = "cut:" + Source.Parameters[k].Name + ":" + call.Callee.DisplayName;
+                    cut.Definition!.Text = "cut:" + parameterName + ":" + call.Callee.DisplayName;
                 else if (arg.Type.IsArray)
-                    cut.Definition!.Text = "workspace:" + Source.Parameters[k].Name + ":" + call.Callee.DisplayName;
+                    cut.Definition!.Text = "workspace:" + parameterName + ":" + call.Callee.DisplayName;
                 Map[Source.Parameters[k].Value!] = cut;
             }
             else

@@ -96,6 +96,33 @@ public static partial class InPlace
     }
 }
 
+[Differentiable]
+public partial class InputOnlyLayer
+{
+    public double W;
+
+    [Differentiable(Wrt = "input")]
+    public double Predict(double input) => W * input * input;
+}
+
+[Differentiable]
+public partial struct InputOnlyCell
+{
+    public double W;
+
+    [Differentiable(Wrt = "input")]
+    public double Predict(double input) => W * input * input;
+}
+
+public static partial class InputOnly
+{
+    [Differentiable]
+    public static double Loss([NoDerivative] InputOnlyLayer layer, double x) => layer.Predict(x) * 2;
+
+    [Differentiable]
+    public static double LossOfCell([NoDerivative] InputOnlyCell cell, double x) => cell.Predict(x) * 2;
+}
+
 public class OutsideSuitesRegressionTests3
 {
     static void Close(double expected, double actual) =>
@@ -203,5 +230,19 @@ public class OutsideSuitesRegressionTests3
         Assert.True(MathF.Abs(MathF.Cos((float)x) - Derivative(float.Sin, (float)x)) <= 1e-6f);
         Assert.Equal(1f, Derivative(t => float.Clamp(t, 0f, 1f), 0.5f));
         Assert.Equal(0f, Derivative(t => float.Clamp(t, 0f, 1f), (float)x + 1f));
+    }
+
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(-0.8)]
+    public void InstanceMethodsWhoseWrtLeavesThisOut(double x)
+    {
+        // Called with a data receiver: the derivative is the input's only (a class's call site expected the receiver's too).
+        var layer = new InputOnlyLayer { W = 3 };
+        var cell = new InputOnlyCell { W = 3 };
+        Close(12 * x, Gradient(t => InputOnly.Loss(layer, t), x));
+        Close(12 * x, Derivative(t => InputOnly.Loss(layer, t), x));
+        Close(12 * x, Gradient(t => InputOnly.LossOfCell(cell, t), x));
+        Close(12 * x, Derivative(t => InputOnly.LossOfCell(cell, t), x));
     }
 }
