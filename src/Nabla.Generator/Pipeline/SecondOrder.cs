@@ -103,17 +103,32 @@ internal static class SecondOrder
             w.Line($"/// <summary>The Hessian of {display} over the flat view of {parameters[wrt[0]].Name}'s tangent: one Hessian-vector product per column.</summary>");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{access} static double[,] {prefix}_Hessian({primalList})");
-            w.Line($"var nablaZero = {tangent}.Zero;");
-            w.Line("int nablaN = nablaZero.Count;");
-            w.Line("var nablaHessian = new double[nablaN, nablaN];");
-            w.Line("var nablaUnit = new double[nablaN];");
-            w.Line("var nablaColumn = new double[nablaN];");
-            w.Open("for (int nablaJ = 0; nablaJ < nablaN; nablaJ++)");
-            w.Line("nablaUnit[nablaJ] = 1d;");
-            w.Line($"{prefix}_HessianVectorCore({args}, nablaZero.FromSpan(nablaUnit)).Gradient.CopyTo(nablaColumn);");
-            w.Line("nablaUnit[nablaJ] = 0d;");
-            w.Line("for (int nablaI = 0; nablaI < nablaN; nablaI++) nablaHessian[nablaI, nablaJ] = nablaColumn[nablaI];");
-            w.Close();
+            if (wrtTypes[0].Name is "global::System.Numerics.Vector2" or "global::System.Numerics.Vector3" or "global::System.Numerics.Vector4")
+            {
+                // A vector is its own tangent, with components X, Y, Z, W (and no flat view of its own).
+                var components = wrtTypes[0].Fields.Select(c => c.Name).ToList();
+                w.Line($"var nablaHessian = new double[{components.Count}, {components.Count}];");
+                for (int j = 0; j < components.Count; j++)
+                {
+                    string unit = "new " + tangent + "(" + string.Join(", ", components.Select((_, k) => k == j ? "1f" : "0f")) + ")";
+                    w.Line($"var nablaColumn{j} = {prefix}_HessianVectorCore({args}, {unit}).Gradient;");
+                    for (int i = 0; i < components.Count; i++) w.Line($"nablaHessian[{i}, {j}] = nablaColumn{j}.{components[i]};");
+                }
+            }
+            else
+            {
+                w.Line($"var nablaZero = {tangent}.Zero;");
+                w.Line("int nablaN = nablaZero.Count;");
+                w.Line("var nablaHessian = new double[nablaN, nablaN];");
+                w.Line("var nablaUnit = new double[nablaN];");
+                w.Line("var nablaColumn = new double[nablaN];");
+                w.Open("for (int nablaJ = 0; nablaJ < nablaN; nablaJ++)");
+                w.Line("nablaUnit[nablaJ] = 1d;");
+                w.Line($"{prefix}_HessianVectorCore({args}, nablaZero.FromSpan(nablaUnit)).Gradient.CopyTo(nablaColumn);");
+                w.Line("nablaUnit[nablaJ] = 0d;");
+                w.Line("for (int nablaI = 0; nablaI < nablaN; nablaI++) nablaHessian[nablaI, nablaJ] = nablaColumn[nablaI];");
+                w.Close();
+            }
             w.Line("return nablaHessian;");
             w.Close();
         }

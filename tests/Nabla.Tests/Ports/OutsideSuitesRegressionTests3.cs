@@ -245,4 +245,22 @@ public class OutsideSuitesRegressionTests3
         Close(12 * x, Gradient(t => InputOnly.LossOfCell(cell, t), x));
         Close(12 * x, Derivative(t => InputOnly.LossOfCell(cell, t), x));
     }
+
+    [Fact]
+    public void HessianOfAFunctionOfAVector()
+    {
+        // Was C# errors in the generated Hessian (it treated Vector3 as a [Differentiable] struct with a flat view).
+        var v = new System.Numerics.Vector3(1, 2, 3);
+        var h = Hessian((System.Numerics.Vector3 u) => u.Length(), v);
+        double length = Math.Sqrt(14);
+        double[] n = { 1 / length, 2 / length, 3 / length };
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                double expected = ((i == j ? 1 : 0) - n[i] * n[j]) / length;
+                Assert.True(Math.Abs(expected - h[i, j]) < 1e-6, $"[{i},{j}] {h[i, j]} vs {expected}");
+            }
+        var h2 = Hessian((System.Numerics.Vector2 u) => u.X * u.X * u.Y, new System.Numerics.Vector2(1, 2));
+        Assert.Equal(new double[,] { { 4, 2 }, { 2, 0 } }, h2);
+    }
 }
