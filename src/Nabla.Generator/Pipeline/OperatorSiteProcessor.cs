@@ -44,14 +44,18 @@ internal static class OperatorSiteProcessor
                                                  is { Identifier.ValueText: { Length: > 0 } name } && char.IsUpper(name[0])));
 
     /// <summary>Whether the lambda calls a [Differentiable] method that has an error of its own (which then stands alone).</summary>
-    private static bool CallsARejectedMethod(IOperation lambda, Compilation compilation) =>
-        lambda.Descendants().Any(o => o switch
+    private static bool CallsARejectedMethod(IOperation lambda, Compilation compilation)
+    {
+        return lambda.Descendants().Any(o => o switch
         {
-            IInvocationOperation call => CalleeResolver.IsRejected(call.TargetMethod, compilation),
-            IObjectCreationOperation { Constructor: { } constructor } => CalleeResolver.IsRejected(constructor, compilation),
-            IPropertyReferenceOperation { Property.GetMethod: { } getter } => CalleeResolver.IsRejected(getter, compilation),
+            IInvocationOperation call => Rejected(call.TargetMethod),
+            IObjectCreationOperation { Constructor: { } constructor } => Rejected(constructor),
+            IPropertyReferenceOperation { Property.GetMethod: { } getter } => Rejected(getter),
             _ => false,
         });
+        // (Or one calling such a method, further down: it gets no derivatives either.)
+        bool Rejected(IMethodSymbol m) => CalleeResolver.IsRejected(m, compilation) || CalleeResolver.LoweringFails(m, compilation);
+    }
 
     /// <summary>An argument's expression without parentheses (Roslyn gives a parenthesized argument's operation the inner syntax).</summary>
     private static ExpressionSyntax? ArgumentExpression(IArgumentOperation argument) =>

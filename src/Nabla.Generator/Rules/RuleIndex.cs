@@ -414,7 +414,9 @@ internal sealed class CalleeResolver
             NoDerivativeParameters: method.Parameters.Where(p => Symbols.HasAttribute(p, Symbols.NoDerivativeAttribute)).Select(p => p.Ordinal + shift).ToList(),
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && !viaRule && Symbols.ReturnsNewSelf(method),
             MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract,
-            Rejected: IsRejected(method) || inlineId is null && derivative != null && rule is null && LoweringFails(method, _compilation),
+            // (A method taking a function is lowered where it is called, with the function: not on its own.)
+            Rejected: IsRejected(method) || derivative != null && rule is null &&
+                      !method.Parameters.Any(p => p.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate) && LoweringFails(method, _compilation),
             IsLinear: method.Parameters.Length == 1 && method.ContainingType.ContainingNamespace?.ToDisplayString() == "Nabla.CompilerServices" &&
                       (method.ContainingType.Name == "ArrayCopies" || method.ContainingType.Name == "Reductions" && method.Name is "Sum" or "Average"));
     }
@@ -450,11 +452,12 @@ internal sealed class CalleeResolver
     /// (a try block, a static field write: its own error says so): its derivative members are never written, so
     /// code calling them is not generated either.
     /// </summary>
-    private static bool LoweringFails(IMethodSymbol method, Compilation compilation)
+    public static bool LoweringFails(IMethodSymbol method, Compilation compilation)
     {
         var original = method.OriginalDefinition;
-        // (Generic methods and methods of generic types are lowered at their instantiations, not as declared.)
-        if (!Symbols.IsDifferentiable(original) || original.DeclaringSyntaxReferences.IsEmpty || original.IsGenericMethod || original.ContainingType.IsGenericType ||
+        // (Generic methods and methods of generic types are lowered at their instantiations, not as declared; a method
+        // taking a function, where it is called.)
+        if (!Symbols.IsDifferentiable(original) || original.Parameters.Any(p => p.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate) || original.DeclaringSyntaxReferences.IsEmpty || original.IsGenericMethod || original.ContainingType.IsGenericType ||
             original.MethodKind == MethodKind.LocalFunction || original.IsAbstract ||
             !SymbolEqualityComparer.Default.Equals(original.ContainingAssembly, compilation.Assembly))
             return false;
@@ -465,7 +468,8 @@ internal sealed class CalleeResolver
         try
         {
             var errors = new List<DiagnosticInfo>();
-            bool fails = Pipeline.MethodProcessor.Lower(original, compilation, null, null, errors, default) is null && errors.Any(e => e.IsError);
+            // (Null without an error of its own: it calls a rejected method, whose error stands alone.)
+            bool fails = Pipeline.MethodProcessor.Lower(original, compilation, null, null, errors, default) is null;
             return (bool)s_loweringFails.GetValue(original, _ => fails);
         }
         catch (Exception)

@@ -320,4 +320,27 @@ public class Nabla0002Tests
             """));
         Assert.StartsWith("passing an array with derivatives to 'work', a [NoDerivative] parameter of C.Cubic that it writes differentiated values into, is not supported", run.Message("NABLA0002"));
     }
+
+    [Fact]
+    public void ErrorTwoCallsDown_StandsAlone()
+    {
+        // Lambdas calling a method whose callee is rejected had C# errors in their generated code (the method's
+        // derivatives, which they called, are never written).
+        var run = Verify(InClass("""
+                [Differentiable]
+                static double Edge(double[] u)
+                {
+                    double s = 0;
+                    {|NABLA0002:try { s = u[0] * u[0]; } finally { s += 1; }|}
+                    return s;
+                }
+
+                [Differentiable]
+                public static double Caller(double[] a) => Edge(a) + a[1];
+
+                public static double[] G(double[] x) => Autodiff.Gradient(a => 2 * Caller(a), x);
+                public static double D() => Autodiff.Derivative(k => Caller(new[] { k, 2.0 }), 1.0);
+            """));
+        Assert.Single(run.GeneratorDiagnostics);
+    }
 }
