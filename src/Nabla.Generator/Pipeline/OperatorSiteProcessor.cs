@@ -870,6 +870,8 @@ internal static class OperatorSiteProcessor
             // The delegate's parameter type: the lambda's own, except where the generator's view of the call does not
             // resolve (UnresolvedGradCheck) and an implicitly typed lambda was bound against another candidate.
             var type = k < invoke.Parameters.Length ? invoke.Parameters[k].Type : p.Type;
+            // (A tuple keeps the lambda's element names, which its body uses: t.X; the types convert by identity.)
+            if (type.IsTupleType && p.Type.IsTupleType) type = p.Type;
             parameters.Add(type.ToDisplayString(Symbols.TypeFormat) + " " + (p.IsDiscard || p.Name == "_" ? "nabla_discard" + k : Symbols.Identifier(p.Name)));
         }
         foreach (var c in captures)

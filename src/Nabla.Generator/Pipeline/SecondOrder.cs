@@ -142,6 +142,7 @@ internal static class SecondOrder
             w.Line($"/// <summary>The Hessian-vector product H·v of {display} at its inputs (reverse over forward mode).</summary>");
             w.Line(CSharpEmitter.GeneratedCodeAttribute);
             w.Open($"{access} static {T}[] {prefix}_HessianVectorProduct({primalList}, {T}[] nablaDirection)");
+            w.Line($"global::Nabla.CompilerServices.Shadow.CheckTangentLength({x}, nablaDirection);");
             w.Line($"return {prefix}_HessianVectorCore({ArgsWith(copy)}, {direction}).Gradient;");
             w.Close();
             w.Line();

@@ -140,6 +140,17 @@ internal sealed class JvpTransform : Cloner
         // An array or span parameter that is not an input but holds differentiated values (a [NoDerivative] workspace):
         // the tangents of what is written into it, in an array of its own that starts at zero.
         var entry = new IrBuilder(Target, BlockMap[Source.Entry]);
+        // A tangent array given by the caller has its input's length (an IndexOutOfRangeException from inside, or a
+        // longer one silently cut, otherwise).
+        if (!_composable && !IsVector)
+            foreach (int index in wrt)
+                if (Source.Parameters[index] is { Value: { Type: { IsArray: true, IsSpan: false, Rank: 1 } } value } &&
+                    _tangent.TryGetValue(value, out var given) && given.FunctionParameter != null)
+                {
+                    entry.Source = new SourceInfo("the tangent of " + Source.Parameters[index].Name + " has its length", "", 0, 0, 0, 0, 0, 0);
+                    entry.Call(new Callee("global::Nabla.CompilerServices.Shadow.CheckTangentLength", "Shadow.CheckTangentLength", true, null),
+                        null, new List<Argument> { new(M(value)), new(given) }, IrType.Void);
+                }
         foreach (var p in Source.Parameters)
             if (p.Value != null && p.Type.IsArray && !_tangent.ContainsKey(p.Value) && _activity.IsActive(p.Value))
             {

@@ -269,6 +269,12 @@ public static class Shadow
         for (int i = 0; i < source.Length; i++) AddInto(destination[i], source[i]);
     }
 
+    /// <summary>Checks that a tangent array given to a forward mode has its input's length.</summary>
+    public static void CheckTangentLength<T, TT>(T[] input, TT[] tangent)
+    {
+        if (tangent is not null && input is not null && tangent.Length != input.Length) throw LengthMismatch(input.Length, tangent.Length);
+    }
+
     private static ArgumentException LengthMismatch(int expected, int actual) =>
         new($"A cotangent or tangent has length {actual} where the primal has length {expected}.");
 }

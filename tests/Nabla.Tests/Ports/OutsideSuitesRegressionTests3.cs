@@ -123,6 +123,12 @@ public static partial class InputOnly
     public static double LossOfCell([NoDerivative] InputOnlyCell cell, double x) => cell.Predict(x) * 2;
 }
 
+public static partial class TupleInputs
+{
+    [Differentiable]
+    public static double[] Adder(double[] a, double[] b) => new[] { 2 * a[0] + 3 * b[0], a[1] * b[1] };
+}
+
 public class OutsideSuitesRegressionTests3
 {
     static void Close(double expected, double actual) =>
@@ -262,5 +268,31 @@ public class OutsideSuitesRegressionTests3
             }
         var h2 = Hessian((System.Numerics.Vector2 u) => u.X * u.X * u.Y, new System.Numerics.Vector2(1, 2));
         Assert.Equal(new double[,] { { 4, 2 }, { 2, 0 } }, h2);
+    }
+
+    [Fact]
+    public void LambdaOfANamedTuple()
+    {
+        // The lambda's tuple element names (t.X) were dropped in its generated copy: NABLA0013.
+        var x = new[] { 1.0, 2.0 };
+        var y = new[] { 3.0, 4.0 };
+        var forward = JacobianForward(((double[] X, double[] Y) t) => TupleInputs.Adder(t.X, t.Y), (x, y));
+        var reverse = JacobianReverse(((double[] X, double[] Y) t) => TupleInputs.Adder(t.X, t.Y), (x, y));
+        var expected = new double[,] { { 2, 0, 3, 0 }, { 0, 4, 0, 2 } };
+        Assert.Equal(expected, forward);
+        Assert.Equal(expected, reverse);
+    }
+
+    [Fact]
+    public void TangentsOfTheWrongLength_AreArgumentErrors()
+    {
+        // Were an IndexOutOfRangeException from generated code, or a longer direction silently cut.
+        var x = new[] { 0.1, 0.2, 0.3, 0.4 };
+        Assert.Throws<ArgumentException>(() => Jvp(a => new[] { 3 * a[0], 3 * a[1] }, x, new[] { 1.0, 1.0 }));
+        Assert.Throws<ArgumentException>(() => HessianVectorProduct(a => Math.Exp(a[0]) + Math.Exp(a[3]), x, new[] { 1.0, 1, 1, 1, 1 }));
+        Assert.Throws<ArgumentException>(() => HessianVectorProduct(a => Math.Exp(a[0]) + Math.Exp(a[3]), x, new[] { 1.0, 1, 1 }));
+        var hv = HessianVectorProduct(a => Math.Exp(a[0]) + Math.Exp(a[3]), x, new[] { 1.0, 1, 1, 1 });
+        Close(Math.Exp(0.1), hv[0]);
+        Close(Math.Exp(0.4), hv[3]);
     }
 }
