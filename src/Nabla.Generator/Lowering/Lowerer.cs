@@ -826,6 +826,16 @@ internal sealed class Lowerer
             case ISimpleAssignmentOperation assignment when _initializedBySyntax.TryGetValue(assignment.Syntax, out var created):
                 // The member was set where the data object was created (DataObjectInitializers).
                 return created;
+            case ISimpleAssignmentOperation { Target: IImplicitIndexerReferenceOperation { Argument.Type.Name: "Index" } fromEnd } assignment
+                when Symbols.IsSpanType(fromEnd.Instance.Type, out _):
+            {
+                // s[^k] = v: the element k from the end of the span.
+                var span = LowerExpression(fromEnd.Instance);
+                var position = SpanPosition(span, fromEnd.Argument);
+                var value = Coerce(LowerExpression(assignment.Value), span.Type.Element);
+                _b.ArrayStore(span, new[] { position }, value);
+                return value;
+            }
             case ISimpleAssignmentOperation assignment when TryElement(assignment.Target, out var collection, out var elementIndices):
             {
                 var array = LowerExpression(collection);
@@ -1607,15 +1617,7 @@ internal sealed class Lowerer
     private Value LowerSpanIndexFromEndOrRange(IImplicitIndexerReferenceOperation indexer)
     {
         var span = LowerExpression(indexer.Instance);
-        Value Position(IOperation index)
-        {
-            while (index is IConversionOperation { Operand.Type.SpecialType: SpecialType.System_Int32 } c && c.Type?.Name == "Index") index = c.Operand;
-            if (index.Type?.SpecialType == SpecialType.System_Int32) return LowerExpression(index);
-            if (index is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } hat && hat.Operand.Type?.SpecialType == SpecialType.System_Int32)
-                return _b.Binary(BinaryOp.Sub, LengthOf(span), LowerExpression(hat.Operand), IrType.Int32);
-            Unsupported(index.Syntax, "this index", "; write it as an int, or ^k.");
-            return null!;
-        }
+        Value Position(IOperation index) => SpanPosition(span, index);
         if (indexer.Argument is IRangeOperation range)
         {
             var start = range.LeftOperand is null ? _b.Const(IrType.Int32, "0") : Position(range.LeftOperand);
@@ -1625,6 +1627,17 @@ internal sealed class Lowerer
         if (indexer.Argument.Type?.Name == "Index")
             return _b.ArrayLoad(span, new[] { Position(indexer.Argument) });
         Unsupported(indexer.Syntax, "this indexer", ".");
+        return null!;
+    }
+
+    /// <summary>The position an <c>int</c> or <c>^k</c> index names in a span.</summary>
+    private Value SpanPosition(Value span, IOperation index)
+    {
+        while (index is IConversionOperation { Operand.Type.SpecialType: SpecialType.System_Int32 } c && c.Type?.Name == "Index") index = c.Operand;
+        if (index.Type?.SpecialType == SpecialType.System_Int32) return LowerExpression(index);
+        if (index is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } hat && hat.Operand.Type?.SpecialType == SpecialType.System_Int32)
+            return _b.Binary(BinaryOp.Sub, LengthOf(span), LowerExpression(hat.Operand), IrType.Int32);
+        Unsupported(index.Syntax, "this index", "; write it as an int, or ^k.");
         return null!;
     }
 

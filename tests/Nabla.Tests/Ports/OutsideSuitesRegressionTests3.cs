@@ -129,6 +129,24 @@ public static partial class TupleInputs
     public static double[] Adder(double[] a, double[] b) => new[] { 2 * a[0] + 3 * b[0], a[1] * b[1] };
 }
 
+public static partial class SpanEnds
+{
+    [Differentiable]
+    static void Ends(ReadOnlySpan<double> u, Span<double> result)
+    {
+        result[0] = u[0] * u[0];
+        result[^1] = u[^1] * u[^1];
+    }
+
+    [Differentiable]
+    public static double Caller(double[] a)
+    {
+        var r = new double[a.Length];
+        Ends(a, r);
+        return r[0] + r[^1];
+    }
+}
+
 public class OutsideSuitesRegressionTests3
 {
     static void Close(double expected, double actual) =>
@@ -294,5 +312,13 @@ public class OutsideSuitesRegressionTests3
         var hv = HessianVectorProduct(a => Math.Exp(a[0]) + Math.Exp(a[3]), x, new[] { 1.0, 1, 1, 1 });
         Close(Math.Exp(0.1), hv[0]);
         Close(Math.Exp(0.4), hv[3]);
+    }
+
+    [Fact]
+    public void SpanElementWrittenFromTheEnd()
+    {
+        // result[^1] = ... on a span was NABLA0002 ("assigning to ImplicitIndexerReference").
+        Assert.Equal(new[] { 2.0, 0, 0, 8 }, Gradient(SpanEnds.Caller, new[] { 1.0, 2, 3, 4 }));
+        Close(8, Derivative(t => SpanEnds.Caller(new[] { 1.0, 2, 3, t }), 4.0));
     }
 }
