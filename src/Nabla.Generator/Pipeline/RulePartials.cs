@@ -29,8 +29,10 @@ internal static class RulePartials
     public static string? Source(IMethodSymbol rule, RuleInfo info, CancellationToken ct)
     {
         var original = info.Original;
+        // (Data beside the reals, as Round's digits or ScaleB's exponent, is passed on to the partials as it is.)
         if (!rule.IsStatic || info.HasReceiver || !Symbols.IrTypeOf(original.ReturnType).IsReal || original.Parameters.Length != rule.Parameters.Length ||
-            rule.Parameters.Any(p => p.RefKind != RefKind.None || !Symbols.IrTypeOf(p.Type).IsReal))
+            rule.Parameters.Any(p => p.RefKind != RefKind.None ||
+                !(Symbols.IrTypeOf(p.Type).IsReal || !info.Wrt.Contains(p.Ordinal) && TangentShapes.IsData(p.Type))))
             return null;
         if (rule.DeclaringSyntaxReferences.IsEmpty || rule.DeclaringSyntaxReferences[0].GetSyntax(ct) is not MethodDeclarationSyntax decl)
             return null;
@@ -101,7 +103,7 @@ internal static class RulePartials
                 else return null;
             }
             var parameters = rule.Parameters.Select((p, j) =>
-                (wrt.Contains(j) ? "" : "[global::Nabla.NoDerivative] ") + Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name));
+                (wrt.Contains(j) || !Symbols.IrTypeOf(p.Type).IsReal ? "" : "[global::Nabla.NoDerivative] ") + Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name));
             members.Append("    /// <summary>∂").Append(original.Name).Append("/∂").Append(original.Parameters[wrt[k]].Name)
                 .Append(", from the rule's ").Append(info.IsForward ? "differential" : "pullback").Append(", differentiable itself.</summary>\n");
             members.Append("    [global::Nabla.Differentiable]\n");

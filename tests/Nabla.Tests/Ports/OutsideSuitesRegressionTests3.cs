@@ -321,4 +321,16 @@ public class OutsideSuitesRegressionTests3
         Assert.Equal(new[] { 2.0, 0, 0, 8 }, Gradient(SpanEnds.Caller, new[] { 1.0, 2, 3, 4 }));
         Close(8, Derivative(t => SpanEnds.Caller(new[] { 1.0, 2, 3, t }), 4.0));
     }
+
+    [Fact]
+    public void SecondDerivativesThroughRulesWithDataParameters()
+    {
+        // Rules with an int or enum beside the real input had no partials (NABLA0013 for any second derivative).
+        Close(2, Hessian(x => Math.Round(x, 2) + x * x, 1.234));
+        Close(2, Hessian(x => Math.Round(x, MidpointRounding.AwayFromZero) + x * x, 1.234));
+        Close(2 * 8, Hessian(x => Math.ScaleB(x, 3) * x, 1.5));
+        Close(-1.0 / 144, Hessian(x => double.RootN(x, 3), 8.0));
+        Close(-1.0 / 144, Derivative(x => Derivative(y => double.RootN(y, 3), x), 8.0));
+        Assert.True(MathF.Abs(16f - Hessian(x => MathF.ScaleB(x, 3) * x, 1.5f)) < 1e-5f);
+    }
 }
