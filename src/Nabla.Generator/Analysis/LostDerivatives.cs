@@ -61,6 +61,8 @@ internal static class LostDerivatives
                      (i.Result.Type.Kind == TypeKind.Integer || i.Result.Type.Name == "string") &&
                      !callee.DisplayName.StartsWith("System.Math.", StringComparison.Ordinal) &&
                      !callee.DisplayName.StartsWith("System.MathF.", StringComparison.Ordinal) &&
+                     // (Their generic-math twins, double.Sign and float.ILogB, likewise.)
+                     callee.DisplayName is not ("double.Sign" or "float.Sign" or "double.ILogB" or "float.ILogB") &&
                      !callee.DisplayName.EndsWith(".CompareTo", StringComparison.Ordinal) &&
                      i.AllInputs().Any(v => v.Type.IsReal && activity.IsVaried(v) && !IsExplicitlyRounded(v)))
             {

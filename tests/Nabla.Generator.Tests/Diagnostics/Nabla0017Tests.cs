@@ -92,6 +92,9 @@ public class Nabla0017Tests
 
                 [Differentiable]
                 public static double Constant(double x, int n) => (double)n * x;
+
+                [Differentiable]
+                public static double Signs(double x) => x * Math.Sign(x) + x * double.Sign(x) + x * Math.ILogB(x) + x * double.ILogB(x);
             """));
     }
 
