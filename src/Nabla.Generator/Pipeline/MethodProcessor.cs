@@ -415,8 +415,9 @@ internal static class MethodProcessor
             return v;
         }
         foreach (var i in function.Blocks.SelectMany(b => b.Instrs))
+            // (A holder that is data, as a state a call made, gives its arrays shadows of their own: VjpTransform.HasOwnShadow.)
             if (i.Op == Op.Member && i.Operands.Count == 1 && i.Operands[0].Type.IsStruct && i.Result!.Type.IsArray &&
-                activity.IsActive(i.Result) && !parameterValues.Contains(Holder(i.Operands[0])))
+                activity.IsActive(i.Result) && !parameterValues.Contains(Holder(i.Operands[0])) && activity.IsVaried(i.Operands[0]))
                 diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedConstruct, i.Source,
                     "reading the array member '" + i.Text + "' of a value that is not a parameter",
                     " (not yet): read it from the parameter itself, or pass the array as a parameter."));

@@ -333,4 +333,15 @@ public class OutsideSuitesRegressionTests3
         Close(-1.0 / 144, Derivative(x => Derivative(y => double.RootN(y, 3), x), 8.0));
         Assert.True(MathF.Abs(16f - Hessian(x => MathF.ScaleB(x, 3) * x, 1.5f)) < 1e-5f);
     }
+
+    [Fact]
+    public void StateMadeByACallInsideTheLambda()
+    {
+        // A state a plain method makes, stepped in place: was NABLA0002 without a location ("reading the array member
+        // of a value that is not a parameter"); its arrays now have derivatives of their own.
+        double k = 2, h = 1e-6;
+        double fd = (MemberArrays.Simulate(MemberArrays.Start(), k + h) - MemberArrays.Simulate(MemberArrays.Start(), k - h)) / (2 * h);
+        Assert.True(Math.Abs(Derivative(c => MemberArrays.Simulate(MemberArrays.Start(), c), k) - fd) < 1e-7);
+        Assert.True(Math.Abs(Gradient(c => MemberArrays.Simulate(MemberArrays.Start(), c), k) - fd) < 1e-7);
+    }
 }
