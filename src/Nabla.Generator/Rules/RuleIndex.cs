@@ -415,7 +415,9 @@ internal sealed class CalleeResolver
             AccessRank: Symbols.AccessRank(method), ReceiverAsArgument: self, ReturnsNewSelf: self && !viaRule && Symbols.ReturnsNewSelf(method),
             MissingDerivatives: missing, Overrides: VirtualOverrides(method), IsAbstractMethod: IsDispatched(method) && method.IsAbstract,
             // (A method taking a function is lowered where it is called, with the function: not on its own.)
-            Rejected: IsRejected(method) || derivative != null && rule is null &&
+            // (A generic or async [Differentiable] local function has NABLA0004 of its own.)
+            Rejected: IsRejected(method) || method.MethodKind == MethodKind.LocalFunction && Symbols.IsDifferentiable(method.OriginalDefinition) && (method.IsGenericMethod || method.IsAsync) ||
+                      derivative != null && rule is null &&
                       !method.Parameters.Any(p => p.Type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Delegate) && LoweringFails(method, _compilation),
             IsLinear: method.Parameters.Length == 1 && method.ContainingType.ContainingNamespace?.ToDisplayString() == "Nabla.CompilerServices" &&
                       (method.ContainingType.Name == "ArrayCopies" || method.ContainingType.Name == "Reductions" && method.Name is "Sum" or "Average"));

@@ -231,4 +231,26 @@ public class Nabla0004Tests
                 public static partial double CountGradient(double x);
             """), allowCompilerErrors: true);
     }
+
+    [Fact]
+    public void GenericLocalFunction_StandsAlone()
+    {
+        // Was followed by NABLA0001 telling to mark [Differentiable] the function that already is.
+        var run = Verify(Usings + """
+            using System.Numerics;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    [Differentiable]
+                    static T {|NABLA0004:Sq|}<T>(T t) where T : INumber<T> => t * t;
+                    return Sq(x) + x;
+                }
+            }
+            """);
+        Assert.Single(run.GeneratorDiagnostics);
+        Assert.Contains("a [Differentiable] local function must not be generic or async", run.Message("NABLA0004"));
+    }
 }
