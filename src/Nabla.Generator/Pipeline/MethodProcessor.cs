@@ -812,7 +812,12 @@ internal static class MethodProcessor
                     ? $"global::Nabla.CompilerServices.Shadow.ShareIfSame({p.Name}, {f.Parameters[alias].Name}, {Buffer(alias)});"
                     : $"global::Nabla.CompilerServices.Shadow.ZerosLike({p.Name});"));
             }
-            string gradient = arrayWrt.Count == 1 ? Buffer(arrayWrt[0]) : "(" + string.Join(", ", arrayWrt.Select(Buffer)) + ")";
+            // A jagged input's rows may be swapped or replaced (row pivoting): its gradient is of the rows it held on entry.
+            var jagged = arrayWrt.Where(k => f.Parameters[k].Type is { IsArray: true, IsSpan: false, Element.IsArray: true }).ToList();
+            foreach (int k in jagged)
+                w.Line($"var {Buffer(k)}_rows = global::Nabla.CompilerServices.Shadow.RowsAtEntry({Buffer(k)});");
+            string Returned(int k) => jagged.Contains(k) ? Buffer(k) + "_rows" : Buffer(k);
+            string gradient = arrayWrt.Count == 1 ? Returned(arrayWrt[0]) : "(" + string.Join(", ", arrayWrt.Select(Returned)) + ")";
             w.Line($"var nablaValue = {self}{fused.Primal.Name}({callArgs}, {string.Join(", ", arrayWrt.Select(Buffer))});");
             w.Line($"return (nablaValue, {gradient});");
             w.Close();
@@ -941,8 +946,12 @@ internal static class MethodProcessor
         string Input(int k) => "nablaInput_" + f.Parameters[k].Name.TrimStart('@');
         string Argument(int k, bool again) => again && types[k].IsArray
             ? $"global::Nabla.CompilerServices.Shadow.CopyOf({Input(k)})" : f.Parameters[k].Name;
+        // A jagged input's rows may be swapped or replaced (row pivoting): its cotangent is of the rows it held on entry.
+        bool Jagged(int k) => types[k] is { IsArray: true, IsSpan: false, Element.IsArray: true };
+        string Pulled(int k) => Jagged(k) ? Shadow(k) + "_rows" : Shadow(k);
         string RunPrimal(string value, bool again = false) =>
-            string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = {ZeroShadowOf(types[k], f.Parameters[k].Name)}; ")) +
+            string.Concat(arrayWrt.Select(k => $"var {Shadow(k)} = {ZeroShadowOf(types[k], f.Parameters[k].Name)}; " +
+                (Jagged(k) ? $"var {Pulled(k)} = global::Nabla.CompilerServices.Shadow.RowsAtEntry({Shadow(k)}); " : ""))) +
             $"{value} = {(Symbols.DerivativesAreStatic(method) ? "" : "nablaSelf.")}{stem}_Primal({string.Join(", ", Enumerable.Range(0, types.Count).Select(k => Argument(k, again)).Concat(arrayWrt.Select(Shadow)).Concat(arrayResult ? new[] { "out var nablaShadowResult" } : new string[0]).Concat(new[] { $"out {stem}_Residuals{instantiation} nablaResiduals" }))});";
         string gradient = lowered.Wrt.Count == 1
             ? (types[lowered.Wrt[0]].IsArray ? Shadow(lowered.Wrt[0]) : "nablaScalars")
@@ -963,10 +972,10 @@ internal static class MethodProcessor
         w.Line("if (!nablaFresh)");
         w.Line("{");
         w.Line("    " + RunPrimal("_", again: true));
-        w.Line("    return NablaPull(nablaCotangent, nablaResiduals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", nablaShadowResult" : "") + ");");
+        w.Line("    return NablaPull(nablaCotangent, nablaResiduals" + string.Concat(arrayWrt.Select(k => ", " + Pulled(k))) + (arrayResult ? ", nablaShadowResult" : "") + ");");
         w.Line("}");
         w.Line("nablaFresh = false;");
-        w.Line("return NablaPull(nablaCotangent, nablaResiduals" + string.Concat(arrayWrt.Select(k => ", " + Shadow(k))) + (arrayResult ? ", nablaShadowResult" : "") + ");");
+        w.Line("return NablaPull(nablaCotangent, nablaResiduals" + string.Concat(arrayWrt.Select(k => ", " + Pulled(k))) + (arrayResult ? ", nablaShadowResult" : "") + ");");
         w.Indent--;
         w.Line("});");
         w.Line();

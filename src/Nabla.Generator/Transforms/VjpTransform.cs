@@ -339,6 +339,10 @@ internal sealed class VjpTransform : Cloner
                     ? entryBuilder.CallHelper("global::Nabla.CompilerServices.Shadow.ShareIfSame", p.Type, M(p.Value!), M(Source.Parameters[alias].Value!), _shadow[Source.Parameters[alias].Value!])!
                     : ZerosLike(entryBuilder, M(p.Value!));
                 _shadow[p.Value!].Name = "d" + p.Name;
+                // A jagged input's rows may be swapped or replaced (row pivoting): the gradient is of the rows it held at
+                // the entry, whose shadows the outer shadow array holds then.
+                if (p.Type is { IsArray: true, IsSpan: false } && p.Type.Element.IsArray)
+                    _shadowAtEntry[p.Value!] = entryBuilder.CallHelper("global::Nabla.CompilerServices.Shadow.RowsAtEntry", p.Type.OwnedTangent, _shadow[p.Value!])!;
             }
             else
             {
@@ -568,6 +572,8 @@ internal sealed class VjpTransform : Cloner
     }
 
     private readonly Dictionary<Value, Value> _structShadows = new();
+    /// <summary>The outer shadow arrays of jagged inputs as they were at the entry (their rows' shadows, in the input's order).</summary>
+    private readonly Dictionary<Value, Value> _shadowAtEntry = new();
     /// <summary>The shadows of arrays read through members that have none of their own, by (receiver, member).</summary>
     private readonly Dictionary<(Value?, string), Value> _memberShadows = new();
 
@@ -1271,7 +1277,8 @@ internal sealed class VjpTransform : Cloner
             if (parameter.Variable != null)
                 return _varAdjoint.TryGetValue(parameter.Variable, out var va) ? fb.Load(va, "d" + parameter.Name) : fb.Zero(parameter.Type);
             if (p.Type.IsArray)
-                return _shadow.TryGetValue(p, out var s) ? AugmentedValue(s, fb) : ZerosLike(fb, M(p));
+                return _shadowAtEntry.TryGetValue(p, out var rows) ? AugmentedValue(rows, fb)
+                    : _shadow.TryGetValue(p, out var s) ? AugmentedValue(s, fb) : ZerosLike(fb, M(p));
             if (p.Type.IsStruct) return StructAdjoint(p, fb);
             return _adjoints.TryGetValue(p, out var v) ? fb.Load(v, "d" + p.Name) : fb.Zero(p.Type);
         }).ToList();

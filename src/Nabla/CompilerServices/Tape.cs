@@ -269,6 +269,9 @@ public static class Shadow
         for (int i = 0; i < source.Length; i++) AddInto(destination[i], source[i]);
     }
 
+    /// <summary>The rows of a jagged shadow as they are now (a shallow copy): code that swaps or replaces rows moves them later.</summary>
+    public static T[] RowsAtEntry<T>(T[] rows) => rows is null ? rows! : (T[])rows.Clone();
+
     /// <summary>Checks that a tangent array given to a forward mode has its input's length.</summary>
     public static void CheckTangentLength<T, TT>(T[] input, TT[] tangent)
     {

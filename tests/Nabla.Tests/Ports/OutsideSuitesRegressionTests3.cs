@@ -1,6 +1,7 @@
 // What the third round of outside suites found (session 21: diagnostics round 3, PyTorch/HIPS autograd ports, BCL
 // rules, realistic programs), each against closed forms.
 using System;
+using System.Linq;
 using Xunit;
 using static Nabla.Autodiff;
 
@@ -144,6 +145,40 @@ public static partial class SpanEnds
         var r = new double[a.Length];
         Ends(a, r);
         return r[0] + r[^1];
+    }
+}
+
+public static partial class JaggedRows
+{
+    [Differentiable]
+    public static double Swap(double[][] m)
+    {
+        var tmp = m[0]; m[0] = m[1]; m[1] = tmp;
+        return 10 * m[0][0] + m[1][0] + m[0][1] * m[1][1];
+    }
+
+    [Differentiable]
+    public static double NewRow(double[][] m) { m[1] = new[] { m[0][0] * m[1][1], 5.0 }; return m[1][0] * m[0][1] + m[1][1]; }
+
+    /// <summary>The determinant by Gaussian elimination with row pivoting (rows swapped in place).</summary>
+    [Differentiable]
+    public static double Determinant(double[][] a)
+    {
+        int n = a.Length;
+        double det = 1;
+        for (int k = 0; k < n; k++)
+        {
+            int pivot = k;
+            for (int i = k + 1; i < n; i++) if (Math.Abs(a[i][k]) > Math.Abs(a[pivot][k])) pivot = i;
+            if (pivot != k) { var row = a[k]; a[k] = a[pivot]; a[pivot] = row; det = -det; }
+            det *= a[k][k];
+            for (int i = k + 1; i < n; i++)
+            {
+                double factor = a[i][k] / a[k][k];
+                for (int j = k; j < n; j++) a[i][j] -= factor * a[k][j];
+            }
+        }
+        return det;
     }
 }
 
@@ -343,5 +378,30 @@ public class OutsideSuitesRegressionTests3
         double fd = (MemberArrays.Simulate(MemberArrays.Start(), k + h) - MemberArrays.Simulate(MemberArrays.Start(), k - h)) / (2 * h);
         Assert.True(Math.Abs(Derivative(c => MemberArrays.Simulate(MemberArrays.Start(), c), k) - fd) < 1e-7);
         Assert.True(Math.Abs(Gradient(c => MemberArrays.Simulate(MemberArrays.Start(), c), k) - fd) < 1e-7);
+    }
+
+    static double[][] Matrix() => new[] { new[] { 1.0, 2 }, new[] { 3.0, 4 } };
+
+    [Fact]
+    public void JaggedRowsSwappedOrReplaced_GradientIsOfTheInputsRows()
+    {
+        // The gradient's rows followed the rows' final places (row pivoting gave a permuted gradient; a replaced row lost
+        // its derivative), in every reverse-mode form.
+        var expected = new[] { new[] { 1.0, 4 }, new[] { 10.0, 2 } };
+        Assert.Equal(expected, Gradient(JaggedRows.Swap, Matrix()));
+        Assert.Equal(expected, ValueWithGradient(JaggedRows.Swap, Matrix()).Gradient);
+        Assert.Equal(expected, ValueWithPullback(JaggedRows.Swap, Matrix()).Pullback(1.0));
+        Assert.Equal(new[] { new[] { 8.0, 4 }, new[] { 0.0, 2 } }, Gradient(JaggedRows.NewRow, Matrix()));
+        // The determinant's gradient is its cofactor matrix (det · A⁻ᵀ), against central differences.
+        var a = new[] { new[] { 1.0, 3, -2 }, new[] { 4.0, 0.5, 1 }, new[] { -1.0, 2, 5 } };
+        var g = Gradient(JaggedRows.Determinant, a.Select(r => (double[])r.Clone()).ToArray());
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                var plus = a.Select(r => (double[])r.Clone()).ToArray(); plus[i][j] += 1e-6;
+                var minus = a.Select(r => (double[])r.Clone()).ToArray(); minus[i][j] -= 1e-6;
+                double fd = (JaggedRows.Determinant(plus) - JaggedRows.Determinant(minus)) / 2e-6;
+                Assert.True(Math.Abs(fd - g[i][j]) < 1e-6, $"[{i}][{j}] {g[i][j]} vs {fd}");
+            }
     }
 }
