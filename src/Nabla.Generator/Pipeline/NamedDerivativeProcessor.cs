@@ -147,9 +147,27 @@ internal static class NamedDerivativeProcessor
             result.ReturnType = declared;
             result.Modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.Text));
             result.Summary = null; // the user's declaration carries the documentation
+            // An instance method of a differentiable type: the derivative takes the receiver first (a static member); the
+            // declaration, an instance method with the original's parameters, passes 'this'.
+            string? forwarding = null;
+            if (kind != NamedDerivativeKind.Jvp && !declaration.IsStatic && Symbols.HasDifferentiableSelf(target) && result.Parameters.Count == declaration.Parameters.Length + 1)
+            {
+                string staticName = "Nabla_" + declaration.Name + "_OfReceiver";
+                forwarding = $"{result.Modifiers} {Symbols.TypeName(declaration.ReturnType)} {Symbols.Identifier(declaration.Name)}(" +
+                             string.Join(", ", declaration.Parameters.Select(p => Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name))) +
+                             $") => {staticName}(" + string.Join(", ", new[] { "this" }.Concat(declaration.Parameters.Select(p => Symbols.Identifier(p.Name)))) + ");";
+                result.Name = staticName;
+                result.Modifiers = "private static";
+            }
             var w = new SourceWriter();
             w.Line(TypeDeclarations.FileHeader.TrimEnd('\n'));
             TypeDeclarations.Open(w, declaration.ContainingType);
+            if (forwarding != null)
+            {
+                w.Line(CSharpEmitter.GeneratedCodeAttribute);
+                w.Line(forwarding);
+                w.Line();
+            }
             CSharpEmitter.Emit(result, w);
             TypeDeclarations.Close(w, declaration.ContainingType);
             string hint = MethodProcessor.HintName(declaration.ContainingType) + "." + declaration.Name + MethodProcessor.CaseSuffix(declaration) + ".Nabla.g.cs";

@@ -182,6 +182,33 @@ public static partial class JaggedRows
     }
 }
 
+[Differentiable]
+public partial struct NamedOfInstanceStruct
+{
+    public double A;
+
+    [Differentiable]
+    public double F(double x) => A * x * x;
+
+    [ValueWithGradientOf(nameof(F))]
+    public partial (double Value, (NamedOfInstanceStruct.Tangent, double) Gradient) FValueWithGradient(double x);
+
+    [GradientOf(nameof(F), Wrt = "x")]
+    public partial double FGradient(double x);
+}
+
+[Differentiable]
+public partial class NamedOfInstanceClass
+{
+    public double A;
+
+    [Differentiable]
+    public double F(double x) => A * x * x;
+
+    [ValueWithGradientOf(nameof(F))]
+    public partial (double Value, (NamedOfInstanceClass.Tangent, double) Gradient) FValueWithGradient(double x);
+}
+
 public class OutsideSuitesRegressionTests3
 {
     static void Close(double expected, double actual) =>
@@ -403,5 +430,22 @@ public class OutsideSuitesRegressionTests3
                 double fd = (JaggedRows.Determinant(plus) - JaggedRows.Determinant(minus)) / 2e-6;
                 Assert.True(Math.Abs(fd - g[i][j]) < 1e-6, $"[{i}][{j}] {g[i][j]} vs {fd}");
             }
+    }
+
+    [Fact]
+    public void NamedDerivativesOfInstanceMethods()
+    {
+        // Were C# errors in generated code (CS0759): the derivative was written with the receiver as a parameter.
+        var s = new NamedOfInstanceStruct { A = 2 };
+        var (value, (dSelf, dx)) = s.FValueWithGradient(1.5);
+        Close(4.5, value);
+        Close(2.25, dSelf.A);
+        Close(6, dx);
+        Close(6, s.FGradient(1.5));
+        var c = new NamedOfInstanceClass { A = 2 };
+        var (cv, (cSelf, cdx)) = c.FValueWithGradient(1.5);
+        Close(4.5, cv);
+        Close(2.25, cSelf.A);
+        Close(6, cdx);
     }
 }
