@@ -162,6 +162,11 @@ internal sealed class IrBuilder
         return Emit(Op.Slice, spanType, operands, name);
     }
 
+    /// <summary>A tangent (shadow) of zeros shaped like <paramref name="array"/>, a value of the function being built.</summary>
+    public Value ZerosLike(Value array) => array.Type.IsStructArray
+        ? CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + array.Type.Element.Tangent.Name + ">", array.Type.Tangent, array)!
+        : CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", array.Type.OwnedTangent, array)!;
+
     /// <summary>A call to a static helper of the runtime (or the BCL) that has no derivative of its own.</summary>
     public Value? CallHelper(string method, IrType resultType, params Value[] args)
     {

@@ -163,19 +163,22 @@ internal sealed class JvpTransform : Cloner
         // of its own that starts at zero, made at the entry when the member is static or read from a parameter, so
         // that every read of it shares the tangent.
         var parameterValues = new HashSet<Value>(Source.Parameters.Where(p => p.Value != null).Select(p => p.Value!));
-        foreach (var i in Source.Blocks.SelectMany(block => block.Instrs))
-            if (OwnTangentKey(i) is { } key && (i.Operands.Count == 0 || parameterValues.Contains(i.Operands[0])))
-                ForLanes(() =>
-                {
-                    if (_memberTangents[_lane].ContainsKey(key)) return;
-                    entry.Source = new SourceInfo("the tangent of what is written into " + i.Text + " starts at zero", "", 0, 0, 0, 0, 0, 0);
-                    var primal = entry.EmitInstr(Op.Member, i.Result!.Type, i.Operands.Select(M).ToList(), "nablaMember");
-                    primal.Text = i.Text;
-                    _memberTangents[_lane][key] = ZerosOfTargetArray(entry, primal.Result!);
-                });
-        var ownTangentReceivers = new HashSet<Value>(Source.Blocks.SelectMany(block => block.Instrs)
-            .Where(i => OwnTangentKey(i) != null && i.Operands.Count == 1 && !parameterValues.Contains(i.Operands[0]) && i.Operands[0].Definition != null)
-            .Select(i => i.Operands[0]));
+        var ownTangentReads = Source.Blocks.SelectMany(block => block.Instrs).Where(i => OwnTangentKey(i) != null).ToList();
+        void MakeMemberTangent(IrBuilder b, Instr read) => ForLanes(() =>
+        {
+            var key = OwnTangentKey(read)!.Value;
+            if (_memberTangents[_lane].ContainsKey(key)) return;
+            var primal = b.EmitInstr(Op.Member, read.Result!.Type, read.Operands.Select(M).ToList(), "nablaMember");
+            primal.Text = read.Text;
+            _memberTangents[_lane][key] = b.ZerosLike(primal.Result!);
+        });
+        entry.Source = new SourceInfo("the tangents of what is written into arrays of data members start at zero", "", 0, 0, 0, 0, 0, 0);
+        foreach (var read in ownTangentReads.Where(i => i.Operands.Count == 0 || parameterValues.Contains(i.Operands[0])))
+            MakeMemberTangent(entry, read);
+        // (Of an object the method makes, where the object is made.)
+        var readsOfObjectsMadeHere = ownTangentReads
+            .Where(i => i.Operands.Count == 1 && !parameterValues.Contains(i.Operands[0]) && i.Operands[0].Definition != null)
+            .ToLookup(i => i.Operands[0]);
         // Tangent block parameters for active phis.
         foreach (var b in Source.Blocks)
             foreach (var p in b.Params)
@@ -195,16 +198,8 @@ internal sealed class JvpTransform : Cloner
                 builder.Source = i.Source;
                 Differentiate(i, builder);
                 // The tangents of array members of an object made here: where the object is (so every read of them sees one).
-                if (i.Result != null && ownTangentReceivers.Contains(i.Result))
-                    foreach (var read in Source.Blocks.SelectMany(block => block.Instrs).Where(r => r.Operands.Count == 1 && r.Operands[0] == i.Result))
-                        if (OwnTangentKey(read) is { } key)
-                            ForLanes(() =>
-                            {
-                                if (_memberTangents[_lane].ContainsKey(key)) return;
-                                var primal = builder.EmitInstr(Op.Member, read.Result!.Type, new List<Value> { M(i.Result) }, "nablaMember");
-                                primal.Text = read.Text;
-                                _memberTangents[_lane][key] = ZerosOfTargetArray(builder, primal.Result!);
-                            });
+                if (i.Result != null)
+                    foreach (var read in readsOfObjectsMadeHere[i.Result]) MakeMemberTangent(builder, read);
             }
         }
         foreach (var b in Source.Blocks)
@@ -269,8 +264,7 @@ internal sealed class JvpTransform : Cloner
     /// <summary>The tangent of a primal value, materializing a zero when it has none.</summary>
     private Value Tangent(Value primal, IrBuilder b) =>
         _tangent.TryGetValue(primal, out var t) ? t
-        : primal.Type.IsStructArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, M(primal))!
-        : primal.Type.IsArray ? b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type.OwnedTangent, M(primal))!
+        : primal.Type.IsArray ? b.ZerosLike(M(primal))
         // A struct with array members (a captured model, data here): a zero tangent whose arrays have its arrays' lengths,
         // which code reading them element by element needs (default's arrays are null).
         : primal.Type is { HasArrayLeaves: true, Construction: not StructConstruction.Tuple }
@@ -288,11 +282,6 @@ internal sealed class JvpTransform : Cloner
         i.Op == Op.Member && i.Result is { Type.IsArray: true } r && r.Type.IsDifferentiable && _activity.IsActive(r) &&
         (i.Operands.Count == 0 || !i.Operands[0].Type.IsStruct || !_activity.IsActive(i.Operands[0]) || !i.Operands[0].Type.IsDifferentiablePath(i.Text!))
             ? (i.Operands.Count == 0 ? null : i.Operands[0], i.Text!) : null;
-
-    /// <summary>A tangent of zeros shaped like an array of the generated code.</summary>
-    private static Value ZerosOfTargetArray(IrBuilder b, Value array) => array.Type.IsStructArray
-        ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + array.Type.Element.Tangent.Name + ">", array.Type.Tangent, array)!
-        : b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", array.Type.OwnedTangent, array)!;
 
     private Value? TangentOrNull(Value primal) => _tangent.TryGetValue(primal, out var t) ? t : null;
 

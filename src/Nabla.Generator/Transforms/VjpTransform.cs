@@ -306,9 +306,7 @@ internal sealed class VjpTransform : Cloner
 
     private bool IsActiveArray(Value sourceValue) => sourceValue.Type.IsArray && _activity.IsActive(sourceValue);
 
-    private Value ZerosLike(IrBuilder b, Value primal) => primal.Type.IsStructArray
-        ? b.CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + primal.Type.Element.Tangent.Name + ">", primal.Type.Tangent, primal)!
-        : b.CallHelper("global::Nabla.CompilerServices.Shadow.ZerosLike", primal.Type.OwnedTangent, primal)!;
+    private static Value ZerosLike(IrBuilder b, Value primal) => b.ZerosLike(primal);
 
     private void BuildPrimal(string? residualType, bool allocateShadows)
     {
@@ -393,18 +391,21 @@ internal sealed class VjpTransform : Cloner
         // array, a [NoDerivative] member) that differentiated values are written into: one shadow that starts at zero,
         // made at the entry when the member is static or read from a parameter, so that every read of it shares it.
         var parameterValues = new HashSet<Value>(Source.Parameters.Where(p => p.Value != null).Select(p => p.Value!));
-        foreach (var i in Source.Blocks.SelectMany(block => block.Instrs))
-            if (HasOwnShadow(i) && (i.Operands.Count == 0 || parameterValues.Contains(i.Operands[0])) && !_memberShadows.ContainsKey(MemberKey(i)))
-            {
-                entryBuilder.Source = new SourceInfo("the adjoint of what is written into " + i.Text + " starts at zero", "", 0, 0, 0, 0, 0, 0);
-                var primal = entryBuilder.EmitInstr(Op.Member, i.Result!.Type, i.Operands.Select(M).ToList(), "nablaMember");
-                primal.Text = i.Text;
-                _memberShadows[MemberKey(i)] = ZerosLike(entryBuilder, primal.Result!);
-            }
+        var ownShadowReads = Source.Blocks.SelectMany(block => block.Instrs).Where(HasOwnShadow).ToList();
+        void MakeMemberShadow(IrBuilder b, Instr read)
+        {
+            if (_memberShadows.ContainsKey(MemberKey(read))) return;
+            var primal = b.EmitInstr(Op.Member, read.Result!.Type, read.Operands.Select(M).ToList(), "nablaMember");
+            primal.Text = read.Text;
+            _memberShadows[MemberKey(read)] = ZerosLike(b, primal.Result!);
+        }
+        entryBuilder.Source = new SourceInfo("the adjoints of what is written into arrays of data members start at zero", "", 0, 0, 0, 0, 0, 0);
+        foreach (var read in ownShadowReads.Where(i => i.Operands.Count == 0 || parameterValues.Contains(i.Operands[0])))
+            MakeMemberShadow(entryBuilder, read);
         // (Of an object the method makes, where the object is made.)
-        var ownShadowReceivers = new HashSet<Value>(Source.Blocks.SelectMany(block => block.Instrs)
-            .Where(i => HasOwnShadow(i) && i.Operands.Count == 1 && !parameterValues.Contains(i.Operands[0]) && i.Operands[0].Definition != null)
-            .Select(i => i.Operands[0]));
+        var readsOfObjectsMadeHere = ownShadowReads
+            .Where(i => i.Operands.Count == 1 && !parameterValues.Contains(i.Operands[0]) && i.Operands[0].Definition != null)
+            .ToLookup(i => i.Operands[0]);
         // A class's members are read wherever the code reads them: one shadow per array member, made at the entry.
         foreach (var p in classesWithArrays)
             foreach (var leaf in p.Type.Leaves.Where(l => l.Differentiable && l.Type.IsArray))
@@ -425,14 +426,8 @@ internal sealed class VjpTransform : Cloner
                 int before = BlockMap[b].Instrs.Count;
                 AugmentInstr(b, i, builder);
                 // The shadows of array members of an object made here: where the object is (so every read of them sees one).
-                if (i.Result != null && ownShadowReceivers.Contains(i.Result))
-                    foreach (var read in Source.Blocks.SelectMany(block => block.Instrs).Where(r => HasOwnShadow(r) && r.Operands.Count == 1 && r.Operands[0] == i.Result))
-                        if (!_memberShadows.ContainsKey(MemberKey(read)))
-                        {
-                            var primal = builder.EmitInstr(Op.Member, read.Result!.Type, new List<Value> { M(i.Result) }, "nablaMember");
-                            primal.Text = read.Text;
-                            _memberShadows[MemberKey(read)] = ZerosLike(builder, primal.Result!);
-                        }
+                if (i.Result != null)
+                    foreach (var read in readsOfObjectsMadeHere[i.Result]) MakeMemberShadow(builder, read);
                 for (int k = before; k < BlockMap[b].Instrs.Count; k++)
                     if (BlockMap[b].Instrs[k].Result is { } r) _definedIn[r] = b;
             }
