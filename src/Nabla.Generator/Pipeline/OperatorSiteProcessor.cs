@@ -460,6 +460,10 @@ internal static class OperatorSiteProcessor
     {
         // Only a method group is bound here; a delegate variable keeps the registry lookup.
         var info = model.GetSymbolInfo(fArg, ct);
+        // A local holding one lambda for good (Func<double, double> sq = t => t * t; Gradient(sq, x)): that lambda is
+        // differentiated, its captured variables read from the delegate at the call as for a lambda written there.
+        if (info.Symbol is ILocalSymbol local && AssignedOnceLambda(local, model, ct) is { } held)
+            return ForLambda(inv, op, invoke, held, model, ct);
         var target = (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) as IMethodSymbol;
         // (A call the generator's view does not resolve, UnresolvedTangentCall, has no operation for the method group.)
         if (target is null || resolvedInView && model.GetOperation(fArg, ct) is not IMethodReferenceOperation &&
@@ -494,27 +498,38 @@ internal static class OperatorSiteProcessor
     }
 
     /// <summary>
-    /// The text of the lambda a captured local of a delegate type holds, when it is declared with one and never assigned
-    /// again, and the lambda reads nothing from outside itself (so it means the same written inside the synthesized method);
-    /// null otherwise.
+    /// The lambda a local of a delegate type is declared with, when it is never assigned again (nor passed by reference):
+    /// the delegate the local holds is always that lambda's. Null otherwise.
     /// </summary>
-    private static string? CapturedLambdaText(ILocalSymbol local, SemanticModel model, CancellationToken ct)
+    private static LambdaExpressionSyntax? AssignedOnceLambda(ILocalSymbol local, SemanticModel model, CancellationToken ct)
     {
         if (local.Type.TypeKind != Microsoft.CodeAnalysis.TypeKind.Delegate || local.IsRef || local.DeclaringSyntaxReferences.Length != 1 ||
             local.DeclaringSyntaxReferences[0].GetSyntax(ct) is not VariableDeclaratorSyntax { Initializer.Value: LambdaExpressionSyntax function } declarator ||
             declarator.SyntaxTree != model.SyntaxTree)
             return null;
-        // Never assigned again (nor passed by reference) in the code around it.
-        var scope = declarator.Ancestors().FirstOrDefault(a => a is BlockSyntax or ArrowExpressionClauseSyntax);
+        // (Top-level statements have no block: their scope is the file.)
+        var scope = declarator.Ancestors().FirstOrDefault(a => a is BlockSyntax or ArrowExpressionClauseSyntax or CompilationUnitSyntax);
         if (scope is null) return null;
         foreach (var name in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (name.Identifier.ValueText != local.Name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, ct).Symbol, local)) continue;
             if (name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name ||
                 name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0 } ||
-                name.Parent is PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax)
+                name.Parent is PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax ||
+                name.Parent is RefExpressionSyntax)
                 return null;
         }
+        return function;
+    }
+
+    /// <summary>
+    /// The text of the lambda a captured local of a delegate type holds, when it is declared with one and never assigned
+    /// again, and the lambda reads nothing from outside itself (so it means the same written inside the synthesized method);
+    /// null otherwise.
+    /// </summary>
+    private static string? CapturedLambdaText(ILocalSymbol local, SemanticModel model, CancellationToken ct)
+    {
+        if (AssignedOnceLambda(local, model, ct) is not { } function) return null;
         // Self-contained: every local, parameter or 'this' it reads is its own.
         foreach (var node in function.DescendantNodes())
         {
@@ -545,12 +560,27 @@ internal static class OperatorSiteProcessor
         {
             // A method of this compilation with neither [Differentiable] nor a rule can never work.
             bool inSource = !target.DeclaringSyntaxReferences.IsEmpty;
-            if (inSource && RuleIndex.For(model.Compilation).Find(target) is null)
+            var rule = RuleIndex.For(model.Compilation).Find(target);
+            if (inSource && rule is null)
                 return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
                 {
                     DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
                         "mark it [Differentiable] (its type must be partial), or pass an inline lambda that calls differentiable code"),
                 })));
+            // The run-time operators find a rule's method only when it is registered (public, static, by value); a lambda
+            // calling it is differentiated through the rule at the call instead.
+            if (inSource && fArg is not AnonymousFunctionExpressionSyntax && !RuleProcessor.IsRegistered(rule!))
+            {
+                string receiver = fArg is MemberAccessExpressionSyntax access ? access.Expression + "." : "";
+                string why = !target.IsStatic ? "an instance method" : target.DeclaredAccessibility != Accessibility.Public ? "not public" :
+                    target.IsGenericMethod ? "generic" : target.Parameters.Any(p => p.RefKind != RefKind.None) ? "takes a parameter by reference" : "of a shape the run-time operators do not take";
+                return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
+                        $"its derivative comes from a [DerivativeOf] rule, and a method group is bound to a rule only for a public static method (this one is {why}): " +
+                        $"pass a lambda ({LambdaFor(target, receiver + Symbols.Identifier(target.Name))})"),
+                })));
+            }
             // A method with a rule (Math.Sin) has first derivatives at run time; second derivatives are written for a lambda.
             if (IsSecondOrder(op.Name) && fArg is not AnonymousFunctionExpressionSyntax)
                 return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
@@ -575,13 +605,21 @@ internal static class OperatorSiteProcessor
         // Second derivatives are written per call site, beside the method: none for a method generated code cannot call.
         // (A lambda that only forwards to it is differentiated as a lambda instead.)
         if (hidden && !privateSecondOrder && fArg is not AnonymousFunctionExpressionSyntax && target.IsStatic && !target.IsGenericMethod && !target.DeclaringSyntaxReferences.IsEmpty &&
-            (HasOwnTangentType(target.ReturnType) || target.Parameters.Any(p => HasOwnTangentType(p.Type)) || IsSecondOrder(op.Name)))
+            (HasOwnTangentType(target.ReturnType) || target.Parameters.Any(p => HasOwnTangentType(p.Type)) || IsSecondOrder(op.Name) ||
+             !TypeDeclarations.IsReachableFromAssembly(target.ContainingType)))
+        {
+            // (A method of a type that is itself private or protected is not registered for the run-time operators either.)
+            var hiddenType = TypeDeclarations.Chain(target.ContainingType).FirstOrDefault(t => t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal));
+            string what = hiddenType != null
+                ? $"its type '{hiddenType.Name}' is {(hiddenType.DeclaredAccessibility == Accessibility.Private ? "private" : "not visible to its assembly")}"
+                : $"it is {(target.DeclaredAccessibility == Accessibility.Private ? "private" : "not visible to its assembly")}";
+            string fix = hiddenType != null ? $"make '{hiddenType.Name}' internal" : "make it internal";
             return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
             {
                 DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,
-                    $"it is {(target.DeclaredAccessibility == Accessibility.Private ? "private" : "not visible to its assembly")}, and the operator binds a method group " +
-                    $"to its derivatives from generated code outside its type: make it internal, or pass a lambda ({LambdaFor(target)})"),
+                    $"{what}, and the operator binds a method group to its derivatives from generated code outside its type: {fix}, or pass a lambda ({LambdaFor(target, fArg.ToString())})"),
             })));
+        }
         // obj.M of an instance method whose receiver is data (a class or struct that is not a differentiable type): its
         // derivatives are instance members, called on the delegate's target (the receiver, or a boxed copy of a struct).
         bool boundInstance = !target.IsStatic && !Symbols.DerivativesAreStatic(target) && fArg is not AnonymousFunctionExpressionSyntax &&
@@ -676,6 +714,24 @@ internal static class OperatorSiteProcessor
         }
         return null;
     }
+
+    /// <summary>Whether <paramref name="lambda"/> is written inside a generic method (or a lambda or local function of one).</summary>
+    private static bool InGenericMethod(IMethodSymbol lambda)
+    {
+        for (ISymbol? s = lambda.ContainingSymbol; s is IMethodSymbol m; s = m.ContainingSymbol)
+            if (m.IsGenericMethod) return true;
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> is, or is built from, a type parameter.</summary>
+    private static bool MentionsTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => MentionsTypeParameter(array.ElementType),
+        IPointerTypeSymbol pointer => MentionsTypeParameter(pointer.PointedAtType),
+        INamedTypeSymbol named => named.TypeArguments.Any(MentionsTypeParameter) || named.ContainingType is { } outer && MentionsTypeParameter(outer),
+        _ => false,
+    };
 
     /// <summary>Operators whose generated body needs F_ValueWithPullback (a closure over the residuals).</summary>
     private static bool NeedsPullbackClosure(IMethodSymbol op) =>
@@ -808,8 +864,23 @@ internal static class OperatorSiteProcessor
         foreach (var c in captures)
             if (c.Type.Contains("<anonymous type") || c.Type.Contains("AnonymousType"))
                 return Fail(isOperator ? op.Name : Display(op), lambda, $"it captures '{c.Name}' of an anonymous type");
-        if (containing.IsGenericType || containing.ContainingType?.IsGenericType == true || lambdaSymbol.ContainingSymbol is IMethodSymbol { IsGenericMethod: true })
-            return Fail(isOperator ? op.Name : Display(op), lambda, "lambdas inside generic types or generic methods are not supported yet; move the computation into a [Differentiable] method");
+        if (containing.IsGenericType || containing.ContainingType?.IsGenericType == true)
+            return Fail(isOperator ? op.Name : Display(op), lambda, "lambdas inside generic types are not supported yet; move the computation into a [Differentiable] method");
+        // Inside a generic method, a lambda is written again outside it: it may not name the method's type parameters.
+        bool inGenericMethod = InGenericMethod(lambdaSymbol);
+        if (inGenericMethod)
+            foreach (var o in lambdaOp.Body.DescendantsAndSelf())
+            {
+                var (symbol, type) = o switch
+                {
+                    ILocalReferenceOperation l when !Declared(l.Local, lambda) => ((ISymbol?)l.Local, l.Local.Type),
+                    IParameterReferenceOperation p when !Declared(p.Parameter, lambda) => (p.Parameter, p.Parameter.Type),
+                    _ => (null, null),
+                };
+                if (symbol != null && MentionsTypeParameter(type!))
+                    return Fail(isOperator ? op.Name : Display(op), o.Syntax, $"it captures '{symbol.Name}' of type '{type!.ToDisplayString()}', a type parameter of the " +
+                        "generic method around it, and the derivatives are generated once for all its instantiations: copy the values it needs into locals of a concrete type, or move the computation into a [Differentiable] method");
+            }
 
         // The host of the synthesized method: the lambda's own type when it is partial (so private members stay
         // reachable), else a generated class in the same namespace that imports the type's static members.
@@ -902,7 +973,8 @@ internal static class OperatorSiteProcessor
         var compilation = synthesizedModel.Compilation;
         if (error != null)
             return Fail(isOperator ? op.Name : Display(op), lambda, "generated code cannot compile it outside its method (" + error.GetMessage() + ")" +
-                (hostIsContaining ? "" : "; make the containing type partial so that generated code can reach its private members"));
+                (inGenericMethod ? "; inside a generic method, a differentiated lambda may not use the method's type parameters: move the computation into a [Differentiable] method" :
+                 hostIsContaining ? "" : "; make the containing type partial so that generated code can reach its private members"));
         var declaration = tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>().First(m => m.Identifier.Text == name);
         if (synthesizedModel.GetDeclaredSymbol(declaration, ct) is not IMethodSymbol method) return Empty;
 

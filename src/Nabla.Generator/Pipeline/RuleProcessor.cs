@@ -212,6 +212,19 @@ internal static class RuleProcessor
     }
 
     /// <summary>
+    /// Whether the rule's original is registered for the run-time operators (a public static method of one to four
+    /// inputs, by value): only then does a method group of it work with them.
+    /// </summary>
+    internal static bool IsRegistered(RuleInfo info)
+    {
+        var original = info.Original;
+        int n = original.Parameters.Length;
+        return n is >= 1 and <= 4 && !original.IsGenericMethod && original.DeclaredAccessibility == Accessibility.Public &&
+               original.MethodKind == MethodKind.Ordinary && original.IsStatic &&
+               original.Parameters.All(p => p.RefKind == RefKind.None && (Symbols.IrTypeOf(p.Type).IsReal || info.HasArrays && RuleIndex.IsRuleInput(p.Type)));
+    }
+
+    /// <summary>
     /// Registers the rule's original method with the runtime registry, so the operators work on it as a
     /// method group (<c>Autodiff.Derivative(Math.Sin, x)</c>), through the same split form.
     /// </summary>
@@ -219,9 +232,7 @@ internal static class RuleProcessor
     {
         var original = info.Original;
         int n = original.Parameters.Length;
-        if (n is < 1 or > 4 || original.IsGenericMethod || original.DeclaredAccessibility != Accessibility.Public ||
-            original.MethodKind != MethodKind.Ordinary || !original.IsStatic ||
-            original.Parameters.Any(p => p.RefKind != RefKind.None || !(Symbols.IrTypeOf(p.Type).IsReal || info.HasArrays && RuleIndex.IsRuleInput(p.Type))))
+        if (!IsRegistered(info))
             return false;
         var types = original.Parameters.Select(p => Symbols.TypeName(p.Type)).ToArray();
         string ret = Symbols.TypeName(original.ReturnType);

@@ -68,9 +68,14 @@ public static class DerivativeRegistry
         RuntimeHelpers.RunModuleConstructor(typeof(DerivativeRegistry).Module.ModuleHandle);
         if (s_derivatives.TryGetValue(method, out set))
             return set;
-        throw new NotDifferentiableException(Describe(method),
-            "mark it [Differentiable] (its type must be partial), or pass a method that is.");
+        throw new NotDifferentiableException(Describe(method), IsLambda(method)
+            ? "it is a lambda the generator did not see passed to an operator (held in a variable assigned more than once, a field, or passed through " +
+              "other code): pass the lambda to the operator where it is written, or to a [Differentiable] parameter."
+            : "mark it [Differentiable] (its type must be partial), or pass a method that is.");
     }
+
+    /// <summary>Whether <paramref name="method"/> is the compiler's body of a lambda or local function (its name is unspeakable).</summary>
+    private static bool IsLambda(MethodInfo method) => method.Name.Contains('<') || method.DeclaringType?.Name.Contains('<') == true;
 
     /// <summary>Gets one derivative delegate of the expected shape, or throws naming the method.</summary>
     public static TDelegate Get<TDelegate>(Delegate function, Func<DerivativeSet, Delegate?> select, string what)
@@ -83,8 +88,18 @@ public static class DerivativeRegistry
             $"its generated {what} has type {found.GetType()}, not {typeof(TDelegate)}; the operator's argument types must match the method's parameter types.");
     }
 
-    internal static string Describe(MethodInfo method) =>
-        method.DeclaringType is null ? method.Name : $"{method.DeclaringType.FullName}.{method.Name}";
+    internal static string Describe(MethodInfo method)
+    {
+        // A lambda's body is named <Enclosing>b__0_1, in a closure class nested in the user's type: name what the user wrote.
+        if (IsLambda(method) && method.Name.StartsWith('<') && method.Name.LastIndexOf(">b__", StringComparison.Ordinal) is > 1 and var close)
+        {
+            Type? user = method.DeclaringType;
+            while (user != null && user.Name.Contains('<')) user = user.DeclaringType;
+            string enclosing = method.Name.Substring(1, close - 1);
+            return "a lambda in " + (user is null ? "" : user.FullName + ".") + (enclosing == "<Main>$" ? "top-level statements" : enclosing);
+        }
+        return method.DeclaringType is null ? method.Name : $"{method.DeclaringType.FullName}.{method.Name}";
+    }
 }
 
 /// <summary>

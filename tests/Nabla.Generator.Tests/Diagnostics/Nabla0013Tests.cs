@@ -379,6 +379,59 @@ public class Nabla0013Tests
     }
 
     [Fact]
+    public void MethodGroupOfAnInstanceMethodWithARule_AsksForALambda()
+    {
+        // The run-time registry has only public static rules' methods: was a NotDifferentiableException at run time.
+        var run = Verify(Usings + """
+            public class Spline
+            {
+                public double A = 2;
+                public double Eval(double t) => A * t * t;
+            }
+            public static partial class Rules
+            {
+                [DerivativeOf(typeof(Spline), nameof(Spline.Eval))]
+                public static (double Value, Func<double, double> Pullback) SplineEval(Spline self, double t) => (self.Eval(t), dy => dy * 2 * self.A * t);
+            }
+            public static class Use
+            {
+                public static double G(Spline spl) => Autodiff.Gradient({|NABLA0014:spl.Eval|}, 1.5) + Autodiff.Gradient(t => spl.Eval(t), 1.5);
+            }
+            """);
+        Assert.EndsWith("its derivative comes from a [DerivativeOf] rule, and a method group is bound to a rule only for a public static method (this one is an instance method): pass a lambda (t => spl.Eval(t))", run.Message("NABLA0014"));
+    }
+
+    [Fact]
+    public void MethodGroupOfAPrivateNestedClass_NamesTheClass()
+    {
+        // Its derivatives are not registered (code outside cannot name the type): was a NotDifferentiableException at run time.
+        var run = Verify(InClass("""
+                private static partial class Hidden
+                {
+                    [Differentiable] public static double H(double x) => Math.Exp(x) * 2;
+                }
+                public static double ViaLambda(double x) => Autodiff.Gradient(t => Hidden.H(t), x);
+                public static double ViaMethodGroup(double x) => Autodiff.Gradient({|NABLA0014:Hidden.H|}, x);
+            """));
+        Assert.EndsWith("its type 'Hidden' is private, and the operator binds a method group to its derivatives from generated code outside its type: make 'Hidden' internal, or pass a lambda (x => Hidden.H(x))", run.Message("NABLA0014"));
+    }
+
+    [Fact]
+    public void LambdaInAGenericMethod_IsDifferentiated_UnlessItCapturesATypeParameterValue()
+    {
+        var run = Verify(Usings + """
+            public interface IData { double Scale { get; } }
+            public static partial class G
+            {
+                public static double Twice<TAny>(double x) => Autodiff.Gradient(t => t * t, x);
+                public static double Copied<TD>(TD d, double x) where TD : IData { double s = d.Scale; return Autodiff.Gradient(t => s * t * t, x); }
+                public static double Scaled<TD>(TD d, double x) where TD : IData => Autodiff.Gradient(t => {|NABLA0013:d|}.Scale * t * t, x);
+            }
+            """);
+        Assert.Contains("it captures 'd' of type 'TD', a type parameter of the generic method around it", run.Message("NABLA0013"));
+    }
+
+    [Fact]
     public void CapturingLambdasAndMethodGroups_Compile()
     {
         Verify(InClass("""
