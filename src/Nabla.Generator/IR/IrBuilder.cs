@@ -162,6 +162,17 @@ internal sealed class IrBuilder
         return Emit(Op.Slice, spanType, operands, name);
     }
 
+    /// <summary>
+    /// Whether <paramref name="callee"/> is the runtime's zeros-like helper (what <see cref="ZerosLike"/> calls, also when
+    /// generated code calling it is lowered again): its result depends on its input's shape only, never on its values.
+    /// </summary>
+    public static bool MakesZerosLike(Callee callee)
+    {
+        string name = callee.DisplayName.StartsWith("global::", System.StringComparison.Ordinal) ? callee.DisplayName.Substring("global::".Length) : callee.DisplayName;
+        return name.StartsWith("Nabla.CompilerServices.Shadow.ZerosLike", System.StringComparison.Ordinal) ||
+               name.StartsWith("Nabla.CompilerServices.Shadow.TangentsLike", System.StringComparison.Ordinal);
+    }
+
     /// <summary>A tangent (shadow) of zeros shaped like <paramref name="array"/>, a value of the function being built.</summary>
     public Value ZerosLike(Value array) => array.Type.IsStructArray
         ? CallHelper("global::Nabla.CompilerServices.Shadow.TangentsLike<" + array.Type.Element.Tangent.Name + ">", array.Type.Tangent, array)!

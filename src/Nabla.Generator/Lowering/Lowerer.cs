@@ -45,6 +45,19 @@ internal sealed class Lowerer
     private readonly CancellationToken _cancellation;
 
     private IrFunction _f = null!;
+    private Value? _this;
+
+    /// <summary>
+    /// The receiver of an instance method of data: one value for the whole function, made first in the entry block, so
+    /// that the analyses see every this.Member read as reads of one object (the shadow of an array member is shared).
+    /// </summary>
+    private Value This(IrType type)
+    {
+        if (_this != null) return _this;
+        var instr = new Instr(Op.This, _f.NewValue(type, "this"), new List<Value>(), _b.Source);
+        _f.Entry.Instrs.Insert(0, instr);
+        return _this = instr.Result!;
+    }
     private IrBuilder _b = null!;
     private readonly Dictionary<BasicBlock, Block> _blockMap = new();
     private readonly Dictionary<Block, List<(Block From, Edge Edge)>> _preds = new();
@@ -872,7 +885,7 @@ internal sealed class Lowerer
                 // 'this' of a differentiable class: the static-form derivative's first parameter.
                 return Read(ThisRoot, Symbols.IrTypeOf(op.Type));
             case IInstanceReferenceOperation:
-                return _b.Emit(Op.This, Symbols.IrTypeOf(op.Type), new List<Value>(), "this");
+                return This(Symbols.IrTypeOf(op.Type));
             case IDefaultValueOperation:
                 return _b.Const(Symbols.IrTypeOf(op.Type), "default(" + Symbols.TypeName(op.Type!) + ")");
             case ITupleOperation tuple when Symbols.IrTypeOf(tuple.Type) is { IsStruct: true } tupleType:

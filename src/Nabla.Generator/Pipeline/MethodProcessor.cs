@@ -470,7 +470,8 @@ internal static class MethodProcessor
             if (!activity.IsActive(i.Result) && !writesActiveVariable) continue;
             // An array made from data (Data.Make(n), a clone of a data array) that differentiated values are written into
             // later: no derivative flows into the call, and the array's own starts at zero (its shadow is made there).
-            if (!writesActiveVariable && i.Result!.Type.IsArray && !i.AllInputs().Any(activity.IsVaried)) continue;
+            // (Zeros shaped like an array with derivatives, in a first derivative Nabla wrote: shape only, also data.)
+            if (!writesActiveVariable && i.Result!.Type.IsArray && (!i.AllInputs().Any(activity.IsVaried) || IrBuilder.MakesZerosLike(i.Callee))) continue;
             // The note points at the [Differentiable] that asked for the derivative.
             var asked = Symbols.GetAttribute(method.MethodKind == MethodKind.PropertyGet && method.AssociatedSymbol != null ? method.AssociatedSymbol : method, Symbols.DifferentiableAttribute)?.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
             diagnostics.Add(i.Callee.MissingDerivatives is { } missing

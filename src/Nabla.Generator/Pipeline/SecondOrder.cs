@@ -65,7 +65,7 @@ internal static class SecondOrder
             // (A tangent array the forward mode makes, zeros shaped like an array, holds only what is stored into it later:
             // the reverse pass gives it a shadow of zeros.)
             if (i.Op == Op.Call && i.Callee!.Derivative is null && !i.Callee.IsStopGradient && activity.IsActive(i.Result) &&
-                !(i.Result!.Type.IsArray && i.Callee.DisplayName == "global::Nabla.CompilerServices.Shadow.ZerosLike"))
+                !(i.Result!.Type.IsArray && IrBuilder.MakesZerosLike(i.Callee)))
             {
                 why = $"'{i.Callee.DisplayName}' in its first derivative has no derivative";
                 return null;

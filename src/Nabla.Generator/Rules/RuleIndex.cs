@@ -152,6 +152,15 @@ internal sealed class RuleIndex
         method.MethodKind == MethodKind.Ordinary && Symbols.HasDifferentiableSelf(method) && !Symbols.ReturnsNewSelf(method) &&
         !method.ContainingType.IsGenericType && Symbols.IrTypeOf(method.ContainingType) is { IsReference: false };
 
+    /// <summary>
+    /// A non-virtual instance method of a class that is data (not differentiable): its receiver is a value read at the
+    /// call, so its body inlines with 'this' standing for the receiver, which second derivatives through it need.
+    /// </summary>
+    internal static bool InlinableDataReceiverMethod(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.Ordinary && !method.IsStatic && !Symbols.HasDifferentiableSelf(method) &&
+        method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false } owner && !Symbols.IsDifferentiableType(owner) &&
+        !method.IsAbstract && (!method.IsVirtual && !method.IsOverride || method.IsSealed || owner.IsSealed);
+
     /// <summary>Resolves a rule method to its original, or says why it cannot be.</summary>
     public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error, Compilation? compilation = null)
     {
@@ -394,7 +403,7 @@ internal sealed class CalleeResolver
         string? inlineId = null;
         // Static methods, operators and constructors of differentiable structs (lowered as static functions returning the value).
         if (derivative?.JvpMethod != null && (method.IsStatic || Symbols.IsDifferentiableConstructor(method) ||
-                RuleIndex.InlinableInstanceMethod(method)) && !method.IsGenericMethod &&
+                RuleIndex.InlinableInstanceMethod(method) || RuleIndex.InlinableDataReceiverMethod(method) && rule is null) && !method.IsGenericMethod &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
             inlineId = method.OriginalDefinition.GetDocumentationCommentId();
         // A static [Differentiable] local function has no derivative members (generated code cannot reach it): it is

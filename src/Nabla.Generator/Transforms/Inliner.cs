@@ -158,10 +158,16 @@ internal sealed class Inliner : Cloner
                 Map[p] = np;
             }
         }
+        // A data receiver (an instance method of a plain class): the callee's 'this' is the call's receiver.
+        var receiver = call.Operands.Count > 0 && !call.Callee.ReceiverAsArgument && !call.Callee.IsStatic ? call.Operands[0] : null;
         foreach (var b in Source.Blocks)
         {
             var cb = new IrBuilder(Target, BlockMap[b]);
-            foreach (var i in b.Instrs) CloneInstr(i, cb);
+            foreach (var i in b.Instrs)
+            {
+                if (i.Op == Op.This && receiver != null) Map[i.Result!] = receiver;
+                else CloneInstr(i, cb);
+            }
         }
         foreach (var b in Source.Blocks)
         {

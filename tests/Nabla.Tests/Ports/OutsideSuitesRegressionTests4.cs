@@ -28,6 +28,40 @@ public interface IScaled { double Scale { get; } }
 public sealed class ScaledBy3 : IScaled { public double Scale => 3; }
 public sealed class ScaledBy5 : IScaled { public double Scale => 5; }
 
+/// <summary>A plain class (data) with [Differentiable] instance methods, as models are often written.</summary>
+public partial class EnergyModel
+{
+    public double K;
+    [Differentiable] public double Energy(double[] v) => K * (v[0] * v[0] * v[0] + v[1] * v[1] * v[1]) + v[0] * v[1];
+    [Differentiable] public double Chain(double t) => K * Math.Sin(t) + Square(t) * K;
+    [Differentiable] internal double Square(double t) => t * t;
+}
+
+public sealed partial class SealedCubic
+{
+    public double A;
+    [Differentiable] public double F(double u) => A * u * u * u;
+}
+
+/// <summary>Instance methods writing into an array of their own object, then reading it back.</summary>
+public partial class ScratchUser
+{
+    public double[] Buffer = new double[3];
+    [Differentiable] public double Step(double x) { Buffer[0] = x * x; return Buffer[0] * x; }
+    [Differentiable]
+    public double SumOfSquares(double[] v)
+    {
+        double t = 0;
+        for (int i = 0; i < v.Length; i++) { Buffer[i] = v[i] * v[i]; t += Buffer[i]; }
+        return t;
+    }
+}
+
+public static partial class ScratchCallers
+{
+    [Differentiable] public static double Twice(ScratchUser s, double x) => s.Step(x) + x;
+}
+
 public class OutsideSuitesRegressionTests4
 {
     [Fact]
@@ -56,6 +90,39 @@ public class OutsideSuitesRegressionTests4
         Assert.Equal(new[] { 6.0, 12.0 }, Gradient(weightedNorm, new[] { 1.0, 2.0 }));
         var h = Hessian(weightedNorm, new[] { 1.0, 2.0 });
         Assert.Equal(new[,] { { 6.0, 0 }, { 0, 6.0 } }, h);
+    }
+
+    [Fact]
+    public void SecondDerivatives_ThroughInstanceMethodsOfAPlainClass()
+    {
+        // Were NABLA0013 ("'EnergyModel.Energy' has no differentiable first derivative"): the body is now inlined with
+        // 'this' standing for the receiver, read at each call.
+        var model = new EnergyModel { K = 2.0 };
+        var x = new[] { 1.0, 2.0 };
+        var h = Hessian(v => model.Energy(v), x);
+        Assert.Equal(new[,] { { 6 * 2.0 * 1.0, 1.0 }, { 1.0, 6 * 2.0 * 2.0 } }, h);
+        model.K = 3;
+        h = Hessian(v => model.Energy(v), x);
+        Assert.Equal(new[,] { { 6 * 3.0 * 1.0, 1.0 }, { 1.0, 6 * 3.0 * 2.0 } }, h);
+        Assert.Equal(new[] { 3 * 3.0 + 2.0, 3 * 3.0 * 4 + 1.0 }, Gradient(v => model.Energy(v), x));
+        double t0 = 0.5;
+        Assert.Equal(-3 * Math.Sin(t0) + 6, Derivative(t => Derivative(u => model.Chain(u), t), t0), 12);
+        var cubic = new SealedCubic { A = 2 };
+        Assert.Equal(12.0, Derivative(t => Derivative(u => cubic.F(u), t), 1.0));
+    }
+
+    [Fact]
+    public void InstanceMethodWritingItsOwnArrayMember_HasTheDerivativeOfWhatItReadsBack()
+    {
+        // Were 2.25 (the write's derivative lost: each 'this' was another object to the analyses) and 0 with a false NABLA0016.
+        var s = new ScratchUser();
+        double x = 1.5;
+        Assert.Equal(3 * x * x, Gradient(s.Step, x));
+        Assert.Equal(3 * x * x, Derivative(s.Step, x));
+        Assert.Equal(new[] { 2.0, 4.0, 6.0 }, Gradient(s.SumOfSquares, new[] { 1.0, 2.0, 3.0 }));
+        Assert.Equal(new[] { 2.0, 4.0, 6.0 }, Gradient(v => s.SumOfSquares(v), new[] { 1.0, 2.0, 3.0 }));
+        Assert.Equal(3 * x * x + 1, Gradient(t => ScratchCallers.Twice(s, t), x));
+        Assert.Equal(6 * x, Derivative(t => Derivative(u => s.Step(u), t), x), 12);
     }
 
     [Fact]
