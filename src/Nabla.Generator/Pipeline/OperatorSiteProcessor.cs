@@ -1050,8 +1050,8 @@ internal static class OperatorSiteProcessor
             // derivative differentiates it again): Derivative and Jvp directly; Gradient, Vjp and Jacobians of an array
             // input as one directional derivative per component.
             string name = op.Name;
-            bool oneInput = name is "Derivative" or "Gradient" or "ValueWithGradient" or "JacobianForward" or "JacobianReverse"
-                ? op.Parameters.Length == 2 : name is "Jvp" or "Vjp" && op.Parameters.Length == 3;
+            bool oneInput = name is "Derivative" or "Gradient" or "ValueWithGradient" or "JacobianForward" or "JacobianReverse" or "Hessian"
+                ? op.Parameters.Length == 2 : name is "Jvp" or "Vjp" or "HessianVectorProduct" && op.Parameters.Length == 3;
             var innerInvoke = (op.Parameters.Length > 0 ? op.Parameters[0].Type as INamedTypeSymbol : null)?.DelegateInvokeMethod;
             var inputType = oneInput && innerInvoke != null ? Symbols.IrTypeOf(op.Parameters[1].Type) : null;
             var resultType = innerInvoke != null ? Symbols.IrTypeOf(innerInvoke.ReturnType) : null;
@@ -1065,12 +1065,13 @@ internal static class OperatorSiteProcessor
                 "Gradient" or "ValueWithGradient" => (realInput || vectorInput) && realResult,
                 "Jvp" or "Vjp" => (realInput || vectorInput) && (realResult || vectorResult),
                 "JacobianForward" or "JacobianReverse" => vectorInput && vectorResult,
+                "Hessian" or "HessianVectorProduct" => (realInput || vectorInput) && realResult,
                 _ => false,
             };
             if (!supported)
             {
                 if (IsSecondOrder(op.Name) || Operators.Contains(op.Name))
-                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative, Gradient, ValueWithGradient, Jvp, Vjp and the Jacobians of a function of one scalar or array of them, with a scalar or array result, are)";
+                    return $"Autodiff.{op.Name} inside a differentiated lambda is not differentiable yet (Derivative, Gradient, ValueWithGradient, Jvp, Vjp, the Jacobians, Hessian and HessianVectorProduct of a function of one scalar or array of them, with a scalar or array result, are)";
                 continue;
             }
             bool jvp = name == "Jvp";
@@ -1195,6 +1196,73 @@ internal static class OperatorSiteProcessor
                 string direction = "(" + inputTypeName + ")(" + call.ArgumentList.Arguments[2].Expression + ")";
                 edits.Add(new Edit(call.SpanStart, call.Span.Length,
                     "(Value: " + primalCall + "(" + string.Join(", ", new[] { Fresh(point) }.Concat(extraArguments)) + "), Tangent: " + dName + "(" + CallArguments(Fresh(direction)) + "))"));
+                continue;
+            }
+            if (name is "Hessian" or "HessianVectorProduct")
+            {
+                // Forward over forward once more: the directional derivative's own forward mode along a second direction,
+                // d²f[u, w], differentiable again; the Hessian is d²f[eᵢ, eⱼ] (symmetric: half of them), H·v is d²f[eᵢ, v].
+                string ddName = "Nabla_DD_" + id + "_" + (k - 1);
+                var bindError = BindInner(w.ToString(), dName, out var directional);
+                if (bindError != null || directional is null) return "the second derivative taken inside it cannot be written (" + bindError?.GetMessage() + ")";
+                var loweredDirectional = MethodProcessor.Lower(directional, compilation, directional.Parameters[0].Name, null, diagnostics, ct);
+                if (loweredDirectional is null)
+                    return "the second derivative taken inside it cannot be differentiated again" +
+                           (diagnostics.FirstOrDefault(d => d.IsError) is { } firstError ? " (" + firstError.ToDiagnostic().GetMessage() + ")" : "");
+                var second = JvpTransform.Composable(loweredDirectional.Function, loweredDirectional.Wrt, loweredDirectional.Activity, ddName, out var whyNot);
+                if (second is null) return "the second derivative taken inside it cannot be differentiated again: " + whyNot;
+                second.Modifiers = "internal static";
+                second.Summary = null;
+                second.Attributes.Add("[global::Nabla.Differentiable]");
+                var w2 = new SourceWriter();
+                CSharpEmitter.Emit(second, w2);
+                output.Append(w2.ToString());
+                methods.Add(ddName);
+                bool hvp = name == "HessianVectorProduct";
+                if (realInput)
+                {
+                    // f''(x)·1·1, or f''(x)·1·v.
+                    string along = hvp ? "(" + inputTypeName + ")(" + call.ArgumentList.Arguments[2].Expression + ")" : one;
+                    edits.Add(new Edit(call.SpanStart, call.Span.Length, ddName + "(" + CallArguments(one, along) + ")"));
+                    continue;
+                }
+                string secondHelper = "Nabla_G_" + id + "_" + (k - 1);
+                string elementType = element.Name;
+                var secondParameters = new[] { inputTypeName + " nablaX" }
+                    .Concat(inner.Parameters.Skip(1).Select(p => Symbols.TypeName(p.Type) + " " + Symbols.Identifier(p.Name)))
+                    .Concat(hvp ? new[] { inputTypeName + " nablaV" } : Array.Empty<string>());
+                var text = new StringBuilder();
+                text.Append("[global::Nabla.Differentiable]\n");
+                text.Append("internal static ").Append(hvp ? inputTypeName : elementType + "[,]").Append(' ').Append(secondHelper)
+                    .Append('(').Append(string.Join(", ", secondParameters)).Append(")\n{\n");
+                text.Append("    var nablaU = new ").Append(elementType).Append("[nablaX.Length];\n");
+                if (hvp)
+                {
+                    text.Append("    if (nablaV.Length != nablaX.Length) throw new global::System.ArgumentException(\"The direction must have the input's length.\", \"v\");\n");
+                    text.Append("    var nablaOutput = new ").Append(elementType).Append("[nablaX.Length];\n");
+                    text.Append("    for (int nablaI = 0; nablaI < nablaX.Length; nablaI++)\n    {\n");
+                    text.Append("        nablaU[nablaI] = ").Append(one).Append(";\n");
+                    text.Append("        nablaOutput[nablaI] = ").Append(ddName).Append('(').Append(Arguments("nablaU", "nablaV")).Append(");\n");
+                    text.Append("        nablaU[nablaI] = 0;\n    }\n    return nablaOutput;\n}\n");
+                }
+                else
+                {
+                    text.Append("    var nablaW = new ").Append(elementType).Append("[nablaX.Length];\n");
+                    text.Append("    var nablaOutput = new ").Append(elementType).Append("[nablaX.Length, nablaX.Length];\n");
+                    text.Append("    for (int nablaI = 0; nablaI < nablaX.Length; nablaI++)\n    {\n");
+                    text.Append("        nablaU[nablaI] = ").Append(one).Append(";\n");
+                    text.Append("        for (int nablaJ = 0; nablaJ <= nablaI; nablaJ++)\n        {\n");
+                    text.Append("            nablaW[nablaJ] = ").Append(one).Append(";\n");
+                    text.Append("            var nablaH = ").Append(ddName).Append('(').Append(Arguments("nablaU", "nablaW")).Append(");\n");
+                    text.Append("            nablaOutput[nablaI, nablaJ] = nablaH;\n");
+                    text.Append("            nablaOutput[nablaJ, nablaI] = nablaH;\n");
+                    text.Append("            nablaW[nablaJ] = 0;\n        }\n");
+                    text.Append("        nablaU[nablaI] = 0;\n    }\n    return nablaOutput;\n}\n");
+                }
+                output.Append(text);
+                methods.Add(secondHelper);
+                string vector = hvp ? "(" + inputTypeName + ")(" + call.ArgumentList.Arguments[2].Expression + ")" : null!;
+                edits.Add(new Edit(call.SpanStart, call.Span.Length, secondHelper + "(" + (hvp ? CallArguments(vector) : CallArguments()) + ")"));
                 continue;
             }
             if (name == "Derivative" || realInput && realResult && name == "Gradient")

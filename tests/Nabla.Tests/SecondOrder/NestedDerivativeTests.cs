@@ -29,6 +29,9 @@ public static partial class NestedFunctions
     }
 
     [Differentiable]
+    public static double Rosenbrock(double[] v) => 100 * (v[1] - v[0] * v[0]) * (v[1] - v[0] * v[0]) + (1 - v[0]) * (1 - v[0]);
+
+    [Differentiable]
     public static float[] ProductAndSine(float[] v) => new[] { v[0] * v[1], MathF.Sin(v[1]) };
 }
 
@@ -203,5 +206,45 @@ public class NestedDerivativeTests
         var v = Gradient(q => Vjp(NestedFunctions.ProductAndSine, q, new[] { 1f, 2f })[1], p);
         CloseSingle(1f, v[0]);
         CloseSingle(-2 * MathF.Sin(1.5f), v[1]);
+    }
+
+    [Fact]
+    public void HessiansInsideADifferentiatedLambda_ThirdAndFourthOrder()
+    {
+        // f(v; t) = t (v₀² v₁ + sin v₁): H = t [[2v₁, 2v₀], [2v₀, −sin v₁]].
+        var x = new[] { 1.2, 0.7 };
+        double t0 = 1.5;
+        Close(2 * x[0], Derivative(t => Hessian(v => t * (v[0] * v[0] * v[1] + Math.Sin(v[1])), x)[0, 1], t0));
+        var g = Gradient(q => Hessian(v => t0 * (v[0] * v[0] * v[1] + Math.Sin(v[1])), q)[1, 1], x);
+        Close(0, g[0]);
+        Close(-t0 * Math.Cos(x[1]), g[1]);
+        // The trace, t (2v₁ − sin v₁): its gradient is (0, t (2 − cos v₁)).
+        g = Gradient(q => { var h = Hessian(v => t0 * (v[0] * v[0] * v[1] + Math.Sin(v[1])), q); return h[0, 0] + h[1, 1]; }, x);
+        Close(0, g[0]);
+        Close(t0 * (2 - Math.Cos(x[1])), g[1]);
+        // (H·(1, 2))₀ = t (2v₁ + 4v₀).
+        Close(2 * x[1] + 4 * x[0], Derivative(t => HessianVectorProduct(v => t * (v[0] * v[0] * v[1] + Math.Sin(v[1])), x, new[] { 1.0, 2.0 })[0], t0));
+        // Scalars: (x⁴)'' = 12x², its derivative 24x; with a direction 2, 48x.
+        Close(24 * 1.5, Derivative(y => Hessian(z => z * z * z * z, y), 1.5));
+        Close(48 * 1.5, Derivative(y => HessianVectorProduct(z => z * z * z * z, y, 2.0), 1.5));
+        // Rosenbrock: ∂²f/∂v₀² = 1200 v₀² − 400 v₁ + 2; its gradient's first component 2400 v₀, and its Hessian's 2400.
+        var r = new[] { 0.3, -0.4 };
+        Close(2400 * r[0], Gradient(q => Hessian(NestedFunctions.Rosenbrock, q)[0, 0], r)[0]);
+        Close(-400, Gradient(q => Hessian(NestedFunctions.Rosenbrock, q)[0, 0], r)[1]);
+        Close(2400, Hessian(q => Hessian(NestedFunctions.Rosenbrock, q)[0, 0], r)[0, 0]);
+        // The Hessian inside is symmetric, from half of its entries.
+        var inner = Derivative(t => { var h = Hessian(v => t * NestedFunctions.CyclicCubic(v), new[] { 0.5, 1.0, -2.0 }); return h[0, 2] - h[2, 0] + h[1, 0]; }, 2.0);
+        // ∂²/∂v₀∂v₂ = 2v₂ both ways; ∂²/∂v₁∂v₀ = 2v₀.
+        Close(2 * 0.5, inner);
+    }
+
+    [Fact]
+    public void HessianInsideADifferentiatedLambda_InSingle()
+    {
+        var p = new[] { 0.5f, 1.5f };
+        // H₁₁ of v₀ sin v₁ is −v₀ sin v₁; its gradient is (−sin v₁, −v₀ cos v₁).
+        var g = Gradient(q => Hessian(v => v[0] * MathF.Sin(v[1]), q)[1, 1], p);
+        CloseSingle(-MathF.Sin(1.5f), g[0]);
+        CloseSingle(-0.5f * MathF.Cos(1.5f), g[1]);
     }
 }
