@@ -911,7 +911,11 @@ internal sealed class Lowerer
                 var args = LowerArguments(creation.Arguments, creation.Constructor);
                 var initializers = DataObjectInitializers(creation);
                 var values = initializers?.Select(a => LowerExpression(a.Value)).ToList() ?? new List<Value>();
+                // (Located at the 'new' itself, where a lost derivative is reported.)
+                var saved = _b.Source;
+                _b.Source = SourceOf(creation.Syntax, statement: false) with { Text = saved.Text };
                 var i = _b.EmitInstr(Op.New, Symbols.IrTypeOf(op.Type), values);
+                _b.Source = saved;
                 i.Text = Symbols.TypeName(op.Type!);
                 i.Arguments = args;
                 if (initializers != null)

@@ -41,10 +41,10 @@ internal static class RuleProcessor
                 rule = reboundRule;
                 attribute = reboundAttribute;
             }
-            var info = RuleIndex.Resolve(rule, attribute, out var error, model.Compilation);
+            var info = RuleIndex.Resolve(rule, attribute, out var error, out bool aboutTheRule, model.Compilation);
             if (info is null)
             {
-                Invalid(error!, attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation());
+                Invalid(error!, aboutTheRule ? null : attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation());
                 return Failed();
             }
             if (Symbols.IsDifferentiable(info.Original))

@@ -162,8 +162,13 @@ internal sealed class RuleIndex
         !method.IsAbstract && (!method.IsVirtual && !method.IsOverride || method.IsSealed || owner.IsSealed);
 
     /// <summary>Resolves a rule method to its original, or says why it cannot be.</summary>
-    public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error, Compilation? compilation = null)
+    public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error, Compilation? compilation = null) =>
+        Resolve(rule, attr, out error, out _, compilation);
+
+    /// <summary>Resolves a rule method to its original, or says why it cannot be; <paramref name="aboutTheRule"/> when the original was found and the rule itself is wrong.</summary>
+    public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error, out bool aboutTheRule, Compilation? compilation = null)
     {
+        aboutTheRule = false;
         error = null;
         if (attr.ConstructorArguments.Length != 2 ||
             attr.ConstructorArguments[0].Value is not INamedTypeSymbol type ||
@@ -177,7 +182,7 @@ internal sealed class RuleIndex
         {
             error = type.GetMembers(name).OfType<IPropertySymbol>().Any()
                 ? $"the property '{type.ToDisplayString()}.{name}' has no getter"
-                : $"'{type.ToDisplayString()}' has no method, property, indexer (\"Item\") or constructor (\".ctor\") named '{name}'";
+                : $"'{type.ToDisplayString()}' has no method, property, indexer (\"Item\"), constructor (\".ctor\") or operator (\"op_Addition\") named '{name}'";
             return null;
         }
         // The rule's parameters are the original's, after the receiver for an instance member.
@@ -189,6 +194,7 @@ internal sealed class RuleIndex
                 : null;
         if (original is null && !rule.IsStatic)
         {
+            aboutTheRule = candidates.All(c => c.IsStatic);
             error = candidates.All(c => c.IsStatic)
                 ? $"'{type.ToDisplayString()}.{name}' is static, and so must its rule be"
                 : SymbolEqualityComparer.Default.Equals(rule.ContainingType, type)
@@ -204,6 +210,8 @@ internal sealed class RuleIndex
                     ": " + string.Join(" or ", candidates.Select(Shape).Distinct().Take(3));
             return null;
         }
+        // From here the original is found: what is wrong is the rule (reported at it, not at the attribute).
+        aboutTheRule = true;
         if (original.Parameters.FirstOrDefault(p => p.RefKind is RefKind.Ref or RefKind.Out) is { } byRef)
         {
             error = $"'{original.ToDisplayString()}' takes '{byRef.Name}' by {(byRef.RefKind == RefKind.Ref ? "ref" : "out")}, and rules for methods " +
@@ -276,6 +284,8 @@ internal sealed class RuleIndex
         foreach (var member in type.GetMembers())
         {
             if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && method.Name == name) found.Add(method);
+            // A user-defined operator by its metadata name (nameof cannot name it): "op_Division".
+            else if (member is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator } op && op.MetadataName == name) found.Add(op);
             else if (member is IPropertySymbol { GetMethod: { } getter } property && (property.IsIndexer ? name == "Item" || name == property.MetadataName : property.Name == name))
                 found.Add(getter);
         }

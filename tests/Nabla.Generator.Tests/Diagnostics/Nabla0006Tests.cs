@@ -19,7 +19,7 @@ public class Nabla0006Tests
                 [{|NABLA0006:DerivativeOf(typeof(Math), "NoSuchMethod")|}]
                 public static (double Value, Func<double, double> Pullback) Rule(double x) => (x, dy => dy);
             """));
-        Assert.Equal("Derivative rule 'C.Rule(double)' is invalid: 'System.Math' has no method, property, indexer (\"Item\") or constructor (\".ctor\") named 'NoSuchMethod'", run.Message("NABLA0006"));
+        Assert.Equal("Derivative rule 'C.Rule(double)' is invalid: 'System.Math' has no method, property, indexer (\"Item\"), constructor (\".ctor\") or operator (\"op_Addition\") named 'NoSuchMethod'", run.Message("NABLA0006"));
     }
 
     [Fact]
@@ -71,8 +71,8 @@ public class Nabla0006Tests
         var run = Verify(InClass("""
                 public static double Accumulate(ref double acc, double x) { acc += x * x; return acc; }
 
-                [{|NABLA0006:DerivativeOf(typeof(C), nameof(Accumulate))|}]
-                public static (double Value, Func<double, (double, double)> Pullback) AccumulateRule(ref double acc, double x)
+                [DerivativeOf(typeof(C), nameof(Accumulate))]
+                public static (double Value, Func<double, (double, double)> Pullback) {|NABLA0006:AccumulateRule|}(ref double acc, double x)
                 {
                     double v = Accumulate(ref acc, x);
                     return (v, dy => (dy, 2 * x * dy));
@@ -124,8 +124,8 @@ public class Nabla0006Tests
                 public double K = 2;
                 public double Half => K / 2;
 
-                [{|NABLA0006:DerivativeOf(typeof(Spring), nameof(Half))|}]
-                public static (double Value, Func<double, double> Pullback) HalfRule(Spring s) => (s.K / 2, dy => dy / 2);
+                [DerivativeOf(typeof(Spring), nameof(Half))]
+                public static (double Value, Func<double, double> Pullback) {|NABLA0006:HalfRule|}(Spring s) => (s.K / 2, dy => dy / 2);
             }
             """);
         Assert.EndsWith("the original has no differentiable input (double, float, Vector2/3/4 or a [Differentiable] struct) to differentiate", run.Message("NABLA0006"));
@@ -172,8 +172,8 @@ public class Nabla0006Tests
 
             public static class Rules
             {
-                [{|NABLA0006:DerivativeOf(typeof(Model), nameof(Model.Apply))|}]
-                public static (double Value, Func<double, double> Pullback) Apply(Model m, double x) => (m.Apply(x), dy => dy * m.W);
+                [DerivativeOf(typeof(Model), nameof(Model.Apply))]
+                public static (double Value, Func<double, double> Pullback) {|NABLA0006:Apply|}(Model m, double x) => (m.Apply(x), dy => dy * m.W);
             }
             """);
         Assert.StartsWith("Derivative rule 'Rules.Apply(Model, double)' is invalid: its receiver is not a double, float, one-dimensional array of them, Vector2/3/4 or [Differentiable] struct", run.Message("NABLA0006"));
@@ -231,8 +231,8 @@ public class Nabla0006Tests
 
             public static class Rules
             {
-                [{|NABLA0006:DerivativeOf(typeof(Lin), nameof(Lin.Along))|}]
-                public static (double Value, Func<double, (double[], Vector2)> Pullback) Along(double[] a, Vector2 v) =>
+                [DerivativeOf(typeof(Lin), nameof(Lin.Along))]
+                public static (double Value, Func<double, (double[], Vector2)> Pullback) {|NABLA0006:Along|}(double[] a, Vector2 v) =>
                     (Lin.Along(a, v), g => (new[] { g * v.X, g * v.Y }, new Vector2((float)(g * a[0]), (float)(g * a[1]))));
             }
             """);
@@ -247,23 +247,23 @@ public class Nabla0006Tests
 
             public static class Rules
             {
-                [{|NABLA0006:DerivativeOf(typeof(Lin), nameof(Lin.First))|}]
-                public static (double Value, Func<double, double[][]> Pullback) First(double[][] a) => (Lin.First(a), g => a);
+                [DerivativeOf(typeof(Lin), nameof(Lin.First))]
+                public static (double Value, Func<double, double[][]> Pullback) {|NABLA0006:First|}(double[][] a) => (Lin.First(a), g => a);
             }
             """);
         Assert.Contains("'a' is not a double, float, one-dimensional array of them, Vector2/3/4 or [Differentiable] struct of reals", run.Message("NABLA0006"));
     }
 
     [Fact]
-    public void RuleUsingAPrivateHelper_IsReportedAtTheAttribute()
+    public void RuleUsingAPrivateHelper_IsReportedAtTheRule()
     {
         // The split form lives in a class of its own (was CS0122 in generated code).
         var run = Verify(InClass(Original + """
                 private static double Two() => 2;
                 private const double Half = 0.5;
 
-                [{|NABLA0006:DerivativeOf(typeof(C), nameof(Square))|}]
-                public static (double Value, Func<double, double> Pullback) Rule(double x) => (x * x * Half * Two(), dy => Two() * x * dy);
+                [DerivativeOf(typeof(C), nameof(Square))]
+                public static (double Value, Func<double, double> Pullback) {|NABLA0006:Rule|}(double x) => (x * x * Half * Two(), dy => Two() * x * dy);
             """));
         Assert.EndsWith("it uses 'C.Two', which is private or protected, and the rule's split form is generated in a class of its own: make it internal or public", run.Message("NABLA0006"));
     }
@@ -342,15 +342,15 @@ public class Nabla0006Tests
     }
 
     [Fact]
-    public void InstanceRuleForAStaticMethod_IsReportedAtTheAttribute()
+    public void InstanceRuleForAStaticMethod_IsReportedAtTheRule()
     {
         var run = Verify(Usings + """
             public partial class R
             {
                 public static double Square(double x) => x * x;
 
-                [{|NABLA0006:DerivativeOf(typeof(R), nameof(Square))|}]
-                public (double Value, Func<double, double> Pullback) Rule(double x) => (x * x, dy => 2 * x * dy);
+                [DerivativeOf(typeof(R), nameof(Square))]
+                public (double Value, Func<double, double> Pullback) {|NABLA0006:Rule|}(double x) => (x * x, dy => 2 * x * dy);
             }
             """);
         Assert.EndsWith("'R.Square' is static, and so must its rule be", run.Message("NABLA0006"));

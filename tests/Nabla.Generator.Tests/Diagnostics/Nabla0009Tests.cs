@@ -23,6 +23,24 @@ public class Nabla0009Tests
     }
 
     [Fact]
+    public void ConstructorOfAClassInADeclaration_IsReportedAtTheNew()
+    {
+        // Was the whole declarator (b = new Box(x * 3)).
+        Verify(Usings + """
+            public class Box { public double V; public Box(double v) { V = v; } }
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double x)
+                {
+                    var b = {|NABLA0009:new Box(x * 3)|};
+                    return b.V + x;
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public void ObjectBuiltFromADifferentiatedValue_IsReportedAtTheCall()
     {
         var run = Verify(InClass("""

@@ -135,3 +135,30 @@ public class OutsideSuitesRegressionTests4
         Assert.Contains("pass the lambda to the operator where it is written", e.Message);
     }
 }
+
+[Differentiable]
+public partial struct Planar
+{
+    public double X, Y;
+    public static Planar operator /(Planar a, double s) => new Planar { X = a.X / s, Y = a.Y / s };
+    [Differentiable] public static double SumOver(Planar v, double s) { var w = v / s; return w.X + w.Y; }
+}
+
+public static class PlanarRules
+{
+    // A rule names an operator by its metadata name (was NABLA0006 "has no method ... named 'op_Division'").
+    [DerivativeOf(typeof(Planar), "op_Division")]
+    public static (Planar Value, Func<Planar.Tangent, (Planar.Tangent, double)> Pullback) Divide(Planar a, double s) =>
+        (a / s, g => (new Planar.Tangent { X = g.X / s, Y = g.Y / s }, -(g.X * a.X + g.Y * a.Y) / (s * s)));
+}
+
+public class OperatorRuleTests
+{
+    [Fact]
+    public void RuleForAUserDefinedOperator_GivesItsDerivative()
+    {
+        // (x + 2x) / 4: 3/4; (1 + 2) / s at s = 2: −3/4.
+        Assert.Equal(0.75, Gradient((double x) => Planar.SumOver(new Planar { X = x, Y = 2 * x }, 4.0), 1.0), 14);
+        Assert.Equal(-0.75, Derivative((double s) => Planar.SumOver(new Planar { X = 1, Y = 2 }, s), 2.0), 14);
+    }
+}
