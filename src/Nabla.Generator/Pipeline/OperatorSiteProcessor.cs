@@ -1050,6 +1050,16 @@ internal static class OperatorSiteProcessor
             // derivative differentiates it again): Derivative and Jvp directly; Gradient, Vjp and Jacobians of an array
             // input as one directional derivative per component.
             string name = op.Name;
+            if (name is "Gradient" or "ValueWithGradient" or "Jvp" or "Vjp" &&
+                op.Parameters.Length > 0 && op.Parameters[0].Type is INamedTypeSymbol { DelegateInvokeMethod.Parameters.Length: >= 2 and <= 4 })
+            {
+                if (edits.Any(e => call.Span.Contains(e.Offset)))
+                    return "a derivative taken inside it reads 'this'; copy the value into a local first";
+                handled.Add(call.Span);
+                string? severalError = SeveralInputs(call, op, lambda, model, id + "_" + k++, edits, wrap, output, methods, ct);
+                if (severalError != null) return severalError;
+                continue;
+            }
             bool oneInput = name is "Derivative" or "Gradient" or "ValueWithGradient" or "JacobianForward" or "JacobianReverse" or "Hessian"
                 ? op.Parameters.Length == 2 : name is "Jvp" or "Vjp" or "HessianVectorProduct" && op.Parameters.Length == 3;
             var innerInvoke = (op.Parameters.Length > 0 ? op.Parameters[0].Type as INamedTypeSymbol : null)?.DelegateInvokeMethod;
@@ -1347,6 +1357,194 @@ internal static class OperatorSiteProcessor
     private static string ReadCapture(IReadOnlyList<Capture> captures, int k, string target, bool targetIsThis = false) =>
         $"{captures[k].Type} nablaCapture{k} = " + (captures[k].Constant is { } c ? $"({captures[k].Type})({c});"
             : targetIsThis ? $"({captures[k].Type}){target};" : $"nablaBinding.Read{k}.Read({target});");
+
+    /// <summary>
+    /// <c>Gradient</c>, <c>ValueWithGradient</c>, <c>Jvp</c> or <c>Vjp</c> of a function of two to four scalars or arrays,
+    /// taken inside a differentiated lambda: one forward-mode derivative per input (composable, so the outer derivative
+    /// differentiates it again), seeded with 1 for a scalar and with each unit direction for an array. Returns why not, or null.
+    /// </summary>
+    private static string? SeveralInputs(InvocationExpressionSyntax call, IMethodSymbol op, AnonymousFunctionExpressionSyntax lambda, SemanticModel model,
+        string id, List<Edit> edits, WrapMembers wrap, StringBuilder output, List<string> methods, CancellationToken ct)
+    {
+        string name = op.Name;
+        var invoke = ((INamedTypeSymbol)op.Parameters[0].Type).DelegateInvokeMethod!;
+        int m = invoke.Parameters.Length;
+        static bool IsRealVector(IR.IrType t) => t is { IsArray: true, IsSpan: false, Rank: 1 } && t.Element.IsReal;
+        var inputTypes = invoke.Parameters.Select(p => Symbols.IrTypeOf(p.Type)).ToList();
+        var resultType = Symbols.IrTypeOf(invoke.ReturnType);
+        bool realResult = resultType.IsReal, vectorResult = IsRealVector(resultType);
+        var elementKinds = inputTypes.Select(t => t.IsArray ? t.Element.Kind : t.Kind).Append(vectorResult ? resultType.Element.Kind : resultType.Kind).Distinct().Count();
+        bool supported = inputTypes.All(t => t.IsReal || IsRealVector(t)) && elementKinds == 1 &&
+                         (name is "Gradient" or "ValueWithGradient" ? realResult : realResult || vectorResult);
+        if (!supported)
+            return $"Autodiff.{name} of several inputs inside a differentiated lambda is differentiable for scalars and arrays of one real type, with a scalar result" +
+                   (name is "Jvp" or "Vjp" ? " or an array result" : "");
+        Compilation compilation = RuleChains.For(model.Compilation, ct).WithPartials(model.Compilation);
+        Diagnostic? BindInner(string members, string innerName, out IMethodSymbol? bound)
+        {
+            var (innerTree, innerModel, bindError) = SynthesizedSource.Bind(compilation, wrap(members, out _), lambda.SyntaxTree,
+                (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
+            compilation = innerModel.Compilation;
+            bound = bindError != null ? null : innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
+                .First(d => d.Identifier.Text == innerName), ct) as IMethodSymbol;
+            return bindError;
+        }
+        // The function: an inline lambda written as a method (its captured variables its last parameters), or a static
+        // [Differentiable] method.
+        var g = call.ArgumentList.Arguments[0].Expression;
+        IMethodSymbol? inner;
+        string primal;
+        var extraArguments = new List<string>();
+        if (g is AnonymousFunctionExpressionSyntax innerLambda)
+        {
+            if (model.GetSymbolInfo(innerLambda, ct).Symbol is not IMethodSymbol innerSymbol || innerSymbol.Parameters.Length != m ||
+                model.GetOperation(innerLambda, ct) is not IAnonymousFunctionOperation innerOp)
+                return $"the lambda of a nested Autodiff.{name} must take its {m} inputs";
+            var parameters = innerSymbol.Parameters.Select((p, k) => Symbols.TypeName(invoke.Parameters[k].Type) + " " + Symbols.Identifier(p.Name)).ToList();
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var o in innerOp.Body.DescendantsAndSelf())
+            {
+                ISymbol? captured = o switch
+                {
+                    ILocalReferenceOperation l when !Declared(l.Local, innerLambda) => l.Local,
+                    IParameterReferenceOperation p when !Declared(p.Parameter, innerLambda) => p.Parameter,
+                    _ => null,
+                };
+                if (o is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) return "a nested derivative's lambda reads 'this'; copy the value into a local first";
+                if (captured is null || !seen.Add(captured)) continue;
+                if (IsWritten(o)) return $"a nested derivative's lambda assigns '{captured.Name}'";
+                var type = captured is ILocalSymbol ls ? ls.Type : ((IParameterSymbol)captured).Type;
+                parameters.Add(Symbols.TypeName(type) + " " + Symbols.Identifier(captured.Name));
+                extraArguments.Add(Symbols.Identifier(captured.Name));
+            }
+            foreach (var nested in innerLambda.Body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+                if (model.GetSymbolInfo(nested, ct).Symbol is IMethodSymbol { ContainingType: { } t } && t.ToDisplayString() == Symbols.AutodiffClass)
+                    return $"a derivative taken inside the lambda of a nested Autodiff.{name} of several inputs is not differentiable yet";
+            var innerEdits = new List<Edit>();
+            InlineHiddenConstants(innerOp.Body, innerEdits);
+            string innerBody = ApplyEdits(innerLambda.Body.ToString(), innerLambda.Body.SpanStart, innerEdits);
+            string innerName = "Nabla_Inner_" + id;
+            string innerText = "[global::Nabla.Differentiable]\n" +
+                "internal static " + Symbols.TypeName(innerSymbol.ReturnType) + " " + innerName + "(" + string.Join(", ", parameters) + ")\n" +
+                (innerLambda.Body is BlockSyntax ? innerBody + "\n" : "=> " + innerBody + ";\n");
+            var error = BindInner(innerText, innerName, out inner);
+            if (error != null) return "a nested derivative's lambda cannot be compiled outside its method (" + error.GetMessage() + ")";
+            output.Append(innerText);
+            primal = innerName;
+        }
+        else
+        {
+            inner = model.GetSymbolInfo(g, ct).Symbol as IMethodSymbol;
+            if (inner is null || !Symbols.IsDifferentiable(inner) || !inner.IsStatic || inner.Parameters.Length != m)
+                return $"the function of a nested Autodiff.{name} must be an inline lambda or a static [Differentiable] method of its inputs";
+            primal = inner.ContainingType.ToDisplayString(Symbols.TypeFormat) + "." + Symbols.Identifier(inner.Name);
+            if (compilation != model.Compilation && inner.OriginalDefinition.GetDocumentationCommentId() is { } innerId)
+                inner = DocumentationCommentId.GetFirstSymbolForDeclarationId(innerId, compilation) as IMethodSymbol;
+        }
+        if (inner is null) return "a nested derivative's function could not be bound";
+
+        // One composable forward mode per input: D_k(x₁…x_m, captures…, dx_k).
+        var inputNames = Enumerable.Range(0, m).Select(k => "nablaX" + k).ToList();
+        var inputTypeNames = invoke.Parameters.Select(p => Symbols.TypeName(p.Type)).ToList();
+        string element = (inputTypes[0].IsArray ? inputTypes[0].Element : inputTypes[0]).Name;
+        string one = (inputTypes[0].IsArray ? inputTypes[0].Element : inputTypes[0]).Kind == IR.TypeKind.Single ? "1f" : "1d";
+        var directional = new List<string>();
+        bool writesInputs = false;
+        for (int k = 0; k < m; k++)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            var lowered = MethodProcessor.Lower(inner, compilation, inner.Parameters[k].Name, null, diagnostics, ct);
+            if (lowered is null)
+                return "the function of a nested derivative cannot be differentiated" +
+                       (diagnostics.FirstOrDefault(d => d.IsError) is { } first ? " (" + first.ToDiagnostic().GetMessage() + ")" : "");
+            string dName = "Nabla_D_" + id + "_" + k;
+            var derivative = JvpTransform.Composable(lowered.Function, lowered.Wrt, lowered.Activity, dName, out var why);
+            if (derivative is null) return "the first derivative taken inside it cannot be differentiated again: " + why;
+            derivative.Modifiers = "internal static";
+            derivative.Summary = null;
+            derivative.Attributes.Add("[global::Nabla.Differentiable]");
+            var w = new SourceWriter();
+            CSharpEmitter.Emit(derivative, w);
+            output.Append(w.ToString());
+            methods.Add(dName);
+            directional.Add(dName);
+            writesInputs |= lowered.Function.Blocks.SelectMany(b => b.Instrs).Any(i => i.Op is IR.Op.ArrayStore or IR.Op.ArrayAdd ||
+                i.Op == IR.Op.Call && i.Arguments != null && i.Arguments.Any(a => a.Value != null && a.Value.Type.IsArray));
+        }
+        // (A function writing its input arrays gets copies on each run, so that every derivative starts from the point.)
+        string Fresh(int k, string value) => writesInputs && inputTypes[k].IsArray ? "((" + inputTypeNames[k] + ")(" + value + ").Clone())" : value;
+        string Inputs() => string.Join(", ", Enumerable.Range(0, m).Select(k => Fresh(k, inputNames[k])).Concat(extraArguments.Select((_, c) => "nablaC" + c)));
+        string Point(int k) => "(" + inputTypeNames[k] + ")(" + call.ArgumentList.Arguments[1 + k].Expression + ")";
+        // The helper: a [Differentiable] method of the inputs (and the captures, and Vjp's cotangent), written here.
+        string helper = "Nabla_G_" + id;
+        var helperParameters = Enumerable.Range(0, m).Select(k => inputTypeNames[k] + " " + inputNames[k])
+            .Concat(inner.Parameters.Skip(m).Select((p, c) => Symbols.TypeName(p.Type) + " nablaC" + c)).ToList();
+        var body = new StringBuilder();
+        string resultTypeName = Symbols.TypeName(invoke.ReturnType);
+        if (name == "Jvp")
+        {
+            // Σ_k D_k(x, dx_k): the directional derivative along (dx₁…dx_m).
+            helperParameters.AddRange(Enumerable.Range(0, m).Select(k => inputTypeNames[k] + " nablaT" + k));
+            string Term(int k) => directional[k] + "(" + Inputs() + ", " + Fresh(k, "nablaT" + k) + ")";
+            if (realResult)
+                body.Append("    return ").Append(string.Join(" + ", Enumerable.Range(0, m).Select(Term))).Append(";\n");
+            else
+            {
+                body.Append("    var nablaSum = ").Append(Term(0)).Append(";\n");
+                for (int k = 1; k < m; k++)
+                {
+                    body.Append("    var nablaTerm").Append(k).Append(" = ").Append(Term(k)).Append(";\n");
+                    body.Append("    for (int nablaR = 0; nablaR < nablaSum.Length; nablaR++) nablaSum[nablaR] += nablaTerm").Append(k).Append("[nablaR];\n");
+                }
+                body.Append("    return nablaSum;\n");
+            }
+            output.Append("[global::Nabla.Differentiable]\ninternal static ").Append(resultTypeName).Append(' ').Append(helper)
+                .Append('(').Append(string.Join(", ", helperParameters)).Append(")\n{\n").Append(body).Append("}\n");
+            methods.Add(helper);
+            var arguments = Enumerable.Range(0, m).Select(Point).Concat(extraArguments)
+                .Concat(Enumerable.Range(0, m).Select(k => "(" + inputTypeNames[k] + ")(" + call.ArgumentList.Arguments[1 + m + k].Expression + ")"));
+            edits.Add(new Edit(call.SpanStart, call.Span.Length, "(Value: " + primal + "(" + string.Join(", ", Enumerable.Range(0, m).Select(k => Fresh(k, Point(k))).Concat(extraArguments)) + "), Tangent: " +
+                helper + "(" + string.Join(", ", arguments) + "))"));
+            return null;
+        }
+        bool vjp = name == "Vjp";
+        if (vjp) helperParameters.Add(resultTypeName + " nablaCotangent");
+        // Each input's part: D_k along each unit direction, weighed by the cotangent (Vjp).
+        string Weighed(string derivative, string indent, string target)
+        {
+            if (!vjp || realResult) return indent + target + (vjp ? "nablaCotangent * " : "") + derivative + ";\n";
+            return indent + "{\n" + indent + "    var nablaD = " + derivative + ";\n" + indent + "    " + element + " nablaSum = 0;\n" +
+                   indent + "    for (int nablaJ = 0; nablaJ < nablaD.Length; nablaJ++) nablaSum += nablaCotangent[nablaJ] * nablaD[nablaJ];\n" +
+                   indent + "    " + target + "nablaSum;\n" + indent + "}\n";
+        }
+        for (int k = 0; k < m; k++)
+        {
+            if (!inputTypes[k].IsArray)
+            {
+                body.Append("    ").Append(element).Append(" nablaPart").Append(k).Append(";\n");
+                body.Append(Weighed(directional[k] + "(" + Inputs() + ", " + one + ")", "    ", "nablaPart" + k + " = "));
+                continue;
+            }
+            body.Append("    var nablaDirection").Append(k).Append(" = new ").Append(element).Append("[nablaX").Append(k).Append(".Length];\n");
+            body.Append("    var nablaPart").Append(k).Append(" = new ").Append(element).Append("[nablaX").Append(k).Append(".Length];\n");
+            body.Append("    for (int nablaI = 0; nablaI < nablaX").Append(k).Append(".Length; nablaI++)\n    {\n");
+            body.Append("        nablaDirection").Append(k).Append("[nablaI] = ").Append(one).Append(";\n");
+            body.Append(Weighed(directional[k] + "(" + Inputs() + ", " + Fresh(k, "nablaDirection" + k) + ")", "        ", "nablaPart" + k + "[nablaI] = "));
+            body.Append("        nablaDirection").Append(k).Append("[nablaI] = 0;\n    }\n");
+        }
+        body.Append("    return (").Append(string.Join(", ", Enumerable.Range(0, m).Select(k => "nablaPart" + k))).Append(");\n");
+        string tupleType = "(" + string.Join(", ", inputTypeNames) + ")";
+        output.Append("[global::Nabla.Differentiable]\ninternal static ").Append(tupleType).Append(' ').Append(helper)
+            .Append('(').Append(string.Join(", ", helperParameters)).Append(")\n{\n").Append(body).Append("}\n");
+        methods.Add(helper);
+        var callArguments = Enumerable.Range(0, m).Select(Point).Concat(extraArguments).ToList();
+        if (vjp) callArguments.Add("(" + resultTypeName + ")(" + call.ArgumentList.Arguments[1 + m].Expression + ")");
+        string helperCall = helper + "(" + string.Join(", ", callArguments) + ")";
+        edits.Add(new Edit(call.SpanStart, call.Span.Length, name == "ValueWithGradient"
+            ? "(Value: " + primal + "(" + string.Join(", ", Enumerable.Range(0, m).Select(k => Fresh(k, Point(k))).Concat(extraArguments)) + "), Gradient: " + helperCall + ")"
+            : helperCall));
+        return null;
+    }
 
     private delegate string WrapMembers(string members, out int membersStart);
 

@@ -29,6 +29,14 @@ public static partial class NestedFunctions
     }
 
     [Differentiable]
+    public static double WeightedSquares(double[] x, double[] w)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += w[i] * x[i] * x[i];
+        return s;
+    }
+
+    [Differentiable]
     public static double Rosenbrock(double[] v) => 100 * (v[1] - v[0] * v[0]) * (v[1] - v[0] * v[0]) + (1 - v[0]) * (1 - v[0]);
 
     [Differentiable]
@@ -246,5 +254,36 @@ public class NestedDerivativeTests
         var g = Gradient(q => Hessian(v => v[0] * MathF.Sin(v[1]), q)[1, 1], p);
         CloseSingle(-MathF.Sin(1.5f), g[0]);
         CloseSingle(-0.5f * MathF.Cos(1.5f), g[1]);
+    }
+
+    [Fact]
+    public void OperatorsOfSeveralInputsInsideADifferentiatedLambda()
+    {
+        double t0 = 0.7;
+        // g(a, b) = t a² b + sin b: ∂g/∂a = 2tab, ∂g/∂b = t a² + cos b; their derivatives in t are 2ab and a².
+        Close(2 * 1.5 * 2.0, Derivative(t => Gradient((a, b) => t * a * a * b + Math.Sin(b), 1.5, 2.0).Item1, t0));
+        Close(1.5 * 1.5, Derivative(t => Gradient((a, b) => t * a * a * b + Math.Sin(b), 1.5, 2.0).Item2, t0));
+        // ∇(∂g/∂a + ∂g/∂b) = (2tb + 2ta, 2ta − sin b).
+        var g = Gradient(p => { var (ga, gb) = Gradient((a, b) => t0 * a * a * b + Math.Sin(b), p[0], p[1]); return ga + gb; }, new[] { 1.5, 2.0 });
+        Close(2 * t0 * 2.0 + 2 * t0 * 1.5, g[0]);
+        Close(2 * t0 * 1.5 - Math.Sin(2.0), g[1]);
+        // Arrays: Σ wᵢxᵢ²: ∇ₓ = 2wx, ∇_w = x².
+        Close(2 * 2 * 3.0, Derivative(t => Gradient((x, w) => NestedFunctions.WeightedSquares(x, w), new[] { 1.0, 3.0 }, new[] { t, 2 * t }).Item1[1], 0.5));
+        Close(2 * 0.5, Derivative(t => ValueWithGradient(NestedFunctions.WeightedSquares, new[] { t, 3.0 }, new[] { 1.0, 2.0 }).Gradient.Item2[0], 0.5));
+        Close(2 * 0.5, Derivative(t => ValueWithGradient(NestedFunctions.WeightedSquares, new[] { t, 3.0 }, new[] { 1.0, 2.0 }).Value, 0.5));
+        // Jvp of ab along (1, t) is b + at; Vjp of (ab, a + b) with (1, t) is (b + t, a + t).
+        Close(2.0, Derivative(t => Jvp((a, b) => a * b, 2.0, 3.0, 1.0, t).Tangent, 0.3));
+        Close(1.0, Derivative(t => Vjp((a, b) => new[] { a * b, a + b }, 2.0, 3.0, new[] { 1.0, t }).Item1, 0.3));
+        // Three inputs: ∂/∂z (xyz²) = 2xyz, its derivative in x is 2yz.
+        Close(2 * 3.0 * 0.5, Derivative(x => Gradient((a, b, c) => a * b * c * c, x, 3.0, 0.5).Item3, 1.2));
+        // Perturbations stay apart: d/dx [x · ∂/∂y (x + y + z)] = 1.
+        Close(1.0, Derivative(x => x * Gradient((y, z) => x + y + z, 1.0, 2.0).Item1, 3.0));
+    }
+
+    [Fact]
+    public void OperatorOfSeveralInputsInsideADifferentiatedLambda_InSingle()
+    {
+        // ∂/∂b (a b²) = 2ab; its derivative in a is 2b.
+        CloseSingle(2 * 1.5f, Derivative(a => Gradient((x, y) => x * y * y, a, 1.5f).Item2, 0.5f));
     }
 }
