@@ -192,6 +192,11 @@ internal static class MethodProcessor
         var location = reportAt ?? Where(method);
         void Fail(string why) =>
             diagnostics.Add(DiagnosticInfo.Create(Descriptors.UnsupportedSignature, location, method.ToDisplayString(), why));
+        if (Symbols.IsExtensionBlockMember(method))
+        {
+            Fail("it is a member of a C# 14 extension block, which Nabla does not differentiate yet: write it as a classic extension method (public static double Sq(this double x) in a static partial class)");
+            return false;
+        }
         if (reportAt is null)
         {
             var nonPartial = TypeDeclarations.FirstNonPartial(method.ContainingType);

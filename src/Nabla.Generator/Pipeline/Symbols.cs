@@ -37,6 +37,13 @@ internal static class Symbols
     public static string? NamedString(AttributeData a, string name) =>
         a.NamedArguments.FirstOrDefault(kv => kv.Key == name).Value.Value as string;
 
+    /// <summary>
+    /// A member of a C# 14 extension block (extension(double x) { ... }): its containing type is the block, which has no
+    /// name (this compiler API predates extension blocks; anonymous types, the other unnamed types, declare no methods).
+    /// </summary>
+    public static bool IsExtensionBlockMember(IMethodSymbol method) =>
+        method.ContainingType is { Name.Length: 0, ContainingType: { IsStatic: true } } && !method.ContainingType.IsAnonymousType;
+
     public static bool IsDifferentiable(IMethodSymbol m) =>
         HasAttribute(m.OriginalDefinition, DifferentiableAttribute) ||
         (m.MethodKind == MethodKind.PropertyGet && m.AssociatedSymbol is IPropertySymbol p && HasAttribute(p.OriginalDefinition, DifferentiableAttribute)) ||
