@@ -349,13 +349,18 @@ internal static class MethodProcessor
         Inliner.Run(function, id =>
         {
             if (Lowering.ArrayWriters.Build(id) is { } writer) return writer;
-            var callee = CalleeResolver.FindLocalFunction(id, compilation, ct) ??
-                         DocumentationCommentId.GetFirstSymbolForDeclarationId(id, compilation) as IMethodSymbol;
+            var (declarationId, instantiation) = CalleeResolver.SplitInlineId(id);
+            var callee = CalleeResolver.FindLocalFunction(declarationId, compilation, ct) ??
+                         DocumentationCommentId.GetFirstSymbolForDeclarationId(declarationId, compilation) as IMethodSymbol;
             if (callee is null || callee.DeclaringSyntaxReferences.IsEmpty) return null;
             // Its body, inlined here, would name members this method's type cannot see (a private field of another
             // class): it is called instead, through its derivatives, which its own type declares.
             if (UsesMembersHiddenFrom(callee, method.ContainingType, compilation, ct)) return null;
             var quiet = new List<DiagnosticInfo>();
+            // A generic-math method is lowered for the instantiation it is called at (its T stands for double or float).
+            using var substitution = instantiation is { } real && Symbols.IeeeTypeParameter(callee) is { } parameter
+                ? Symbols.Substitute(parameter, real == SpecialType.System_Double ? IrType.Double : IrType.Single, compilation.GetSpecialType(real))
+                : null;
             var lowered = LowerBody(callee, compilation, null, quiet, ct);
             if (lowered is null && quiet.Any(d => d.IsError)) rejectedCallees.Add(id);
             return quiet.Count == 0 ? lowered : null;

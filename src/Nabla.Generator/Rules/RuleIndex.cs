@@ -377,6 +377,21 @@ internal sealed class CalleeResolver
     /// <summary>Whether a [DerivativeOf] rule names <paramref name="method"/> (a getter, an indexer or a constructor too).</summary>
     public bool HasRule(IMethodSymbol method) => _rules.Find(method) != null;
 
+    /// <summary>The suffix of the inline id of a generic-math method called at double or float ("|double"), or null.</summary>
+    public static string? GenericMathInstantiation(IMethodSymbol method) =>
+        method.IsGenericMethod && Symbols.IeeeTypeParameter(method) != null && method.TypeArguments.Length == 1
+            ? method.TypeArguments[0].SpecialType switch { SpecialType.System_Double => "|double", SpecialType.System_Single => "|float", _ => null }
+            : null;
+
+    /// <summary>Splits an inline id into the declaration id and the generic-math instantiation (null when not generic).</summary>
+    public static (string Id, SpecialType? Instantiation) SplitInlineId(string inlineId)
+    {
+        int bar = inlineId.LastIndexOf('|');
+        if (bar < 0) return (inlineId, null);
+        var at = inlineId.Substring(bar + 1) switch { "double" => SpecialType.System_Double, "float" => SpecialType.System_Single, _ => (SpecialType?)null };
+        return at is null ? (inlineId, null) : (inlineId.Substring(0, bar), at);
+    }
+
     public static bool IsStopGradient(IMethodSymbol m) =>
         m.Name == "WithoutDerivative" && m.ContainingType?.ToDisplayString() == Symbols.AutodiffClass;
 
@@ -413,9 +428,11 @@ internal sealed class CalleeResolver
         string? inlineId = null;
         // Static methods, operators and constructors of differentiable structs (lowered as static functions returning the value).
         if (derivative?.JvpMethod != null && (method.IsStatic || Symbols.IsDifferentiableConstructor(method) ||
-                RuleIndex.InlinableInstanceMethod(method) || RuleIndex.InlinableDataReceiverMethod(method) && rule is null) && !method.IsGenericMethod &&
+                RuleIndex.InlinableInstanceMethod(method) || RuleIndex.InlinableDataReceiverMethod(method) && rule is null) &&
+            (!method.IsGenericMethod || GenericMathInstantiation(method) != null) &&
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) && !method.DeclaringSyntaxReferences.IsEmpty)
-            inlineId = method.OriginalDefinition.GetDocumentationCommentId();
+            // (A generic-math method at double or float is lowered for that instantiation: its id says which.)
+            inlineId = method.OriginalDefinition.GetDocumentationCommentId() + (method.IsGenericMethod ? GenericMathInstantiation(method) : "");
         // A static [Differentiable] local function has no derivative members (generated code cannot reach it): it is
         // inlined into the [Differentiable] code that calls it, found again by where it is declared.
         if (method.MethodKind == MethodKind.LocalFunction && Symbols.IsDifferentiable(method) && method.IsStatic && !method.IsGenericMethod &&

@@ -162,3 +162,59 @@ public class OperatorRuleTests
         Assert.Equal(-0.75, Derivative((double s) => Planar.SumOver(new Planar { X = 1, Y = 2 }, s), 2.0), 14);
     }
 }
+
+public static partial class GenericMathHelpers
+{
+    [Differentiable] public static T Square<T>(T a) where T : System.Numerics.IFloatingPointIeee754<T> => a * a;
+    [Differentiable] public static T Poly<T>(T a) where T : System.Numerics.IFloatingPointIeee754<T> => a * a * a + Square(T.Sin(a));
+    [Differentiable] public static double SquareTimes(double x) => Square(x) * x;
+
+    [Differentiable]
+    public static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        T s = T.Zero;
+        for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+        return s;
+    }
+
+    [Differentiable]
+    public static double SlidingDots(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i + 2 <= x.Length; i++) s += Dot<double>(x.AsSpan(i, 2), x.AsSpan(0, 2));
+        return s;
+    }
+}
+
+public class GenericMathInliningTests
+{
+    [Fact]
+    public void SecondDerivativesThroughGenericMathMethodsCalledFromOtherCode()
+    {
+        // Were NABLA0013 ("'Square' has no differentiable first derivative"): the callee is inlined at its instantiation.
+        Assert.Equal(2.0, Hessian(v => GenericMathHelpers.Square(v[0]) * v[1], new[] { 1.0, 2.0 })[0, 1]);
+        double t = 1.5;
+        // (t³ + sin²t)'' = 6t + 2cos²t − 2sin²t.
+        Assert.Equal(6 * t + 2 * Math.Cos(t) * Math.Cos(t) - 2 * Math.Sin(t) * Math.Sin(t), Derivative(s => Derivative(u => GenericMathHelpers.Poly(u), s), t), 12);
+        float tf = 1.5f;
+        Assert.Equal(6 * tf + 2 * MathF.Cos(tf) * MathF.Cos(tf) - 2 * MathF.Sin(tf) * MathF.Sin(tf), Derivative(s => Derivative(u => GenericMathHelpers.Poly(u), s), tf), 4);
+        var h = Hessian(v => GenericMathHelpers.Square(v[0]) * v[1] * v[1], new[] { 1f, 2f });
+        Assert.Equal(new[,] { { 8f, 8f }, { 8f, 2f } }, h);
+        Assert.Equal(3 * t * t, Gradient(GenericMathHelpers.SquareTimes, t), 14);
+    }
+
+    [Fact]
+    public void GenericSpanKernelCalledInALoop_IsInlined()
+    {
+        // Σᵢ (xᵢx₀ + xᵢ₊₁x₁) over windows: was NABLA0002 (its split form's residuals hold spans).
+        var x = new[] { 1.0, 2.0, 3.0, 4.0 };
+        var g = Gradient(GenericMathHelpers.SlidingDots, x);
+        double Value(double[] v) { double s = 0; for (int i = 0; i + 2 <= v.Length; i++) s += v[i] * v[0] + v[i + 1] * v[1]; return s; }
+        for (int k = 0; k < x.Length; k++)
+        {
+            var up = (double[])x.Clone(); up[k] += 1e-6;
+            var down = (double[])x.Clone(); down[k] -= 1e-6;
+            Assert.Equal((Value(up) - Value(down)) / 2e-6, g[k], 6);
+        }
+    }
+}
