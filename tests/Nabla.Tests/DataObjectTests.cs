@@ -25,6 +25,17 @@ public static partial class DataObjectFunctions
             y = y * x * options.Damping;
         return options.Clamp && y > limits.Upper ? limits.Upper : y * limits.Depth;
     }
+
+    [Differentiable]
+    public static double WithBranchesInTheInitializers(double x, int n)
+    {
+        var options = new SolverOptions { Steps = n > 2 ? 3 : 1, Damping = x > 0 ? 0.5 : 0.25, Clamp = n > 0 && x < 100 };
+        var settings = new SolverSettings { Name = n > 1 ? "many" : "one", Tolerance = n < 0 ? 1e-6 : 1e-3 };
+        var limits = new SolverLimits { Depth = n > 2 ? 2 : 1 };
+        double y = x;
+        for (int i = 0; i < options.Steps; i++) y = y * x * options.Damping;
+        return options.Clamp && settings.Name.Length > 0 ? y * limits.Depth : y;
+    }
 }
 
 public class DataObjectTests
@@ -46,5 +57,20 @@ public class DataObjectTests
         double k = 1.5;
         var inLambda = Gradient(t => { var o = new SolverOptions { Steps = 2, Damping = k }; return o.Damping * t * t * o.Steps; }, x);
         Close(2 * k * 2 * x, inLambda);
+    }
+
+    [Theory]
+    [InlineData(0.8, 3)]
+    [InlineData(-1.3, 1)]
+    [InlineData(1.7, 0)]
+    public void ObjectInitializersWithBranches_AreData(double x, int n)
+    {
+        // Was NABLA0002 ("this object initializer"): y = x^(s+1) dᵃ with s steps of damping d, doubled when clamped.
+        int steps = n > 2 ? 3 : 1;
+        double damping = x > 0 ? 0.5 : 0.25;
+        double depth = n > 0 && x < 100 ? (n > 2 ? 2 : 1) : 1;
+        double expected = depth * (steps + 1) * Math.Pow(x, steps) * Math.Pow(damping, steps);
+        Close(expected, Derivative(t => DataObjectFunctions.WithBranchesInTheInitializers(t, n), x));
+        Close(expected, Gradient(t => DataObjectFunctions.WithBranchesInTheInitializers(t, n), x));
     }
 }

@@ -46,6 +46,10 @@ internal sealed class Lowerer
 
     private IrFunction _f = null!;
     private Value? _this;
+    /// <summary>Data objects made with an initializer whose values need control flow: the creation and its block.</summary>
+    private readonly Dictionary<Value, (Instr Creation, Block Block)> _pendingInitializers = new();
+    /// <summary>The graph's capture of such an object (its reads after the branches may be block parameters).</summary>
+    private readonly Dictionary<CaptureId, Value> _pendingByCapture = new();
 
     /// <summary>
     /// The receiver of an instance method of data: one value for the whole function, made first in the entry block, so
@@ -657,6 +661,7 @@ internal sealed class Lowerer
                 var v = LowerExpression(capture.Value);
                 _variableTypes[capture.Id] = v.Type;
                 Write(capture.Id, v);
+                if (_pendingInitializers.TryGetValue(v, out var pendingCreation)) _pendingByCapture[capture.Id] = v;
                 return;
             }
             case IExpressionStatementOperation es:
@@ -922,6 +927,13 @@ internal sealed class Lowerer
                 {
                     i.InitializedMembers = initializers.Select(a => Symbols.Identifier(((IMemberReferenceOperation)a.Target).Member.Name)).ToList();
                     foreach (var a in initializers) _initializedBySyntax[a.Syntax] = i.Result!;
+                }
+                else if (creation.Syntax is BaseObjectCreationExpressionSyntax { Initializer: { } } && Symbols.IrTypeOf(op.Type).Kind == TypeKind.Other)
+                {
+                    // A data object whose initializer's values need control flow: the graph assigns its members after
+                    // the branches; each assignment moves the creation to it, as one initializer (see Assign).
+                    i.InitializedMembers = new List<string>();
+                    _pendingInitializers[i.Result!] = (i, _b.Block);
                 }
                 return i.Result!;
             }
@@ -1418,6 +1430,23 @@ internal sealed class Lowerer
                 // Not planned: a value kept past the call in static state would leave its derivative behind.
                 Unsupported(target.Syntax, "writing a static field or property", "; it would keep a value past the call without its derivative: return the value, or write it into an array parameter.");
                 return;
+            case IMemberReferenceOperation { Instance: IFlowCaptureReferenceOperation capturedObject } member when target.Syntax.Parent is AssignmentExpressionSyntax
+                { Parent: InitializerExpressionSyntax { RawKind: (int)SyntaxKind.ObjectInitializerExpression } } &&
+                member is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 }:
+            {
+                if (!_pendingByCapture.TryGetValue(capturedObject.Id, out var made) || !_pendingInitializers.TryGetValue(made, out var pending))
+                {
+                    Unsupported(target.Syntax, "this object initializer", "; set members of a [Differentiable] struct, or of a data object made here.");
+                    return;
+                }
+                // One more member of a data object's initializer: the creation moves here, after the value it is given.
+                pending.Block.Instrs.Remove(pending.Creation);
+                pending.Creation.Operands.Add(Coerce(value, Symbols.IrTypeOf(member.Type)));
+                pending.Creation.InitializedMembers!.Add(Symbols.Identifier(member.Member.Name));
+                _b.Block.Instrs.Add(pending.Creation);
+                _pendingInitializers[made] = (pending.Creation, _b.Block);
+                return;
+            }
             case IFieldReferenceOperation or IPropertyReferenceOperation when target.Syntax.Parent is AssignmentExpressionSyntax
                 { Parent: InitializerExpressionSyntax { RawKind: (int)SyntaxKind.ObjectInitializerExpression } }:
                 Unsupported(target.Syntax, "this object initializer",
