@@ -150,7 +150,10 @@ internal sealed class RuleIndex
     /// </summary>
     internal static bool InlinableInstanceMethod(IMethodSymbol method) =>
         method.MethodKind == MethodKind.Ordinary && Symbols.HasDifferentiableSelf(method) && !Symbols.ReturnsNewSelf(method) &&
-        !method.ContainingType.IsGenericType && Symbols.IrTypeOf(method.ContainingType) is { IsReference: false };
+        !method.ContainingType.IsGenericType && (Symbols.IrTypeOf(method.ContainingType) is { IsReference: false } ||
+            // A differentiable class of plain values, not part of a hierarchy: its receiver inlines as a struct's does.
+            Symbols.IrTypeOf(method.ContainingType) is { IsReference: true, HasArrayLeaves: false } && !method.IsVirtual && !method.IsAbstract &&
+            !method.IsOverride && method.ContainingType.BaseType is { SpecialType: SpecialType.System_Object });
 
     /// <summary>
     /// A non-virtual instance method of a class that is data (not differentiable): its receiver is a value read at the

@@ -218,3 +218,46 @@ public class GenericMathInliningTests
         }
     }
 }
+
+[Differentiable]
+public partial class SineModel
+{
+    public double W, B;
+    [Differentiable] public double Predict(double x) => W * Math.Sin(x) + B;
+    [Differentiable] public double Energy(double[] v) => W * (v[0] * v[0] * v[0] + v[1] * v[1] * v[1]) + v[0] * v[1];
+
+    [Differentiable]
+    public double Loss(double[] xs, double[] ys)
+    {
+        double s = 0;
+        for (int i = 0; i < xs.Length; i++) { double r = Predict(xs[i]) - ys[i]; s += r * r; }
+        return s;
+    }
+}
+
+public class DifferentiableClassSecondOrderTests
+{
+    [Fact]
+    public void SecondDerivativesThroughMethodsOfADifferentiableClass()
+    {
+        // Were NABLA0013: a differentiable class of plain values, outside a hierarchy, inlines as a struct does.
+        var m = new SineModel { W = 2.0, B = 0.5 };
+        Assert.Equal(-2.0 * Math.Sin(0.7), Derivative(t => Derivative(x => m.Predict(x), t), 0.7), 14);
+        Assert.Equal(new[,] { { 12.0, 1.0 }, { 1.0, 24.0 } }, Hessian(v => m.Energy(v), new[] { 1.0, 2.0 }));
+        var xs = new[] { 0.1, 0.7, 1.3 };
+        var ys = new[] { 0.3, 1.1, 3.0 };
+        // ∂²L/∂xᵢ² = 2 (W² cos² xᵢ − rᵢ W sin xᵢ), and no coupling between points.
+        var h = Hessian(p => m.Loss(p, ys), xs);
+        for (int i = 0; i < 3; i++)
+        {
+            double r = m.Predict(xs[i]) - ys[i];
+            Assert.Equal(2 * (4 * Math.Cos(xs[i]) * Math.Cos(xs[i]) - r * 2 * Math.Sin(xs[i])), h[i, i], 12);
+            for (int j = 0; j < 3; j++) if (j != i) Assert.Equal(0.0, h[i, j]);
+        }
+        // First order with the object as the input still goes through its tangent: ∂L/∂B = 2 Σ rᵢ.
+        var g = Gradient(model => model.Loss(xs, ys), m);
+        double sum = 0;
+        for (int i = 0; i < 3; i++) sum += m.Predict(xs[i]) - ys[i];
+        Assert.Equal(2 * sum, g.B, 12);
+    }
+}
