@@ -942,6 +942,13 @@ internal sealed class Lowerer
                 return LowerDelegateCreation(creation);
             case IFlowAnonymousFunctionOperation lambda:
                 return LowerLambda(lambda, Symbols.IrTypeOf(op.Type), op.Syntax);
+            case IIsTypeOperation { IsNegated: false } isType when isType.ValueOperand.Type is { IsReferenceType: true } && isType.TypeOperand is INamedTypeSymbol:
+            {
+                // 'o is T' of an object: a run-time type test, data (as virtual dispatch writes it).
+                var test = _b.EmitInstr(Op.IsType, IrType.Bool, new List<Value> { LowerExpression(isType.ValueOperand) });
+                test.Text = Symbols.TypeName(isType.TypeOperand);
+                return test.Result!;
+            }
             case ISwitchExpressionOperation:
             case IIsTypeOperation:
                 Unsupported(op.Syntax, "pattern matching", ".");

@@ -197,6 +197,12 @@ internal static class MethodProcessor
             Fail("it is a member of a C# 14 extension block, which Nabla does not differentiate yet: write it as a classic extension method (public static double Sq(this double x) in a static partial class)");
             return false;
         }
+        // (Its type need not be partial: nothing is written beside it.)
+        if (method.IsAbstract && method.ContainingType.TypeKind is Microsoft.CodeAnalysis.TypeKind.Class or Microsoft.CodeAnalysis.TypeKind.Interface && !method.IsStatic)
+        {
+            // Nothing to generate: calls dispatch to the [Differentiable] overrides or implementations (Transforms/VirtualDispatch).
+            return false;
+        }
         if (reportAt is null)
         {
             var nonPartial = TypeDeclarations.FirstNonPartial(method.ContainingType);
@@ -238,11 +244,6 @@ internal static class MethodProcessor
         {
             // (Its derivatives would start from 'default' and miss what the other constructor assigns.)
             Fail($"it chains to another constructor (': {chained.ThisOrBaseKeyword.ValueText}(…)'), which its derivatives do not run yet: assign the members in this constructor");
-            return false;
-        }
-        if (method.IsAbstract && method.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
-        {
-            // Nothing to generate: calls dispatch to the [Differentiable] overrides (Transforms/VirtualDispatch).
             return false;
         }
         if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.IsEmpty) { Fail("it has no body to differentiate"); return false; }
@@ -346,7 +347,7 @@ internal static class MethodProcessor
         if (function is null) return null;
         // Small differentiable helpers of this compilation are inlined before differentiation.
         var rejectedCallees = new HashSet<string>(StringComparer.Ordinal);
-        Inliner.Run(function, id =>
+        IrFunction? LowerCallee(string id)
         {
             if (Lowering.ArrayWriters.Build(id) is { } writer) return writer;
             var (declarationId, instantiation) = CalleeResolver.SplitInlineId(id);
@@ -364,7 +365,9 @@ internal static class MethodProcessor
             var lowered = LowerBody(callee, compilation, null, quiet, ct);
             if (lowered is null && quiet.Any(d => d.IsError)) rejectedCallees.Add(id);
             return quiet.Count == 0 ? lowered : null;
-        }, method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name);
+        }
+        string selfId = method.OriginalDefinition.GetDocumentationCommentId() ?? method.Name;
+        Inliner.Run(function, LowerCallee, selfId);
         // A call left to a callee of this compilation that is rejected with an error (its body cannot be lowered): its
         // derivatives are not generated, so neither are this method's. The callee's error says what to fix; a second one
         // here, or C# errors in code calling members that do not exist, would only hide it.
@@ -374,6 +377,16 @@ internal static class MethodProcessor
         StructFolding.Run(function);
         TrivialParameters.Run(function);
         VirtualDispatch.Run(function);
+        // Each branch of a dispatched call calls one override, on a receiver of its class: inlined like any other call
+        // (a sealed override of a plain class, say), which second derivatives through virtual calls need.
+        if (Inliner.HasInlinableCalls(function, selfId))
+        {
+            Inliner.Run(function, LowerCallee, selfId);
+            if (!FunctionsResolved(function, diagnostics)) return null;
+            StructFolding.Run(function);
+            TrivialParameters.Run(function);
+            VirtualDispatch.Run(function);
+        }
         LocalValueNumbering.Run(function);
         LoopInvariantMotion.Run(function);
         // A ref parameter's input is its value read at the entry.

@@ -156,13 +156,14 @@ internal sealed class RuleIndex
             !method.IsOverride && method.ContainingType.BaseType is { SpecialType: SpecialType.System_Object });
 
     /// <summary>
-    /// A non-virtual instance method of a class that is data (not differentiable): its receiver is a value read at the
-    /// call, so its body inlines with 'this' standing for the receiver, which second derivatives through it need.
+    /// An instance method of a class that is data (not differentiable): its receiver is a value read at the call, so its
+    /// body inlines with 'this' standing for the receiver, which second derivatives through it need. (A virtual call with
+    /// overrides is inlined only once dispatched: each branch calls one override on a receiver of its class.)
     /// </summary>
     internal static bool InlinableDataReceiverMethod(IMethodSymbol method) =>
         method.MethodKind == MethodKind.Ordinary && !method.IsStatic && !Symbols.HasDifferentiableSelf(method) &&
         method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false } owner && !Symbols.IsDifferentiableType(owner) &&
-        !method.IsAbstract && (!method.IsVirtual && !method.IsOverride || method.IsSealed || owner.IsSealed);
+        !method.IsAbstract;
 
     /// <summary>Resolves a rule method to its original, or says why it cannot be.</summary>
     public static RuleInfo? Resolve(IMethodSymbol rule, AttributeData attr, out string? error, Compilation? compilation = null) =>
@@ -554,21 +555,62 @@ internal sealed class CalleeResolver
     /// (Transforms/VirtualDispatch). For a differentiable class, the receiver's tangent crosses the cast to the
     /// override's class member by member (the subclass's own members start at zero).
     /// </summary>
-    private static bool IsDispatched(IMethodSymbol method) =>
+    private bool IsDispatched(IMethodSymbol method) =>
         !method.IsStatic && (method.IsVirtual || method.IsOverride || method.IsAbstract) && !method.IsSealed &&
-        method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet && method.ContainingType is { TypeKind: Microsoft.CodeAnalysis.TypeKind.Class, IsGenericType: false };
+        method.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet && method.ContainingType is { IsGenericType: false } owner &&
+        (owner.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class || owner.TypeKind == Microsoft.CodeAnalysis.TypeKind.Interface && method.IsAbstract && DispatchedInterfaceMethod(method));
+
+    /// <summary>
+    /// An interface method of this compilation that is [Differentiable] or has a [Differentiable] implementation here: its
+    /// calls dispatch to the implementations. (Other interfaces' calls, IComparable.CompareTo say, run as data.)
+    /// </summary>
+    private bool DispatchedInterfaceMethod(IMethodSymbol method) =>
+        !method.DeclaringSyntaxReferences.IsEmpty && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly) &&
+        (Symbols.IsDifferentiable(method) || SourceClasses(_compilation).Any(type =>
+            type.FindImplementationForInterfaceMember(method.OriginalDefinition) is IMethodSymbol i && Symbols.IsDifferentiable(i)));
 
     private IReadOnlyList<(IrType Type, Callee Callee)>? VirtualOverrides(IMethodSymbol method)
     {
         if (!IsDispatched(method)) return null;
         var original = method.OriginalDefinition;
         static int Depth(ITypeSymbol t) { int d = 0; for (var b = t.BaseType; b != null; b = b.BaseType) d++; return d; }
+        if (original.ContainingType.TypeKind == Microsoft.CodeAnalysis.TypeKind.Interface)
+            // An interface method: the classes of this compilation implementing it, each with the member it declares
+            // for it (a subclass inheriting it is caught by its base's test), most derived first.
+            return SourceClasses(_compilation)
+                .Select(c => (Class: c, Implementation: c.FindImplementationForInterfaceMember(original) as IMethodSymbol))
+                .Where(p => p.Implementation is { IsAbstract: false } i && SymbolEqualityComparer.Default.Equals(i.ContainingType, p.Class))
+                .OrderByDescending(p => Depth(p.Class))
+                .Select(p => (Symbols.IrTypeOf(p.Class), Resolve(p.Implementation!) with { Overrides = null, IsAbstractMethod = false }))
+                .ToList();
         return SourceOverrides(_compilation)
             .Where(m => Overrides(m, original))
             .OrderByDescending(m => Depth(m.ContainingType))
             .Select(m => (Symbols.IrTypeOf(m.ContainingType), Resolve(m) with { Overrides = null, IsAbstractMethod = false }))
             .ToList();
     }
+
+    private static readonly ConditionalWeakTable<Compilation, List<INamedTypeSymbol>> s_classes = new();
+
+    /// <summary>Every non-generic class declared in the compilation's source (found once per compilation).</summary>
+    private static List<INamedTypeSymbol> SourceClasses(Compilation compilation) => s_classes.GetValue(compilation, c =>
+    {
+        var found = new List<INamedTypeSymbol>();
+        void Visit(INamespaceOrTypeSymbol container)
+        {
+            foreach (var member in container.GetMembers())
+            {
+                if (member is INamespaceSymbol ns) Visit(ns);
+                else if (member is INamedTypeSymbol type)
+                {
+                    if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class && !type.IsGenericType && !type.IsStatic && !type.IsImplicitlyDeclared) found.Add(type);
+                    Visit(type);
+                }
+            }
+        }
+        Visit(c.Assembly.GlobalNamespace);
+        return found;
+    });
 
     internal static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
     {

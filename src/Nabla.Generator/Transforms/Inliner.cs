@@ -16,6 +16,10 @@ internal sealed class Inliner : Cloner
 
     private Inliner(IrFunction callee, IrFunction caller) : base(callee, caller) { }
 
+    /// <summary>Whether a call in <paramref name="f"/> names a callee that may be inlined (other than <paramref name="selfId"/>).</summary>
+    public static bool HasInlinableCalls(IrFunction f, string selfId) =>
+        f.Blocks.Any(b => b.Instrs.Any(i => i.Op == Op.Call && i.Callee?.InlineId is { } id && id != selfId && i.Callee.Overrides is not { Count: > 0 }));
+
     /// <summary>Inlines what it can; <paramref name="lowerCallee"/> lowers a callee by id (null when it cannot).</summary>
     public static void Run(IrFunction f, Func<string, IrFunction?> lowerCallee, string selfId)
     {
@@ -38,6 +42,8 @@ internal sealed class Inliner : Cloner
                         break;
                     }
                     if (call.Op != Op.Call || call.Callee?.InlineId is not { } id || id == selfId) continue;
+                    // A virtual call with overrides here is dispatched first (VirtualDispatch); its branches are inlined then.
+                    if (call.Callee.Overrides is { Count: > 0 } || call.Callee.IsAbstractMethod) continue;
                     if (!cache.TryGetValue(id, out var callee)) cache[id] = callee = lowerCallee(id);
                     // A callee given a function (a lambda or a method group for a delegate parameter) is always inlined:
                     // that is how the delegate's calls inside it become calls of the function.

@@ -1,5 +1,6 @@
-// Virtual calls in differentiable code: a call of a virtual [Differentiable] method of a class becomes a chain of
-// run-time type tests, most derived first, each calling that override's own derivatives, so that the derivative
+// Virtual calls in differentiable code: a call of a virtual [Differentiable] method of a class, or of an interface
+// method, becomes a chain of run-time type tests, most derived first, each calling that override's (implementation's)
+// own derivatives, so that the derivative
 // of a virtual call is the derivative of the override that runs (API.md §6). The overrides are those of this
 // compilation; a receiver of a class that is not (an override from another assembly) gets the method's own
 // derivatives, or, for an abstract method, a NotDifferentiableException naming it.
@@ -73,12 +74,21 @@ internal static class VirtualDispatch
             yes.Terminator = Terminator.Jump(Done(CallOn(yes, cast, over)), call.Source);
             current = no;
         }
-        if (callee.IsAbstractMethod)
+        if (callee.IsAbstractMethod && (callee.Overrides is null || callee.Overrides.Count == 0))
+        {
+            // No override or implementation here at all: a call that throws, so that the code after it stays reachable.
+            var b = new IrBuilder(f, current) { Source = call.Source };
+            var name = b.Const(new IrType("string", TypeKind.Other), SymbolDisplay.FormatLiteral(callee.DisplayName, quote: true));
+            var why = b.Const(new IrType("string", TypeKind.Other), SymbolDisplay.FormatLiteral(NotSeen, quote: true));
+            string helper = "global::Nabla.CompilerServices.Dispatch.NotDispatched" + (call.Result is null ? "" : "<" + call.Result.Type.Name + ">");
+            var thrower = b.Call(new Callee(helper, helper, true, null, IsStopGradient: true), null, new List<Argument> { new(name), new(why) }, call.Result?.Type ?? IrType.Void);
+            current.Terminator = Terminator.Jump(Done(thrower), call.Source);
+        }
+        else if (callee.IsAbstractMethod)
         {
             var b = new IrBuilder(f, current) { Source = call.Source };
             var name = b.Const(new IrType("string", TypeKind.Other), SymbolDisplay.FormatLiteral(callee.DisplayName, quote: true));
-            var why = b.Const(new IrType("string", TypeKind.Other), SymbolDisplay.FormatLiteral(
-                "the receiver's class overrides it outside this compilation, where Nabla did not see the override; mark the override [Differentiable] in a compilation Nabla differentiates", quote: true));
+            var why = b.Const(new IrType("string", TypeKind.Other), SymbolDisplay.FormatLiteral(NotSeen, quote: true));
             var error = b.EmitInstr(Op.New, new IrType("global::Nabla.NotDifferentiableException", TypeKind.Other), new List<Value>());
             error.Text = "global::Nabla.NotDifferentiableException";
             error.Arguments = new List<Argument> { new(name), new(why) };
@@ -93,6 +103,9 @@ internal static class VirtualDispatch
         f.Blocks.InsertRange(at, added);
         if (call.Result != null) Replace(f, call.Result, result!);
     }
+
+    private const string NotSeen = "the receiver's type overrides or implements it outside this compilation (or is a struct), where Nabla did not see it; " +
+                                   "mark the override or implementation [Differentiable] in a class of a compilation Nabla differentiates";
 
     /// <summary>The receiver of an instance call: its operand, or for a differentiable class its first argument.</summary>
     private static Value? ReceiverOf(Instr call) =>

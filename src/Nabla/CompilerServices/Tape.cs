@@ -106,6 +106,17 @@ public sealed class Tape<T>
     public T Pop() => _items[--_count];
 }
 
+/// <summary>
+/// A virtual or interface call in differentiated code whose receiver's class this compilation did not see override or
+/// implement the method: generated code calls this in the dispatch's last branch (it always throws).
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Dispatch
+{
+    public static T NotDispatched<T>(string method, string why) => throw new NotDifferentiableException(method, why);
+    public static void NotDispatched(string method, string why) => throw new NotDifferentiableException(method, why);
+}
+
 /// <summary>Shadow (adjoint and tangent) arrays: the same shape as a primal array, filled with zeros.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Shadow

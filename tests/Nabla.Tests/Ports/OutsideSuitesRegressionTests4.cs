@@ -261,3 +261,76 @@ public class DifferentiableClassSecondOrderTests
         Assert.Equal(2 * sum, g.B, 12);
     }
 }
+
+public interface IPotential { [Differentiable] double Energy(double x); }
+public sealed partial class QuarticWell : IPotential { public double K; [Differentiable] public double Energy(double x) => K * x * x * x * x; }
+public partial class HarmonicWell : IPotential { [Differentiable] public double Energy(double x) => x * x; }
+public partial class StiffHarmonicWell : HarmonicWell { }
+public interface IUnmarkedPotential { double Energy(double x); }
+public sealed partial class CosineWell : IUnmarkedPotential { [Differentiable] public double Energy(double x) => Math.Cos(x); }
+public struct StructWell : IPotential { public double Energy(double x) => x; }
+
+public abstract partial class Activation { [Differentiable] public abstract double Apply(double x); }
+public partial class TanhActivation : Activation { [Differentiable] public override double Apply(double x) => Math.Tanh(x); }
+public partial class CubicActivation : TanhActivation { public double K = 3; [Differentiable] public override double Apply(double x) => K * x * x * x; }
+public partial class InheritedCubic : CubicActivation { }
+
+public interface INeverImplemented { [Differentiable] double Value(double x); }
+public abstract partial class NeverOverridden { [Differentiable] public abstract double Value(double x); }
+
+public static partial class Dispatching
+{
+    [Differentiable] public static double ThroughInterface(INeverImplemented c, double x) => c.Value(x) + x;
+    [Differentiable] public static double ThroughAbstract(NeverOverridden c, double x) => c.Value(x) + x;
+    [Differentiable] public static double Total(IPotential p, double x) => 2 * p.Energy(x);
+    [Differentiable] public static double Layer(Activation a, double x) => a.Apply(x) * 2;
+}
+
+public class InterfaceAndVirtualDispatchTests
+{
+    [Fact]
+    public void CallsThroughAnInterface_DispatchToTheImplementations()
+    {
+        // Were NABLA0001 (an interface method had no derivative; marking it [Differentiable] was NABLA0004).
+        IPotential quartic = new QuarticWell { K = 2 }, harmonic = new HarmonicWell(), stiff = new StiffHarmonicWell();
+        double x = 1.5;
+        Assert.Equal(8 * x * x * x, Derivative(t => quartic.Energy(t), x), 12);
+        Assert.Equal(8 * x * x * x, Gradient(t => quartic.Energy(t), x), 12);
+        Assert.Equal(4 * 8 * x * x * x, Derivative(t => Dispatching.Total(quartic, t), x) * 2, 12);
+        Assert.Equal(2 * 2 * x, Gradient(t => Dispatching.Total(stiff, t), x), 12);
+        Assert.Equal(2 * 2 * x, Derivative(t => Dispatching.Total(harmonic, t), x), 12);
+        IUnmarkedPotential cosine = new CosineWell();
+        Assert.Equal(-Math.Sin(x), Derivative(t => cosine.Energy(t), x), 14);
+        // Second order through the dispatch.
+        Assert.Equal(24 * x * x, Derivative(s => Derivative(t => quartic.Energy(t), s), x), 12);
+        Assert.Equal(2.0, Derivative(s => Derivative(t => harmonic.Energy(t), s), x), 12);
+        // A struct's implementation is not dispatched to: the documented exception.
+        IPotential boxed = new StructWell();
+        Assert.Throws<NotDifferentiableException>(() => Derivative(t => boxed.Energy(t), x));
+    }
+
+    [Fact]
+    public void MethodsWithNoOverrideOrImplementationHere_ThrowTheDocumentedException()
+    {
+        // Was NABLA0999 (a generator crash: the code after the call was unreachable).
+        var e = Assert.Throws<NotDifferentiableException>(() => Derivative(x => Dispatching.ThroughAbstract(null!, x), 1.0));
+        Assert.Contains("outside this compilation", e.Message);
+        Assert.Throws<NotDifferentiableException>(() => Gradient(x => Dispatching.ThroughInterface(null!, x), 1.0));
+    }
+
+    [Fact]
+    public void SecondDerivativesThroughVirtualCalls()
+    {
+        // Were NABLA0013: each dispatched branch calls one override, inlined there.
+        Activation[] activations = { new TanhActivation(), new CubicActivation(), new InheritedCubic() };
+        double x = 0.5, tanh = Math.Tanh(x);
+        double[] expected = { -2 * tanh * (1 - tanh * tanh), 18 * x, 18 * x };
+        for (int k = 0; k < activations.Length; k++)
+        {
+            var a = activations[k];
+            Assert.Equal(expected[k], Derivative(s => Derivative(t => a.Apply(t), s), x), 12);
+            Assert.Equal(2 * expected[k], Derivative(s => Derivative(t => Dispatching.Layer(a, t), s), x), 12);
+            Assert.Equal(2 * expected[k], Hessian(v => Dispatching.Layer(a, v[0]), new[] { x })[0, 0], 12);
+        }
+    }
+}
