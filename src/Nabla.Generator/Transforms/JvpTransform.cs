@@ -506,7 +506,7 @@ internal sealed class JvpTransform : Cloner
             }
             if (writesVariables || d.Partials is null || receiver != null || i.Arguments!.Any(a => a.Value is null))
             {
-                _failure ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method that is recursive, generic (second derivatives need a double or float version of a generic-math method), too large to inline, an instance method of a class or of a type that is not differentiable, or that reads private members of another type (make them internal), or a rule whose closure is not a single expression, whose body calls a method with no derivative (mark that helper [Differentiable]), or that is for a member, a constructor, struct values or arrays: such rules give first derivatives only)";
+                _failure ??= $"'{i.Callee.DisplayName}' has no differentiable first derivative (a [Differentiable] method that is recursive, too large to inline, generic other than generic math at double or float, a method of a [Differentiable] class with array members or a base class, or that reads private members of another type (make them internal), or a rule whose closure is not a single expression, whose body calls a method with no derivative (mark that helper [Differentiable]), or that is for a member, a constructor, struct values or arrays: such rules give first derivatives only)";
                 return;
             }
             Value? sum = null;
