@@ -334,3 +334,92 @@ public class InterfaceAndVirtualDispatchTests
         }
     }
 }
+
+public interface IUnitActivation { [Differentiable] double Apply(double x); }
+public sealed partial class TanhUnit : IUnitActivation { [Differentiable] public double Apply(double x) => Math.Tanh(x); }
+public sealed partial class SoftPlusUnit : IUnitActivation
+{
+    public double Beta = 1;
+    [Differentiable] public double Apply(double x) => GenericMathHelpers.SoftPlus(Beta * x) / Beta;
+}
+
+public static partial class GenericMathHelpers
+{
+    [Differentiable] public static T SoftPlus<T>(T x) where T : System.Numerics.IFloatingPointIeee754<T> => T.Log(T.One + T.Exp(x));
+}
+
+public sealed class LossWeights { public double Weight; }
+
+/// <summary>A one-hidden-layer network written as plain C#: an interface for the activation, a class, generic math.</summary>
+public partial class TinyNet
+{
+    public IUnitActivation Activation = new TanhUnit();
+    public int Hidden = 3;
+    public int ParameterCount => 3 * Hidden + 1;
+
+    [Differentiable]
+    public double Predict(double[] p, double x)
+    {
+        double y = p[3 * Hidden];
+        for (int k = 0; k < Hidden; k++) y += p[2 * Hidden + k] * Activation.Apply(p[k] * x + p[Hidden + k]);
+        return y;
+    }
+
+    [Differentiable]
+    public double Loss(double[] p, double[] xs, double[] ys)
+    {
+        var weights = new LossWeights { Weight = Hidden > 2 ? 0.5 : 1.0 };
+        double s = 0;
+        for (int i = 0; i < xs.Length; i++) { double r = Predict(p, xs[i]) - ys[i]; s += r * r; }
+        return weights.Weight * s;
+    }
+}
+
+public class TinyNetTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GradientHessianAndHypergradient_AgreeWithCentralDifferences(bool softPlus)
+    {
+        var rng = new Random(1);
+        var xs = new double[8];
+        for (int i = 0; i < xs.Length; i++) xs[i] = rng.NextDouble() * 2 - 1;
+        var ys = Array.ConvertAll(xs, x => Math.Sin(2 * x));
+        var net = new TinyNet { Activation = softPlus ? new SoftPlusUnit { Beta = 2 } : new TanhUnit() };
+        var w = new double[net.ParameterCount];
+        for (int i = 0; i < w.Length; i++) w[i] = rng.NextDouble() - 0.5;
+        var g = Gradient(p => net.Loss(p, xs, ys), w);
+        var h = Hessian(p => net.Loss(p, xs, ys), w);
+        const double e = 1e-6;
+        for (int i = 0; i < w.Length; i++)
+        {
+            var up = (double[])w.Clone(); up[i] += e;
+            var down = (double[])w.Clone(); down[i] -= e;
+            Assert.Equal((net.Loss(up, xs, ys) - net.Loss(down, xs, ys)) / (2 * e), g[i], 7);
+            var gUp = Gradient(p => net.Loss(p, xs, ys), up);
+            var gDown = Gradient(p => net.Loss(p, xs, ys), down);
+            for (int j = 0; j < w.Length; j++)
+            {
+                Assert.Equal((gUp[j] - gDown[j]) / (2 * e), h[i, j], 7);
+                Assert.Equal(h[j, i], h[i, j], 10);
+            }
+        }
+        // d/dlr of the loss after one gradient step (a derivative through a gradient taken inside the lambda).
+        double AfterStep(double lr)
+        {
+            var grad = Gradient(p => net.Loss(p, xs, ys), w);
+            var next = new double[w.Length];
+            for (int i = 0; i < w.Length; i++) next[i] = w[i] - lr * grad[i];
+            return net.Loss(next, xs, ys);
+        }
+        double hyper = Derivative(lr =>
+        {
+            var grad = Gradient(p => net.Loss(p, xs, ys), w);
+            var next = new double[w.Length];
+            for (int i = 0; i < w.Length; i++) next[i] = w[i] - lr * grad[i];
+            return net.Loss(next, xs, ys);
+        }, 0.1);
+        Assert.Equal((AfterStep(0.1 + e) - AfterStep(0.1 - e)) / (2 * e), hyper, 7);
+    }
+}
