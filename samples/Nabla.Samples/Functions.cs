@@ -198,3 +198,20 @@ public static partial class Functions
         return price;
     }
 }
+
+/// <summary>A potential energy, implemented by classes; calls through it dispatch to the implementation.</summary>
+public interface IPotential
+{
+    [Differentiable]
+    double Energy(double x);
+}
+
+/// <summary>A quartic well, k x⁴.</summary>
+public sealed partial class QuarticWell : IPotential
+{
+    public double Stiffness;
+
+    [Differentiable]
+    public double Energy(double x) => Stiffness * x * x * x * x;
+}
+

@@ -116,6 +116,13 @@ public static class Program
         checks.Add(("Derivative(x => x · Derivative(y => x + y, 1), 3)   (no perturbation confusion)",
             Autodiff.Derivative(x => x * Autodiff.Derivative(y => x + y, 1.0), 3.0), 1));
         checks.Add(("Derivative(x => Derivative(Cubed, x), 2)", Autodiff.Derivative(x => Autodiff.Derivative(Cubed, x), 2.0), 12));
+        // Third order: ∂/∂x of ∂²f/∂x² = 1200x² − 400y + 2 is 2400x.
+        checks.Add(("Gradient(v => Hessian(Rosenbrock, v)[0, 0], (1, 1))[0]   (third order)",
+            Autodiff.Gradient(v => Autodiff.Hessian(w => Rosenbrock(w[0], w[1]), v)[0, 0], new[] { 1.0, 1.0 })[0], 2400));
+        // Through an interface: the call dispatches to the implementation, to any order. (k x⁴)'' = 12 k x².
+        IPotential well = new QuarticWell { Stiffness = 0.5 };
+        checks.Add(("Derivative(x => Derivative(t => well.Energy(t), x), 1.5)   (an interface call)",
+            Autodiff.Derivative(x => Autodiff.Derivative(t => well.Energy(t), x), 1.5), 12 * 0.5 * 1.5 * 1.5));
 
         // Results that are not scalars: a velocity along a helix (a tuple) and a pullback of polar coordinates.
         var velocity = Autodiff.Derivative(t => (Math.Cos(t), Math.Sin(t), 0.5 * t), 1.0);
