@@ -358,12 +358,13 @@ internal static class OperatorSiteProcessor
     /// </summary>
     private static INamedTypeSymbol?[]? BoxedPair(IMethodSymbol op, IMethodSymbol invoke)
     {
+        int n = invoke.Parameters.Length;
         if (op.ContainingType.ToDisplayString() != Symbols.AutodiffClass || op.Name is not ("Gradient" or "ValueWithGradient") ||
-            invoke.Parameters.Length != 2 || op.Parameters.Length != 3)
+            n is < 2 or > 4 || op.Parameters.Length != n + 1)
             return null;
         var boxed = invoke.Parameters.Select(p => p.Type is INamedTypeSymbol { IsTupleType: false } named && TangentShapes.IsDifferentiableType(named) ? named : null).ToArray();
         if (boxed.All(b => b is null)) return null;
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < n; k++)
             if (boxed[k] is null && HasOwnTangentType(invoke.Parameters[k].Type)) return null;
         return boxed;
     }
@@ -1669,7 +1670,7 @@ internal static class OperatorSiteProcessor
                                 boxed.ContainingNamespace.ToDisplayString() == "Nabla"
             ? "((" + boxed.TypeArguments[0].ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
             : k == 1 && BoxedInput(op) is { } generated ? "((" + generated.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
-            : BoxedPair(op, invoke) is { } pair && k is 1 or 2 && pair[k - 1] is { } input ? "((" + input.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
+            : BoxedPair(op, invoke) is { } pair && k >= 1 && k <= pair.Length && pair[k - 1] is { } input ? "((" + input.ToDisplayString(Symbols.TypeFormat) + ")" + Param(k) + ")"
             : Param(k);
         // The operators' inputs follow f; a user's method taking a [Differentiable] function may have fewer parameters.
         var primals = Enumerable.Range(1, n).Where(k => k < ps.Length).Select(Primal).ToList();
@@ -1859,8 +1860,10 @@ internal static class OperatorSiteProcessor
             string tr = invoke.ReturnType.ToDisplayString(Symbols.TypeFormat);
             string Input(int k) => boxedPair[k] is null ? T(k) : $"global::Nabla.IDifferentiable<{T(k)}, {T(k)}.Tangent>";
             string Gradient(int k) => boxedPair[k] is null ? T(k) : T(k) + ".Tangent";
-            parameters = $"global::System.Func<{T(0)}, {T(1)}, {tr}> {Param(0)}, {Input(0)} {Param(1)}, {Input(1)} {Param(2)}";
-            returnType = op.Name == "Gradient" ? $"({Gradient(0)}, {Gradient(1)})" : $"({tr} Value, ({Gradient(0)}, {Gradient(1)}) Gradient)";
+            var inputs = Enumerable.Range(0, boxedPair.Length).ToList();
+            parameters = $"global::System.Func<{string.Join(", ", inputs.Select(T))}, {tr}> {Param(0)}, " + string.Join(", ", inputs.Select(k => $"{Input(k)} {Param(k + 1)}"));
+            string gradients = "(" + string.Join(", ", inputs.Select(Gradient)) + ")";
+            returnType = op.Name == "Gradient" ? gradients : $"({tr} Value, {gradients} Gradient)";
         }
         if (StructResult(op, invoke) is { } structResult && !IsJacobian(op.Name))
         {

@@ -62,8 +62,9 @@ public class Nabla0013Tests
     }
 
     [Theory]
-    // (Two inputs, one or both of a [Differentiable] type, have Gradient overloads typed by their Tangents: ApiTwoInputTests.)
-    [InlineData("Autodiff.Gradient({|NABLA0013:(q, y, z) => F(q) * y * z|}, s, 2.0, 3.0)", "input 1 is of type 'S'")]
+    // (Gradient and ValueWithGradient of two to four inputs, some of a [Differentiable] type, have overloads typed by their
+    // Tangents: ApiTwoInputTests, SeveralInputsWithDifferentiableTypesTests.)
+    [InlineData("Autodiff.Vjp({|NABLA0013:(q, y, z) => F(q) * y * z|}, s, 2.0, 3.0, 1.0)", "input 1 is of type 'S'")]
     [InlineData("Autodiff.Jvp({|NABLA0013:(y, q) => F(q) * y|}, 2.0, s, 1.0, default(S))", "input 2 is of type 'S'")]
     [InlineData("Autodiff.Gradient({|NABLA0013:q => F(q[0]) + F(q[1])|}, new[] { s, s })", "input 1 is of type 'S[]'")]
     [InlineData("Autodiff.Gradient({|NABLA0013:q => F(q.Item1) * q.Item2|}, (s, 2.0))", "input 1 is of type '(S")]

@@ -423,3 +423,31 @@ public class TinyNetTests
         Assert.Equal((AfterStep(0.1 + e) - AfterStep(0.1 - e)) / (2 * e), hyper, 7);
     }
 }
+
+[Differentiable] public partial struct LineModel { public double W, B; }
+[Differentiable] public partial class LineModelClass { public double W, B; }
+
+public static partial class SeveralInputFunctions
+{
+    [Differentiable] public static double Residual2(LineModel m, double x, double y) => (m.W * x + m.B - y) * (m.W * x + m.B - y);
+}
+
+public class SeveralInputsWithDifferentiableTypesTests
+{
+    [Fact]
+    public void GradientsOfThreeAndFourInputs_OneOrMoreOfADifferentiableType()
+    {
+        // Were NABLA0013 ("differentiate with respect to one [Differentiable] value alone"). r = Wx + B − y = 1.5.
+        var m = new LineModel { W = 2, B = 0.5 };
+        var (gm, gx, gy) = Gradient((LineModel p, double x, double y) => (p.W * x + p.B - y) * (p.W * x + p.B - y), m, 1.5, 2.0);
+        Assert.Equal((4.5, 3.0, 6.0, -3.0), (gm.W, gm.B, gx, gy));
+        Assert.Equal(4.5, Gradient(SeveralInputFunctions.Residual2, m, 1.5, 2.0).Item1.W);
+        // a W z₀ + B z₁ at (3, (2, 0.5), (1, 2)): 7; ∂a = W z₀, ∂W = a z₀, ∂B = z₁, ∂z = (a W, B).
+        var (value, (ga, gModel, gz)) = ValueWithGradient((double a, LineModel p, double[] z) => a * p.W * z[0] + p.B * z[1], 3.0, m, new[] { 1.0, 2.0 });
+        Assert.Equal((7.0, 2.0, 3.0, 2.0), (value, ga, gModel.W, gModel.B));
+        Assert.Equal(new[] { 6.0, 0.5 }, gz);
+        // Four inputs, two of them models (one a class): p.W q.B s + t.
+        var (g1, g2, g3, g4) = Gradient((LineModel p, LineModelClass q, double s, double t) => p.W * q.B * s + t, m, new LineModelClass { W = 3, B = 4 }, 2.0, 1.0);
+        Assert.Equal((8.0, 0.0, 0.0, 4.0, 8.0, 1.0), (g1.W, g1.B, g2.W, g2.B, g3, g4));
+    }
+}
