@@ -1099,37 +1099,15 @@ internal static class OperatorSiteProcessor
             var extraArguments = new List<string>();
             string? primalCall = null;   // the function itself, for Jvp's value
             // Binds members written beside the lambda (in the compilation so far) and finds the one named innerName.
-            Diagnostic? BindInner(string members, string innerName, out IMethodSymbol? bound)
-            {
-                var (innerTree, innerModel, bindError) = SynthesizedSource.Bind(compilation, wrap(members, out _), lambda.SyntaxTree,
-                    (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
-                compilation = innerModel.Compilation;
-                bound = bindError != null ? null : innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
-                    .First(m => m.Identifier.Text == innerName), ct) as IMethodSymbol;
-                return bindError;
-            }
+            Diagnostic? BindInner(string members, string innerName, out IMethodSymbol? bound) =>
+                BindBeside(ref compilation, wrap, lambda.SyntaxTree, members, innerName, out bound, ct);
             if (g is AnonymousFunctionExpressionSyntax innerLambda)
             {
                 if (model.GetSymbolInfo(innerLambda, ct).Symbol is not IMethodSymbol innerSymbol || innerSymbol.Parameters.Length != 1 ||
                     model.GetOperation(innerLambda, ct) is not IAnonymousFunctionOperation innerOp)
                     return "a nested derivative's lambda must take one input";
                 var parameters = new List<string> { Symbols.TypeName(innerSymbol.Parameters[0].Type) + " " + Symbols.Identifier(innerSymbol.Parameters[0].Name) };
-                var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-                foreach (var o in innerOp.Body.DescendantsAndSelf())
-                {
-                    ISymbol? captured = o switch
-                    {
-                        ILocalReferenceOperation l when !Declared(l.Local, innerLambda) => l.Local,
-                        IParameterReferenceOperation p when !Declared(p.Parameter, innerLambda) => p.Parameter,
-                        _ => null,
-                    };
-                    if (o is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) return "a nested derivative's lambda reads 'this'; copy the value into a local first";
-                    if (captured is null || !seen.Add(captured)) continue;
-                    if (IsWritten(o)) return $"a nested derivative's lambda assigns '{captured.Name}'";
-                    var type = captured is ILocalSymbol ls ? ls.Type : ((IParameterSymbol)captured).Type;
-                    parameters.Add(Symbols.TypeName(type) + " " + Symbols.Identifier(captured.Name));
-                    extraArguments.Add(Symbols.Identifier(captured.Name));
-                }
+                if (InnerCaptures(innerLambda, innerOp, parameters, extraArguments) is { } captureError) return captureError;
                 string innerName = "Nabla_Inner_" + id + "_" + (k - 1);
                 // Derivatives taken inside the inner lambda first (third order and up): its body then calls their
                 // forward modes, written here too, and is differentiated again like any method.
@@ -1360,6 +1338,47 @@ internal static class OperatorSiteProcessor
             : targetIsThis ? $"({captures[k].Type}){target};" : $"nablaBinding.Read{k}.Read({target});");
 
     /// <summary>
+    /// The variables a nested derivative's lambda captures: each becomes a parameter of the method it is written as
+    /// (added to <paramref name="parameters"/>) and an argument where it is called (to <paramref name="arguments"/>).
+    /// Returns why not, or null.
+    /// </summary>
+    private static string? InnerCaptures(AnonymousFunctionExpressionSyntax innerLambda, IAnonymousFunctionOperation innerOp, List<string> parameters, List<string> arguments)
+    {
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var o in innerOp.Body.DescendantsAndSelf())
+        {
+            ISymbol? captured = o switch
+            {
+                ILocalReferenceOperation l when !Declared(l.Local, innerLambda) => l.Local,
+                IParameterReferenceOperation p when !Declared(p.Parameter, innerLambda) => p.Parameter,
+                _ => null,
+            };
+            if (o is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) return "a nested derivative's lambda reads 'this'; copy the value into a local first";
+            if (captured is null || !seen.Add(captured)) continue;
+            if (IsWritten(o)) return $"a nested derivative's lambda assigns '{captured.Name}'";
+            var type = captured is ILocalSymbol local ? local.Type : ((IParameterSymbol)captured).Type;
+            parameters.Add(Symbols.TypeName(type) + " " + Symbols.Identifier(captured.Name));
+            arguments.Add(Symbols.Identifier(captured.Name));
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Binds <paramref name="members"/> written beside the lambda in <paramref name="compilation"/> (which then includes
+    /// them) and finds the method named <paramref name="name"/>; the binding error, if any.
+    /// </summary>
+    private static Diagnostic? BindBeside(ref Compilation compilation, WrapMembers wrap, SyntaxTree lambdaTree, string members, string name,
+        out IMethodSymbol? bound, CancellationToken ct)
+    {
+        var (tree, model, error) = SynthesizedSource.Bind(compilation, wrap(members, out _), lambdaTree,
+            (lambdaTree.FilePath ?? "") + ".nabla-inner-" + name + ".cs", ct);
+        compilation = model.Compilation;
+        bound = error != null ? null : model.GetDeclaredSymbol(tree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
+            .First(d => d.Identifier.Text == name), ct) as IMethodSymbol;
+        return error;
+    }
+
+    /// <summary>
     /// <c>Gradient</c>, <c>ValueWithGradient</c>, <c>Jvp</c> or <c>Vjp</c> of a function of two to four scalars or arrays,
     /// taken inside a differentiated lambda: one forward-mode derivative per input (composable, so the outer derivative
     /// differentiates it again), seeded with 1 for a scalar and with each unit direction for an array. Returns why not, or null.
@@ -1381,15 +1400,8 @@ internal static class OperatorSiteProcessor
             return $"Autodiff.{name} of several inputs inside a differentiated lambda is differentiable for scalars and arrays of one real type, with a scalar result" +
                    (name is "Jvp" or "Vjp" ? " or an array result" : "");
         Compilation compilation = RuleChains.For(model.Compilation, ct).WithPartials(model.Compilation);
-        Diagnostic? BindInner(string members, string innerName, out IMethodSymbol? bound)
-        {
-            var (innerTree, innerModel, bindError) = SynthesizedSource.Bind(compilation, wrap(members, out _), lambda.SyntaxTree,
-                (lambda.SyntaxTree.FilePath ?? "") + ".nabla-inner-" + innerName + ".cs", ct);
-            compilation = innerModel.Compilation;
-            bound = bindError != null ? null : innerModel.GetDeclaredSymbol(innerTree.GetRoot(ct).DescendantNodes().OfType<MethodDeclarationSyntax>()
-                .First(d => d.Identifier.Text == innerName), ct) as IMethodSymbol;
-            return bindError;
-        }
+        Diagnostic? BindInner(string members, string innerName, out IMethodSymbol? bound) =>
+            BindBeside(ref compilation, wrap, lambda.SyntaxTree, members, innerName, out bound, ct);
         // The function: an inline lambda written as a method (its captured variables its last parameters), or a static
         // [Differentiable] method.
         var g = call.ArgumentList.Arguments[0].Expression;
@@ -1402,22 +1414,7 @@ internal static class OperatorSiteProcessor
                 model.GetOperation(innerLambda, ct) is not IAnonymousFunctionOperation innerOp)
                 return $"the lambda of a nested Autodiff.{name} must take its {m} inputs";
             var parameters = innerSymbol.Parameters.Select((p, k) => Symbols.TypeName(invoke.Parameters[k].Type) + " " + Symbols.Identifier(p.Name)).ToList();
-            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var o in innerOp.Body.DescendantsAndSelf())
-            {
-                ISymbol? captured = o switch
-                {
-                    ILocalReferenceOperation l when !Declared(l.Local, innerLambda) => l.Local,
-                    IParameterReferenceOperation p when !Declared(p.Parameter, innerLambda) => p.Parameter,
-                    _ => null,
-                };
-                if (o is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }) return "a nested derivative's lambda reads 'this'; copy the value into a local first";
-                if (captured is null || !seen.Add(captured)) continue;
-                if (IsWritten(o)) return $"a nested derivative's lambda assigns '{captured.Name}'";
-                var type = captured is ILocalSymbol ls ? ls.Type : ((IParameterSymbol)captured).Type;
-                parameters.Add(Symbols.TypeName(type) + " " + Symbols.Identifier(captured.Name));
-                extraArguments.Add(Symbols.Identifier(captured.Name));
-            }
+            if (InnerCaptures(innerLambda, innerOp, parameters, extraArguments) is { } captureError) return captureError;
             foreach (var nested in innerLambda.Body.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
                 if (model.GetSymbolInfo(nested, ct).Symbol is IMethodSymbol { ContainingType: { } t } && t.ToDisplayString() == Symbols.AutodiffClass)
                     return $"a derivative taken inside the lambda of a nested Autodiff.{name} of several inputs is not differentiable yet";

@@ -592,8 +592,8 @@ internal sealed class CalleeResolver
 
     private static readonly ConditionalWeakTable<Compilation, List<INamedTypeSymbol>> s_classes = new();
 
-    /// <summary>Every non-generic class declared in the compilation's source (found once per compilation).</summary>
-    private static List<INamedTypeSymbol> SourceClasses(Compilation compilation) => s_classes.GetValue(compilation, c =>
+    /// <summary>Every class declared in the compilation's source, nested ones too (found once per compilation).</summary>
+    private static List<INamedTypeSymbol> AllSourceClasses(Compilation compilation) => s_classes.GetValue(compilation, c =>
     {
         var found = new List<INamedTypeSymbol>();
         void Visit(INamespaceOrTypeSymbol container)
@@ -603,7 +603,7 @@ internal sealed class CalleeResolver
                 if (member is INamespaceSymbol ns) Visit(ns);
                 else if (member is INamedTypeSymbol type)
                 {
-                    if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class && !type.IsGenericType && !type.IsStatic && !type.IsImplicitlyDeclared) found.Add(type);
+                    if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class) found.Add(type);
                     Visit(type);
                 }
             }
@@ -611,6 +611,10 @@ internal sealed class CalleeResolver
         Visit(c.Assembly.GlobalNamespace);
         return found;
     });
+
+    /// <summary>The non-generic, non-static classes of the compilation's source: those an interface call may dispatch to.</summary>
+    private static IEnumerable<INamedTypeSymbol> SourceClasses(Compilation compilation) =>
+        AllSourceClasses(compilation).Where(type => !type.IsGenericType && !type.IsStatic && !type.IsImplicitlyDeclared);
 
     internal static bool Overrides(IMethodSymbol candidate, IMethodSymbol method)
     {
@@ -623,24 +627,8 @@ internal sealed class CalleeResolver
 
     /// <summary>Every override declared in the compilation's source (found once per compilation).</summary>
     private static List<IMethodSymbol> SourceOverrides(Compilation compilation) => s_overrides.GetValue(compilation, c =>
-    {
-        var found = new List<IMethodSymbol>();
-        void Visit(INamespaceOrTypeSymbol container)
-        {
-            foreach (var member in container.GetMembers())
-            {
-                if (member is INamespaceSymbol ns) Visit(ns);
-                else if (member is INamedTypeSymbol type)
-                {
-                    if (type.TypeKind == Microsoft.CodeAnalysis.TypeKind.Class)
-                        found.AddRange(type.GetMembers().OfType<IMethodSymbol>().Where(m => m.IsOverride && m.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet));
-                    Visit(type);
-                }
-            }
-        }
-        Visit(c.Assembly.GlobalNamespace);
-        return found;
-    });
+        AllSourceClasses(c).SelectMany(type => type.GetMembers().OfType<IMethodSymbol>()
+            .Where(m => m.IsOverride && m.MethodKind is MethodKind.Ordinary or MethodKind.PropertyGet)).ToList());
 
     /// <summary>The inline id of a local function: its file and the position of its name.</summary>
     public static string LocalFunctionId(string path, int position) => "L:" + position.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + path;
