@@ -258,6 +258,12 @@ internal static class OperatorSiteProcessor
     /// Whether <paramref name="node"/> may be differentiated code: in a lambda (which may be passed to an operator, and then
     /// is inlined with what it calls), or in the body of a [Differentiable] method (or of a local function in one).
     /// </summary>
+    /// <summary>Whether <paramref name="call"/> is inside a lambda passed to one of Nabla's operators (a nested derivative).</summary>
+    private static bool InsideOperatorLambda(SyntaxNode call, SemanticModel model, CancellationToken ct) =>
+        call.Ancestors().OfType<AnonymousFunctionExpressionSyntax>().Any(lambda =>
+            lambda.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax outer } } &&
+            model.GetSymbolInfo(outer, ct).Symbol is IMethodSymbol op && IsNablaOperator(op));
+
     private static bool InDifferentiableMethod(SyntaxNode node, SemanticModel model, CancellationToken ct)
     {
         for (var symbol = model.GetEnclosingSymbol(node.SpanStart, ct); symbol != null; symbol = symbol.ContainingSymbol)
@@ -583,7 +589,8 @@ internal static class OperatorSiteProcessor
                 })));
             }
             // A method with a rule (Math.Sin) has first derivatives at run time; second derivatives are written for a lambda.
-            if (IsSecondOrder(op.Name) && fArg is not AnonymousFunctionExpressionSyntax)
+            // (Inside a lambda given to an operator, the call is rewritten with that lambda's derivatives: no error here.)
+            if (IsSecondOrder(op.Name) && fArg is not AnonymousFunctionExpressionSyntax && !InsideOperatorLambda(inv, model, ct))
                 return Files(new GeneratedFile(null, null, new EquatableArray<DiagnosticInfo>(new[]
                 {
                     DiagnosticInfo.Create(Descriptors.OperatorFunctionHasNoDerivative, fArg.GetLocation(), target.ToDisplayString(), "Autodiff." + op.Name,

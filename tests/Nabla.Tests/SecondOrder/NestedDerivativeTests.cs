@@ -240,6 +240,9 @@ public class NestedDerivativeTests
         Close(2400 * r[0], Gradient(q => Hessian(NestedFunctions.Rosenbrock, q)[0, 0], r)[0]);
         Close(-400, Gradient(q => Hessian(NestedFunctions.Rosenbrock, q)[0, 0], r)[1]);
         Close(2400, Hessian(q => Hessian(NestedFunctions.Rosenbrock, q)[0, 0], r)[0, 0]);
+        // A rule's method group and a lambda capturing the outer variable: (sin)''' = −cos; d/dt (t² e^{t})'' at x = 1.
+        Close(-Math.Cos(1.0), Derivative(t => Hessian(Math.Sin, t), 1.0));
+        Close(2 * 0.5 * Math.Exp(0.5) + 0.25 * Math.Exp(0.5), Derivative(t => Hessian(x => Math.Exp(t * x), 1.0), 0.5));
         // The Hessian inside is symmetric, from half of its entries.
         var inner = Derivative(t => { var h = Hessian(v => t * NestedFunctions.CyclicCubic(v), new[] { 0.5, 1.0, -2.0 }); return h[0, 2] - h[2, 0] + h[1, 0]; }, 2.0);
         // ∂²/∂v₀∂v₂ = 2v₂ both ways; ∂²/∂v₁∂v₀ = 2v₀.
